@@ -1,0 +1,3 @@
+"""Tradeoff Studio: choose an operating point among competing objectives and defend it."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Qt-free core: everything a notebook, the CLI or a test can call (DESIGN.md §3)."""

@@ -1,0 +1,1 @@
+"""ONNX models: manifest and validation, project registry, input mapping, batch scoring."""

@@ -1,0 +1,230 @@
+"""Read an ONNX file into a validated model and describe it as a manifest.
+
+Validation happens before anything runs: files that are not ONNX, operators from custom
+domains (they need a native library we will not load), and external-data paths that leave
+the model's folder are refused with a message that names the file. External data inside the
+folder is inlined, so the project holds one self-contained model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import onnx
+from google.protobuf.message import DecodeError
+from onnx import external_data_helper
+
+from ..errors import ModelError
+
+# Domains whose operators onnxruntime implements itself.
+BUILTIN_DOMAINS = frozenset(
+    {"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training"}
+)
+MAX_MODEL_BYTES = 2**31 - 1  # protobuf's hard limit for one serialised model
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One model input or output: name, ONNX type text, numpy dtype and shape."""
+
+    name: str
+    onnx_type: str
+    dtype: str | None
+    shape: list[int | str | None] | None
+
+    @property
+    def rank(self) -> int | None:
+        """Number of dimensions, or None when the model does not say."""
+        return None if self.shape is None else len(self.shape)
+
+
+@dataclass(frozen=True)
+class ModelManifest:
+    """What a model expects and produces, and who made it."""
+
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+    opsets: dict[str, int]
+    ir_version: int
+    producer_name: str
+    producer_version: str
+    graph_name: str
+    node_count: int
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelManifest:
+        """Rebuild a manifest stored with :meth:`to_dict`."""
+        fields = dict(data)
+        fields["inputs"] = [TensorSpec(**spec) for spec in data["inputs"]]
+        fields["outputs"] = [TensorSpec(**spec) for spec in data["outputs"]]
+        return cls(**fields)
+
+    def input(self, name: str) -> TensorSpec:
+        """The input called ``name``."""
+        return next(spec for spec in self.inputs if spec.name == name)
+
+    def output(self, name: str) -> TensorSpec:
+        """The output called ``name``."""
+        return next(spec for spec in self.outputs if spec.name == name)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A validated, self-contained model: its bytes, their SHA-256 and its manifest."""
+
+    data: bytes
+    sha256: str
+    manifest: ModelManifest
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` as lowercase hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_model_file(path: Path) -> LoadedModel:
+    """Read, validate and describe the ONNX file at ``path``.
+
+    Raises :class:`ModelError` when the file is refused.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ModelError(f"Cannot read model {path}: {error.strerror or error}") from None
+    model = _parse(raw, path)
+    _refuse_custom_domains(model, path)
+    if _first_external(model) is not None:
+        _inline_external_data(model, path)
+        raw = model.SerializeToString()
+    _check_model(model, path)
+    return LoadedModel(data=raw, sha256=sha256_hex(raw), manifest=describe(model))
+
+
+def parse_model_bytes(raw: bytes, source: str) -> onnx.ModelProto:
+    """Parse stored model bytes (already validated when they were added)."""
+    return _parse(raw, Path(source))
+
+
+def _parse(raw: bytes, path: Path) -> onnx.ModelProto:
+    not_onnx = ModelError(
+        f"{path} is not an ONNX model (it could not be read as an ONNX protobuf). "
+        "Export the model to .onnx (e.g. with skl2onnx, torch.onnx or tf2onnx) and add that file."
+    )
+    if not raw:
+        raise not_onnx
+    model = onnx.ModelProto()
+    try:
+        model.ParseFromString(raw)
+    except (DecodeError, ValueError, RuntimeError):
+        raise not_onnx from None
+    if not model.HasField("graph") or model.ir_version <= 0 or not model.graph.output:
+        raise not_onnx
+    return model
+
+
+def _refuse_custom_domains(model: onnx.ModelProto, path: Path) -> None:
+    domains = {node.domain for node in _all_nodes(model.graph)}
+    domains |= {opset.domain for opset in model.opset_import}
+    custom = sorted(domain for domain in domains if domain not in BUILTIN_DOMAINS)
+    if custom:
+        raise ModelError(
+            f"{path} uses operators from custom domain(s) {', '.join(custom)}, which need a "
+            "native library that Tradeoff Studio does not load. Export the model with standard "
+            "ONNX operators."
+        )
+
+
+def _all_nodes(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
+    """Every node, including those in subgraphs (If/Loop/Scan bodies), without recursion."""
+    nodes: list[onnx.NodeProto] = []
+    pending = [graph]
+    while pending:
+        current = pending.pop()
+        for node in current.node:
+            nodes.append(node)
+            for attribute in node.attribute:
+                pending.extend([attribute.g] if attribute.HasField("g") else [])
+                pending.extend(attribute.graphs)
+    return nodes
+
+
+def _first_external(model: onnx.ModelProto) -> onnx.TensorProto | None:
+    for tensor in external_data_helper._get_all_tensors(model):
+        if external_data_helper.uses_external_data(tensor):
+            return tensor
+    return None
+
+
+def _inline_external_data(model: onnx.ModelProto, path: Path) -> None:
+    folder = path.resolve().parent
+    for tensor in external_data_helper._get_all_tensors(model):
+        if not external_data_helper.uses_external_data(tensor):
+            continue
+        location = external_data_helper.ExternalDataInfo(tensor).location
+        target = (folder / location).resolve()
+        if not target.is_relative_to(folder):
+            raise ModelError(
+                f"{path} refers to external data '{location}' outside its own folder. "
+                "Keep the model's data files next to the .onnx file."
+            )
+        if not target.is_file():
+            raise ModelError(f"{path} refers to external data '{location}', which does not exist.")
+    try:
+        external_data_helper.load_external_data_for_model(model, str(folder))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"Cannot read the external data of {path}: {error}") from None
+    if model.ByteSize() > MAX_MODEL_BYTES:
+        raise ModelError(f"{path} with its external data exceeds 2 GB, the most one model may hold.")
+
+
+def _check_model(model: onnx.ModelProto, path: Path) -> None:
+    try:
+        onnx.checker.check_model(model)
+    except (onnx.checker.ValidationError, ValueError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid graph"
+        raise ModelError(f"{path} is not a valid ONNX model: {first_line}") from None
+
+
+def describe(model: onnx.ModelProto) -> ModelManifest:
+    """The manifest of a parsed model."""
+    initializers = {tensor.name for tensor in model.graph.initializer}
+    return ModelManifest(
+        inputs=[_spec(value) for value in model.graph.input if value.name not in initializers],
+        outputs=[_spec(value) for value in model.graph.output],
+        opsets={opset.domain or "ai.onnx": int(opset.version) for opset in model.opset_import},
+        ir_version=int(model.ir_version),
+        producer_name=model.producer_name,
+        producer_version=model.producer_version,
+        graph_name=model.graph.name,
+        node_count=len(model.graph.node),
+        metadata={prop.key: prop.value for prop in model.metadata_props},
+    )
+
+
+def _spec(value: onnx.ValueInfoProto) -> TensorSpec:
+    type_proto = value.type
+    if type_proto.HasField("tensor_type"):
+        tensor = type_proto.tensor_type
+        dtype = onnx.helper.tensor_dtype_to_np_dtype(tensor.elem_type).name if tensor.elem_type else None
+        shape = [_dim(dim) for dim in tensor.shape.dim] if tensor.HasField("shape") else None
+        return TensorSpec(value.name, f"tensor({dtype})", dtype, shape)
+    return TensorSpec(value.name, _type_text(type_proto), None, None)
+
+
+def _dim(dim: onnx.TensorShapeProto.Dimension) -> int | str | None:
+    if dim.HasField("dim_value"):
+        return int(dim.dim_value)
+    return dim.dim_param or None
+
+
+def _type_text(type_proto: onnx.TypeProto) -> str:
+    kind = type_proto.WhichOneof("value")
+    return kind or "unknown"

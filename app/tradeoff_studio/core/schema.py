@@ -1,0 +1,57 @@
+"""The project catalog's schema and its migrations (house rule 6).
+
+``MIGRATIONS[i]`` takes a project from schema version ``i`` to ``i + 1``. A new project runs
+all of them; opening an older project runs the ones it lacks, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+CATALOG_SCHEMA = "_ts"
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _create_catalog(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 1: the catalog of datasets, models, score columns, analyses, decisions, audit."""
+    statements = [
+        f"CREATE SCHEMA IF NOT EXISTS {CATALOG_SCHEMA}",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)""",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.datasets (
+            table_name VARCHAR PRIMARY KEY, format VARCHAR NOT NULL, row_count BIGINT NOT NULL,
+            columns JSON NOT NULL, sources JSON NOT NULL, reader_options JSON NOT NULL,
+            imported_at TIMESTAMPTZ NOT NULL)""",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.models (
+            name VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, size_bytes BIGINT NOT NULL,
+            source_path VARCHAR NOT NULL, manifest JSON NOT NULL, onnx BLOB NOT NULL,
+            added_at TIMESTAMPTZ NOT NULL)""",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.score_columns (
+            table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, model_name VARCHAR NOT NULL,
+            model_sha256 VARCHAR NOT NULL, model_output VARCHAR NOT NULL, input_mapping JSON NOT NULL,
+            provider VARCHAR NOT NULL, row_count BIGINT NOT NULL, seconds DOUBLE NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (table_name, column_name))""",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.analyses (
+            name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, spec JSON NOT NULL,
+            candidates_table VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL)""",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.decisions (
+            id VARCHAR PRIMARY KEY, analysis VARCHAR NOT NULL, candidate_id VARCHAR NOT NULL,
+            preferences JSON NOT NULL, rationale VARCHAR NOT NULL, author VARCHAR NOT NULL,
+            decided_at TIMESTAMPTZ NOT NULL)""",
+        f"""CREATE TABLE {CATALOG_SCHEMA}.audit (
+            seq BIGINT PRIMARY KEY, logged_at TIMESTAMPTZ NOT NULL, username VARCHAR NOT NULL,
+            action VARCHAR NOT NULL, subject VARCHAR NOT NULL, details JSON NOT NULL,
+            input_sha256 VARCHAR, output_sha256 VARCHAR)""",
+    ]
+    for statement in statements:
+        con.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [_create_catalog]
+
+
+def current_version() -> int:
+    """The schema version this build of the app writes."""
+    return len(MIGRATIONS)
