@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -22,7 +21,7 @@ class AuditEntry:
     """One audited action."""
 
     seq: int
-    logged_at: datetime
+    logged_at: str
     username: str
     action: str
     subject: str
@@ -60,7 +59,7 @@ def record(
 def entries(con: duckdb.DuckDBPyConnection) -> list[AuditEntry]:
     """All entries, oldest first."""
     rows = con.execute(
-        f"SELECT seq, logged_at, username, action, subject, details, input_sha256, output_sha256 "
+        f"SELECT seq, logged_at::VARCHAR, username, action, subject, details, input_sha256, output_sha256 "
         f"FROM {CATALOG_SCHEMA}.audit ORDER BY seq"
     ).fetchall()
     return [

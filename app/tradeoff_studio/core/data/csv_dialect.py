@@ -1,0 +1,204 @@
+"""Sniff and check a CSV/TSV file's head before DuckDB reads it.
+
+DuckDB's own sniffer is forgiving: a ragged file becomes one text column, duplicate names are
+renamed, a wrong delimiter yields one wide column. For an audit tool those must be errors that
+name the file, the line and the column, so the dialect is decided here on the first MiB and
+DuckDB then reads the whole file strictly with it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DataImportError
+from .options import ReadOptions, normalise_encoding
+
+SAMPLE_BYTES = 1 << 20
+CANDIDATE_DELIMITERS = (",", "\t", ";", "|")
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL_SHARE_LIMIT = 0.05
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How to read one CSV file: delimiter, header, encoding and the exact column names."""
+
+    delimiter: str
+    header: bool
+    encoding: str
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class _Sample:
+    text: str
+    complete: bool  # the sample is the whole file
+
+
+def sniff(path: Path, options: ReadOptions) -> CsvDialect:
+    """Decide the dialect of ``path`` from its head, honouring the user's overrides."""
+    sample = _read_sample(path, normalise_encoding(path, options.encoding))
+    encoding = _encoding(path, options)
+    delimiter = options.delimiter or _guess_delimiter(sample)
+    rows = _parse(sample, delimiter)
+    _check_shape(path, sample, rows, delimiter, forced=options.delimiter is not None)
+    header = options.header if options.header is not None else _looks_like_header(rows)
+    names = _names(path, rows[0], header)
+    if header and len(rows) < 2 and sample.complete:
+        raise DataImportError(f"{path} has a header ({', '.join(names)}) but no data rows.")
+    return CsvDialect(delimiter=delimiter, header=header, encoding=encoding, names=names)
+
+
+def _encoding(path: Path, options: ReadOptions) -> str:
+    chosen = normalise_encoding(path, options.encoding)
+    if chosen:
+        return chosen
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    return next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+
+
+def _read_sample(path: Path, forced_encoding: str | None) -> _Sample:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(SAMPLE_BYTES + 1)
+    except OSError as error:
+        raise DataImportError(f"Cannot read {path}: {error.strerror or error}") from None
+    complete = len(raw) <= SAMPLE_BYTES
+    raw = raw[:SAMPLE_BYTES]
+    if not raw.strip():
+        raise DataImportError(f"{path} is empty: there is nothing to import.")
+    bom_encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    encoding = forced_encoding or bom_encoding or "utf-8"
+    if encoding != "utf-16" and b"\x00" in raw:
+        raise DataImportError(
+            f"{path} contains NUL bytes: it looks like a binary file, not CSV text. "
+            "Check that you picked the right file, or export it again as CSV."
+        )
+    text = _decode(path, raw, encoding, complete)
+    if not complete:
+        text = text[: text.rfind("\n") + 1] or text
+    return _Sample(text=text, complete=complete)
+
+
+def _decode(path: Path, raw: bytes, encoding: str, complete: bool) -> str:
+    decoder = codecs.getincrementaldecoder("utf-16" if encoding == "utf-16" else encoding)("strict")
+    try:
+        text = decoder.decode(raw, final=complete)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataImportError(
+            f"{path}, line {line}: byte 0x{raw[error.start]:02x} is not valid {encoding.upper()} text. "
+            "If the file uses another encoding, pass it (e.g. --encoding latin-1); "
+            "if it is not a text file, pick the right file."
+        ) from None
+    text = text.removeprefix("\ufeff")
+    controls = sum(1 for char in text if char < " " and char not in "\t\r\n")
+    if controls > _CONTROL_SHARE_LIMIT * max(len(text), 1):
+        raise DataImportError(
+            f"{path} is mostly control characters: it looks like a binary file, not CSV text."
+        )
+    return text
+
+
+def _parse(sample: _Sample, delimiter: str) -> list[list[str]]:
+    """The sample's non-empty rows, up to the first unparseable one."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(sample.text, newline=""), delimiter=delimiter, quotechar='"')
+    try:
+        rows.extend(row for row in reader if row)
+    except csv.Error:
+        return rows
+    if not sample.complete and rows:
+        rows.pop()  # the last row may be cut by the sample boundary
+    return rows
+
+
+def _field_counts(sample: _Sample, delimiter: str) -> list[tuple[int, int]]:
+    """``(line number, field count)`` of each non-empty row; -1 for a row that cannot be parsed."""
+    reader = csv.reader(io.StringIO(sample.text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
+    counts: list[tuple[int, int]] = []
+    try:
+        for row in reader:
+            if row:
+                counts.append((reader.line_num, len(row)))
+    except csv.Error:
+        counts.append((reader.line_num, -1))
+    if not sample.complete and counts:
+        counts.pop()
+    return counts
+
+
+def _guess_delimiter(sample: _Sample) -> str:
+    """The candidate that splits the header widest while every row agrees; else the widest."""
+    scored: list[tuple[bool, int, int, str]] = []
+    for rank, delimiter in enumerate(CANDIDATE_DELIMITERS):
+        counts = _field_counts(sample, delimiter)
+        if not counts:
+            continue
+        width = counts[0][1]
+        consistent = all(count == width for _line, count in counts)
+        scored.append((consistent and width > 1, width, -rank, delimiter))
+    return max(scored)[3] if scored else ","
+
+
+def _check_shape(path: Path, sample: _Sample, rows: list[list[str]], delimiter: str, forced: bool) -> None:
+    counts = _field_counts(sample, delimiter)
+    if not counts or not rows:
+        raise DataImportError(f"{path} has no rows that can be read as CSV.")
+    width = counts[0][1]
+    if forced and width == 1:
+        better = _guess_delimiter(sample)
+        if better != delimiter and _field_counts(sample, better)[0][1] > 1:
+            shown = "\\t" if better == "\t" else better
+            raise DataImportError(
+                f"{path}: with delimiter {delimiter!r} every row is one field, but {better!r} splits the "
+                f"header into columns. Did you mean --delimiter '{shown}'?"
+            )
+    for line, count in counts[1:]:
+        if count == -1:
+            raise DataImportError(
+                f"{path}, line {line}: a quoted value is never closed (the file may be truncated)."
+            )
+        if count != width:
+            raise DataImportError(
+                f"{path}, line {line}: {count} fields where the header has {width} "
+                f"(delimiter {delimiter!r}). The row is ragged or the file is truncated; fix the row "
+                "or choose another --delimiter."
+            )
+
+
+def _looks_like_header(rows: list[list[str]]) -> bool:
+    """A first row is a header unless every one of its fields is a number or empty."""
+    return not all(_is_number(field) or not field.strip() for field in rows[0])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _names(path: Path, first_row: list[str], header: bool) -> list[str]:
+    if not header:
+        return [f"column{index}" for index in range(len(first_row))]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(first_row, start=1):
+        if not name.strip():
+            raise DataImportError(
+                f"{path}: column {position} of the header has an empty name. Name it in the file, "
+                "or pass --no-header to name columns column0, column1, …"
+            )
+        if name in seen:
+            raise DataImportError(
+                f"{path}: columns {seen[name]} and {position} of the header are both named {name!r}. "
+                "Rename one of them in the file."
+            )
+        seen[name] = position
+    return list(first_row)

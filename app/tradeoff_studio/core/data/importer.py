@@ -1,0 +1,264 @@
+"""Import files into project tables, atomically, with provenance and an audit entry.
+
+All files of one call are imported in a single transaction: if any file fails, no table,
+catalog row or audit entry of the call remains. DuckDB streams each file into its table, so
+a file larger than memory imports in bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .. import audit
+from ..dbjobs import execute_long
+from ..errors import DataImportError, NameInUseError
+from ..jobs import CancelToken, Progress, no_progress, scaled
+from ..project import Project
+from ..schema import CATALOG_SCHEMA
+from ..sql import ident
+from . import checks, readers
+from .options import ReadOptions, expand_sources, file_format
+from .provenance import SourceFile, combined_sha256, hash_in_background, modified_at
+
+_TEXT_TYPED_FORMATS = {"csv", "xlsx"}
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """One imported table and where it came from."""
+
+    table_name: str
+    format: str
+    row_count: int
+    columns: list[dict[str, str]]
+    sources: list[SourceFile]
+    reader_options: dict[str, Any]
+    imported_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {**asdict(self), "sources": [source.to_dict() for source in self.sources]}
+
+
+def import_files(
+    project: Project,
+    paths: list[Path],
+    *,
+    table: str | None = None,
+    options: ReadOptions | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> list[DatasetRecord]:
+    """Import files and folders; with ``table`` all files go into that one table."""
+    options = options or ReadOptions()
+    cancel = cancel or CancelToken()
+    files = expand_sources([Path(path).absolute() for path in paths])
+    targets = _targets(project, files, table)
+    pool, digests = hash_in_background(files)
+    try:
+        with project.transaction() as con:
+            records = []
+            for index, (name, group) in enumerate(targets.items()):
+                step = scaled(progress, index / len(targets), (index + 1) / len(targets))
+                records.append(
+                    _import_table(
+                        con, name, group, options=options, progress=step, cancel=cancel, digests=digests
+                    )
+                )
+            for record in records:
+                _store(con, record)
+    finally:
+        pool.shutdown(cancel_futures=True)
+    progress(1.0, "Import finished")
+    return records
+
+
+def _targets(project: Project, files: list[Path], table: str | None) -> dict[str, list[Path]]:
+    """Table name → files, refusing names already taken (DuckDB names are case-insensitive)."""
+    if table is not None:
+        targets = {table: files}
+    else:
+        targets = {}
+        for path in files:
+            clash = next((name for name in targets if name.lower() == path.stem.lower()), None)
+            if clash is not None:
+                raise NameInUseError(
+                    f"{targets[clash][0]} and {path} would both become table {path.stem!r}. "
+                    "Import them separately with --table NAME."
+                )
+            targets[path.stem] = [path]
+    existing = {name.lower() for name in project.tables()}
+    for name, group in targets.items():
+        if not name.strip():
+            raise DataImportError(f"{group[0]}: a table name cannot be empty. Pass --table NAME.")
+        if name.lower() in existing:
+            raise NameInUseError(
+                f"The project already has a table {name!r}. Choose another with --table NAME, "
+                "or remove the old table first."
+            )
+    return targets
+
+
+def _import_table(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    files: list[Path],
+    *,
+    options: ReadOptions,
+    progress: Progress,
+    cancel: CancelToken,
+    digests: dict[Path, Any],
+) -> DatasetRecord:
+    sources: list[SourceFile] = []
+    resolved: dict[str, Any] = {}
+    for index, path in enumerate(files):
+        fmt = file_format(path)
+        step = scaled(progress, index / len(files), (index + 1) / len(files))
+        rows_before = 0 if index == 0 else _row_count(con, name)
+        resolved = _read_into(con, name, path, fmt, options, first=index == 0, progress=step, cancel=cancel)
+        rows = _row_count(con, name) - rows_before
+        _check_file(con, name, path, options, rows_before=rows_before, rows=rows, resolved=resolved)
+        stat = path.stat()
+        sources.append(
+            SourceFile(str(path), fmt, stat.st_size, digests[path].result(), modified_at(path), rows)
+        )
+    columns = [{"name": column, "type": dtype} for column, dtype in _columns(con, name)]
+    now = datetime.now(UTC).isoformat()
+    formats = sorted({source.format for source in sources})
+    return DatasetRecord(name, "+".join(formats), _row_count(con, name), columns, sources, resolved, now)
+
+
+def _read_into(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    path: Path,
+    fmt: str,
+    options: ReadOptions,
+    *,
+    first: bool,
+    progress: Progress,
+    cancel: CancelToken,
+) -> dict[str, Any]:
+    read = readers.plan(con, path, fmt, options)
+    if not first:
+        _check_same_schema(con, name, path, read)
+    verb = f"CREATE TABLE {ident(name)} AS " if first else f"INSERT INTO {ident(name)} "
+    try:
+        execute_long(
+            con,
+            verb + read.sql,
+            read.params,
+            progress=progress,
+            cancel=cancel,
+            message=f"Reading {path.name}",
+        )
+    except duckdb.Error as error:
+        raise readers.translate(path, fmt, error) from None
+    return {"format": fmt, **read.options}
+
+
+def _check_same_schema(con: duckdb.DuckDBPyConnection, name: str, path: Path, read: readers.ReadPlan) -> None:
+    try:
+        incoming = [
+            (str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {read.sql}", read.params).fetchall()
+        ]
+    except duckdb.Error as error:
+        raise readers.translate(path, file_format(path), error) from None
+    existing = _columns(con, name)
+    if incoming != existing:
+        differing = sorted(set(incoming) ^ set(existing)) or ["(the column order)"]
+        raise DataImportError(
+            f"{path} does not match the other files of table {name!r}: they differ in "
+            f"{', '.join(str(item) for item in differing[:6])}. Import it as its own table."
+        )
+
+
+def _check_file(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    path: Path,
+    options: ReadOptions,
+    *,
+    rows_before: int,
+    rows: int,
+    resolved: dict[str, Any],
+) -> None:
+    """The checks DuckDB's readers do not make, on the rows just read from ``path``."""
+    checks.check_not_empty(path, rows)
+    columns = _columns(con, name)
+    if resolved["format"] == "json":
+        checks.check_json_records(path, columns, rows)
+    if resolved["format"] in _TEXT_TYPED_FORMATS:
+        text_columns = [
+            column for column, dtype in columns if dtype == "VARCHAR" and column not in options.types
+        ]
+        checks.check_mixed_types(
+            con,
+            table=name,
+            text_columns=text_columns,
+            rows_before=rows_before,
+            path=path,
+            header_lines=int(bool(resolved.get("header"))),
+        )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    rows = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [table],
+    ).fetchall()
+    return [(str(column), str(dtype)) for column, dtype in rows]
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {ident(table)}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _store(con: duckdb.DuckDBPyConnection, record: DatasetRecord) -> None:
+    con.execute(
+        f"INSERT INTO {CATALOG_SCHEMA}.datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.table_name,
+            record.format,
+            record.row_count,
+            json.dumps(record.columns),
+            json.dumps([source.to_dict() for source in record.sources]),
+            json.dumps(record.reader_options),
+            record.imported_at,
+        ],
+    )
+    audit.record(
+        con,
+        action="import",
+        subject=record.table_name,
+        details={"rows": record.row_count, "files": [source.path for source in record.sources]},
+        input_sha256=combined_sha256([source.sha256 for source in record.sources]),
+    )
+
+
+def list_datasets(project: Project) -> list[DatasetRecord]:
+    """Every imported table with its provenance, by name."""
+    rows = project.con.execute(
+        f"SELECT table_name, format, row_count, columns, sources, reader_options, imported_at::VARCHAR "
+        f"FROM {CATALOG_SCHEMA}.datasets ORDER BY table_name"
+    ).fetchall()
+    return [
+        DatasetRecord(
+            row[0],
+            row[1],
+            int(row[2]),
+            json.loads(row[3]),
+            [SourceFile(**source) for source in json.loads(row[4])],
+            json.loads(row[5]),
+            str(row[6]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,185 @@
+"""DuckDB reader queries for each format, and the translation of DuckDB's errors.
+
+Each reader returns a :class:`ReadPlan`: a parameterised ``SELECT`` over one file and the
+options it actually used (stored as provenance). Failures become :class:`DataImportError`
+messages that name the file and, where DuckDB says it, the line and column.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import duckdb
+
+from ..errors import DataImportError
+from ..sql import ident
+from . import csv_dialect
+from .extensions import load_extension
+from .options import ReadOptions
+
+_TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_COLUMN = re.compile(r'Error when converting column "((?:[^"]|"")*)"')
+_VALUE = re.compile(r"Could not convert string \"(.*?)\" to '([^']+)'")
+_JSON_POSITION = re.compile(r"(at byte \d+ in line \d+)")
+_WORKBOOK_LIMIT = 16 << 20
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """A query that reads one file, its bound parameters and the options it resolved."""
+
+    sql: str
+    params: list[Any]
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def plan(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, options: ReadOptions) -> ReadPlan:
+    """The query that reads ``path`` in format ``fmt`` with ``options``."""
+    for name, dtype in options.types.items():
+        if not _TYPE_PATTERN.match(dtype):
+            raise DataImportError(f"{path}: '{dtype}' (for column {name!r}) is not a type name, e.g. DOUBLE.")
+    if fmt == "csv":
+        return _plan_csv(con, path, options)
+    if fmt == "parquet":
+        base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)])
+    elif fmt == "json":
+        base = ReadPlan("SELECT * FROM read_json(?, records='true')", [str(path)])
+    else:
+        base = _plan_xlsx(con, path, options)
+    return _with_types(base, options)
+
+
+def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
+    dialect = csv_dialect.sniff(path, options)
+    types = _sniffed_csv_types(con, path, dialect)
+    unknown = sorted(set(options.types) - set(dialect.names))
+    if unknown:
+        raise DataImportError(
+            f"{path} has no column(s) {', '.join(map(repr, unknown))} to set a type for. "
+            f"Its columns are: {', '.join(map(repr, dialect.names))}."
+        )
+    columns = {name: options.types.get(name, dtype) for name, dtype in zip(dialect.names, types, strict=True)}
+    sql = (
+        "SELECT * FROM read_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?, "
+        "strict_mode=true, auto_detect=false, columns=?)"
+    )
+    resolved = {
+        "delimiter": dialect.delimiter,
+        "header": dialect.header,
+        "encoding": dialect.encoding,
+        "types": columns,
+    }
+    return ReadPlan(sql, [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns], resolved)
+
+
+def _sniffed_csv_types(
+    con: duckdb.DuckDBPyConnection, path: Path, dialect: csv_dialect.CsvDialect
+) -> list[str]:
+    try:
+        row = con.execute(
+            "SELECT Columns FROM sniff_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?)",
+            [str(path), dialect.delimiter, dialect.header, dialect.encoding],
+        ).fetchone()
+    except duckdb.Error as error:
+        raise translate(path, "csv", error) from None
+    types = [str(column["type"]) for column in row[0]] if row else []
+    if len(types) != len(dialect.names):
+        raise DataImportError(
+            f"{path}: found {len(dialect.names)} columns in the header but DuckDB reads {len(types)}. "
+            "Pass --delimiter explicitly."
+        )
+    return types
+
+
+def _plan_xlsx(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
+    sheets = xlsx_sheets(path)
+    if not sheets:
+        raise DataImportError(f"{path} has no worksheets: there is nothing to import.")
+    sheet = options.sheet or sheets[0]
+    if sheet not in sheets:
+        raise DataImportError(
+            f"{path} has no sheet {sheet!r}. Its sheets are: {', '.join(map(repr, sheets))}."
+        )
+    load_extension(con, "excel")
+    header = True if options.header is None else options.header
+    resolved = {"sheet": sheet, "header": header}
+    return ReadPlan("SELECT * FROM read_xlsx(?, sheet=?, header=?)", [str(path), sheet, header], resolved)
+
+
+def xlsx_sheets(path: Path) -> list[str]:
+    """Worksheet names of an XLSX file in workbook order."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > _WORKBOOK_LIMIT:
+                raise DataImportError(
+                    f"{path}: its workbook index is implausibly large; the file may be hostile."
+                )
+            root = ElementTree.fromstring(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        raise DataImportError(
+            f"{path} is not a valid XLSX workbook (corrupt, truncated or another format). "
+            "Open it in a spreadsheet program and save it again as .xlsx."
+        ) from None
+    return [sheet.get("name", "") for sheet in root.iter(f"{_SHEET_NS}sheet")]
+
+
+def _with_types(base: ReadPlan, options: ReadOptions) -> ReadPlan:
+    if not options.types:
+        return base
+    casts = ", ".join(
+        f"CAST({ident(name)} AS {dtype}) AS {ident(name)}" for name, dtype in options.types.items()
+    )
+    merged = {**base.options, "types": dict(options.types)}
+    return ReadPlan(f"SELECT * REPLACE ({casts}) FROM ({base.sql})", base.params, merged)
+
+
+def translate(path: Path, fmt: str, error: duckdb.Error) -> DataImportError:
+    """A user-facing message for a DuckDB error raised while reading ``path``."""
+    text = str(error)
+    line_match = _LINE.search(text)
+    where = f"{path}, line {line_match.group(1)}" if line_match else str(path)
+    if "Expected Number of Columns" in text:
+        return DataImportError(
+            f"{where}: the row has a different number of fields than the header (ragged row)."
+        )
+    if "unterminated quote" in text:
+        return DataImportError(f"{where}: a quoted value is never closed (the file may be truncated).")
+    if "Invalid unicode" in text:
+        return DataImportError(
+            f"{where}: the text is not valid UTF-8. Pass the file's encoding (e.g. --encoding latin-1)."
+        )
+    if "Error when sniffing" in text:
+        return DataImportError(
+            f"{path}: the CSV dialect could not be detected. Pass --delimiter and --header/--no-header."
+        )
+    column, value = _COLUMN.search(text), _VALUE.search(text)
+    if column and value:
+        name = column.group(1).replace('""', '"')
+        return DataImportError(
+            f"{where}, column {name!r}: {value.group(1)!r} is not a {value.group(2)}, though the column's "
+            f"first rows are. Fix the row, or import the column as text with --types '{name}=VARCHAR'."
+        )
+    return _translate_format_error(path, fmt, text)
+
+
+def _translate_format_error(path: Path, fmt: str, text: str) -> DataImportError:
+    if fmt == "parquet" and ("magic bytes" in text or "too small" in text or "Parquet" in text):
+        return DataImportError(f"{path} is not a valid Parquet file (empty, truncated or corrupt).")
+    if fmt == "json" and "expected records" in text:
+        return DataImportError(
+            f"{path} does not hold JSON records: expected an array of objects or one object per line."
+        )
+    if fmt == "json" and "Malformed JSON" in text:
+        position = _JSON_POSITION.search(text)
+        where = f", {position.group(1)}" if position else ""
+        return DataImportError(f"{path}{where}: malformed JSON. Check the file is complete and valid JSON.")
+    first_line = text.strip().splitlines()[0] if text.strip() else type(text).__name__
+    return DataImportError(f"{path} could not be read as {fmt.upper()}: {first_line}")
