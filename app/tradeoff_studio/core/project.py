@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import ProjectError, ProjectLockedError
 from . import schema
+from .errors import ProjectError, ProjectLockedError
 from .schema import CATALOG_SCHEMA
 from .sql import ident, literal
 
