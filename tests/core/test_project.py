@@ -100,9 +100,7 @@ def test_older_project_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert project.con.execute("SELECT count(*) FROM _ts.notes").fetchone() == (0,)
 
 
-def test_failed_migration_leaves_file_at_old_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_migration_leaves_file_at_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "old.tsproj"
     create_project(path).close()
     old_version = len(schema.MIGRATIONS)

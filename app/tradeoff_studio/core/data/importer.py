@@ -71,6 +71,7 @@ def import_files(
                         con, name, group, options=options, progress=step, cancel=cancel, digests=digests
                     )
                 )
+            cancel.raise_if_cancelled()
             for record in records:
                 _store(con, record)
     finally:
@@ -120,6 +121,7 @@ def _import_table(
     for index, path in enumerate(files):
         fmt = file_format(path)
         step = scaled(progress, index / len(files), (index + 1) / len(files))
+        step(0.0, f"Reading {path.name}")
         rows_before = 0 if index == 0 else _row_count(con, name)
         resolved = _read_into(con, name, path, fmt, options, first=index == 0, progress=step, cancel=cancel)
         rows = _row_count(con, name) - rows_before

@@ -167,10 +167,10 @@ def translate(path: Path, fmt: str, error: duckdb.Error) -> DataImportError:
             f"{where}, column {name!r}: {value.group(1)!r} is not a {value.group(2)}, though the column's "
             f"first rows are. Fix the row, or import the column as text with --types '{name}=VARCHAR'."
         )
-    return _translate_format_error(path, fmt, text)
+    return _translate_format_error(path, where, fmt, text)
 
 
-def _translate_format_error(path: Path, fmt: str, text: str) -> DataImportError:
+def _translate_format_error(path: Path, where: str, fmt: str, text: str) -> DataImportError:
     if fmt == "parquet" and ("magic bytes" in text or "too small" in text or "Parquet" in text):
         return DataImportError(f"{path} is not a valid Parquet file (empty, truncated or corrupt).")
     if fmt == "json" and "expected records" in text:
@@ -182,4 +182,4 @@ def _translate_format_error(path: Path, fmt: str, text: str) -> DataImportError:
         where = f", {position.group(1)}" if position else ""
         return DataImportError(f"{path}{where}: malformed JSON. Check the file is complete and valid JSON.")
     first_line = text.strip().splitlines()[0] if text.strip() else type(text).__name__
-    return DataImportError(f"{path} could not be read as {fmt.upper()}: {first_line}")
+    return DataImportError(f"{where} could not be read as {fmt.upper()}: {first_line}")

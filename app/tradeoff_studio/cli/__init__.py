@@ -1,0 +1,1 @@
+"""The command line: a second client of ``core.workflows``."""

@@ -1,0 +1,189 @@
+"""Handlers of the CLI commands: parse arguments into workflow calls, print the results."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..core import workflows
+from ..core.data.options import ReadOptions
+from ..core.errors import StudioError
+from ..core.project import Project
+from .console import print_json, print_table, run_job
+
+
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Project]:
+    project = workflows.open_project(args.project)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def _pairs(values: list[str], flag: str, *, split_last: bool) -> dict[str, str]:
+    """``KEY=VALUE`` arguments as a dict; names may contain '=' on the side given by ``split_last``."""
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.rpartition("=") if split_last else value.partition("=")
+        if not sep or not key or not rest:
+            raise StudioError(f"{flag} expects NAME=VALUE, got {value!r}.")
+        pairs[key] = rest
+    return pairs
+
+
+def new(args: argparse.Namespace) -> None:
+    """``new PROJECT``."""
+    project = workflows.create_project(args.project)
+    path = project.path
+    project.close()
+    print(f"Created {path}")
+
+
+def import_(args: argparse.Namespace) -> None:
+    """``import PROJECT FILE_OR_FOLDER...``."""
+    delimiter = "\t" if args.delimiter in {"tab", "\\t"} else args.delimiter
+    options = ReadOptions(
+        delimiter=delimiter,
+        header=args.header,
+        encoding=args.encoding,
+        sheet=args.sheet,
+        types=_pairs(args.types, "--types", split_last=True),
+    )
+    paths = [Path(path) for path in args.paths]
+    with _opened(args) as project:
+        records = run_job(
+            lambda progress, cancel: workflows.import_data(
+                project, paths, table=args.table, options=options, progress=progress, cancel=cancel
+            )
+        )
+    for record in records:
+        files = len(record.sources)
+        print(
+            f"Imported {record.row_count:,} rows × {len(record.columns)} columns into table "
+            f"{record.table_name!r} from {files} file{'s' if files != 1 else ''}."
+        )
+
+
+def models_add(args: argparse.Namespace) -> None:
+    """``models add PROJECT MODEL.onnx``."""
+    with _opened(args) as project:
+        record = workflows.add_model(project, Path(args.model), name=args.name)
+    inputs = len(record.manifest.inputs)
+    print(f"Added model {record.name!r} ({inputs} inputs, sha256 {record.sha256[:12]}…)")
+
+
+def models_list(args: argparse.Namespace) -> None:
+    """``models list PROJECT``."""
+    with _opened(args) as project:
+        records = workflows.list_models(project)
+    if args.json:
+        print_json([record.to_dict() for record in records])
+        return
+    rows = [
+        [
+            record.name,
+            len(record.manifest.inputs),
+            record.manifest.producer_name,
+            record.sha256[:12],
+            record.added_at,
+        ]
+        for record in records
+    ]
+    print_table(["name", "inputs", "producer", "sha256", "added"], rows)
+
+
+def models_inspect(args: argparse.Namespace) -> None:
+    """``models inspect PROJECT NAME``."""
+    with _opened(args) as project:
+        record = workflows.inspect_model(project, args.name)
+    if args.json:
+        print_json(record.to_dict())
+        return
+    manifest = record.manifest
+    print(f"{record.name}  sha256 {record.sha256}  {record.size_bytes:,} bytes")
+    print(f"producer {manifest.producer_name} {manifest.producer_version}; opsets {manifest.opsets}")
+    print_table(
+        ["", "name", "type", "shape"],
+        [["input", spec.name, spec.onnx_type, spec.shape] for spec in manifest.inputs]
+        + [["output", spec.name, spec.onnx_type, spec.shape] for spec in manifest.outputs],
+    )
+
+
+def score(args: argparse.Namespace) -> None:
+    """``score PROJECT --model NAME --table TABLE``."""
+    mapping = _pairs(args.map, "--map", split_last=False)
+    with _opened(args) as project:
+        record = run_job(
+            lambda progress, cancel: workflows.score(
+                project,
+                model=args.model,
+                table=args.table,
+                output_column=args.output,
+                provider=args.provider,
+                mapping_overrides=mapping or None,
+                model_output=args.model_output,
+                class_index=args.class_index,
+                progress=progress,
+                cancel=cancel,
+            )
+        )
+    if args.json:
+        print_json(record.to_dict())
+        return
+    print(
+        f"Scored {record.row_count:,} rows of {record.table_name!r} with {record.model_name!r} into column "
+        f"{record.column_name!r} on {record.provider} in {record.seconds:.2f} s."
+    )
+
+
+def info(args: argparse.Namespace) -> None:
+    """``info PROJECT``."""
+    with _opened(args) as project:
+        summary = workflows.project_info(project)
+    if args.json:
+        print_json(summary.to_dict())
+        return
+    print(f"{summary.path}  (project {summary.project_id}, schema {summary.schema_version})")
+    print("\nTables")
+    print_table(
+        ["name", "rows", "columns", "source"],
+        [
+            [table["name"], f"{table['rows']:,}", len(table["columns"]), _source_text(table["provenance"])]
+            for table in summary.tables
+        ],
+    )
+    print("\nModels")
+    print_table(
+        ["name", "sha256", "bytes"], [[m["name"], m["sha256"][:12], m["size_bytes"]] for m in summary.models]
+    )
+    print("\nScore columns")
+    print_table(
+        ["table", "column", "model", "provider", "rows"],
+        [[s["table"], s["column"], s["model"], s["provider"], s["rows"]] for s in summary.score_columns],
+    )
+
+
+def _source_text(provenance: dict[str, object] | None) -> str:
+    if not provenance:
+        return "(created in the project)"
+    sources = provenance["sources"]
+    assert isinstance(sources, list)
+    first = Path(str(sources[0]["path"])).name
+    return first if len(sources) == 1 else f"{first} + {len(sources) - 1} more"
+
+
+def audit(args: argparse.Namespace) -> None:
+    """``audit PROJECT``."""
+    with _opened(args) as project:
+        trail = workflows.audit_trail(project)
+    if args.json:
+        print_json([asdict(entry) for entry in trail])
+        return
+    print_table(
+        ["#", "when", "who", "action", "subject", "input sha256"],
+        [[e.seq, e.logged_at, e.username, e.action, e.subject, (e.input_sha256 or "")[:12]] for e in trail],
+    )

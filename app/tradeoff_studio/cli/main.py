@@ -1,0 +1,125 @@
+"""``tradeoff-studio``: the command-line grammar. Handlers live in :mod:`.commands`.
+
+Every user error exits non-zero with its message and no traceback; Ctrl-C cancels the
+running job cleanly (exit 130) and leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..core.errors import CancelledError, StudioError
+from . import commands
+
+EXIT_USER_ERROR = 1
+EXIT_CANCELLED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="tradeoff-studio",
+        description="Choose an operating point among competing objectives and defend it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser("new", help="create an empty project file (.tsproj)")
+    new.add_argument("project")
+    new.set_defaults(handler=commands.new)
+
+    _add_import(sub)
+    _add_models(sub)
+    _add_score(sub)
+
+    info = sub.add_parser("info", help="what a project holds: tables, provenance, models, scores")
+    info.add_argument("project")
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+    info.set_defaults(handler=commands.info)
+
+    trail = sub.add_parser("audit", help="the project's audit trail")
+    trail.add_argument("project")
+    trail.add_argument("--json", action="store_true", help="machine-readable output")
+    trail.set_defaults(handler=commands.audit)
+    return parser
+
+
+def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("import", help="import CSV/TSV, Parquet, JSON/NDJSON or XLSX files or folders")
+    command.add_argument("project")
+    command.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    command.add_argument("--table", help="import every file into this one table (default: one per file)")
+    command.add_argument("--delimiter", help="CSV delimiter (default: sniffed); 'tab' for TSV")
+    header = command.add_mutually_exclusive_group()
+    header.add_argument(
+        "--header", dest="header", action="store_true", default=None, help="first row is a header"
+    )
+    header.add_argument("--no-header", dest="header", action="store_false", help="first row is data")
+    command.add_argument("--encoding", help="utf-8 (default), utf-16 or latin-1")
+    command.add_argument("--sheet", help="XLSX sheet (default: the first)")
+    command.add_argument(
+        "--types",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help="force a column's type, e.g. zip=VARCHAR",
+    )
+    command.set_defaults(handler=commands.import_)
+
+
+def _add_models(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    models = sub.add_parser("models", help="add, list and inspect ONNX models")
+    actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="validate an ONNX model and copy it into the project")
+    add.add_argument("project")
+    add.add_argument("model", metavar="MODEL.onnx")
+    add.add_argument("--name", help="name in the project (default: the file name without .onnx)")
+    add.set_defaults(handler=commands.models_add)
+    listing = actions.add_parser("list", help="models in the project")
+    listing.add_argument("project")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=commands.models_list)
+    inspect = actions.add_parser("inspect", help="a model's inputs, outputs, opsets and hash")
+    inspect.add_argument("project")
+    inspect.add_argument("name")
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(handler=commands.models_inspect)
+
+
+def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("score", help="score a table with a model into a new column")
+    command.add_argument("project")
+    command.add_argument("--model", required=True)
+    command.add_argument("--table", required=True)
+    command.add_argument("--output", help="name of the new score column (default: score_<model>)")
+    command.add_argument("--provider", choices=["auto", "cuda", "cpu"], default="auto")
+    command.add_argument(
+        "--map", action="append", default=[], metavar="INPUT=COLUMN", help="feed a model input from a column"
+    )
+    command.add_argument(
+        "--model-output", help="which model output to store (default: positive-class probability)"
+    )
+    command.add_argument("--class-index", type=int, help="column of a [N, k] output to store")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(handler=commands.score)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``tradeoff-studio``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except CancelledError as error:
+        print(f"tradeoff-studio: {error}", file=sys.stderr)
+        return EXIT_CANCELLED
+    except StudioError as error:
+        print(f"tradeoff-studio: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""One function per user action (house rule 2). The CLI and the desktop app both call these.
+
+Each takes an open :class:`~tradeoff_studio.core.project.Project` (the caller owns opening and
+closing it), does its work atomically, and returns plain records with ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .audit import AuditEntry, entries
+from .data.importer import DatasetRecord, import_files, list_datasets
+from .data.options import ReadOptions
+from .inference import registry, runner
+from .jobs import CancelToken, Progress, no_progress
+from .project import Project, create_project, open_project
+from .schema import CATALOG_SCHEMA
+
+__all__ = [
+    "ProjectInfo",
+    "add_model",
+    "audit_trail",
+    "create_project",
+    "import_data",
+    "inspect_model",
+    "list_models",
+    "open_project",
+    "project_info",
+    "score",
+]
+
+
+def import_data(
+    project: Project,
+    paths: list[Path],
+    *,
+    table: str | None = None,
+    options: ReadOptions | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> list[DatasetRecord]:
+    """Import files or folders into tables (one per file, or all into ``table``)."""
+    return import_files(project, paths, table=table, options=options, progress=progress, cancel=cancel)
+
+
+def add_model(project: Project, path: Path, *, name: str | None = None) -> registry.ModelRecord:
+    """Validate an ONNX file and copy it into the project."""
+    return registry.add_model(project, path, name=name)
+
+
+def list_models(project: Project) -> list[registry.ModelRecord]:
+    """The project's models, by name."""
+    return registry.list_models(project)
+
+
+def inspect_model(project: Project, name: str) -> registry.ModelRecord:
+    """One model with its manifest."""
+    return registry.get_model(project, name)
+
+
+def score(
+    project: Project,
+    *,
+    model: str,
+    table: str,
+    output_column: str | None = None,
+    provider: str = "auto",
+    mapping_overrides: dict[str, str] | None = None,
+    model_output: str | None = None,
+    class_index: int | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> runner.ScoreRecord:
+    """Score every row of ``table`` with ``model`` into a new column."""
+    return runner.score_table(
+        project,
+        model=model,
+        table=table,
+        output_column=output_column,
+        provider=provider,
+        mapping_overrides=mapping_overrides,
+        output_name=model_output,
+        class_index=class_index,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def audit_trail(project: Project) -> list[AuditEntry]:
+    """Every audited action, oldest first."""
+    return entries(project.con)
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What a project holds: tables with provenance, models with hashes, score columns."""
+
+    path: str
+    project_id: str
+    schema_version: int
+    app_version: str
+    tables: list[dict[str, Any]]
+    models: list[dict[str, Any]]
+    score_columns: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what ``tradeoff-studio info --json`` prints)."""
+        return {
+            "path": self.path,
+            "project_id": self.project_id,
+            "schema_version": self.schema_version,
+            "app_version": self.app_version,
+            "tables": self.tables,
+            "models": self.models,
+            "score_columns": self.score_columns,
+        }
+
+
+def project_info(project: Project) -> ProjectInfo:
+    """A summary of the project for ``info`` and the app's project panel."""
+    provenance = {record.table_name: record for record in list_datasets(project)}
+    scores = _score_columns(project)
+    tables = []
+    for name in project.tables():
+        record = provenance.get(name)
+        tables.append(
+            {
+                "name": name,
+                "rows": project.row_count(name),
+                "columns": [{"name": column, "type": dtype} for column, dtype in project.columns(name)],
+                "provenance": record.to_dict() if record else None,
+                "score_columns": [score["column"] for score in scores if score["table"] == name],
+            }
+        )
+    return ProjectInfo(
+        path=str(project.path),
+        project_id=project.project_id,
+        schema_version=project.schema_version,
+        app_version=__version__,
+        tables=tables,
+        models=[model.to_dict() for model in registry.list_models(project)],
+        score_columns=scores,
+    )
+
+
+def _score_columns(project: Project) -> list[dict[str, Any]]:
+    rows = project.con.execute(
+        f"SELECT table_name, column_name, model_name, model_sha256, model_output, input_mapping, provider, "
+        f"row_count, seconds, created_at::VARCHAR FROM {CATALOG_SCHEMA}.score_columns "
+        "ORDER BY table_name, column_name"
+    ).fetchall()
+    keys = (
+        "table",
+        "column",
+        "model",
+        "model_sha256",
+        "output",
+        "input_mapping",
+        "provider",
+        "rows",
+        "seconds",
+    )
+    result = []
+    for row in rows:
+        item = dict(zip(keys, row[:9], strict=True))
+        item["input_mapping"] = json.loads(item["input_mapping"])
+        item["created_at"] = row[9]
+        result.append(item)
+    return result
