@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from ..core import workflows
@@ -16,7 +16,8 @@ from .console import print_json, print_table, run_job
 
 
 @contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Project]:
+def opened_project(args: argparse.Namespace) -> Iterator[Project]:
+    """Open the project named by ``args.project`` for the length of a command."""
     project = workflows.open_project(args.project)
     try:
         yield project
@@ -54,7 +55,7 @@ def import_(args: argparse.Namespace) -> None:
         types=_pairs(args.types, "--types", split_last=True),
     )
     paths = [Path(path) for path in args.paths]
-    with _opened(args) as project:
+    with opened_project(args) as project:
         records = run_job(
             lambda progress, cancel: workflows.import_data(
                 project, paths, table=args.table, options=options, progress=progress, cancel=cancel
@@ -70,7 +71,7 @@ def import_(args: argparse.Namespace) -> None:
 
 def models_add(args: argparse.Namespace) -> None:
     """``models add PROJECT MODEL.onnx``."""
-    with _opened(args) as project:
+    with opened_project(args) as project:
         record = workflows.add_model(project, Path(args.model), name=args.name)
     inputs = len(record.manifest.inputs)
     print(f"Added model {record.name!r} ({inputs} inputs, sha256 {record.sha256[:12]}…)")
@@ -78,7 +79,7 @@ def models_add(args: argparse.Namespace) -> None:
 
 def models_list(args: argparse.Namespace) -> None:
     """``models list PROJECT``."""
-    with _opened(args) as project:
+    with opened_project(args) as project:
         records = workflows.list_models(project)
     if args.json:
         print_json([record.to_dict() for record in records])
@@ -98,7 +99,7 @@ def models_list(args: argparse.Namespace) -> None:
 
 def models_inspect(args: argparse.Namespace) -> None:
     """``models inspect PROJECT NAME``."""
-    with _opened(args) as project:
+    with opened_project(args) as project:
         record = workflows.inspect_model(project, args.name)
     if args.json:
         print_json(record.to_dict())
@@ -116,7 +117,7 @@ def models_inspect(args: argparse.Namespace) -> None:
 def score(args: argparse.Namespace) -> None:
     """``score PROJECT --model NAME --table TABLE``."""
     mapping = _pairs(args.map, "--map", split_last=False)
-    with _opened(args) as project:
+    with opened_project(args) as project:
         record = run_job(
             lambda progress, cancel: workflows.score(
                 project,
@@ -142,7 +143,7 @@ def score(args: argparse.Namespace) -> None:
 
 def info(args: argparse.Namespace) -> None:
     """``info PROJECT``."""
-    with _opened(args) as project:
+    with opened_project(args) as project:
         summary = workflows.project_info(project)
     if args.json:
         print_json(summary.to_dict())
@@ -178,7 +179,7 @@ def _source_text(provenance: dict[str, object] | None) -> str:
 
 def audit(args: argparse.Namespace) -> None:
     """``audit PROJECT``."""
-    with _opened(args) as project:
+    with opened_project(args) as project:
         trail = workflows.audit_trail(project)
     if args.json:
         print_json([asdict(entry) for entry in trail])

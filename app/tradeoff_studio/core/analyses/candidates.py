@@ -1,0 +1,105 @@
+"""The candidates table every analysis produces, and its objectives.
+
+One row per operating point: ``candidate_id``, the knob columns (what the analyst can set:
+model, threshold, …), each metric with its confidence interval as ``<metric>``,
+``<metric>_lo``, ``<metric>_hi``, and, once :meth:`CandidateTable.with_front` has run, the
+Pareto columns ``on_front``, ``rank`` and ``near_front`` (not distinguishable from the front
+given the CIs). Fairness, generic, risk–return, OPE and cost–quality analyses all produce this
+shape, so the Pareto engine, the decisions layer, the plots and the reports serve them all.
+
+pandas is imported lazily (house rule 7): this module is imported at CLI start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from ..errors import StudioError
+from ..pareto import near_front_band, nondominated_ranks
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Direction = Literal["max", "min"]
+PARETO_COLUMNS = ("on_front", "rank", "near_front")
+
+
+class AnalysisError(StudioError):
+    """An analysis cannot run as asked (unknown metric, wrong column, too little data…)."""
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A metric to maximise or minimise."""
+
+    metric: str
+    direction: Direction
+
+    def __str__(self) -> str:
+        return f"{self.metric}:{self.direction}"
+
+    @classmethod
+    def parse(cls, text: str) -> Objective:
+        """``"accuracy:max"`` → Objective("accuracy", "max")."""
+        metric, sep, direction = text.strip().rpartition(":")
+        if not sep or not metric or direction not in {"max", "min"}:
+            raise AnalysisError(f"Objective {text!r} should be METRIC:max or METRIC:min, e.g. accuracy:max.")
+        return cls(metric, direction)  # type: ignore[arg-type]
+
+
+def parse_objectives(text: str) -> list[Objective]:
+    """``"accuracy:max,dp_difference:min"`` → a list of objectives (at least one, no repeats)."""
+    objectives = [Objective.parse(part) for part in text.split(",") if part.strip()]
+    if not objectives:
+        raise AnalysisError("Give at least one objective, e.g. --objectives accuracy:max,dp_difference:min.")
+    names = [objective.metric for objective in objectives]
+    if len(set(names)) != len(names):
+        raise AnalysisError(f"An objective is listed twice in {text!r}.")
+    return objectives
+
+
+@dataclass(frozen=True)
+class CandidateTable:
+    """Candidates of one analysis: a DataFrame plus what its columns mean."""
+
+    kind: str
+    frame: pd.DataFrame
+    knobs: list[str]
+    metrics: list[str]
+    objectives: list[Objective]
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def has_ci(self, metric: str) -> bool:
+        """Whether ``metric`` carries ``_lo``/``_hi`` columns with values."""
+        lo, hi = f"{metric}_lo", f"{metric}_hi"
+        return lo in self.frame and hi in self.frame and bool(self.frame[lo].notna().all())
+
+    def with_front(self) -> CandidateTable:
+        """A copy with ``on_front``, ``rank`` and ``near_front`` computed on the objectives."""
+        missing = [o.metric for o in self.objectives if o.metric not in self.frame]
+        if missing:
+            raise AnalysisError(
+                f"The {self.kind} candidates have no metric(s) {', '.join(missing)}. "
+                f"Available: {', '.join(self.metrics)}."
+            )
+        values = self.frame[[o.metric for o in self.objectives]].to_numpy(dtype=np.float64)
+        maximize = [o.direction == "max" for o in self.objectives]
+        ids = self.frame["candidate_id"].astype(str).tolist()
+        ranks = nondominated_ranks(values, maximize, ids=ids)
+        frame = self.frame.copy()
+        frame["on_front"] = ranks == 0
+        frame["rank"] = ranks
+        frame["near_front"] = self._band(values, maximize, ids, ranks)
+        return replace(self, frame=frame)
+
+    def _band(
+        self, values: np.ndarray, maximize: list[bool], ids: list[str], ranks: np.ndarray
+    ) -> np.ndarray:
+        if not all(self.has_ci(o.metric) for o in self.objectives):
+            return ranks == 0
+        lo = self.frame[[f"{o.metric}_lo" for o in self.objectives]].to_numpy(dtype=np.float64)
+        hi = self.frame[[f"{o.metric}_hi" for o in self.objectives]].to_numpy(dtype=np.float64)
+        return near_front_band(values, lo, hi, maximize, ids=ids)
