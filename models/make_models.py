@@ -42,6 +42,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
 from tradeoff_studio.core.inference.manifest import load_model_file
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,12 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from tradeoff_studio.core.project import Project, create_project  # noqa: E402
+from tradeoff_studio.core.project import Project, create_project
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -23,6 +23,7 @@ import numpy as np
 import paretoset
 from numpy.typing import NDArray
 from pymoo.util.nds.non_dominated_sorting import find_non_dominated
+
 from tradeoff_studio.core.pareto import non_dominated
 
 Filter = Callable[[NDArray[np.float64]], NDArray[np.bool_]]

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sklearn.metrics import roc_auc_score
+
 from tradeoff_studio.core.inference.manifest import load_model_file
 
 REPO = Path(__file__).resolve().parents[2]

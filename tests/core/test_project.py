@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tradeoff_studio.core import schema
-from tradeoff_studio.core.errors import ProjectError, ProjectLockedError
+from tradeoff_studio.core.errors import ProjectError
 from tradeoff_studio.core.project import create_project, open_project
 
 

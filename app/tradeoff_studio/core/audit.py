@@ -63,6 +63,5 @@ def entries(con: duckdb.DuckDBPyConnection) -> list[AuditEntry]:
         f"FROM {CATALOG_SCHEMA}.audit ORDER BY seq"
     ).fetchall()
     return [
-        AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])
-        for row in rows
+        AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7]) for row in rows
     ]

@@ -18,14 +18,21 @@ from pathlib import Path
 
 import duckdb
 
-from . import schema
+from . import keys, schema
 from .errors import ProjectError, ProjectLockedError
+from .extensions import load_extension
+from .keys import ProjectKeyError
 from .schema import CATALOG_SCHEMA
 from .sql import ident, literal
 
 SUFFIX = ".tsproj"
 ALIAS = "proj"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_DISK_FULL = ("No space left", "File too large", "Disk quota")
+
+
+class ProjectKeyRequiredError(ProjectKeyError):
+    """The project is encrypted and no key for it was given or found in the keyring."""
 
 
 def project_path(path: str | os.PathLike[str]) -> Path:
@@ -37,10 +44,16 @@ def project_path(path: str | os.PathLike[str]) -> Path:
 class Project:
     """An open project. Use :func:`create` or :func:`open_project`, then :meth:`close`."""
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> None:
         self.path = path
         self.con = con
+        self.key = key
         self.project_id = self.meta("project_id")
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the file is encrypted (AES-GCM through DuckDB and OpenSSL)."""
+        return self.key is not None
 
     def __enter__(self) -> Project:
         return self
@@ -61,16 +74,24 @@ class Project:
         self.con.begin()
         try:
             yield self.con
+            self.con.commit()
+        except duckdb.IOException as error:
+            self._rollback_quietly()
+            raise _write_error(self.path, error) from None
         except BaseException:
-            self.con.rollback()
+            self._rollback_quietly()
             raise
-        self.con.commit()
+
+    def _rollback_quietly(self) -> None:
+        """Roll back; after a fatal write error DuckDB has already discarded the transaction."""
+        try:
+            self.con.rollback()
+        except duckdb.Error:
+            return
 
     def meta(self, key: str) -> str:
         """A value from the catalog's key/value table."""
-        row = self.con.execute(
-            f"SELECT value FROM {CATALOG_SCHEMA}.meta WHERE key = ?", [key]
-        ).fetchone()
+        row = self.con.execute(f"SELECT value FROM {CATALOG_SCHEMA}.meta WHERE key = ?", [key]).fetchone()
         if row is None:
             raise ProjectError(f"{self.path} has no '{key}' in its catalog; it may be damaged.")
         return str(row[0])
@@ -104,13 +125,17 @@ class Project:
         return int(row[0]) if row else 0
 
 
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path, key: bytes | None = None) -> duckdb.DuckDBPyConnection:
     """Attach ``path`` to a fresh in-memory connection, translating DuckDB's errors."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH {literal(str(path))} AS {ALIAS}")
+        options = ""
+        if key is not None:
+            load_extension(con, "httpfs")  # OpenSSL AES-GCM: without it DuckDB can only read
+            options = f" (ENCRYPTION_KEY {literal(keys.database_secret(key))})"
+        con.execute(f"ATTACH {literal(str(path))} AS {ALIAS}{options}")
         con.execute(f"USE {ALIAS}")
-    except duckdb.IOException as error:
+    except duckdb.Error as error:
         con.close()
         raise _translate_open_error(path, error) from None
     return con
@@ -125,21 +150,50 @@ def _translate_open_error(path: Path, error: duckdb.Error) -> ProjectError:
             f"{path} is open in another Tradeoff Studio process{pid}. "
             "Close it there first, or work on a copy of the file."
         )
+    if "without a key" in text:
+        return ProjectKeyRequiredError(
+            f"{path} is encrypted and its key is not in this machine's keyring. Open it with its "
+            "recovery key (--recovery-key-file FILE on the command line)."
+        )
+    if "Wrong encryption key" in text:
+        return ProjectKeyError(
+            f"The key does not open {path}: it is the wrong recovery key for this project."
+        )
     if "not a valid DuckDB database" in text:
         return ProjectError(f"{path} is not a Tradeoff Studio project (not a DuckDB database file).")
-    return ProjectError(f"Could not open {path}: {text}")
+    if "Permission denied" in text or "Read-only file system" in text:
+        return ProjectError(
+            f"{path} cannot be opened for writing (read-only file or folder). "
+            "Copy it somewhere writable, or change its permissions."
+        )
+    return ProjectError(f"Could not open {path}: {text.strip().splitlines()[0]}")
 
 
-def create_project(path: str | os.PathLike[str]) -> Project:
-    """Create a new, empty project file. Fails if the file exists."""
+def _write_error(path: Path, error: duckdb.Error) -> ProjectError:
+    text = str(error)
+    if any(marker in text for marker in _DISK_FULL):
+        return ProjectError(
+            f"Could not write {path}: the disk is full (or a file size limit was reached). Nothing was "
+            "changed; free some space and try again."
+        )
+    return ProjectError(f"Could not write {path}: {text.strip().splitlines()[0]}. Nothing was changed.")
+
+
+def create_project(path: str | os.PathLike[str], *, encrypted: bool = False) -> Project:
+    """Create a new, empty project file (encrypted with a fresh key if asked). Fails if it exists.
+
+    The key of an encrypted project goes into the keyring when one is available; either way it
+    is on the returned project's ``key`` so the caller can show its recovery key.
+    """
     target = project_path(path)
     if target.exists():
         raise ProjectError(f"{target} already exists. Choose another name or open it instead.")
     if not target.parent.is_dir():
         raise ProjectError(f"Folder {target.parent} does not exist. Create it first.")
+    key = keys.new_key() if encrypted else None
     staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.creating")
     try:
-        con = _connect(staging)
+        con = _connect(staging, key)
         try:
             _initialise(con)
             con.execute("CHECKPOINT")
@@ -151,7 +205,8 @@ def create_project(path: str | os.PathLike[str]) -> Project:
     finally:
         for leftover in (staging, staging.with_name(staging.name + ".wal")):
             leftover.unlink(missing_ok=True)
-    return open_project(target)
+    project = open_project(target, key=key)
+    return project
 
 
 def _initialise(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,27 +223,44 @@ def _initialise(con: duckdb.DuckDBPyConnection) -> None:
     con.commit()
 
 
-def open_project(path: str | os.PathLike[str]) -> Project:
-    """Open an existing project, migrating its catalog when it is older than this app."""
+def open_project(path: str | os.PathLike[str], *, key: bytes | None = None) -> Project:
+    """Open an existing project, migrating its catalog when it is older than this app.
+
+    An encrypted project opens with ``key`` (a recovery key the user gave) or else with the
+    key the keyring holds for it. A key given explicitly is remembered in the keyring, when
+    one is available, so the next open needs nothing.
+    """
     target = Path(path)
     if not target.exists() and not target.suffix and project_path(target).exists():
         target = project_path(target)
     if not target.is_file():
         raise ProjectError(f"{target} does not exist. Create it with 'tradeoff-studio new {target}'.")
-    con = _connect(target)
+    con, used_key = _connect_with_any_key(target, key)
     try:
         _check_and_migrate(target, con)
     except BaseException:
         con.close()
         raise
-    return Project(target, con)
+    project = Project(target, con, used_key)
+    if key is not None and used_key is not None and keys.keyring_available():
+        keys.store_key(project.project_id, used_key, target)
+    return project
+
+
+def _connect_with_any_key(path: Path, key: bytes | None) -> tuple[duckdb.DuckDBPyConnection, bytes | None]:
+    """Connect plainly, then with the given key, then with the keyring's."""
+    try:
+        return _connect(path), None
+    except ProjectKeyRequiredError:
+        candidate = key if key is not None else keys.load_key(path)
+        if candidate is None:
+            raise
+        return _connect(path, candidate), candidate
 
 
 def _stored_version(path: Path, con: duckdb.DuckDBPyConnection) -> int:
     try:
-        row = con.execute(
-            f"SELECT value FROM {CATALOG_SCHEMA}.meta WHERE key = 'schema_version'"
-        ).fetchone()
+        row = con.execute(f"SELECT value FROM {CATALOG_SCHEMA}.meta WHERE key = 'schema_version'").fetchone()
     except duckdb.CatalogException:
         row = None
     if row is None:
@@ -212,9 +284,7 @@ def _check_and_migrate(path: Path, con: duckdb.DuckDBPyConnection) -> None:
     try:
         for migration in schema.MIGRATIONS[version:]:
             migration(con)
-        con.execute(
-            f"UPDATE {CATALOG_SCHEMA}.meta SET value = ? WHERE key = 'schema_version'", [str(latest)]
-        )
+        con.execute(f"UPDATE {CATALOG_SCHEMA}.meta SET value = ? WHERE key = 'schema_version'", [str(latest)])
     except BaseException:
         con.rollback()
         raise

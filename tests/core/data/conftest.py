@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tradeoff_studio.core.data.extensions import load_extension
+from tradeoff_studio.core.extensions import load_extension
 from tradeoff_studio.core.sql import literal
 
 

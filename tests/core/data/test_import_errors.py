@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import numbered_csv, write_parquet, write_sheetless_xlsx, write_xlsx
 
+from conftest import numbered_csv, write_parquet, write_sheetless_xlsx, write_xlsx
 from tradeoff_studio.core.data.importer import import_files
 from tradeoff_studio.core.data.options import ReadOptions
 from tradeoff_studio.core.errors import DataImportError, NameInUseError, StudioError

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
+
 from tradeoff_studio.core.errors import StudioError
 from tradeoff_studio.core.pareto import (
     ParetoInputError,

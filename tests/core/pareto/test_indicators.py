@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
+
 from tradeoff_studio.core.pareto import (
     Hypervolume,
     ParetoInputError,

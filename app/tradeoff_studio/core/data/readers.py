@@ -17,9 +17,9 @@ from xml.etree import ElementTree
 import duckdb
 
 from ..errors import DataImportError
+from ..extensions import load_extension
 from ..sql import ident
 from . import csv_dialect
-from .extensions import load_extension
 from .options import ReadOptions
 
 _TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")

@@ -20,9 +20,7 @@ from onnx import external_data_helper
 from ..errors import ModelError
 
 # Domains whose operators onnxruntime implements itself.
-BUILTIN_DOMAINS = frozenset(
-    {"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training"}
-)
+BUILTIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training"})
 MAX_MODEL_BYTES = 2**31 - 1  # protobuf's hard limit for one serialised model
 
 
@@ -62,7 +60,8 @@ class ModelManifest:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelManifest:
         """Rebuild a manifest stored with :meth:`to_dict`."""
-        fields = dict(data)
+        known = {name for name in cls.__dataclass_fields__}
+        fields = {key: value for key, value in data.items() if key in known}
         fields["inputs"] = [TensorSpec(**spec) for spec in data["inputs"]]
         fields["outputs"] = [TensorSpec(**spec) for spec in data["outputs"]]
         return cls(**fields)
@@ -142,22 +141,39 @@ def _refuse_custom_domains(model: onnx.ModelProto, path: Path) -> None:
         )
 
 
-def _all_nodes(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
-    """Every node, including those in subgraphs (If/Loop/Scan bodies), without recursion."""
-    nodes: list[onnx.NodeProto] = []
+def _all_graphs(graph: onnx.GraphProto) -> list[onnx.GraphProto]:
+    """The graph and every subgraph (If/Loop/Scan bodies), without recursion."""
+    graphs: list[onnx.GraphProto] = []
     pending = [graph]
     while pending:
         current = pending.pop()
+        graphs.append(current)
         for node in current.node:
-            nodes.append(node)
             for attribute in node.attribute:
                 pending.extend([attribute.g] if attribute.HasField("g") else [])
                 pending.extend(attribute.graphs)
-    return nodes
+    return graphs
+
+
+def _all_nodes(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
+    return [node for current in _all_graphs(graph) for node in current.node]
+
+
+def _all_tensors(model: onnx.ModelProto) -> list[onnx.TensorProto]:
+    """Every tensor that may carry data: initializers and tensor-valued attributes."""
+    tensors: list[onnx.TensorProto] = []
+    for graph in _all_graphs(model.graph):
+        tensors.extend(graph.initializer)
+        tensors.extend(sparse.values for sparse in graph.sparse_initializer)
+        for node in graph.node:
+            for attribute in node.attribute:
+                tensors.extend([attribute.t] if attribute.HasField("t") else [])
+                tensors.extend(attribute.tensors)
+    return tensors
 
 
 def _first_external(model: onnx.ModelProto) -> onnx.TensorProto | None:
-    for tensor in external_data_helper._get_all_tensors(model):
+    for tensor in _all_tensors(model):
         if external_data_helper.uses_external_data(tensor):
             return tensor
     return None
@@ -165,7 +181,7 @@ def _first_external(model: onnx.ModelProto) -> onnx.TensorProto | None:
 
 def _inline_external_data(model: onnx.ModelProto, path: Path) -> None:
     folder = path.resolve().parent
-    for tensor in external_data_helper._get_all_tensors(model):
+    for tensor in _all_tensors(model):
         if not external_data_helper.uses_external_data(tensor):
             continue
         location = external_data_helper.ExternalDataInfo(tensor).location

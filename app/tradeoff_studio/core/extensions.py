@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import StudioError
-from ..sql import literal
+from .errors import StudioError
+from .sql import literal
 
 
 def extension_path(name: str) -> Path:

@@ -1,0 +1,42 @@
+# Set-up and everyday commands. `make run` and `make test` are the two README commands.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint bench demo-data models clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+## Set up and start the desktop app on the bundled demo project.
+run: $(STAMP)
+	$(BIN)/python -m tradeoff_studio --demo
+
+## Set up and run the test suite (offscreen Qt, in-memory keyring).
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Benchmarks: our figures beside the anchors', as ratios (not tests; minutes).
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_import.py
+	$(BIN)/python tests/benchmarks/bench_scoring.py
+	$(BIN)/python tests/benchmarks/bench_pareto.py
+
+## Regenerate the demo dataset and the sample models (seeded, deterministic).
+demo-data: $(STAMP)
+	$(BIN)/python resources/demo/make_credit_demo.py
+
+models: $(STAMP)
+	$(BIN)/python models/make_models.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,163 @@
+"""Project keys: random 256-bit keys kept in the OS keyring, and human-readable recovery keys.
+
+A key lives in the keyring under service ``tradeoff-studio``, one entry per project id. The
+project id is inside the (encrypted) file, so a small index in the user's data folder maps a
+project file's path to its id; a moved or copied file is opened once with its recovery key,
+after which it is known again. Keys are never written in plain text: without a usable keyring
+(headless Linux) the user gives the recovery key each time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from .errors import StudioError
+from .paths import user_data_dir
+
+SERVICE = "tradeoff-studio"
+KEY_BYTES = 32
+_CHECK_BYTES = 3
+_PREFIX = "TSK1"
+_INSECURE_BACKENDS = ("backends.fail", "backends.null", "plaintext")
+
+
+class ProjectKeyError(StudioError):
+    """A project key is missing, wrong or cannot be stored."""
+
+
+class KeyringUnavailableError(ProjectKeyError):
+    """No secure keyring backend is available on this machine."""
+
+
+def new_key() -> bytes:
+    """A fresh random 256-bit project key."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def database_secret(key: bytes) -> str:
+    """The text DuckDB receives as ``ENCRYPTION_KEY`` (it derives the AES-GCM key from it)."""
+    return key.hex()
+
+
+def recovery_text(key: bytes) -> str:
+    """The key as a recovery key: ``TSK1-XXXX-…`` in base32 with a 24-bit checksum."""
+    payload = key + hashlib.sha256(key).digest()[:_CHECK_BYTES]
+    encoded = base64.b32encode(payload).decode().rstrip("=")
+    groups = [encoded[index : index + 4] for index in range(0, len(encoded), 4)]
+    return "-".join([_PREFIX, *groups])
+
+
+def parse_recovery_text(text: str, source: str = "the recovery key") -> bytes:
+    """The key from a recovery key; a typo gives a clear error instead of a wrong key."""
+    cleaned = "".join(text.split()).upper().replace("-", "")
+    if not cleaned.startswith(_PREFIX):
+        raise ProjectKeyError(
+            f"{source} is not a Tradeoff Studio recovery key (it should start with {_PREFIX}-)."
+        )
+    body = cleaned[len(_PREFIX) :]
+    try:
+        payload = base64.b32decode(body + "=" * (-len(body) % 8))
+    except ValueError:
+        raise ProjectKeyError(f"{source} contains characters that cannot be in a recovery key.") from None
+    key, check = payload[:KEY_BYTES], payload[KEY_BYTES:]
+    if len(key) != KEY_BYTES or hashlib.sha256(key).digest()[:_CHECK_BYTES] != check:
+        raise ProjectKeyError(f"{source} is mistyped or incomplete (its checksum does not match).")
+    return key
+
+
+def read_recovery_file(path: Path) -> bytes:
+    """The key from a file holding a recovery key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectKeyError(f"Cannot read the recovery key file {path}: {error}") from None
+    return parse_recovery_text(text, source=f"Recovery key file {path}")
+
+
+def _backend() -> Any:
+    """The keyring backend, refused when it is absent or stores secrets in plain text."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    chain = [backend, *getattr(backend, "backends", [])]
+    names = [f"{type(item).__module__}.{type(item).__name__}".lower() for item in chain]
+    insecure = any(marker in name for name in names for marker in _INSECURE_BACKENDS)
+    if insecure or (hasattr(backend, "backends") and not backend.backends):
+        raise KeyringUnavailableError(
+            f"No secure keyring is available on this machine (backend {type(backend).__name__}), so "
+            "project keys cannot be stored here. Keep the recovery key and give it when opening the project."
+        )
+    return backend
+
+
+def keyring_available() -> bool:
+    """Whether keys can be stored in a secure keyring here."""
+    try:
+        _backend()
+    except KeyringUnavailableError:
+        return False
+    return True
+
+
+def store_key(project_id: str, key: bytes, path: Path) -> None:
+    """Keep ``key`` in the keyring under ``project_id`` and remember which file it opens."""
+    import keyring.errors
+
+    try:
+        _backend().set_password(SERVICE, project_id, recovery_text(key))
+    except keyring.errors.KeyringError as error:
+        raise KeyringUnavailableError(f"The keyring refused to store the project key: {error}") from None
+    _remember(path, project_id)
+
+
+def load_key(path: Path) -> bytes | None:
+    """The keyring's key for the project file at ``path``, or None when it is not known here."""
+    import keyring.errors
+
+    project_id = _index().get(str(path.resolve()))
+    if project_id is None:
+        return None
+    try:
+        stored = _backend().get_password(SERVICE, project_id)
+    except keyring.errors.KeyringError:
+        return None
+    return parse_recovery_text(stored, source="The keyring entry") if stored else None
+
+
+def forget_key(project_id: str) -> None:
+    """Remove a project's key from the keyring (after decrypting it)."""
+    import keyring.errors
+
+    try:
+        _backend().delete_password(SERVICE, project_id)
+    except (keyring.errors.KeyringError, KeyringUnavailableError):
+        return
+
+
+def _index_path() -> Path:
+    return user_data_dir() / "project-index.json"
+
+
+def _index() -> dict[str, str]:
+    try:
+        data = json.loads(_index_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(key): str(value) for key, value in data.items()} if isinstance(data, dict) else {}
+
+
+def _remember(path: Path, project_id: str) -> None:
+    """Record path → project id (not secret) atomically."""
+    index = _index()
+    index[str(path.resolve())] = project_id
+    target = _index_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_suffix(f".{os.getpid()}.tmp")
+    staging.write_text(json.dumps(index, indent=1), encoding="utf-8")
+    os.replace(staging, target)

@@ -1,0 +1,1 @@
+"""The desktop app: the only QtWidgets / pyqtgraph code (DESIGN.md §3)."""

@@ -1,0 +1,72 @@
+"""Start the desktop app: ``tradeoff-studio-app [PROJECT] [--demo]`` or ``python -m tradeoff_studio``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..core.errors import StudioError
+
+EXIT_NO_DISPLAY = 3
+
+
+def has_display() -> bool:
+    """Whether a Qt window can open: always on Windows/macOS, on Linux with X11/Wayland or a set platform."""
+    if sys.platform in {"win32", "darwin"}:
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _demo_path() -> Path:
+    """Build the demo project if needed, reporting progress on stderr."""
+    from ..cli.console import run_job
+    from ..core.demo import demo_project_path, ensure_demo_project
+
+    if not demo_project_path().exists():
+        print("Preparing the demo project (first run only)…", file=sys.stderr)
+    return run_job(ensure_demo_project)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the desktop app; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="tradeoff-studio-app", description="Tradeoff Studio desktop app")
+    parser.add_argument("project", nargs="?", help="a .tsproj file to open")
+    parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
+    args = parser.parse_args(argv)
+    try:
+        project = _demo_path() if args.demo else (Path(args.project) if args.project else None)
+    except StudioError as error:
+        print(f"tradeoff-studio: error: {error}", file=sys.stderr)
+        return 1
+    if not has_display():
+        target = project or "PROJECT.tsproj"
+        print(
+            "No display found (DISPLAY and WAYLAND_DISPLAY are unset), "
+            "so the desktop window cannot open here.\n"
+            f"Use the command line instead, e.g.:\n  tradeoff-studio info {target}\n"
+            f"  tradeoff-studio models list {target}\n  tradeoff-studio --help",
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
+    return _run_window(project)
+
+
+def _run_window(project: Path | None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Tradeoff Studio")
+    window = MainWindow()
+    if project is not None:
+        window.open_project(project)
+    window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

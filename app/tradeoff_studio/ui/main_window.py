@@ -1,0 +1,243 @@
+"""The main window: open or create a project, import data and models, score, see what it holds.
+
+This is the foundation's window; the trade-off views arrive with their own issue. Every action
+calls a ``core.workflows`` function, long ones on the :class:`JobRunner` with a progress bar
+and a Cancel button in the status bar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from ..core import workflows
+from ..core.errors import CancelledError, StudioError
+from ..core.project import Project
+from .jobs import JobRunner, Work
+from .project_tree import ProjectTree
+from .score_dialog import ScoreDialog
+
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
+
+
+class MainWindow(QMainWindow):
+    """One window, one open project."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.jobs = JobRunner(self)
+        self.tree = ProjectTree(self)
+        self.setCentralWidget(self.tree)
+        self.setAcceptDrops(True)
+        self.resize(1100, 720)
+        self._build_status_bar()
+        self._build_menus()
+        self.jobs.progressed.connect(self._on_progress)
+        self.jobs.succeeded.connect(self._on_job_done)
+        self.jobs.failed.connect(self._on_job_failed)
+        self._refresh()
+
+    def _build_status_bar(self) -> None:
+        self.status_label = QLabel("No project open. File ▸ Open (Ctrl+O) or drop files here.")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(260)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.jobs.cancel)
+        bar = self.statusBar()
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self._show_busy(False)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.actions: dict[str, QAction] = {}
+        for key, text, shortcut, slot in [
+            ("new", "&New Project…", QKeySequence.StandardKey.New, self.new_project_dialog),
+            ("open", "&Open Project…", QKeySequence.StandardKey.Open, self.open_project_dialog),
+            ("import", "&Import Data…", "Ctrl+I", self.import_dialog),
+            ("model", "Add &Model…", "Ctrl+M", self.add_model_dialog),
+            ("score", "&Score Table…", "Ctrl+R", self.score_dialog),
+            ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
+        ]:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
+            self.actions[key] = action
+
+    # --- project lifecycle -------------------------------------------------------------
+
+    def open_project(self, path: Path) -> None:
+        """Open ``path`` (closing the current project); errors are shown, not raised."""
+        try:
+            opened = workflows.open_project(path)
+        except StudioError as error:
+            self._show_error(error)
+            return
+        self._close_project()
+        self.project = opened
+        self._refresh()
+
+    def new_project_dialog(self) -> None:
+        """Ask for a file name and create an empty project there."""
+        name, _filter = QFileDialog.getSaveFileName(self, "New project", "", "Projects (*.tsproj)")
+        if not name:
+            return
+        try:
+            created = workflows.create_project(name)
+        except StudioError as error:
+            self._show_error(error)
+            return
+        self._close_project()
+        self.project = created
+        self._refresh()
+
+    def open_project_dialog(self) -> None:
+        """Ask for a project file and open it."""
+        name, _filter = QFileDialog.getOpenFileName(self, "Open project", "", "Projects (*.tsproj)")
+        if name:
+            self.open_project(Path(name))
+
+    def _close_project(self) -> None:
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+
+    # --- actions -------------------------------------------------------------------------
+
+    def import_dialog(self) -> None:
+        """Pick data files and import them, one table per file."""
+        names, _filter = QFileDialog.getOpenFileNames(self, "Import data", "", DATA_FILTER)
+        if names:
+            self.import_paths([Path(name) for name in names])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import files or folders as a background job."""
+        project = self._require_project()
+        if project is not None:
+            self._start(
+                lambda progress, cancel: workflows.import_data(
+                    project, paths, progress=progress, cancel=cancel
+                )
+            )
+
+    def add_model_dialog(self) -> None:
+        """Pick ONNX files and add them to the project."""
+        names, _filter = QFileDialog.getOpenFileNames(self, "Add model", "", "ONNX models (*.onnx)")
+        if names:
+            self.add_models([Path(name) for name in names])
+
+    def add_models(self, paths: list[Path]) -> None:
+        """Validate and copy ONNX models into the project as a background job."""
+        project = self._require_project()
+        if project is not None:
+            self._start(lambda _progress, _cancel: [workflows.add_model(project, path) for path in paths])
+
+    def score_dialog(self) -> None:
+        """Choose a model and a table, then score the table as a background job."""
+        project = self._require_project()
+        if project is None:
+            return
+        info = workflows.project_info(project)
+        dialog = ScoreDialog([m["name"] for m in info.models], [t["name"] for t in info.tables], self)
+        if dialog.exec():
+            model, table, provider = dialog.choice()
+            self._start(
+                lambda progress, cancel: workflows.score(
+                    project, model=model, table=table, provider=provider, progress=progress, cancel=cancel
+                )
+            )
+
+    # --- jobs ------------------------------------------------------------------------------
+
+    def _start(self, work: Work) -> None:
+        if self.jobs.busy:
+            self.statusBar().showMessage("Wait for the running job to finish, or cancel it.", 5000)
+            return
+        self._show_busy(True)
+        self.jobs.start(work)
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.status_label.setText(message)
+
+    def _on_job_done(self, _result: Any) -> None:
+        self._show_busy(False)
+        self._refresh()
+
+    def _on_job_failed(self, error: Exception) -> None:
+        self._show_busy(False)
+        self._refresh()
+        if isinstance(error, CancelledError):
+            self.statusBar().showMessage(str(error), 8000)
+        else:
+            self._show_error(error)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setValue(0)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _require_project(self) -> Project | None:
+        if self.project is None:
+            QMessageBox.information(self, "No project", "Open or create a project first (Ctrl+O / Ctrl+N).")
+        return self.project
+
+    def _show_error(self, error: Exception) -> None:
+        text = str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
+        QMessageBox.critical(self, "Tradeoff Studio", text)
+
+    def _refresh(self) -> None:
+        info = workflows.project_info(self.project) if self.project else None
+        self.tree.show_info(info)
+        for key in ("import", "model", "score"):
+            self.actions[key].setEnabled(info is not None)
+        if info is not None:
+            self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
+            self.status_label.setText(f"{info.path} · {len(info.tables)} tables · {len(info.models)} models")
+        else:
+            self.setWindowTitle("Tradeoff Studio")
+
+    # --- drag and drop -------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept local files."""
+        if event.mimeData().hasUrls() and all(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """ONNX files become models, a .tsproj opens, anything else is imported."""
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        event.acceptProposedAction()
+        projects = [path for path in paths if path.suffix == ".tsproj"]
+        if projects:
+            self.open_project(projects[0])
+            return
+        models = [path for path in paths if path.suffix.lower() == ".onnx"]
+        data = [path for path in paths if path not in models]
+        if models:
+            self.add_models(models)
+        elif data:
+            self.import_paths(data)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Cancel and join the running job, then close the project."""
+        self.jobs.cancel_and_wait()
+        self._close_project()
+        event.accept()

@@ -1,0 +1,130 @@
+"""The main window offscreen: open, drop files, import, add models, score, errors, close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tradeoff_studio.core.paths import models_dir
+from tradeoff_studio.core.project import create_project
+from tradeoff_studio.ui.main_window import MainWindow
+
+
+def drop(window: MainWindow, paths: list[Path]) -> bool:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    enter = QDragEnterEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    if not enter.isAccepted():
+        return False
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, event)
+    return True
+
+
+def tree_texts(window: MainWindow) -> list[str]:
+    texts = []
+    stack = [window.tree.topLevelItem(i) for i in range(window.tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        texts.append(item.text(0))
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    return texts
+
+
+def test_drop_data_and_model_then_score(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "w.tsproj"
+    create_project(path).close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_project(path)
+    assert window.windowTitle().startswith("w.tsproj")
+
+    csv = tmp_path / "loans.csv"
+    csv.write_text("id,amount\n1,10\n2,20\n")
+    with qtbot.waitSignal(window.jobs.succeeded, timeout=20_000):
+        assert drop(window, [csv])
+    assert "loans" in tree_texts(window)
+
+    with qtbot.waitSignal(window.jobs.succeeded, timeout=20_000):
+        drop(window, [models_dir() / "credit_logreg.onnx"])
+    assert "credit_logreg" in tree_texts(window)
+    window.close()
+
+
+def test_bad_file_shows_error_and_changes_nothing(qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "w.tsproj"
+    create_project(path).close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_project(path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n3\n")
+    with qtbot.waitSignal(window.jobs.failed, timeout=20_000):
+        drop(window, [bad])
+    assert shown and "bad.csv, line 3" in shown[0]
+    assert window.project is not None and window.project.tables() == []
+    window.close()
+
+
+def test_locked_project_message(qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.tsproj"
+    create_project(path).close()
+    hold = (
+        "from tradeoff_studio.core.project import open_project as o\n"
+        f"p = o({str(path)!r})\nprint('ok', flush=True)\ninput()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        shown: list[str] = []
+        monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.open_project(path)
+        assert window.project is None
+        assert "open in another Tradeoff Studio process (PID" in shown[0]
+        window.close()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_text_only_drop_is_refused(qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    data = QMimeData()
+    data.setText("hello")
+    enter = QDragEnterEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+    window.close()
