@@ -5,15 +5,33 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Subprocesses the tests start have no keyring unless a test gives them one: like headless Linux.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.memory_keyring import MemoryKeyring
 from tradeoff_studio.core.project import Project, create_project
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MemoryKeyring]:
+    """Each test gets its own user-data folder and an empty in-memory keyring."""
+    import keyring
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    memory = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ class Project:
         self.path = path
         self.con = con
         self.key = key
+        self.closed = False
         self.project_id = self.meta("project_id")
 
     @property
@@ -62,7 +63,10 @@ class Project:
         self.close()
 
     def close(self) -> None:
-        """Checkpoint and release the file and its lock."""
+        """Checkpoint and release the file and its lock (a second call does nothing)."""
+        if self.closed:
+            return
+        self.closed = True
         try:
             self.con.execute("CHECKPOINT")
         finally:
@@ -185,7 +189,7 @@ def create_project(path: str | os.PathLike[str], *, encrypted: bool = False) -> 
     The key of an encrypted project goes into the keyring when one is available; either way it
     is on the returned project's ``key`` so the caller can show its recovery key.
     """
-    target = project_path(path)
+    target = project_path(path).absolute()
     if target.exists():
         raise ProjectError(f"{target} already exists. Choose another name or open it instead.")
     if not target.parent.is_dir():
@@ -230,7 +234,7 @@ def open_project(path: str | os.PathLike[str], *, key: bytes | None = None) -> P
     key the keyring holds for it. A key given explicitly is remembered in the keyring, when
     one is available, so the next open needs nothing.
     """
-    target = Path(path)
+    target = Path(path).absolute()
     if not target.exists() and not target.suffix and project_path(target).exists():
         target = project_path(target)
     if not target.is_file():
