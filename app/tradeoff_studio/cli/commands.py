@@ -3,26 +3,60 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from ..core import workflows
+from ..core import keys, workflows
 from ..core.data.options import ReadOptions
 from ..core.errors import StudioError
-from ..core.project import Project
+from ..core.project import Project, ProjectKeyRequiredError
 from .console import print_json, print_table, run_job
 
 
 @contextmanager
 def opened_project(args: argparse.Namespace) -> Iterator[Project]:
-    """Open the project named by ``args.project`` for the length of a command."""
-    project = workflows.open_project(args.project)
+    """Open the project named by ``args.project`` for the length of a command.
+
+    An encrypted project opens with ``--recovery-key-file``, else with the keyring's key, else
+    (on a terminal) with a recovery key typed at a hidden prompt that says why it is needed.
+    """
+    key_file = getattr(args, "recovery_key_file", None)
+    key = keys.read_recovery_file(key_file) if key_file else None
+    try:
+        project = workflows.open_project(args.project, key=key)
+    except ProjectKeyRequiredError as error:
+        if key is not None or not sys.stdin.isatty():
+            raise
+        project = workflows.open_project(args.project, key=ask_recovery_key(str(error)))
     try:
         yield project
     finally:
         project.close()
+
+
+def ask_recovery_key(reason: str) -> bytes:
+    """Prompt for a recovery key on the terminal without echoing it."""
+    print(reason, file=sys.stderr)
+    return keys.parse_recovery_text(getpass.getpass("Recovery key: "))
+
+
+def _announce_key(key: bytes) -> None:
+    """After creating or encrypting: where the key lives, and the recovery key when nowhere else."""
+    if keys.keyring_available():
+        print(
+            "Its key is in this machine's keyring. Export a recovery key with 'tradeoff-studio recovery-key'."
+        )
+        return
+    print(
+        "This machine has no secure keyring, so the key is kept nowhere. Store this recovery key safely; "
+        "you will need it every time you open the project (--recovery-key-file FILE):",
+        file=sys.stderr,
+    )
+    print(keys.recovery_text(key))
 
 
 def _pairs(values: list[str], flag: str, *, split_last: bool) -> dict[str, str]:
@@ -37,11 +71,43 @@ def _pairs(values: list[str], flag: str, *, split_last: bool) -> dict[str, str]:
 
 
 def new(args: argparse.Namespace) -> None:
-    """``new PROJECT``."""
-    project = workflows.create_project(args.project)
-    path = project.path
-    project.close()
-    print(f"Created {path}")
+    """``new PROJECT [--encrypted]``."""
+    project = workflows.create_project(args.project, encrypted=args.encrypted)
+    try:
+        print(f"Created {project.path}{' (encrypted)' if project.encrypted else ''}")
+        if project.key is not None:
+            _announce_key(project.key)
+    finally:
+        project.close()
+
+
+def encrypt(args: argparse.Namespace) -> None:
+    """``encrypt PROJECT``."""
+    with opened_project(args) as project:
+        path = project.path
+        key = workflows.encrypt(project)
+    print(f"Encrypted {path}.")
+    _announce_key(key)
+
+
+def decrypt(args: argparse.Namespace) -> None:
+    """``decrypt PROJECT``."""
+    with opened_project(args) as project:
+        path = project.path
+        workflows.decrypt(project)
+    print(f"Decrypted {path}: it is no longer protected by a key.")
+
+
+def recovery_key(args: argparse.Namespace) -> None:
+    """``recovery-key PROJECT``: print the key in a form to write down and keep."""
+    with opened_project(args) as project:
+        if project.key is None:
+            raise StudioError(f"{project.path} is not encrypted, so it has no recovery key.")
+        print(
+            "Anyone with this recovery key can read the project. Store it safely, apart from the file.",
+            file=sys.stderr,
+        )
+        print(keys.recovery_text(project.key))
 
 
 def import_(args: argparse.Namespace) -> None:

@@ -7,8 +7,10 @@ running job cleanly (exit 130) and leaves the project as it was.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .. import __version__
 from ..core.errors import CancelledError, StudioError
@@ -29,22 +31,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", help="create an empty project file (.tsproj)")
     new.add_argument("project")
+    new.add_argument(
+        "--encrypted", action="store_true", help="encrypt it with a new key (kept in the keyring)"
+    )
     new.set_defaults(handler=commands.new)
 
     _add_import(sub)
     _add_models(sub)
     _add_score(sub)
-
-    info = sub.add_parser("info", help="what a project holds: tables, provenance, models, scores")
-    info.add_argument("project")
-    info.add_argument("--json", action="store_true", help="machine-readable output")
-    info.set_defaults(handler=commands.info)
-
-    trail = sub.add_parser("audit", help="the project's audit trail")
-    trail.add_argument("project")
-    trail.add_argument("--json", action="store_true", help="machine-readable output")
-    trail.set_defaults(handler=commands.audit)
+    _add_project_command(
+        sub, "info", commands.info, "what a project holds: tables, provenance, models, scores"
+    )
+    _add_project_command(sub, "audit", commands.audit, "the project's audit trail")
+    _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
+    _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")
+    _add_project_command(
+        sub, "recovery-key", commands.recovery_key, "print an encrypted project's recovery key"
+    )
+    for command in sub.choices.values():
+        if "project" in {action.dest for action in command._actions}:
+            _add_key_option(command)
     return parser
+
+
+def _add_key_option(command: argparse.ArgumentParser) -> None:
+    """Every command that opens a project takes a recovery key file, for machines without a keyring."""
+    if not any(action.dest == "recovery_key_file" for action in command._actions):
+        command.add_argument(
+            "--recovery-key-file",
+            type=Path,
+            metavar="FILE",
+            help="open an encrypted project with this recovery key",
+        )
+
+
+def _add_project_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Callable[[argparse.Namespace], None],
+    help_text: str,
+) -> None:
+    command = sub.add_parser(name, help=help_text)
+    command.add_argument("project")
+    if name in {"info", "audit"}:
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.set_defaults(handler=handler)
 
 
 def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,6 +118,8 @@ def _add_models(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     inspect.add_argument("name")
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(handler=commands.models_inspect)
+    for action in (add, listing, inspect):
+        _add_key_option(action)
 
 
 def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -118,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StudioError as error:
         print(f"tradeoff-studio: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -72,12 +72,13 @@ def parse_recovery_text(text: str, source: str = "the recovery key") -> bytes:
 
 
 def read_recovery_file(path: Path) -> bytes:
-    """The key from a file holding a recovery key."""
+    """The key from a file holding a recovery key (other lines, e.g. a note, are ignored)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ProjectKeyError(f"Cannot read the recovery key file {path}: {error}") from None
-    return parse_recovery_text(text, source=f"Recovery key file {path}")
+    line = next((line for line in text.splitlines() if line.strip().upper().startswith(_PREFIX)), text)
+    return parse_recovery_text(line, source=f"Recovery key file {path}")
 
 
 def _backend() -> Any:

@@ -15,6 +15,7 @@ from .. import __version__
 from .audit import AuditEntry, entries
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
+from .encryption import decrypt_project, encrypt_project
 from .inference import registry, runner
 from .jobs import CancelToken, Progress, no_progress
 from .project import Project, create_project, open_project
@@ -25,6 +26,8 @@ __all__ = [
     "add_model",
     "audit_trail",
     "create_project",
+    "decrypt",
+    "encrypt",
     "import_data",
     "inspect_model",
     "list_models",
@@ -88,6 +91,19 @@ def score(
         progress=progress,
         cancel=cancel,
     )
+
+
+def encrypt(project: Project) -> bytes:
+    """Encrypt the project's file with a new key (kept in the keyring when there is one).
+
+    The project is closed afterwards; reopen it to go on working.
+    """
+    return encrypt_project(project)
+
+
+def decrypt(project: Project) -> None:
+    """Write the project's file back unencrypted and forget its key. The project is closed."""
+    decrypt_project(project)
 
 
 def audit_trail(project: Project) -> list[AuditEntry]:
