@@ -29,6 +29,7 @@ SUFFIX = ".tsproj"
 ALIAS = "proj"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _DISK_FULL = ("No space left", "File too large", "Disk quota")
+_READ_ONLY = ("Permission denied", "Read-only file system", "Operation not permitted")
 
 
 class ProjectKeyRequiredError(ProjectKeyError):
@@ -79,9 +80,11 @@ class Project:
         try:
             yield self.con
             self.con.commit()
-        except duckdb.IOException as error:
+        except duckdb.Error as error:
             self._rollback_quietly()
-            raise _write_error(self.path, error) from None
+            if is_write_failure(error):
+                raise write_error(self.path, error) from None
+            raise
         except BaseException:
             self._rollback_quietly()
             raise
@@ -165,7 +168,7 @@ def _translate_open_error(path: Path, error: duckdb.Error) -> ProjectError:
         )
     if "not a valid DuckDB database" in text:
         return ProjectError(f"{path} is not a Tradeoff Studio project (not a DuckDB database file).")
-    if "Permission denied" in text or "Read-only file system" in text:
+    if any(marker in text for marker in _READ_ONLY):
         return ProjectError(
             f"{path} cannot be opened for writing (read-only file or folder). "
             "Copy it somewhere writable, or change its permissions."
@@ -173,14 +176,35 @@ def _translate_open_error(path: Path, error: duckdb.Error) -> ProjectError:
     return ProjectError(f"Could not open {path}: {text.strip().splitlines()[0]}")
 
 
-def _write_error(path: Path, error: duckdb.Error) -> ProjectError:
+def is_write_failure(error: duckdb.Error) -> bool:
+    """Whether DuckDB failed to write the file: a full disk, a size limit, or a read-only place."""
+    return any(marker in str(error) for marker in (*_DISK_FULL, *_READ_ONLY))
+
+
+def write_error(path: Path, error: duckdb.Error) -> ProjectError:
+    """The user-facing error for a write that failed: nothing of it reached the file."""
     text = str(error)
-    if any(marker in text for marker in _DISK_FULL):
-        return ProjectError(
-            f"Could not write {path}: the disk is full (or a file size limit was reached). Nothing was "
-            "changed; free some space and try again."
-        )
-    return ProjectError(f"Could not write {path}: {text.strip().splitlines()[0]}. Nothing was changed.")
+    cause = (
+        "the disk is full (or a file size limit was reached); free some space and try again"
+        if any(marker in text for marker in _DISK_FULL)
+        else "the file or its folder is read-only; copy the project somewhere writable"
+    )
+    return ProjectError(
+        f"Could not write {path}: {cause}. Nothing was changed. ({text.strip().splitlines()[0]})"
+    )
+
+
+def _check_folder_writable(path: Path) -> None:
+    """DuckDB writes a log next to the file: refuse early, with a clear message, if it cannot."""
+    probe = path.with_name(f".{path.name}.{uuid.uuid4().hex}.probe")
+    try:
+        probe.touch(exist_ok=False)
+    except OSError:
+        raise ProjectError(
+            f"{path} cannot be opened for writing: its folder {path.parent} is read-only. "
+            "Copy the project somewhere writable."
+        ) from None
+    probe.unlink(missing_ok=True)
 
 
 def create_project(path: str | os.PathLike[str], *, encrypted: bool = False) -> Project:
@@ -239,6 +263,7 @@ def open_project(path: str | os.PathLike[str], *, key: bytes | None = None) -> P
         target = project_path(target)
     if not target.is_file():
         raise ProjectError(f"{target} does not exist. Create it with 'tradeoff-studio new {target}'.")
+    _check_folder_writable(target)
     con, used_key = _connect_with_any_key(target, key)
     try:
         _check_and_migrate(target, con)

@@ -19,7 +19,7 @@ from .. import audit
 from ..dbjobs import execute_long
 from ..errors import DataImportError, NameInUseError
 from ..jobs import CancelToken, Progress, no_progress, scaled
-from ..project import Project
+from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
 from ..sql import ident
 from . import checks, readers
@@ -161,6 +161,8 @@ def _read_into(
             message=f"Reading {path.name}",
         )
     except duckdb.Error as error:
+        if is_write_failure(error):
+            raise  # the project's transaction reports it as a full disk
         raise readers.translate(path, fmt, error) from None
     return {"format": fmt, **read.options}
 
