@@ -10,7 +10,17 @@ from ..errors import DataImportError
 from ..sql import ident
 
 NUMERIC_MAJORITY = 0.5
+MAX_COLUMNS = 10_000  # wider tables are not analysis data; DuckDB takes ~16 s to store 100,000
 HEAD_ROWS = 20_480  # DuckDB's own type-sniffing sample
+
+
+def check_width(path: Path, columns: int) -> None:
+    """Refuse absurdly wide files before reading them."""
+    if columns > MAX_COLUMNS:
+        raise DataImportError(
+            f"{path} has {columns:,} columns; Tradeoff Studio imports at most {MAX_COLUMNS:,}. "
+            "Export only the columns you need."
+        )
 
 
 def check_not_empty(path: Path, rows: int) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataImportError
+from .checks import check_width
 from .options import ReadOptions, normalise_encoding
 
 SAMPLE_BYTES = 1 << 20
@@ -45,9 +46,15 @@ def sniff(path: Path, options: ReadOptions) -> CsvDialect:
     encoding = _encoding(path, options)
     delimiter = options.delimiter or _guess_delimiter(sample)
     rows = _parse(sample, delimiter)
+    if not sample.complete and len(rows) < 2:
+        raise DataImportError(
+            f"{path}, line {len(rows) + 1}: the line is longer than {SAMPLE_BYTES // 2**20} MiB. Lines this "
+            "long are not supported; a quote or a line break may be missing."
+        )
     _check_shape(path, sample, rows, delimiter, forced=options.delimiter is not None)
     header = options.header if options.header is not None else _looks_like_header(rows)
     names = _names(path, rows[0], header)
+    check_width(path, len(names))
     if header and len(rows) < 2 and sample.complete:
         raise DataImportError(f"{path} has a header ({', '.join(names)}) but no data rows.")
     return CsvDialect(delimiter=delimiter, header=header, encoding=encoding, names=names)
@@ -113,9 +120,7 @@ def _parse(sample: _Sample, delimiter: str) -> list[list[str]]:
         rows.extend(row for row in reader if row)
     except csv.Error:
         return rows
-    if not sample.complete and rows:
-        rows.pop()  # the last row may be cut by the sample boundary
-    return rows
+    return rows  # the sample ends on a line break, so its last row is whole
 
 
 def _field_counts(sample: _Sample, delimiter: str) -> list[tuple[int, int]]:
@@ -128,8 +133,8 @@ def _field_counts(sample: _Sample, delimiter: str) -> list[tuple[int, int]]:
                 counts.append((reader.line_num, len(row)))
     except csv.Error:
         counts.append((reader.line_num, -1))
-    if not sample.complete and counts:
-        counts.pop()
+    if not sample.complete and counts and counts[-1][1] == -1:
+        counts.pop()  # a quoted value cut by the sample boundary, not a broken row
     return counts
 
 

@@ -8,6 +8,8 @@ a file larger than memory imports in bounded memory.
 from __future__ import annotations
 
 import json
+import tempfile
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,15 +64,12 @@ def import_files(
     targets = _targets(project, files, table)
     pool, digests = hash_in_background(files)
     try:
-        with project.transaction() as con:
+        with tempfile.TemporaryDirectory(prefix="tradeoff-import-") as workdir, project.transaction() as con:
+            job = _ImportJob(options, cancel, digests, Path(workdir))
             records = []
             for index, (name, group) in enumerate(targets.items()):
                 step = scaled(progress, index / len(targets), (index + 1) / len(targets))
-                records.append(
-                    _import_table(
-                        con, name, group, options=options, progress=step, cancel=cancel, digests=digests
-                    )
-                )
+                records.append(_import_table(con, name, group, job, step))
             cancel.raise_if_cancelled()
             for record in records:
                 _store(con, record)
@@ -78,6 +77,16 @@ def import_files(
         pool.shutdown(cancel_futures=True)
     progress(1.0, "Import finished")
     return records
+
+
+@dataclass(frozen=True)
+class _ImportJob:
+    """What every file of one import call shares."""
+
+    options: ReadOptions
+    cancel: CancelToken
+    digests: dict[Path, Future[str]]
+    workdir: Path  # private scratch space, removed when the call ends
 
 
 def _targets(project: Project, files: list[Path], table: str | None) -> dict[str, list[Path]]:
@@ -107,14 +116,7 @@ def _targets(project: Project, files: list[Path], table: str | None) -> dict[str
 
 
 def _import_table(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    files: list[Path],
-    *,
-    options: ReadOptions,
-    progress: Progress,
-    cancel: CancelToken,
-    digests: dict[Path, Any],
+    con: duckdb.DuckDBPyConnection, name: str, files: list[Path], job: _ImportJob, progress: Progress
 ) -> DatasetRecord:
     sources: list[SourceFile] = []
     resolved: dict[str, Any] = {}
@@ -123,12 +125,12 @@ def _import_table(
         step = scaled(progress, index / len(files), (index + 1) / len(files))
         step(0.0, f"Reading {path.name}")
         rows_before = 0 if index == 0 else _row_count(con, name)
-        resolved = _read_into(con, name, path, fmt, options, first=index == 0, progress=step, cancel=cancel)
+        resolved = _read_into(con, name, path, fmt, job, first=index == 0, progress=step)
         rows = _row_count(con, name) - rows_before
-        _check_file(con, name, path, options, rows_before=rows_before, rows=rows, resolved=resolved)
+        _check_file(con, name, path, job.options, rows_before=rows_before, rows=rows, resolved=resolved)
         stat = path.stat()
         sources.append(
-            SourceFile(str(path), fmt, stat.st_size, digests[path].result(), modified_at(path), rows)
+            SourceFile(str(path), fmt, stat.st_size, job.digests[path].result(), modified_at(path), rows)
         )
     columns = [{"name": column, "type": dtype} for column, dtype in _columns(con, name)]
     now = datetime.now(UTC).isoformat()
@@ -141,15 +143,16 @@ def _read_into(
     name: str,
     path: Path,
     fmt: str,
-    options: ReadOptions,
+    job: _ImportJob,
     *,
     first: bool,
     progress: Progress,
-    cancel: CancelToken,
 ) -> dict[str, Any]:
-    read = readers.plan(con, path, fmt, options)
+    read = readers.plan(con, path, fmt, job.options, job.workdir)
+    incoming = _described(con, path, read)
+    checks.check_width(path, len(incoming))
     if not first:
-        _check_same_schema(con, name, path, read)
+        _check_same_schema(con, name, path, incoming)
     verb = f"CREATE TABLE {ident(name)} AS " if first else f"INSERT INTO {ident(name)} "
     try:
         execute_long(
@@ -157,7 +160,7 @@ def _read_into(
             verb + read.sql,
             read.params,
             progress=progress,
-            cancel=cancel,
+            cancel=job.cancel,
             message=f"Reading {path.name}",
         )
     except duckdb.Error as error:
@@ -167,13 +170,18 @@ def _read_into(
     return {"format": fmt, **read.options}
 
 
-def _check_same_schema(con: duckdb.DuckDBPyConnection, name: str, path: Path, read: readers.ReadPlan) -> None:
+def _described(con: duckdb.DuckDBPyConnection, path: Path, read: readers.ReadPlan) -> list[tuple[str, str]]:
+    """Column names and types the read will produce (metadata only, nothing is imported)."""
     try:
-        incoming = [
-            (str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE {read.sql}", read.params).fetchall()
-        ]
+        rows = con.execute(f"DESCRIBE {read.sql}", read.params).fetchall()
     except duckdb.Error as error:
         raise readers.translate(path, file_format(path), error) from None
+    return [(str(row[0]), str(row[1])) for row in rows]
+
+
+def _check_same_schema(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, incoming: list[tuple[str, str]]
+) -> None:
     existing = _columns(con, name)
     if incoming != existing:
         differing = sorted(set(incoming) ^ set(existing)) or ["(the column order)"]

@@ -19,7 +19,7 @@ import duckdb
 from ..errors import DataImportError
 from ..extensions import load_extension
 from ..sql import ident
-from . import csv_dialect
+from . import csv_dialect, json_sandbox
 from .options import ReadOptions
 
 _TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")
@@ -40,8 +40,13 @@ class ReadPlan:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def plan(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, options: ReadOptions) -> ReadPlan:
-    """The query that reads ``path`` in format ``fmt`` with ``options``."""
+def plan(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, options: ReadOptions, workdir: Path
+) -> ReadPlan:
+    """The query that reads ``path`` in format ``fmt`` with ``options``.
+
+    ``workdir`` is a private folder for intermediate files (JSON is converted there first).
+    """
     for name, dtype in options.types.items():
         if not _TYPE_PATTERN.match(dtype):
             raise DataImportError(f"{path}: '{dtype}' (for column {name!r}) is not a type name, e.g. DOUBLE.")
@@ -50,10 +55,19 @@ def plan(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, options: ReadOpti
     if fmt == "parquet":
         base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)])
     elif fmt == "json":
-        base = ReadPlan("SELECT * FROM read_json(?, records='true')", [str(path)])
+        base = _plan_json(path, workdir)
     else:
         base = _plan_xlsx(con, path, options)
     return _with_types(base, options)
+
+
+def _plan_json(path: Path, workdir: Path) -> ReadPlan:
+    """JSON is read by a sandboxed child into Parquet (see json_sandbox), then read from there."""
+    converted = workdir / f"{len(list(workdir.iterdir()))}.parquet"
+    failure = json_sandbox.convert(path, converted)
+    if failure is not None:
+        raise translate(path, "json", failure)
+    return ReadPlan("SELECT * FROM read_parquet(?)", [str(converted)])
 
 
 def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
@@ -141,21 +155,25 @@ def _with_types(base: ReadPlan, options: ReadOptions) -> ReadPlan:
     return ReadPlan(f"SELECT * REPLACE ({casts}) FROM ({base.sql})", base.params, merged)
 
 
-def translate(path: Path, fmt: str, error: duckdb.Error) -> DataImportError:
-    """A user-facing message for a DuckDB error raised while reading ``path``."""
+_CSV_PROBLEMS = (
+    ("Expected Number of Columns", "the row has a different number of fields than the header (ragged row)."),
+    ("unterminated quote", "a quoted value is never closed (the file may be truncated)."),
+    (
+        "Maximum line size",
+        "the line is longer than DuckDB's 2 MB limit; a quote or a line break may be missing.",
+    ),
+    ("Invalid unicode", "the text is not valid UTF-8. Pass the file's encoding (e.g. --encoding latin-1)."),
+)
+
+
+def translate(path: Path, fmt: str, error: duckdb.Error | str) -> DataImportError:
+    """A user-facing message for a DuckDB error (or its text) raised while reading ``path``."""
     text = str(error)
     line_match = _LINE.search(text)
     where = f"{path}, line {line_match.group(1)}" if line_match else str(path)
-    if "Expected Number of Columns" in text:
-        return DataImportError(
-            f"{where}: the row has a different number of fields than the header (ragged row)."
-        )
-    if "unterminated quote" in text:
-        return DataImportError(f"{where}: a quoted value is never closed (the file may be truncated).")
-    if "Invalid unicode" in text:
-        return DataImportError(
-            f"{where}: the text is not valid UTF-8. Pass the file's encoding (e.g. --encoding latin-1)."
-        )
+    problem = next((message for marker, message in _CSV_PROBLEMS if marker in text), None)
+    if problem is not None:
+        return DataImportError(f"{where}: {problem}")
     if "Error when sniffing" in text:
         return DataImportError(
             f"{path}: the CSV dialect could not be detected. Pass --delimiter and --header/--no-header."

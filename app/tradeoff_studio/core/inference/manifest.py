@@ -22,6 +22,8 @@ from ..errors import ModelError
 # Domains whose operators onnxruntime implements itself.
 BUILTIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training"})
 MAX_MODEL_BYTES = 2**31 - 1  # protobuf's hard limit for one serialised model
+MAX_SUBGRAPH_DEPTH = 16  # real models nest If/Loop bodies a few levels at most
+MAX_DIMENSION = 2**31 - 1  # larger declared sizes cannot be fed from a table
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ def parse_model_bytes(raw: bytes, source: str) -> onnx.ModelProto:
 
 def _parse(raw: bytes, path: Path) -> onnx.ModelProto:
     not_onnx = ModelError(
-        f"{path} is not an ONNX model (it could not be read as an ONNX protobuf). "
+        f"{path} is not an ONNX model (it could not be read as an ONNX protobuf: not ONNX, "
+        "truncated, corrupt or nested too deeply). "
         "Export the model to .onnx (e.g. with skl2onnx, torch.onnx or tf2onnx) and add that file."
     )
     if not raw:
@@ -202,11 +205,41 @@ def _inline_external_data(model: onnx.ModelProto, path: Path) -> None:
 
 
 def _check_model(model: onnx.ModelProto, path: Path) -> None:
+    _check_nesting(model, path)
+    _check_dimensions(model, path)
     try:
         onnx.checker.check_model(model)
     except (onnx.checker.ValidationError, ValueError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid graph"
         raise ModelError(f"{path} is not a valid ONNX model: {first_line}") from None
+
+
+def _check_nesting(model: onnx.ModelProto, path: Path) -> None:
+    """Refuse subgraphs nested deeper than any real model needs, before recursive checkers run."""
+    pending = [(model.graph, 0)]
+    while pending:
+        graph, depth = pending.pop()
+        if depth > MAX_SUBGRAPH_DEPTH:
+            raise ModelError(
+                f"{path} nests subgraphs more than {MAX_SUBGRAPH_DEPTH} levels deep; refused as malformed."
+            )
+        for node in graph.node:
+            for attribute in node.attribute:
+                children = [attribute.g] if attribute.HasField("g") else list(attribute.graphs)
+                pending.extend((child, depth + 1) for child in children)
+
+
+def _check_dimensions(model: onnx.ModelProto, path: Path) -> None:
+    """Refuse negative or absurd declared dimensions on the model's inputs and outputs."""
+    for value in [*model.graph.input, *model.graph.output]:
+        if not value.type.HasField("tensor_type"):
+            continue
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.HasField("dim_value") and not 0 <= dim.dim_value <= MAX_DIMENSION:
+                raise ModelError(
+                    f"{path} declares {value.name!r} with a dimension of {dim.dim_value}, which no table "
+                    "can feed or hold; refused as malformed. Re-export the model with real shapes."
+                )
 
 
 def describe(model: onnx.ModelProto) -> ModelManifest:
