@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,15 @@ def xlsx_sheets(path: Path) -> list[str]:
                     f"{path}: its workbook index is implausibly large; the file may be hostile."
                 )
             root = ElementTree.fromstring(archive.read(info))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ElementTree.ParseError,
+        OSError,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+    ):
         raise DataImportError(
             f"{path} is not a valid XLSX workbook (corrupt, truncated or another format). "
             "Open it in a spreadsheet program and save it again as .xlsx."
