@@ -8,6 +8,7 @@ committed state, since DuckDB replays only committed transactions from its write
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import uuid
@@ -28,6 +29,7 @@ from .sql import ident, literal
 SUFFIX = ".tsproj"
 ALIAS = "proj"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+STAGING_SUFFIXES = (".encrypt", ".decrypt", ".encrypt.wal", ".decrypt.wal")
 _DISK_FULL = ("No space left", "File too large", "Disk quota")
 _READ_ONLY = ("Permission denied", "Read-only file system", "Operation not permitted")
 
@@ -271,9 +273,20 @@ def open_project(path: str | os.PathLike[str], *, key: bytes | None = None) -> P
         con.close()
         raise
     project = Project(target, con, used_key)
+    _remove_stale_staging(target)
     if key is not None and used_key is not None and keys.keyring_available():
         keys.store_key(project.project_id, used_key, target)
     return project
+
+
+def _remove_stale_staging(path: Path) -> None:
+    """Delete copies a killed create/encrypt/decrypt left beside the file.
+
+    Safe while we hold the project's lock: a conversion in progress holds it too.
+    """
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        if leftover.name.endswith(STAGING_SUFFIXES):
+            leftover.unlink(missing_ok=True)
 
 
 def _connect_with_any_key(path: Path, key: bytes | None) -> tuple[duckdb.DuckDBPyConnection, bytes | None]:
