@@ -128,3 +128,28 @@ def test_text_only_drop_is_refused(qtbot: QtBot) -> None:
     QApplication.sendEvent(window, enter)
     assert not enter.isAccepted()
     window.close()
+
+
+def test_encrypted_project_asks_for_its_recovery_key(qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from tradeoff_studio.core import keys
+
+    keyring.set_keyring(fail.Keyring())  # a machine without a keyring
+    path = tmp_path / "secret.tsproj"
+    with create_project(path, encrypted=True) as project:
+        recovery = keys.recovery_text(project.key)
+    prompts: list[str] = []
+
+    def answer(_parent, _title, label, _echo):
+        prompts.append(label)
+        return recovery, True
+
+    monkeypatch.setattr("tradeoff_studio.ui.main_window.QInputDialog.getText", answer)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_project(path)
+    assert prompts and "is encrypted" in prompts[0]
+    assert window.project is not None and window.project.encrypted
+    window.close()

@@ -13,7 +13,9 @@ from typing import Any
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -21,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import workflows
+from ..core import keys, workflows
 from ..core.errors import CancelledError, StudioError
-from ..core.project import Project
+from ..core.project import Project, ProjectKeyRequiredError
 from .jobs import JobRunner, Work
 from .project_tree import ProjectTree
 from .score_dialog import ScoreDialog
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
             ("import", "&Import Data…", "Ctrl+I", self.import_dialog),
             ("model", "Add &Model…", "Ctrl+M", self.add_model_dialog),
             ("score", "&Score Table…", "Ctrl+R", self.score_dialog),
+            ("encrypt", "&Encrypt Project…", "", self.encrypt_current),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
         ]:
             action = QAction(text, self)
@@ -82,15 +85,34 @@ class MainWindow(QMainWindow):
     # --- project lifecycle -------------------------------------------------------------
 
     def open_project(self, path: Path) -> None:
-        """Open ``path`` (closing the current project); errors are shown, not raised."""
+        """Open ``path`` (closing the current project); errors are shown, not raised.
+
+        An encrypted project whose key is not in the keyring asks for its recovery key, saying why.
+        """
         try:
-            opened = workflows.open_project(path)
+            opened = self._open_with_prompt(path)
         except StudioError as error:
             self._show_error(error)
+            return
+        if opened is None:
             return
         self._close_project()
         self.project = opened
         self._refresh()
+
+    def _open_with_prompt(self, path: Path) -> Project | None:
+        try:
+            return workflows.open_project(path)
+        except ProjectKeyRequiredError as error:
+            text, ok = QInputDialog.getText(
+                self,
+                "Recovery key needed",
+                f"{error}\n\nRecovery key (TSK1-…):",
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok or not text.strip():
+                return None
+            return workflows.open_project(path, key=keys.parse_recovery_text(text))
 
     def new_project_dialog(self) -> None:
         """Ask for a file name and create an empty project there."""
@@ -162,6 +184,35 @@ class MainWindow(QMainWindow):
                 )
             )
 
+    def encrypt_current(self) -> None:
+        """Encrypt the open project and show its recovery key once."""
+        project = self._require_project()
+        if project is None or self.jobs.busy:
+            return
+        if project.encrypted:
+            self.statusBar().showMessage("This project is already encrypted.", 5000)
+            return
+        path = project.path
+        self.project = None
+        try:
+            key = workflows.encrypt(project)
+        except StudioError as error:
+            self._show_error(error)
+            self.open_project(path)
+            return
+        where = (
+            "It is also kept in this computer's keyring."
+            if keys.keyring_available()
+            else ("This computer has no keyring: you will need this key every time you open the project.")
+        )
+        QMessageBox.information(
+            self, "Project encrypted", f"Store this recovery key safely. {where}\n\n{keys.recovery_text(key)}"
+        )
+        if keys.keyring_available():
+            self.open_project(path)
+        else:
+            self._refresh()
+
     # --- jobs ------------------------------------------------------------------------------
 
     def _start(self, work: Work) -> None:
@@ -206,7 +257,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         info = workflows.project_info(self.project) if self.project else None
         self.tree.show_info(info)
-        for key in ("import", "model", "score"):
+        for key in ("import", "model", "score", "encrypt"):
             self.actions[key].setEnabled(info is not None)
         if info is not None:
             self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
