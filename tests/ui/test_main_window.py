@@ -153,3 +153,32 @@ def test_encrypted_project_asks_for_its_recovery_key(qtbot: QtBot, tmp_path: Pat
     assert prompts and "is encrypted" in prompts[0]
     assert window.project is not None and window.project.encrypted
     window.close()
+
+
+def test_selecting_a_table_previews_it_and_a_column_plots_it(qtbot: QtBot, tmp_path: Path) -> None:
+    from tradeoff_studio.ui.project_tree import ROLE
+
+    path = tmp_path / "w.tsproj"
+    csv = tmp_path / "loans.csv"
+    csv.write_text("id,amount\n" + "".join(f"{i},{i * 1.5}\n" for i in range(500)))
+    with create_project(path) as project:
+        from tradeoff_studio.core.data.importer import import_files
+
+        import_files(project, [csv])
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_project(path)
+    items = {}
+    stack = [window.tree.topLevelItem(i) for i in range(window.tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        if item.data(0, ROLE):
+            items[item.data(0, ROLE)] = item
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    window.tree.setCurrentItem(items[("table", "loans")])
+    assert window.detail.stack.currentWidget() is window.detail.table
+    assert window.detail.table.rowCount() == 200 and "of 500 rows" in window.detail.title.text()
+    window.tree.setCurrentItem(items[("column", "loans", "amount")])
+    assert window.detail.stack.currentWidget() is window.detail.plot
+    assert "500 values from 0 to 748.5" in window.detail.title.text()
+    window.close()

@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QWidget,
 )
 
-from ..core import keys, workflows
+from ..core import keys, summaries, workflows
 from ..core.errors import CancelledError, StudioError
 from ..core.project import Project, ProjectKeyRequiredError
+from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
-from .project_tree import ProjectTree
+from .project_tree import ROLE, ProjectTree
 from .score_dialog import ScoreDialog
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
@@ -41,7 +43,13 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.jobs = JobRunner(self)
         self.tree = ProjectTree(self)
-        self.setCentralWidget(self.tree)
+        self.detail = DetailPanel(self)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([430, 670])
+        self.setCentralWidget(splitter)
+        self.tree.itemSelectionChanged.connect(self._show_selection)
         self.setAcceptDrops(True)
         self.resize(1100, 720)
         self._build_status_bar()
@@ -243,6 +251,22 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(busy)
         self.progress.setValue(0)
 
+    def _show_selection(self) -> None:
+        """Preview the selected table, or plot the selected numeric column (never during a job)."""
+        items = self.tree.selectedItems()
+        target = items[0].data(0, ROLE) if items else None
+        if self.project is None or target is None or self.jobs.busy:
+            self.detail.clear_detail()
+            return
+        try:
+            if target[0] == "table":
+                self.detail.show_preview(target[1], summaries.preview(self.project, target[1]))
+            else:
+                histogram = summaries.histogram(self.project, target[1], target[2])
+                self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)
+        except StudioError as error:
+            self._show_error(error)
+
     # --- helpers ---------------------------------------------------------------------------
 
     def _require_project(self) -> Project | None:
@@ -257,6 +281,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         info = workflows.project_info(self.project) if self.project else None
         self.tree.show_info(info)
+        self.detail.clear_detail()
         for key in ("import", "model", "score", "encrypt"):
             self.actions[key].setEnabled(info is not None)
         if info is not None:

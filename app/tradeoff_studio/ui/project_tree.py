@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from ..core.workflows import ProjectInfo
 
+NUMERIC_TYPES = (
+    "DOUBLE",
+    "FLOAT",
+    "BIGINT",
+    "INTEGER",
+    "SMALLINT",
+    "TINYINT",
+    "HUGEINT",
+    "DECIMAL",
+    "UBIGINT",
+)
+ROLE = Qt.ItemDataRole.UserRole
+
 
 class ProjectTree(QTreeWidget):
-    """A read-only tree of what the open project holds."""
+    """A read-only tree of what the open project holds.
+
+    Items carry ``("table", name)`` or ``("column", table, column)`` in :data:`ROLE`.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,7 +54,8 @@ class ProjectTree(QTreeWidget):
             details = (
                 f"{score['model']} on {score['provider']}, {score['rows']:,} rows in {score['seconds']:.2f} s"
             )
-            QTreeWidgetItem(scores, [f"{score['table']}.{score['column']}", details])
+            item = QTreeWidgetItem(scores, [f"{score['table']}.{score['column']}", details])
+            item.setData(0, ROLE, ("column", score["table"], score["column"]))
         for index in range(self.topLevelItemCount()):
             self.topLevelItem(index).setExpanded(True)
 
@@ -57,5 +75,8 @@ class ProjectTree(QTreeWidget):
             parent, [table["name"], f"{table['rows']:,} rows, {len(table['columns'])} columns"]
         )
         item.setToolTip(1, f"Imported from {source}")
+        item.setData(0, ROLE, ("table", table["name"]))
         for column in table["columns"]:
-            QTreeWidgetItem(item, [column["name"], column["type"]])
+            child = QTreeWidgetItem(item, [column["name"], column["type"]])
+            if column["type"].startswith(NUMERIC_TYPES):
+                child.setData(0, ROLE, ("column", table["name"], column["name"]))
