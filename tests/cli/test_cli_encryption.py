@@ -60,3 +60,24 @@ def test_encrypt_and_decrypt_commands(tmp_path: Path) -> None:
     assert [entry["action"] for entry in trail] == ["import", "encrypt", "decrypt"]
     refused = cli("recovery-key", project)
     assert refused.returncode == 1 and "not encrypted" in refused.stderr
+
+
+def test_exports_of_an_encrypted_project_warn_they_are_not_encrypted(tmp_path: Path) -> None:
+    project = tmp_path / "secret.tsproj"
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(cli("new", project, "--encrypted").stdout)
+    table = tmp_path / "options.csv"
+    table.write_text("option,cost,quality\na,1,0.5\nb,2,0.7\nc,3,0.6\n")
+    key = ("--recovery-key-file", key_file)
+    assert cli("import", project, table, *key).returncode == 0
+    analyzed = cli("analyze", project, "generic", "--table", "options", "--objective", "cost:min",
+                   "--objective", "quality:max", "--name", "opts", *key)  # fmt: skip
+    assert analyzed.returncode == 0, analyzed.stderr
+    exported = cli("candidates", project, "opts", "--out", tmp_path / "opts.csv", *key)
+    assert exported.returncode == 0, exported.stderr
+    assert "is NOT encrypted" in exported.stderr
+    plain = tmp_path / "plain.tsproj"
+    cli("new", plain)
+    cli("import", plain, table)
+    cli("analyze", plain, "generic", "--table", "options", "--objective", "cost:min", "--name", "opts")
+    assert "NOT encrypted" not in cli("candidates", plain, "opts", "--out", tmp_path / "p.csv").stderr

@@ -1,4 +1,4 @@
-"""SIGKILL at random moments during import, scoring and encryption, many times over.
+"""SIGKILL at random moments during import, scoring, analysis and encryption, many times over.
 
 After every kill the project must reopen in exactly one of two states: as it was before the
 action, or with the action complete. Never a partial table, column, catalog row or file.
@@ -48,6 +48,11 @@ CHILD = textwrap.dedent(
         workflows.import_data(project, [Path(argument)], progress=report)
     elif action == "score":
         workflows.score(project, model="credit_logreg", table="big", progress=report)
+    elif action == "analyze":
+        from tradeoff_studio.core.analyses.candidates import parse_objectives
+        from tradeoff_studio.core.analyses.generic import GenericSpec
+        spec = GenericSpec("big", parse_objectives("income:max,debt_to_income:min"), id_column="applicant_id")
+        workflows.analyze_generic(project, spec, name="wide", progress=report)
     else:
         keys.new_key = lambda: bytes(range(32))  # the parent must be able to open the result
         workflows.encrypt(project)
@@ -94,6 +99,11 @@ def snapshot(path: Path, key: bytes | None = None) -> tuple[object, ...]:
             con.execute("SELECT table_name, row_count FROM _ts.datasets ORDER BY 1").fetchall(),
             con.execute("SELECT table_name, column_name, row_count FROM _ts.score_columns").fetchall(),
             con.execute("SELECT action FROM _ts.audit ORDER BY seq").fetchall(),
+            con.execute("SELECT name FROM _ts.analyses").fetchall(),
+            con.execute(
+                "SELECT count(*) FROM duckdb_tables() "
+                "WHERE schema_name = '_ts' AND table_name LIKE 'candidates%'"
+            ).fetchall(),
         )
 
 
@@ -125,6 +135,18 @@ def test_random_kill_during_scoring(tmp_path: Path, trial: int) -> None:
 
 
 @pytest.mark.parametrize("trial", range(TRIALS))
+def test_random_kill_during_analysis(tmp_path: Path, trial: int) -> None:
+    path = prepared_project(tmp_path)
+    before = snapshot(path)
+    finished = kill_at_random("analyze", path, "", random.Random(300 + trial).uniform(0.0, 1.5))
+    after = snapshot(path)
+    if not finished and after == before:
+        return
+    assert after[:3] == before[:3]
+    assert after[4:] == ([("wide",)], [(1,)]) and after[3][-1] == ("analysis",)
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
 def test_random_kill_during_encryption(tmp_path: Path, trial: int) -> None:
     path = prepared_project(tmp_path)
     before = snapshot(path)
@@ -136,5 +158,5 @@ def test_random_kill_during_encryption(tmp_path: Path, trial: int) -> None:
         assert not finished and after == before
     except keys.ProjectKeyError:
         after = snapshot(path, key=FIXED_KEY)
-        assert after[:3] == before[:3] and after[3][-1] == ("encrypt",)
+        assert after[:3] == before[:3] and after[4:] == before[4:] and after[3][-1] == ("encrypt",)
     assert not [child for child in tmp_path.iterdir() if child.name.startswith(".p.tsproj")]  # swept on open

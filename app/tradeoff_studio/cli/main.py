@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import CancelledError, StudioError
-from . import commands
+from . import analysis_commands, commands
 
 EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_models(sub)
     _add_score(sub)
+    analysis_commands.add_analysis_commands(sub)
     _add_project_command(
         sub, "info", commands.info, "what a project holds: tables, provenance, models, scores"
     )
@@ -51,15 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
     for command in sub.choices.values():
         if "project" in {action.dest for action in command._actions}:
             _add_key_option(command)
+        for nested in _subcommands(command):  # e.g. `analyze PROJECT generic …`
+            _add_key_option(nested, default=argparse.SUPPRESS)
     return parser
 
 
-def _add_key_option(command: argparse.ArgumentParser) -> None:
-    """Every command that opens a project takes a recovery key file, for machines without a keyring."""
+def _subcommands(command: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    actions = [action for action in command._actions if isinstance(action, argparse._SubParsersAction)]
+    return [parser for action in actions for parser in action.choices.values()]
+
+
+def _add_key_option(command: argparse.ArgumentParser, default: object = None) -> None:
+    """Every command that opens a project takes a recovery key file, for machines without a keyring.
+
+    Nested commands get ``default=SUPPRESS`` so they do not overwrite the option given before them.
+    """
     if not any(action.dest == "recovery_key_file" for action in command._actions):
         command.add_argument(
             "--recovery-key-file",
             type=Path,
+            default=default,
             metavar="FILE",
             help="open an encrypted project with this recovery key",
         )

@@ -12,6 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .analysis_workflows import (
+    analyze_fairness,
+    analyze_generic,
+    decide,
+    evaluate_decision,
+    export_candidates,
+    get_candidates,
+    list_analyses,
+    list_decisions,
+)
 from .audit import AuditEntry, entries
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
@@ -24,12 +34,20 @@ from .schema import CATALOG_SCHEMA
 __all__ = [
     "ProjectInfo",
     "add_model",
+    "analyze_fairness",
+    "analyze_generic",
     "audit_trail",
     "create_project",
+    "decide",
     "decrypt",
     "encrypt",
+    "evaluate_decision",
+    "export_candidates",
+    "get_candidates",
     "import_data",
     "inspect_model",
+    "list_analyses",
+    "list_decisions",
     "list_models",
     "open_project",
     "project_info",

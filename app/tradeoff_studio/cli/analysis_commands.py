@@ -1,0 +1,291 @@
+"""CLI commands for analyses and decisions: ``analyze``, ``candidates``, ``decide``, ``decisions``.
+
+::
+
+    analyze PROJECT fairness --table T --label COL [--positive V] --sensitive COL[,COL] --score COL...
+    analyze PROJECT generic --table T --objective COL:max --objective COL:min ... [--id COL]
+                            [--ci COL=LO,HI] [--ci-level 0.95] [--knob COL[,COL]]
+    candidates PROJECT A [--front-only] [--out FILE.csv|.json]
+    decide PROJECT A (--candidate ID | --constraint "dp_ratio>=0.8@95" ... [--weights M=W,...]
+                      [--method tchebycheff|weighted-sum|reference] [--reference M=V,...])
+                     [--confidence 95] --rationale TEXT
+    decisions PROJECT [--analysis A]
+
+Every ``analyze`` takes ``--objectives METRIC:max|min,...`` and ``--name A``; every command
+takes ``--json``. The core modules imported here load no pandas (house rule 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+from ..core import analysis_workflows as flows
+from ..core.analyses.candidates import AnalysisError, Objective, parse_objectives
+from ..core.analyses.generic import GenericSpec
+from ..core.analyses.store import AnalysisRecord
+from ..core.decisions.evidence import plain
+from ..core.decisions.preferences import (
+    METHODS,
+    Constraint,
+    Method,
+    Preferences,
+    parse_assignments,
+    parse_confidence,
+)
+from ..core.decisions.store import DecisionRecord
+from .commands import opened_project
+from .console import print_json, print_table, run_job
+
+
+def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``analyze``, ``candidates``, ``decide`` and ``decisions`` on the main parser's subparsers."""
+    _add_analyze(sub)
+    command = sub.add_parser("candidates", help="show or export an analysis's candidates")
+    command.add_argument("project")
+    command.add_argument("analysis", metavar="ANALYSIS")
+    command.add_argument("--front-only", action="store_true", help="only the Pareto front")
+    command.add_argument("--out", type=Path, metavar="FILE", help="write a .csv or .json file instead")
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.set_defaults(handler=candidates)
+    _add_decide(sub)
+    listing = sub.add_parser("decisions", help="recorded decisions")
+    listing.add_argument("project")
+    listing.add_argument("--analysis", metavar="ANALYSIS", help="only the decisions on this analysis")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=decisions)
+
+
+def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("analyze", help="turn a table into candidates with a Pareto front")
+    command.add_argument("project")
+    kinds = command.add_subparsers(dest="kind", required=True, metavar="KIND")
+    fairness = kinds.add_parser("fairness", help="accuracy against fairness of threshold rules")
+    _add_common(fairness)
+    fairness.add_argument("--label", required=True, metavar="COL", help="the binary outcome column")
+    fairness.add_argument("--positive", metavar="V", help="the label's positive value (default 1/true)")
+    fairness.add_argument(
+        "--sensitive", required=True, action="append", metavar="COL[,COL]", help="protected attribute(s)"
+    )
+    fairness.add_argument(
+        "--score",
+        required=True,
+        nargs="+",
+        action="extend",
+        metavar="COL",
+        help="score column(s), one per model",
+    )
+    fairness.set_defaults(handler=analyze_fairness)
+    generic = kinds.add_parser("generic", help="any table: one row per candidate, objective columns")
+    _add_common(generic)
+    generic.add_argument("--objective", action="append", default=[], metavar="COL:max|min")
+    generic.add_argument("--id", dest="id_column", metavar="COL", help="id column (default: row number)")
+    generic.add_argument(
+        "--ci", action="append", default=[], metavar="COL=LO,HI",
+        help="interval columns of an objective (default: COL_lo and COL_hi when present)",
+    )  # fmt: skip
+    generic.add_argument("--ci-level", type=float, default=0.95, help="confidence of the intervals")
+    generic.add_argument(
+        "--knob", action="append", metavar="COL[,COL]",
+        help="columns the analyst sets (default: every column that is not an objective or interval)",
+    )  # fmt: skip
+    generic.set_defaults(handler=analyze_generic)
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--table", required=True, metavar="T")
+    command.add_argument("--objectives", metavar="METRIC:max|min,...", help="objectives, comma-separated")
+    command.add_argument("--name", metavar="A", help="analysis name (default: KIND-TABLE, made unique)")
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("decide", help="choose a candidate and record why")
+    command.add_argument("project")
+    command.add_argument("analysis", metavar="ANALYSIS")
+    command.add_argument("--candidate", metavar="ID", help="choose this candidate yourself")
+    command.add_argument(
+        "--constraint", action="append", default=[], metavar="METRIC>=NUMBER[@CONF]",
+        help='hard constraint, e.g. "dp_ratio>=0.8" or, to hold at the 95%% bound, "dp_ratio>=0.8@95"',
+    )  # fmt: skip
+    command.add_argument("--confidence", metavar="CONF", help="confidence for constraints without @, e.g. 95")
+    command.add_argument("--weights", action="append", default=[], metavar="METRIC=W,...")
+    command.add_argument("--method", choices=METHODS, help="how to choose (default: tchebycheff)")
+    command.add_argument("--reference", metavar="METRIC=V,...", help="aspiration levels (reference method)")
+    command.add_argument("--rationale", required=True, metavar="TEXT", help="why this candidate")
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.set_defaults(handler=decide)
+
+
+def _objectives(args: argparse.Namespace) -> list[Objective]:
+    objectives = [Objective.parse(text) for text in args.objective]
+    if args.objectives:
+        objectives += parse_objectives(args.objectives)
+    names = [objective.metric for objective in objectives]
+    if len(set(names)) != len(names):
+        raise AnalysisError(f"An objective is given twice: {', '.join(map(str, objectives))}.")
+    return objectives
+
+
+def _names(values: list[str]) -> list[str]:
+    """Repeated and comma-separated column names, in order."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _intervals(values: list[str]) -> dict[str, tuple[str, str]]:
+    intervals = {}
+    for value in values:
+        metric, _, columns = value.partition("=")
+        lo, comma, hi = columns.partition(",")
+        if not metric or not lo or not comma or not hi:
+            raise AnalysisError(f"--ci expects COL=LO,HI (e.g. cost=cost_low,cost_high), got {value!r}.")
+        intervals[metric] = (lo, hi)
+    return intervals
+
+
+def analyze_generic(args: argparse.Namespace) -> None:
+    """``analyze PROJECT generic --table T --objective COL:max ...``."""
+    knobs = _names(args.knob) if args.knob else None
+    spec = GenericSpec(
+        args.table, _objectives(args), args.id_column, _intervals(args.ci), args.ci_level, knobs
+    )
+    with opened_project(args) as project:
+        record = run_job(
+            lambda progress, cancel: flows.analyze_generic(
+                project, spec, name=args.name, progress=progress, cancel=cancel
+            )
+        )
+    _print_analysis(record, args.json)
+
+
+def analyze_fairness(args: argparse.Namespace) -> None:
+    """``analyze PROJECT fairness --table T --label COL --sensitive COL --score COL...``."""
+    from ..core.analyses.fairness import FairnessSpec
+
+    sensitive = _names(args.sensitive)
+    options: dict[str, Any] = {"objectives": parse_objectives(args.objectives)} if args.objectives else {}
+    spec = FairnessSpec(
+        table=args.table,
+        label=args.label,
+        sensitive=sensitive,
+        scores=args.score,
+        positive=args.positive,
+        **options,
+    )
+    with opened_project(args) as project:
+        record = run_job(
+            lambda progress, cancel: flows.analyze_fairness(
+                project, spec, name=args.name, progress=progress, cancel=cancel
+            )
+        )
+    _print_analysis(record, args.json)
+
+
+def _print_analysis(record: AnalysisRecord, as_json: bool) -> None:
+    if as_json:
+        print_json(record.to_dict())
+        return
+    print(
+        f"Stored analysis {record.name!r} ({record.kind}): {record.rows:,} candidates, "
+        f"{record.spec['front']:,} on the Pareto front of {', '.join(record.spec['objectives'])}."
+    )
+
+
+def candidates(args: argparse.Namespace) -> None:
+    """``candidates PROJECT A [--front-only] [--out FILE]``."""
+    with opened_project(args) as project:
+        if args.out is not None:
+            export = flows.export_candidates(project, args.analysis, args.out, front_only=args.front_only)
+        else:
+            table = flows.get_candidates(project, args.analysis, front_only=args.front_only)
+    if args.out is not None:
+        if export.warning:
+            print(f"Warning: {export.warning}", file=sys.stderr)
+        if args.json:
+            print_json(export.to_dict())
+        else:
+            print(f"Wrote {export.rows:,} candidates to {export.path} (sha256 {export.sha256[:12]}…).")
+        return
+    columns = ["candidate_id", *table.knobs, *(o.metric for o in table.objectives), "on_front", "rank"]
+    if args.json:
+        rows = table.frame.to_dict(orient="records")
+        print_json([{str(key): plain(value) for key, value in row.items()} for row in rows])
+        return
+    print_table(
+        columns, [[_cell(value) for value in row] for row in table.frame[columns].itertuples(index=False)]
+    )
+
+
+def _cell(value: object) -> str:
+    shown = plain(value)
+    return f"{shown:.4g}" if isinstance(shown, float) else str(shown)
+
+
+def _preferences(args: argparse.Namespace) -> Preferences:
+    confidence = parse_confidence(args.confidence) if args.confidence else None
+    weights: dict[str, float] = {}
+    for text in args.weights:
+        weights |= parse_assignments(text, "--weights")
+    reference = parse_assignments(args.reference, "--reference") if args.reference else {}
+    method = cast(Method, args.method or ("reference" if reference else "tchebycheff"))
+    return Preferences(
+        constraints=tuple(Constraint.parse(text, confidence=confidence) for text in args.constraint),
+        weights=weights,
+        method=method,
+        reference=reference,
+    )
+
+
+def decide(args: argparse.Namespace) -> None:
+    """``decide PROJECT A (--candidate ID | --constraint C ... [--weights W]) --rationale TEXT``."""
+    prefs = _preferences(args)
+    with opened_project(args) as project:
+        record = flows.decide(
+            project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate
+        )
+    if args.json:
+        print_json(record.to_dict())
+        return
+    _print_decision(record)
+
+
+def _print_decision(record: DecisionRecord) -> None:
+    evidence = record.evidence
+    summary = evidence["recommendation"]
+    print(
+        f"Decision {record.id} on {record.analysis!r}: candidate {record.candidate_id} "
+        f"(method {summary['method']}; {summary['feasible']} of {summary['candidates']} candidates feasible, "
+        f"{summary['feasible_front']} on the feasible front)."
+    )
+    print("  " + "  ".join(f"{key}={_cell(value)}" for key, value in evidence["candidate"].items()))
+    sections = [
+        ("Binding constraints", [item["text"] for item in summary["binding"]]),
+        ("Trade-off rates", [item["text"] for item in evidence["tradeoffs"]]),
+        ("Sensitivity", [item["text"] for item in evidence["sensitivity"]]),
+        ("Risks", [item["text"] for item in evidence["risks"]]),
+    ]
+    for title, lines in sections:
+        print(f"{title}:")
+        for line in lines or ["(none)"]:
+            print(f"  {line}")
+
+
+def decisions(args: argparse.Namespace) -> None:
+    """``decisions PROJECT [--analysis A]``."""
+    with opened_project(args) as project:
+        records = flows.list_decisions(project, args.analysis)
+    if args.json:
+        print_json([record.to_dict() for record in records])
+        return
+    rows = []
+    for r in records:
+        constraints = ", ".join(c["text"] for c in r.preferences["constraints"]) or "-"
+        method = r.preferences["method"]
+        rows.append(
+            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale]
+        )
+    print_table(
+        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale"], rows
+    )

@@ -1,0 +1,281 @@
+"""The fairness–accuracy analysis: :func:`analyze_fairness` and its :class:`FairnessResult`.
+
+Steps (DESIGN.md §2): validate the spec against the table; per score column, one DuckDB scan
+reduces the rows to counts per (site, group, score bin, label); cumulative sums give every
+threshold; the policies (global, per-group search, randomized, capacity) are evaluated on the
+counts; the bootstrap resamples the counts; WoE/IV/PSI, site disparity and multiplicity
+follow. The analysis only reads the project; it stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...jobs import CancelToken, Progress, no_progress, scaled
+from ...project import Project
+from ..candidates import AnalysisError, CandidateTable
+from .aggregate import Request, aggregate
+from .assemble import by_group, candidates_frame, groups_frame
+from .cells import Cells, curves
+from .metrics import binned_bounds
+from .multiplicity import Multiplicity, analyze_multiplicity, refusal
+from .policies import PolicySet
+from .runs import ModelRun, Plan, make_plan, run_model
+from .sites import site_frame
+from .spec import KNOBS, METRICS, FairnessSpec
+from .tables import check_drift_table, drift_counts, drift_frame, woe_frames
+from .validate import Groups, TableFacts, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CELL_LIMIT = 20_000_000
+THRESHOLD_RULE = "A row is selected (predicted positive) when its score is >= the threshold."
+
+
+@dataclass(frozen=True)
+class FairnessResult:
+    """Everything a fairness analysis found.
+
+    ``candidates``: the :class:`CandidateTable` (kind ``fairness``) with Pareto columns.
+    ``groups``: one row per group with counts, base rate and the small-cell flag.
+    ``woe``/``iv``: WoE per score bin and IV with SE and χ² test, per model and target (the label
+    and each group against the rest). ``drift``: PSI against ``spec.drift_table`` (or None).
+    ``multiplicity``: across the score columns (or None, with the reason in ``notes``).
+    ``site_disparity``: local and pooled disparities of the near-front candidates (or None).
+    ``runs``: each model's sufficient statistics and policies, for drill-downs.
+    """
+
+    spec: FairnessSpec
+    candidates: CandidateTable
+    groups: pd.DataFrame
+    woe: pd.DataFrame
+    iv: pd.DataFrame
+    drift: pd.DataFrame | None
+    multiplicity: Multiplicity | None
+    site_disparity: pd.DataFrame | None
+    notes: dict[str, Any]
+    runs: dict[str, ModelRun]
+    group_info: Groups
+
+    def _locate(self, candidate_id: str) -> tuple[ModelRun, int]:
+        frame = self.candidates.frame
+        rows = np.flatnonzero((frame["candidate_id"] == candidate_id).to_numpy())
+        if len(rows) == 0:
+            raise AnalysisError(f"There is no fairness candidate '{candidate_id}'.")
+        model = str(frame["model"].iloc[rows[0]])
+        first = int(np.flatnonzero((frame["model"] == model).to_numpy())[0])
+        return self.runs[model], int(rows[0]) - first
+
+    def by_group(self, candidate_id: str) -> pd.DataFrame:
+        """Per-group accuracy, balanced accuracy, TPR, FPR, precision and selection rate of a candidate."""
+        run, index = self._locate(candidate_id)
+        return by_group(run, index, self.group_info, self.spec.cost_ratio)
+
+    def evaluate_thresholds(self, model: str, thresholds: dict[str, float]) -> dict[str, float]:
+        """Metrics of any deterministic per-group thresholds (group label → threshold) of ``model``.
+
+        Exact in exact mode; in binned mode each threshold is rounded up to the next bin edge,
+        within ``notes["models"][model]["error_bound"]``.
+        """
+        if model not in self.runs:
+            raise AnalysisError(f"No model '{model}' in this analysis; models: {', '.join(self.runs)}.")
+        missing = [label for label in self.group_info.labels if label not in thresholds]
+        if missing:
+            raise AnalysisError(f"Give a threshold for every group; missing: {', '.join(missing)}.")
+        run = self.runs[model]
+        cut = [thresholds[label] for label in self.group_info.labels]
+        positions = np.searchsorted(run.cells.thresholds, np.asarray(cut, dtype=np.float64), side="left")
+        policy = PolicySet.deterministic("group", positions[None, :])
+        values = policy.evaluate(curves(run.cells.weight), self.spec.cost_ratio)
+        return {name: float(values[name][0]) for name in values} | dict(run.constants)
+
+
+def analyze_fairness(
+    project: Project,
+    spec: FairnessSpec,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> FairnessResult:
+    """Run the fairness–accuracy analysis of ``spec`` on ``project`` (read only).
+
+    Raises :class:`AnalysisError` for anything the user can fix (see :mod:`.validate`) and
+    ``CancelledError`` when ``cancel`` fires (DuckDB scans are interrupted; the bootstrap stops
+    between chunks).
+    """
+    token = cancel or CancelToken()
+    progress(0.0, f"Checking {spec.table}")
+    facts = validate(project, spec)
+    if spec.drift_table is not None:
+        check_drift_table(project, spec.drift_table, spec.scores)
+    reason = refusal(spec, facts)
+    if spec.multiplicity and reason:
+        raise AnalysisError(reason)
+    plan = make_plan(spec, facts)
+    runs = _run_models(project, spec, facts, plan, progress=scaled(progress, 0.05, 0.9), token=token)
+    progress(0.9, "WoE, IV and PSI tables")
+    return _finish(project, spec, facts, plan, runs=runs, reason=reason, progress=progress, cancel=token)
+
+
+def _exact(spec: FairnessSpec, facts: TableFacts, score: str) -> bool:
+    cells = 2 * len(facts.groups.labels) * facts.scores[score].distinct
+    if spec.mode == "exact" and cells > CELL_LIMIT:
+        raise AnalysisError(
+            f"Score column '{score}' has about {facts.scores[score].distinct:,} distinct values: exact mode "
+            f"would need {cells:,} cells. Use mode 'binned' (its error bound is reported)."
+        )
+    if spec.mode == "auto":
+        return facts.scores[score].distinct <= spec.exact_limit and cells <= CELL_LIMIT
+    return spec.mode == "exact"
+
+
+def _run_models(
+    project: Project,
+    spec: FairnessSpec,
+    facts: TableFacts,
+    plan: Plan,
+    *,
+    progress: Progress,
+    token: CancelToken,
+) -> dict[str, ModelRun]:
+    runs = {}
+    share = 1.0 / len(spec.scores)
+    for i, score in enumerate(spec.scores):
+        request = Request(
+            spec.table, spec.label, tuple(spec.sensitive), score, spec.weights, spec.site,
+            _exact(spec, facts, score), spec.bins,
+        )  # fmt: skip
+        start = i * share
+        cells = aggregate(
+            project, request, facts, progress=scaled(progress, start, start + share / 2), cancel=token
+        )
+        runs[score] = run_model(
+            cells, plan, spec, progress=scaled(progress, start + share / 2, start + share), cancel=token,
+            seed=[spec.seed, i],
+        )  # fmt: skip
+    return runs
+
+
+def _model_notes(cells: Cells, run: ModelRun, spec: FairnessSpec) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for policy in run.policies.policy:
+        counts[policy] = counts.get(policy, 0) + 1
+    bounds = {"auc": cells.auc_bound} if cells.exact else binned_bounds(cells.weight, spec.cost_ratio)
+    if not cells.exact:
+        bounds["auc"] = cells.auc_bound
+    return {
+        "mode": "exact" if cells.exact else "binned",
+        "bins": cells.bins,
+        "auc": cells.auc,
+        "auc_se": cells.auc_se,
+        "error_bound": {name: (0.0 if cells.exact else value) for name, value in bounds.items()},
+        "candidates": counts,
+        "dropped_over_capacity": run.dropped,
+    }
+
+
+def _notes(spec: FairnessSpec, plan: Plan, runs: dict[str, ModelRun], groups: pd.DataFrame) -> dict[str, Any]:
+    bootstrap = (
+        {"resamples": spec.bootstrap, "confidence": spec.confidence, "seed": spec.seed,
+         "method": "percentile; multinomial resampling of the counts per model"}
+        if spec.bootstrap else None
+    )  # fmt: skip
+    return {
+        "threshold_rule": THRESHOLD_RULE,
+        "models": {model: _model_notes(run.cells, run, spec) for model, run in runs.items()},
+        "search": {
+            "utility": plan.utility,
+            "constraint": plan.constraint,
+            "randomized_rate": plan.randomized_rate,
+        },
+        "plan": list(plan.notes),
+        "bootstrap": bootstrap,
+        "intervals": "auc: DeLong; iv_protected: bootstrap, else delta method; other metrics: bootstrap, "
+        "else none",
+        "iv_protected": f"largest IV of a group against the rest on {spec.iv_bins} quantile score bins",
+        "small_groups": groups.loc[groups["small"], "group"].tolist(),
+        "capacity_rows": plan.capacity,
+        "weights": spec.weights,
+    }
+
+
+def _finish(
+    project: Project,
+    spec: FairnessSpec,
+    facts: TableFacts,
+    plan: Plan,
+    *,
+    runs: dict[str, ModelRun],
+    reason: str | None,
+    progress: Progress,
+    cancel: CancelToken,
+) -> FairnessResult:
+    import pandas as pd
+
+    woe_parts, iv_parts = zip(
+        *(woe_frames(run.cells, run.iv_edges, facts.groups, spec.confidence) for run in runs.values()),
+        strict=True,
+    )
+    woe, iv = pd.concat(woe_parts, ignore_index=True), pd.concat(iv_parts, ignore_index=True)
+    groups = groups_frame(next(iter(runs.values())), facts.groups, spec.min_cell_size)
+    drift, drift_note = _drift(project, spec, facts, runs, cancel) if spec.drift_table else (None, None)
+    multiplicity = None
+    if spec.multiplicity is not False and reason is None:
+        step = scaled(progress, 0.92, 0.99)
+        multiplicity = analyze_multiplicity(project, spec, facts, progress=step, cancel=cancel)
+    notes = _notes(spec, plan, runs, groups)
+    notes["multiplicity"] = reason if spec.multiplicity is not False else "not asked for"
+    notes["drift"] = drift_note
+    frame = candidates_frame(runs, facts.groups, spec, {model: _iv_se(iv, model) for model in runs})
+    table = CandidateTable(
+        "fairness", frame, list(KNOBS), list(METRICS), list(spec.objectives), notes
+    ).with_front()
+    sites = _sites(table, runs, facts, spec) if facts.sites is not None else None
+    progress(1.0, "Done")
+    return FairnessResult(spec, table, groups, woe, iv, drift, multiplicity, sites, notes, runs, facts.groups)
+
+
+def _iv_se(iv: pd.DataFrame, model: str) -> float:
+    protected = iv[(iv["model"] == model) & (iv["kind"] == "protected")]
+    return float(protected["iv_se"].iloc[int(np.argmax(protected["iv"].to_numpy()))])
+
+
+def _drift(
+    project: Project, spec: FairnessSpec, facts: TableFacts, runs: dict[str, ModelRun], cancel: CancelToken
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """PSI per model against the drift table, per group when it has the sensitive columns."""
+    import pandas as pd
+
+    assert spec.drift_table is not None
+    columns = dict(project.columns(spec.drift_table))
+    by_group = all(column in columns for column in spec.sensitive)
+    weights = spec.weights if spec.weights in columns else None
+    parts = []
+    for model, run in runs.items():
+        edges = run.cells.thresholds[run.iv_edges[1:-1]]
+        sensitive = tuple(spec.sensitive) if by_group else ()
+        counts = drift_counts(
+            project, spec.drift_table, model, edges, sensitive=sensitive, weights=weights, cancel=cancel
+        )
+        parts.append(drift_frame(run.cells, run.iv_edges, facts.groups, counts, by_group))
+    note = {"table": spec.drift_table, "by_group": by_group, "weights": weights}
+    return pd.concat(parts, ignore_index=True), note
+
+
+def _sites(
+    table: CandidateTable, runs: dict[str, ModelRun], facts: TableFacts, spec: FairnessSpec
+) -> pd.DataFrame:
+    assert facts.sites is not None
+    frame = table.frame
+    chosen: dict[str, list[tuple[str, int]]] = {model: [] for model in runs}
+    models = frame["model"].to_numpy()
+    for model in runs:
+        rows = np.flatnonzero(models == model)
+        keep = frame["near_front"].to_numpy()[rows]
+        ids = frame["candidate_id"].to_numpy()[rows]
+        chosen[model] = [(str(ids[i]), int(i)) for i in np.flatnonzero(keep)]
+    return site_frame(runs, chosen, facts.sites, spec.cost_ratio)

@@ -1,0 +1,111 @@
+"""Percentile bootstrap intervals for every candidate of a model, by resampling the counts.
+
+Resampling N rows with replacement is a multinomial draw of N over the cells (group × bin ×
+label) with the cells' shares, so no row is touched. Before drawing, the bins are merged
+between consecutive positions some candidate (or an IV bin edge) uses: every candidate's
+counts, and so its metrics, are the same on the merged cells, and the draw costs O(G·P') per
+resample for P' used positions instead of O(G·K). A resampled cell's weight is its drawn row
+count times the cell's mean weight (exact without weights). All candidates of a model share
+the resamples; models are resampled independently. Resamples run in chunks, with a
+cancellation check and a progress report between chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...jobs import CancelToken, Progress
+from .cells import Cells, Float, Int, collapse, curves
+from .metrics import ratio
+from .policies import PolicySet
+from .woe import jeffreys, shares
+
+WORK_PER_CHUNK = 1_000_000
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Lower and upper percentile bounds per metric, shape ``(C,)`` each."""
+
+    lo: dict[str, Float]
+    hi: dict[str, Float]
+
+
+def protected_iv(weight: Float, count: Float, iv_edges: Int) -> Float:
+    """IV of the protected attribute on the IV bins, the largest over groups of group-vs-rest.
+
+    ``weight``/``count`` are ``(..., G, K, 2)`` on bins whose positions include ``iv_edges``
+    (indices into the bins, from 0 to K); groups with no weight are left out.
+    """
+    mass = collapse(weight.sum(axis=-1)[..., None], iv_edges)[..., 0]
+    rows = collapse(count.sum(axis=-1)[..., None], iv_edges)[..., 0]
+    rest, rest_rows = mass.sum(axis=-2, keepdims=True) - mass, rows.sum(axis=-2, keepdims=True) - rows
+    p, q, _ = shares(mass, rest, rows, rest_rows)
+    present = (mass.sum(axis=-1) > 0) & (rest.sum(axis=-1) > 0)
+    values = np.where(present, jeffreys(np.where(p > 0, p, 1.0), np.where(q > 0, q, 1.0)), -np.inf)
+    return np.maximum(values.max(axis=-1), 0.0)
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """A model's cells merged between the used positions, and the policies re-indexed to them."""
+
+    count: Float
+    mean_weight: Float
+    policies: PolicySet
+    iv_edges: Int
+
+    def metrics(self, drawn: Float, cost_ratio: float) -> dict[str, Float]:
+        """Every metric of every policy for resampled row counts ``drawn`` (shape ``(R, G, P', 2)``)."""
+        resampled = drawn * self.mean_weight
+        metrics = self.policies.evaluate(curves(resampled), cost_ratio)
+        iv = protected_iv(resampled, drawn, self.iv_edges)
+        metrics["iv_protected"] = np.repeat(iv[:, None], len(self.policies), axis=1)
+        return metrics
+
+
+def _merge(cells: Cells, policies: PolicySet, iv_edges: Int) -> _Merged:
+    used = np.union1d(np.union1d(policies.positions(), iv_edges), [0, cells.bins])
+    weight = collapse(cells.weight, used)
+    count = collapse(cells.count.astype(np.float64), used)
+    return _Merged(count, ratio(weight, count), policies.remap(used), np.searchsorted(used, iv_edges))
+
+
+def bootstrap(
+    cells: Cells,
+    policies: PolicySet,
+    iv_edges: Int,
+    *,
+    resamples: int,
+    confidence: float,
+    seed: Sequence[int],
+    cost_ratio: float,
+    progress: Progress,
+    cancel: CancelToken,
+) -> Intervals:
+    """Percentile intervals at ``confidence`` for every metric of ``policies`` but ``auc``.
+
+    ``iv_edges`` are the IV bins' positions; ``iv_protected`` is a model-level metric, so its
+    interval is the same for every candidate.
+    """
+    merged = _merge(cells, policies, iv_edges)
+    rows = int(merged.count.sum())
+    shares_ = (merged.count / rows).ravel()
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(resamples, WORK_PER_CHUNK // max(1, len(policies) * merged.count.shape[0])))
+    samples: dict[str, Float] = {}
+    for done in range(0, resamples, chunk):
+        cancel.raise_if_cancelled()
+        size = min(chunk, resamples - done)
+        drawn = rng.multinomial(rows, shares_, size=size).reshape((size, *merged.count.shape))
+        for name, values in merged.metrics(drawn.astype(np.float64), cost_ratio).items():
+            store = samples.setdefault(name, np.empty((resamples, len(policies)), dtype=np.float32))
+            store[done : done + size] = values
+        progress((done + size) / resamples, f"Bootstrap of {cells.model}: {done + size:,} of {resamples:,}")
+    tail = (1.0 - confidence) / 2.0
+    lo = {name: np.quantile(values, tail, axis=0).astype(np.float64) for name, values in samples.items()}
+    hi = {name: np.quantile(values, 1 - tail, axis=0).astype(np.float64) for name, values in samples.items()}
+    return Intervals(lo, hi)

@@ -1,0 +1,259 @@
+"""Generic analysis: any table of candidates with numeric objective columns → a candidates table.
+
+Each row of the table is one candidate, named by the id column (default: the column
+``candidate_id`` when the table has one, else the row number from 1).
+
+- **Metrics** are the objectives (with their directions), plus every other numeric column that
+  has an interval, plus — when knobs are named — every other numeric column. Constraints can
+  name any metric.
+- **Intervals** of a metric ``X`` come from explicit ``(lo, hi)`` columns or, when the table has
+  them, from ``X_lo``/``X_hi``.
+- **Knobs** (what the analyst sets: model, threshold…) are the columns named as knobs or, by
+  default, every remaining column. Sensitivity compares candidates that differ in one knob
+  only, so name the knobs when the table has outcome columns without intervals (latency, …).
+  With named knobs, remaining non-numeric columns are left out.
+- ``on_front``/``rank``/``near_front`` are recomputed, never carried (a re-imported candidates
+  export would otherwise bring stale Pareto columns).
+
+pandas is imported lazily (house rule 7).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+
+from ..errors import CancelledError, NotFoundError
+from ..jobs import CancelToken, Progress, no_progress
+from ..project import Project
+from ..sql import ident
+from .candidates import PARETO_COLUMNS, AnalysisError, CandidateTable, Objective
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ID_COLUMN = "candidate_id"
+_NUMERIC = {
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GenericSpec:
+    """What a generic analysis reads.
+
+    ``ci`` maps a metric to its explicit ``(lo_column, hi_column)``; ``ci_level`` is the level
+    of every interval (two-sided, 0.95 unless the table's intervals say otherwise). ``knobs``
+    names the columns the analyst sets (model, threshold…); see the module doc for the default.
+    """
+
+    table: str
+    objectives: list[Objective]
+    id_column: str | None = None
+    ci: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ci_level: float = 0.95
+    knobs: list[str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored as the analysis spec."""
+        return {
+            "table": self.table,
+            "objectives": [str(objective) for objective in self.objectives],
+            "id_column": self.id_column,
+            "ci": {metric: list(columns) for metric, columns in self.ci.items()},
+            "ci_level": self.ci_level,
+            "knobs": self.knobs,
+        }
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which table column feeds which candidates column."""
+
+    id_column: str | None
+    knobs: list[str]
+    metrics: list[str]
+    bounds: dict[str, tuple[str, str]]
+
+
+def analyze_generic(
+    project: Project,
+    spec: GenericSpec,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> CandidateTable:
+    """Read ``spec.table`` as candidates and compute their Pareto columns (kind ``"generic"``).
+
+    Raises :class:`NotFoundError` for an unknown table and :class:`AnalysisError` for missing or
+    non-numeric columns (listing the table's columns), empty tables, duplicate ids and NULL, NaN
+    or infinite values (naming the candidate).
+    """
+    token = cancel or CancelToken()
+    if not 0.0 < spec.ci_level < 1.0:
+        raise AnalysisError(f"The confidence level must lie between 0 and 1, e.g. 0.95; got {spec.ci_level}.")
+    plan = _plan(spec, _columns(project, spec.table))
+    progress(0.0, f"Reading {spec.table}")
+    frame = _read(project, spec.table, plan, token)
+    progress(0.6, "Checking values")
+    _check_values(frame, spec.table, plan)
+    token.raise_if_cancelled()
+    progress(0.7, "Computing the Pareto front")
+    table = CandidateTable(
+        kind="generic",
+        frame=frame,
+        knobs=plan.knobs,
+        metrics=plan.metrics,
+        objectives=list(spec.objectives),
+        notes={"source_table": spec.table, "ci_level": spec.ci_level, "id_column": plan.id_column},
+    ).with_front()
+    progress(1.0, "Candidates ready")
+    return table
+
+
+def _columns(project: Project, table: str) -> dict[str, str]:
+    """The table's ``{column: DuckDB type}``, or :class:`NotFoundError` listing the tables."""
+    if table not in project.tables():
+        listed = ", ".join(project.tables()) or "(none yet)"
+        raise NotFoundError(f"The project has no table '{table}'. Its tables: {listed}.")
+    return dict(project.columns(table))
+
+
+def _plan(spec: GenericSpec, columns: dict[str, str]) -> _Plan:
+    """Resolve the id, metric, interval and knob columns, checking that they exist and fit."""
+    if not spec.objectives:
+        raise AnalysisError("Give at least one objective column, e.g. --objective cost:min.")
+    names = [objective.metric for objective in spec.objectives]
+    if len(set(names)) != len(names):
+        raise AnalysisError(f"An objective is listed twice: {', '.join(map(str, spec.objectives))}.")
+    for metric in [*(o.metric for o in spec.objectives), *spec.ci]:
+        if metric in (ID_COLUMN, *PARETO_COLUMNS):
+            raise AnalysisError(
+                f"'{metric}' is a column the candidates table computes; it cannot be a metric."
+            )
+        _require_numeric(spec.table, metric, columns)
+    id_column = spec.id_column or (ID_COLUMN if ID_COLUMN in columns else None)
+    if id_column is not None and id_column not in columns:
+        raise AnalysisError(_missing(spec.table, id_column, columns))
+    metrics = _metrics(spec, columns, id_column)
+    bounds = {}
+    for metric in metrics:
+        lo, hi = spec.ci.get(metric, (f"{metric}_lo", f"{metric}_hi"))
+        if metric in spec.ci or (lo in columns and hi in columns):
+            _require_numeric(spec.table, lo, columns)
+            _require_numeric(spec.table, hi, columns)
+            bounds[metric] = (lo, hi)
+    used = {id_column, *metrics, *_interval_columns(spec, columns), *PARETO_COLUMNS}
+    knobs = [column for column in columns if column not in used] if spec.knobs is None else list(spec.knobs)
+    for knob in knobs:
+        if knob not in columns:
+            raise AnalysisError(_missing(spec.table, knob, columns))
+        if knob in used:
+            raise AnalysisError(f"Column '{knob}' cannot be a knob: it is the id, a metric or an interval.")
+    return _Plan(id_column, knobs, metrics, bounds)
+
+
+def _interval_columns(spec: GenericSpec, columns: dict[str, str]) -> set[str]:
+    """Explicit interval columns, and every ``X_lo``/``X_hi`` whose ``X`` is a column too."""
+    explicit = {column for pair in spec.ci.values() for column in pair}
+    implied = {c for c in columns if c.endswith(("_lo", "_hi")) and c[:-3] in columns}
+    return explicit | implied
+
+
+def _metrics(spec: GenericSpec, columns: dict[str, str], id_column: str | None) -> list[str]:
+    """The objectives, then every other numeric column with an interval or, when knobs are named,
+    every other numeric column that is not a knob."""
+    metrics = [objective.metric for objective in spec.objectives]
+    skip = {id_column, *PARETO_COLUMNS, *_interval_columns(spec, columns)}
+    for column, dtype in columns.items():
+        if column in metrics or column in skip or not _is_numeric(dtype):
+            continue
+        has_interval = column in spec.ci or (f"{column}_lo" in columns and f"{column}_hi" in columns)
+        if has_interval or (spec.knobs is not None and column not in spec.knobs):
+            metrics.append(column)
+    return metrics
+
+
+def _is_numeric(dtype: str) -> bool:
+    return dtype in _NUMERIC or dtype.startswith("DECIMAL")
+
+
+def _require_numeric(table: str, column: str, columns: dict[str, str]) -> None:
+    if column not in columns:
+        raise AnalysisError(_missing(table, column, columns))
+    dtype = columns[column]
+    if not _is_numeric(dtype):
+        numeric = [name for name, kind in columns.items() if _is_numeric(kind)]
+        raise AnalysisError(
+            f"Column '{column}' of table '{table}' is {dtype}, not a number. Objectives and their "
+            f"intervals need numeric columns; the numeric columns are: {', '.join(numeric) or '(none)'}."
+        )
+
+
+def _missing(table: str, column: str, columns: dict[str, str]) -> str:
+    listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns.items())
+    return f"Table '{table}' has no column '{column}'. Its columns: {listed}."
+
+
+def _read(project: Project, table: str, plan: _Plan, cancel: CancelToken) -> pd.DataFrame:
+    """Select the planned columns, renamed to the candidates layout, with DuckDB."""
+    select = [f"CAST({ident(plan.id_column)} AS VARCHAR) AS {ident(ID_COLUMN)}"] if plan.id_column else []
+    select += [ident(knob) for knob in plan.knobs]
+    for metric in plan.metrics:
+        select.append(f"CAST({ident(metric)} AS DOUBLE) AS {ident(metric)}")
+        if metric in plan.bounds:
+            lo, hi = plan.bounds[metric]
+            select.append(f"CAST({ident(lo)} AS DOUBLE) AS {ident(metric + '_lo')}")
+            select.append(f"CAST({ident(hi)} AS DOUBLE) AS {ident(metric + '_hi')}")
+    cancel.raise_if_cancelled()
+    remove_hook = cancel.on_cancel(project.con.interrupt)
+    try:
+        frame = project.con.execute(f"SELECT {', '.join(select)} FROM {ident(table)}").df()
+    except duckdb.InterruptException:
+        raise CancelledError() from None
+    finally:
+        remove_hook()
+    if plan.id_column is None:
+        frame.insert(0, ID_COLUMN, [str(row) for row in range(1, len(frame) + 1)])
+    return frame
+
+
+def _check_values(frame: pd.DataFrame, table: str, plan: _Plan) -> None:
+    """Reject empty tables, missing or duplicate ids and non-finite metric values."""
+    if frame.empty:
+        raise AnalysisError(f"Table '{table}' has no rows, so there are no candidates to compare.")
+    ids = frame[ID_COLUMN]
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0]) + 1
+        raise AnalysisError(f"Row {row} of table '{table}' has no id in column '{plan.id_column}'.")
+    duplicated = ids[ids.duplicated()]
+    if not duplicated.empty:
+        raise AnalysisError(
+            f"Candidate id {duplicated.iloc[0]!r} appears more than once in column '{plan.id_column}' of "
+            f"table '{table}'. Ids must be unique: choose another id column or leave it out (row numbers)."
+        )
+    for metric in plan.metrics:
+        sources = {metric: metric}
+        if metric in plan.bounds:
+            sources |= dict(zip((f"{metric}_lo", f"{metric}_hi"), plan.bounds[metric], strict=True))
+        for name, source in sources.items():
+            _check_finite(frame, name, source, table)
+
+
+def _check_finite(frame: pd.DataFrame, name: str, source: str, table: str) -> None:
+    values = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size == 0:
+        return
+    row = int(bad[0])
+    what = "no value (NULL or NaN)" if math.isnan(values[row]) else f"the value {values[row]}"
+    more = f" ({bad.size - 1} more candidates have the same problem)" if bad.size > 1 else ""
+    raise AnalysisError(
+        f"Candidate {frame[ID_COLUMN].iloc[row]!r} (row {row + 1} of table '{table}') has {what} in "
+        f"column '{source}'{more}. Fill in or remove those rows before the analysis."
+    )

@@ -1,0 +1,186 @@
+"""User actions on analyses and decisions (house rule 2); the CLI and the desktop app call these.
+
+Each takes an open :class:`~tradeoff_studio.core.project.Project` (the caller owns opening and
+closing it) and returns records with ``to_dict()``. Analyses and decisions are written
+atomically with their audit entries; exports are audited too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import audit
+from .analyses import generic, store
+from .analyses.candidates import CandidateTable
+from .analyses.store import AnalysisRecord
+from .decisions import store as decision_store
+from .decisions.evidence import Evidence, evaluate
+from .decisions.preferences import Preferences
+from .decisions.store import DecisionRecord
+from .jobs import CancelToken, Progress, no_progress, scaled
+from .project import Project
+
+if TYPE_CHECKING:
+    from .analyses.fairness import FairnessSpec
+
+__all__ = [
+    "CandidatesExport",
+    "analyze_fairness",
+    "analyze_generic",
+    "decide",
+    "evaluate_decision",
+    "export_candidates",
+    "get_candidates",
+    "list_analyses",
+    "list_decisions",
+]
+
+_ANALYSIS_SHARE = 0.9
+
+
+def _target_name(project: Project, name: str | None, default: str) -> str:
+    """``name`` when it is free (else :class:`NameInUseError`), or a free ``default``-based name."""
+    if name is None:
+        return store.unique_name(project, default)
+    store.check_name_free(project, name)
+    return name
+
+
+def analyze_generic(
+    project: Project,
+    spec: generic.GenericSpec,
+    *,
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisRecord:
+    """Turn any table into candidates with Pareto columns and store them (default ``generic-<table>``)."""
+    token = cancel or CancelToken()
+    target = _target_name(project, name, f"generic-{spec.table}")
+    table = generic.analyze_generic(
+        project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token
+    )
+    token.raise_if_cancelled()
+    progress(_ANALYSIS_SHARE, "Storing the candidates")
+    record = store.store_analysis(project, target, table, spec.to_dict())
+    progress(1.0, "Done")
+    return record
+
+
+def analyze_fairness(
+    project: Project,
+    spec: FairnessSpec,
+    *,
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisRecord:
+    """Run the fairness analysis and store its candidates (default name ``fairness-<table>``).
+
+    The stored notes say what the decisions layer needs unless the analysis already does: the
+    intervals' level (``ci_level``) and that the ``thresholds`` knob follows from the others.
+    """
+    from .analyses import fairness
+
+    token = cancel or CancelToken()
+    target = _target_name(project, name, f"fairness-{spec.table}")
+    result = fairness.analyze_fairness(
+        project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token
+    )
+    token.raise_if_cancelled()
+    progress(_ANALYSIS_SHARE, "Storing the candidates")
+    table = result.candidates
+    notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
+    record = store.store_analysis(project, target, replace(table, notes=notes), spec.to_dict())
+    progress(1.0, "Done")
+    return record
+
+
+def list_analyses(project: Project) -> list[AnalysisRecord]:
+    """Every stored analysis, oldest first."""
+    return store.list_analyses(project)
+
+
+def get_candidates(project: Project, name: str, *, front_only: bool = False) -> CandidateTable:
+    """The candidates of analysis ``name``; only the Pareto front when ``front_only``."""
+    table = store.load_analysis(project, name)
+    if not front_only:
+        return table
+    return replace(table, frame=table.frame[table.frame["on_front"]].reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class CandidatesExport:
+    """A candidates file written by :func:`export_candidates`."""
+
+    analysis: str
+    path: str
+    rows: int
+    sha256: str
+    warning: str | None = None  # set when an encrypted project's data leaves it unencrypted
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "analysis": self.analysis,
+            "path": self.path,
+            "rows": self.rows,
+            "sha256": self.sha256,
+            "warning": self.warning,
+        }
+
+
+def export_candidates(
+    project: Project, name: str, path: Path, *, front_only: bool = False
+) -> CandidatesExport:
+    """Write the candidates to ``.csv`` (spreadsheet formulas neutralised) or ``.json``; audited."""
+    table = get_candidates(project, name, front_only=front_only)
+    sha = store.write_candidates(table.frame, path)
+    warning = unencrypted_export_warning(project, path)
+    record = CandidatesExport(name, str(path.resolve()), len(table.frame), sha, warning)
+    with project.transaction() as con:
+        details = {"path": record.path, "rows": record.rows, "front_only": front_only}
+        audit.record(con, action="export", subject=name, details=details,
+                     input_sha256=store.get_analysis(project, name).sha256, output_sha256=sha)  # fmt: skip
+    return record
+
+
+def unencrypted_export_warning(project: Project, path: Path) -> str | None:
+    """The warning every export of an encrypted project's data carries (files we write are plain)."""
+    if not project.encrypted:
+        return None
+    return (
+        f"{path} is NOT encrypted, although the project it comes from is. "
+        "Store it somewhere protected, and delete it when it is no longer needed."
+    )
+
+
+def evaluate_decision(
+    project: Project, analysis: str, preferences: Preferences, *, candidate_id: str | None = None
+) -> Evidence:
+    """Preview a decision: the candidate the preferences choose (or ``candidate_id``) and its evidence."""
+    return evaluate(store.load_analysis(project, analysis), preferences, candidate_id)
+
+
+def decide(
+    project: Project,
+    analysis: str,
+    *,
+    rationale: str,
+    preferences: Preferences | None = None,
+    candidate_id: str | None = None,
+) -> DecisionRecord:
+    """Choose a candidate (by preferences, or ``candidate_id``) and record it with its evidence."""
+    prefs = preferences or Preferences()
+    record = store.get_analysis(project, analysis)
+    evidence = evaluate_decision(project, analysis, prefs, candidate_id=candidate_id)
+    return decision_store.store_decision(project, record, prefs, evidence, rationale)
+
+
+def list_decisions(project: Project, analysis: str | None = None) -> list[DecisionRecord]:
+    """Recorded decisions, oldest first; only those on ``analysis`` when it is given."""
+    if analysis is not None:
+        store.get_analysis(project, analysis)
+    return decision_store.list_decisions(project, analysis)

@@ -1,0 +1,91 @@
+"""The evidence behind a decision: the choice, and trade-off rates, sensitivity and risks at it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..analyses.candidates import CandidateTable
+from .frontier import row_of
+from .preferences import DecisionError, Preferences
+from .recommend import Recommendation, assess, recommend
+from .risks import Risk, risks
+from .sensitivity import Sensitivity, sensitivities
+from .tradeoffs import TradeoffRate, tradeoff_rates
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A chosen candidate with everything said about it."""
+
+    recommendation: Recommendation
+    candidate: dict[str, Any]
+    tradeoffs: list[TradeoffRate]
+    sensitivity: list[Sensitivity]
+    risks: list[Risk]
+
+    @property
+    def candidate_id(self) -> str:
+        """The chosen candidate's id."""
+        return str(self.candidate["candidate_id"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "candidate": self.candidate,
+            "recommendation": self.recommendation.to_dict(),
+            "tradeoffs": [rate.to_dict() for rate in self.tradeoffs],
+            "sensitivity": [item.to_dict() for item in self.sensitivity],
+            "risks": [risk.to_dict() for risk in self.risks],
+        }
+
+
+def plain(value: object) -> object:
+    """A cell as a JSON value: numpy scalars as Python ones, NaN and missing as ``None``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value if isinstance(value, bool | int | float | str) else str(value)
+
+
+def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None = None) -> Evidence:
+    """Choose a candidate under ``prefs`` (or check ``candidate_id``) and gather its evidence.
+
+    Raises :class:`DecisionError` when no candidate is feasible (naming the constraint that rules
+    out the most), when ``candidate_id`` violates a constraint, or when weights or a reference
+    point come with an explicit candidate (they only steer the app's own choice).
+    """
+    if candidate_id is None:
+        recommendation = recommend(table, prefs)
+    elif prefs.weights or prefs.reference or prefs.method != "tchebycheff":
+        raise DecisionError(
+            "Weights, a reference point or a method steer the app's choice; with --candidate you choose "
+            "yourself. Give one or the other."
+        )
+    else:
+        recommendation = assess(table, candidate_id, prefs.constraints)
+    if recommendation.candidate_id is None:
+        raise DecisionError(_infeasible(recommendation))
+    chosen = recommendation.candidate_id
+    row = table.frame.iloc[row_of(table, chosen)]
+    return Evidence(
+        recommendation=recommendation,
+        candidate={str(column): plain(value) for column, value in row.items()},
+        tradeoffs=tradeoff_rates(table, chosen),
+        sensitivity=sensitivities(table, chosen),
+        risks=risks(table, chosen, prefs.constraints),
+    )
+
+
+def _infeasible(recommendation: Recommendation) -> str:
+    counts = recommendation.ruled_out
+    worst = next(iter(counts))
+    listed = "; ".join(f"{text} rules out {count}" for text, count in counts.items())
+    return (
+        f"No candidate meets every constraint (of {recommendation.n_candidates} candidates: {listed}). "
+        f"'{worst}' rules out the most; relax it or drop it."
+    )

@@ -1,0 +1,58 @@
+"""Shared views of a candidates table: rows by id, objectives as "goodness", fronts, units."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..analyses.candidates import CandidateTable
+from ..pareto import non_dominated
+from .preferences import DecisionError
+
+_SHOWN_IDS = 10
+
+
+def candidate_ids(table: CandidateTable) -> list[str]:
+    """The candidates' ids as text, in row order."""
+    return table.frame["candidate_id"].astype(str).tolist()
+
+
+def row_of(table: CandidateTable, candidate_id: str) -> int:
+    """Row index of ``candidate_id``; :class:`DecisionError` shows some of the ids."""
+    ids = candidate_ids(table)
+    try:
+        return ids.index(str(candidate_id))
+    except ValueError:
+        shown = ", ".join(ids[:_SHOWN_IDS]) + (f" … ({len(ids)} in all)" if len(ids) > _SHOWN_IDS else "")
+        raise DecisionError(
+            f"The analysis has no candidate '{candidate_id}'. Its candidates: {shown}."
+        ) from None
+
+
+def signs(table: CandidateTable) -> NDArray[np.float64]:
+    """+1 for each maximised objective, -1 for each minimised one."""
+    return np.array([1.0 if o.direction == "max" else -1.0 for o in table.objectives])
+
+
+def goodness(table: CandidateTable) -> NDArray[np.float64]:
+    """Objective values ``(n, m)`` with minimised objectives negated: larger is always better."""
+    return table.frame[[o.metric for o in table.objectives]].to_numpy(dtype=np.float64) * signs(table)
+
+
+def front_rows(good: NDArray[np.float64], mask: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Rows (in table order) on the front of the candidates selected by ``mask``."""
+    rows = np.flatnonzero(mask)
+    if rows.size == 0:
+        return rows
+    return rows[non_dominated(good[rows], "max")]
+
+
+def dominates(good: NDArray[np.float64], row: int) -> NDArray[np.bool_]:
+    """Mask of the candidates that dominate candidate ``row`` (all larger-is-better)."""
+    return (good >= good[row]).all(axis=1) & (good > good[row]).any(axis=1)
+
+
+def is_proportion(table: CandidateTable, metric: str) -> bool:
+    """Whether every value of ``metric`` lies in [0, 1], so it reads as percentage points."""
+    values = table.frame[metric].to_numpy(dtype=np.float64)
+    return bool(((values >= 0.0) & (values <= 1.0)).all())

@@ -1,0 +1,217 @@
+"""Recommendation: the best feasible candidate under the preferences, and the constraints that bind.
+
+Feasible candidates meet every constraint; the choice is made among the *feasible front* (the
+non-dominated feasible candidates). Each objective is turned larger-is-better and normalised to
+[0, 1] over the analysis's Pareto front (all candidates, so the scale does not move with the
+constraints; ``u``: 0 = worst on the front, 1 = best), then scored, lower is better:
+
+- ``weighted-sum``: ``-Σ wᵢ uᵢ`` (only reaches convex parts of the front);
+- ``tchebycheff``: ``max wᵢ (1 - uᵢ) + ρ Σ wᵢ (1 - uᵢ)``, the weighted distance to the ideal point;
+- ``reference``: the achievement scalarising function ``max wᵢ (rᵢ - uᵢ) + ρ Σ wᵢ (rᵢ - uᵢ)``
+  with the reference point ``r`` normalised the same way (it may lie beyond [0, 1]);
+
+with ``ρ = 1e-6``. Ties go to the first candidate in table order.
+
+A constraint **binds** when relaxing it would give something better. For a recommendation: the
+choice re-made without that constraint (all others kept) scores strictly better than the chosen
+candidate; on the fixed scale that alternative necessarily violates the constraint. For a
+candidate the analyst picked by id (no scalarising preference): some candidate that violates
+only that constraint dominates the pick. Each binding constraint names that better candidate
+and what it would change per objective (and in the constrained metric). When nothing is
+feasible, every constraint reports how many candidates it rules out, most first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..analyses.candidates import CandidateTable
+from .frontier import candidate_ids, dominates, front_rows, goodness, row_of, signs
+from .preferences import Constraint, DecisionError, Preferences
+
+RHO = 1e-6
+_TIE = 1e-12
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A constraint that binds at the chosen candidate."""
+
+    constraint: str
+    slack: float
+    alternative: str
+    changes: dict[str, float]
+
+    def text(self) -> str:
+        """One line: what relaxing the constraint would allow."""
+        moves = ", ".join(f"{metric} {delta:+.4g}" for metric, delta in self.changes.items())
+        return (
+            f"relaxing {self.constraint} (slack {self.slack:.4g}) would allow candidate "
+            f"{self.alternative}: {moves}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"constraint": self.constraint, "slack": self.slack, "alternative": self.alternative,
+                "changes": self.changes, "text": self.text()}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The chosen candidate (``None`` when nothing is feasible) and why."""
+
+    candidate_id: str | None
+    method: str
+    n_candidates: int
+    n_feasible: int
+    front_size: int
+    binding: list[Binding]
+    ruled_out: dict[str, int]
+
+    @property
+    def feasible(self) -> bool:
+        """Whether some candidate meets every constraint."""
+        return self.candidate_id is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "candidate_id": self.candidate_id,
+            "method": self.method,
+            "candidates": self.n_candidates,
+            "feasible": self.n_feasible,
+            "feasible_front": self.front_size,
+            "binding": [binding.to_dict() for binding in self.binding],
+            "ruled_out": self.ruled_out,
+        }
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """A table with its preferences: larger-is-better objectives and one mask per constraint."""
+
+    table: CandidateTable
+    prefs: Preferences
+    good: NDArray[np.float64]
+    masks: list[NDArray[np.bool_]]
+    low: NDArray[np.float64]
+    span: NDArray[np.float64]
+
+    @classmethod
+    def build(cls, table: CandidateTable, prefs: Preferences) -> _Problem:
+        prefs.check(table)
+        good = goodness(table)
+        front = good[front_rows(good, np.ones(len(good), dtype=bool))]
+        low = front.min(axis=0)
+        span = front.max(axis=0) - low
+        masks = [c.satisfied(table) for c in prefs.constraints]
+        return cls(table, prefs, good, masks, low, np.where(span > 0, span, 1.0))
+
+    def feasible(self, skip: int | None = None) -> NDArray[np.bool_]:
+        """Candidates meeting every constraint but the one at index ``skip``."""
+        mask = np.ones(self.good.shape[0], dtype=bool)
+        for index, satisfied in enumerate(self.masks):
+            if index != skip:
+                mask &= satisfied
+        return mask
+
+    def ruled_out(self) -> dict[str, int]:
+        """How many candidates each constraint rules out, most first."""
+        counts = {str(c): int((~m).sum()) for c, m in zip(self.prefs.constraints, self.masks, strict=True)}
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+    def scores(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Scores (lower is better) of ``rows``, on the scale of the whole front."""
+        u = (self.good[rows] - self.low) / self.span
+        objectives = [o.metric for o in self.table.objectives]
+        weights = self.prefs.weight_vector_for(objectives)
+        if self.prefs.method == "weighted-sum":
+            return -(u @ weights)
+        if self.prefs.method == "reference":
+            reference = np.array([self.prefs.reference[name] for name in objectives]) * signs(self.table)
+            gaps = weights * ((reference - self.low) / self.span - u)
+        else:
+            gaps = weights * (1.0 - u)
+        return gaps.max(axis=1) + RHO * gaps.sum(axis=1)
+
+    def choose(self, pool: NDArray[np.intp]) -> int:
+        """The best row of ``pool``; ties go to the first in table order."""
+        values = self.scores(pool)
+        return int(pool[np.flatnonzero(values <= values.min() + _TIE)[0]])
+
+    def binding(self, index: int, chosen: int, alternative: int) -> Binding:
+        """Constraint ``index`` binds at ``chosen``: ``alternative`` shows what relaxing it gives."""
+        constraint = self.prefs.constraints[index]
+        value = float(constraint.values(self.table)[chosen])
+        slack = value - constraint.bound if constraint.lower else constraint.bound - value
+        metrics = dict.fromkeys([*(o.metric for o in self.table.objectives), constraint.metric])
+        frame = self.table.frame
+        changes = {m: float(frame[m].iloc[alternative] - frame[m].iloc[chosen]) for m in metrics}
+        return Binding(str(constraint), slack, candidate_ids(self.table)[alternative], changes)
+
+
+def recommend(table: CandidateTable, prefs: Preferences) -> Recommendation:
+    """Choose a candidate from the feasible front under ``prefs`` (see the module docstring).
+
+    Returns a recommendation with ``candidate_id=None`` when no candidate meets every constraint;
+    ``ruled_out`` then says which constraint rules out the most. Raises ``DecisionError`` for
+    preferences that do not fit the table.
+    """
+    problem = _Problem.build(table, prefs)
+    feasible = problem.feasible()
+    n = len(table.frame)
+    if not feasible.any():
+        return Recommendation(None, prefs.method, n, 0, 0, [], problem.ruled_out())
+    pool = front_rows(problem.good, feasible)
+    chosen = problem.choose(pool)
+    binding = [b for k in range(len(problem.masks)) if (b := _binding_by_score(problem, k, chosen))]
+    ids = candidate_ids(table)
+    return Recommendation(
+        ids[chosen], prefs.method, n, int(feasible.sum()), pool.size, binding, problem.ruled_out()
+    )
+
+
+def assess(table: CandidateTable, candidate_id: str, constraints: tuple[Constraint, ...]) -> Recommendation:
+    """Check a candidate the analyst picked against ``constraints`` and find those that bind.
+
+    Raises ``DecisionError`` when the candidate does not exist or violates a constraint.
+    """
+    problem = _Problem.build(table, Preferences(constraints=constraints))
+    row = row_of(table, candidate_id)
+    violated = [str(c) for c, mask in zip(constraints, problem.masks, strict=True) if not mask[row]]
+    if violated:
+        raise DecisionError(
+            f"Candidate {candidate_id} does not meet {', '.join(violated)}. Choose another candidate, "
+            "or drop the constraint if it no longer applies."
+        )
+    feasible = problem.feasible()
+    binding = [b for k in range(len(problem.masks)) if (b := _binding_by_dominance(problem, k, row))]
+    front = front_rows(problem.good, feasible)
+    n = len(table.frame)
+    return Recommendation(
+        str(candidate_id), "manual", n, int(feasible.sum()), front.size, binding, problem.ruled_out()
+    )
+
+
+def _binding_by_score(problem: _Problem, index: int, chosen: int) -> Binding | None:
+    """Binding iff the choice re-made without constraint ``index`` scores strictly better."""
+    relaxed = problem.feasible(skip=index)
+    if not (relaxed & ~problem.masks[index]).any():
+        return None
+    pool = front_rows(problem.good, relaxed)
+    alternative = problem.choose(pool)
+    alt_score, chosen_score = problem.scores(np.array([alternative, chosen]))
+    if alt_score >= chosen_score - _TIE:
+        return None
+    return problem.binding(index, chosen, alternative)
+
+
+def _binding_by_dominance(problem: _Problem, index: int, chosen: int) -> Binding | None:
+    """Binding iff a candidate violating only constraint ``index`` dominates ``chosen``."""
+    only = problem.feasible(skip=index) & ~problem.masks[index]
+    better = np.flatnonzero(only & dominates(problem.good, chosen))
+    return problem.binding(index, chosen, int(better[0])) if better.size else None

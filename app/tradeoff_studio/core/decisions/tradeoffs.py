@@ -1,0 +1,155 @@
+"""Trade-off rates: how much of one objective a unit of another costs, at a chosen candidate.
+
+For each pair of objectives (``cost`` listed before ``gain`` in the analysis) the candidates are
+projected onto the two objectives and their 2-D front is sorted along ``cost``. The local slope
+at the chosen candidate is the finite difference between its two neighbours on that front (the
+candidate itself is not used, so evenly spaced points give the exact derivative of a smooth
+front); at an end of the front, or for a candidate off the 2-D front, the two front points that
+bracket it (or the two nearest) are used instead. On a dense front whose neighbours differ by
+less than the width of the candidate's interval on ``gain``, the stencil widens one point on
+each side at a time until they differ by that much, so that estimation noise does not dominate
+the slope. The rate is ``|Δcost / Δgain|``: improving
+``gain`` by one unit costs that many units of ``cost``. Metrics whose values all lie in [0, 1]
+are reported in percentage points.
+
+Its confidence interval, when both objectives have intervals, is the delta method on the
+ratio, each value's standard deviation read from its interval (:mod:`.intervals`, the side
+facing the other point), the four values taken as independent — candidates estimated on the
+same data are positively correlated, so this errs on the wide side.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..analyses.candidates import CandidateTable, Objective
+from ..pareto import non_dominated
+from .frontier import candidate_ids, is_proportion, row_of
+from .intervals import ci_level, spreads, two_sided_z
+
+
+@dataclass(frozen=True)
+class TradeoffRate:
+    """Units of ``cost`` given up per unit gained in ``gain``, near one candidate."""
+
+    gain: str
+    cost: str
+    rate: float | None
+    lo: float | None
+    hi: float | None
+    neighbours: tuple[str, str] | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        neighbours = list(self.neighbours) if self.neighbours else None
+        return {"gain": self.gain, "cost": self.cost, "rate": self.rate, "lo": self.lo, "hi": self.hi,
+                "neighbours": neighbours, "text": self.text}  # fmt: skip
+
+
+def tradeoff_rates(table: CandidateTable, candidate_id: str) -> list[TradeoffRate]:
+    """The trade-off rate between every pair of objectives at ``candidate_id`` (module docstring)."""
+    row = row_of(table, candidate_id)
+    objectives = table.objectives
+    return [
+        _pair(table, row, objectives[i], objectives[j])
+        for i in range(len(objectives))
+        for j in range(i + 1, len(objectives))
+    ]
+
+
+def _pair(table: CandidateTable, row: int, cost: Objective, gain: Objective) -> TradeoffRate:
+    frame = table.frame
+    values = frame[[cost.metric, gain.metric]].to_numpy(dtype=np.float64)
+    spread = (
+        float(frame[f"{gain.metric}_hi"].iloc[row] - frame[f"{gain.metric}_lo"].iloc[row])
+        if table.has_ci(gain.metric)
+        else 0.0
+    )
+    ends = _bracket(values, [cost.direction, gain.direction], row, spread)
+    if ends is None:
+        text = (
+            f"no trade-off between {cost.metric} and {gain.metric} here: one candidate is best in both, "
+            "so nothing is given up."
+        )
+        return TradeoffRate(gain.metric, cost.metric, None, None, None, None, text)
+    left, right = ends
+    d_cost, d_gain = values[right] - values[left]
+    rate = abs(d_cost / d_gain)
+    interval = _interval(table, (cost.metric, gain.metric), (left, right), rate, d_gain)
+    ids = candidate_ids(table)
+    text = _describe(table, cost, gain, rate, interval)
+    return TradeoffRate(gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text)
+
+
+def _bracket(
+    values: NDArray[np.float64], directions: list[str], row: int, spread: float
+) -> tuple[int, int] | None:
+    """The two rows whose difference gives the slope at ``row`` along the 2-D front."""
+    good = values * np.array([1.0 if d == "max" else -1.0 for d in directions])
+    rows = np.flatnonzero(non_dominated(good, "max"))
+    _, first = np.unique(good[rows], axis=0, return_index=True)
+    rows = rows[np.sort(first)]
+    rows = rows[np.argsort(good[rows, 0], kind="stable")]
+    if rows.size < 2:
+        return None
+    position = np.flatnonzero(rows == row)
+    if position.size:
+        k = int(position[0])
+        left, right = max(k - 1, 0), min(k + 1, rows.size - 1)
+    else:
+        right = min(max(int(np.searchsorted(good[rows, 0], good[row, 0], side="right")), 1), rows.size - 1)
+        left = right - 1
+    left, right = _widen(good[rows, 1], left, right, spread)
+    return int(rows[left]), int(rows[right])
+
+
+def _widen(gain: NDArray[np.float64], left: int, right: int, spread: float) -> tuple[int, int]:
+    """Step outwards along the front until the ends differ in ``gain`` by at least ``spread``."""
+    last = gain.size - 1
+    while abs(gain[right] - gain[left]) < spread and (left > 0 or right < last):
+        left, right = max(left - 1, 0), min(right + 1, last)
+    return left, right
+
+
+def _interval(
+    table: CandidateTable, metrics: tuple[str, str], ends: tuple[int, int], rate: float, d_gain: float
+) -> tuple[float | None, float | None]:
+    """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level."""
+    if not all(table.has_ci(metric) for metric in metrics):
+        return None, None
+    left, right = ends
+    variances = []
+    for metric in metrics:
+        below, above = spreads(table, metric)
+        value = table.frame[metric].to_numpy(dtype=np.float64)
+        rising = value[right] >= value[left]
+        sd_left, sd_right = (above[left], below[right]) if rising else (below[left], above[right])
+        variances.append(sd_left**2 + sd_right**2)
+    se = math.sqrt(variances[0] + rate**2 * variances[1]) / abs(d_gain)
+    z = two_sided_z(ci_level(table))
+    return rate - z * se, rate + z * se
+
+
+def _describe(
+    table: CandidateTable,
+    cost: Objective,
+    gain: Objective,
+    rate: float,
+    interval: tuple[float | None, float | None],
+) -> str:
+    """E.g. "1 pp less dp_difference costs 0.4 pp accuracy (95% CI 0.2–0.6)"."""
+    cost_pp, gain_pp = is_proportion(table, cost.metric), is_proportion(table, gain.metric)
+    scale = (100.0 if cost_pp else 1.0) / (100.0 if gain_pp else 1.0)
+    better = "more" if gain.direction == "max" else "less"
+    unit_gain, unit_cost = ("pp " if gain_pp else "unit "), ("pp " if cost_pp else "")
+    text = f"1 {unit_gain}{better} {gain.metric} costs {rate * scale:.3g} {unit_cost}{cost.metric}"
+    lo, hi = interval
+    if lo is None or hi is None:
+        return text
+    return f"{text} ({ci_level(table):.0%} CI {lo * scale:.3g} to {hi * scale:.3g})"
