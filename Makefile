@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_import.py
 	$(BIN)/python tests/benchmarks/bench_scoring.py
 	$(BIN)/python tests/benchmarks/bench_pareto.py
+	$(BIN)/python tests/benchmarks/bench_fairness.py
 
 ## Regenerate the demo dataset and the sample models (seeded, deterministic).
 demo-data: $(STAMP)
