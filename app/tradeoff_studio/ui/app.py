@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,15 @@ def has_display() -> bool:
     if sys.platform in {"win32", "darwin"}:
         return True
     return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _cli_name() -> str:
+    """How to call the CLI from here: its bare name when on PATH, else its path beside Python."""
+    beside = Path(sys.executable).with_name("tradeoff-studio")
+    on_path = shutil.which("tradeoff-studio")
+    if on_path and Path(on_path).resolve() == beside.resolve():
+        return "tradeoff-studio"
+    return str(beside) if beside.exists() else "tradeoff-studio"
 
 
 def _demo_path() -> Path:
@@ -42,12 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tradeoff-studio: error: {error}", file=sys.stderr)
         return 1
     if not has_display():
-        target = project or "PROJECT.tsproj"
+        target, cli = project or "PROJECT.tsproj", _cli_name()
         print(
             "No display found (DISPLAY and WAYLAND_DISPLAY are unset), "
             "so the desktop window cannot open here.\n"
-            f"Use the command line instead, e.g.:\n  tradeoff-studio info {target}\n"
-            f"  tradeoff-studio models list {target}\n  tradeoff-studio --help",
+            f"Use the command line instead, e.g.:\n  {cli} info {target}\n"
+            f"  {cli} models list {target}\n  {cli} --help",
             file=sys.stderr,
         )
         return EXIT_NO_DISPLAY
