@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -154,6 +155,9 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``tradeoff-studio``; returns the exit status."""
+    # Ctrl-C cancels the running job, even when started from a shell that ignores SIGINT for
+    # background commands (Python would otherwise keep the inherited "ignore").
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     args = build_parser().parse_args(argv)
     try:
         args.handler(args)
