@@ -286,7 +286,10 @@ class MainWindow(QMainWindow):
             self.actions[key].setEnabled(info is not None)
         if info is not None:
             self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
-            self.status_label.setText(f"{info.path} · {len(info.tables)} tables · {len(info.models)} models")
+            self.status_label.setText(
+                f"{info.path} · {_count(len(info.tables), 'table')} · {_count(len(info.models), 'model')}"
+            )
+            self.tree.select_first_table()  # a first look at the data instead of an empty panel
         else:
             self.setWindowTitle("Tradeoff Studio")
 
@@ -317,3 +320,8 @@ class MainWindow(QMainWindow):
         self.jobs.cancel_and_wait()
         self._close_project()
         event.accept()
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 table``, ``3 tables``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

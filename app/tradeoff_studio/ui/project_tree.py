@@ -59,6 +59,12 @@ class ProjectTree(QTreeWidget):
         for index in range(self.topLevelItemCount()):
             self.topLevelItem(index).setExpanded(True)
 
+    def select_first_table(self) -> None:
+        """Make the first table the current item (its preview then shows), if there is one."""
+        tables = self.topLevelItem(0)
+        if tables is not None and tables.childCount():
+            self.setCurrentItem(tables.child(0))
+
     def _section(self, title: str, details: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title, details])
         font = item.font(0)
