@@ -26,22 +26,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .cells import Float
+from .spec import METRICS
 
 #: The metrics :func:`evaluate` returns (every metric but ``auc`` and ``iv_protected``).
-THRESHOLD_METRICS = (
-    "accuracy",
-    "balanced_accuracy",
-    "tpr",
-    "fpr",
-    "precision",
-    "selection_rate",
-    "expected_cost",
-    "dp_difference",
-    "dp_ratio",
-    "eopp_difference",
-    "eodds_difference",
-    "pp_difference",
-)
+THRESHOLD_METRICS = tuple(metric for metric in METRICS if metric not in {"auc", "iv_protected"})
 
 
 def ratio(numerator: ArrayLike, denominator: ArrayLike) -> Float:
