@@ -182,3 +182,25 @@ def test_selecting_a_table_previews_it_and_a_column_plots_it(qtbot: QtBot, tmp_p
     assert window.detail.stack.currentWidget() is window.detail.plot
     assert "500 values from 0 to 748.5" in window.detail.title.text()
     window.close()
+
+
+def test_tree_lists_analyses_and_decisions(qtbot: QtBot, tmp_path: Path) -> None:
+    from tradeoff_studio.core import workflows
+    from tradeoff_studio.core.analyses.candidates import parse_objectives
+    from tradeoff_studio.core.analyses.generic import GenericSpec
+    from tradeoff_studio.core.data.importer import import_files
+
+    path = tmp_path / "w.tsproj"
+    csv = tmp_path / "options.csv"
+    csv.write_text("option,cost,quality\na,1,0.5\nb,2,0.7\nc,3,0.6\n")
+    with create_project(path) as project:
+        import_files(project, [csv])
+        spec = GenericSpec("options", parse_objectives("cost:min,quality:max"), id_column="option")
+        workflows.analyze_generic(project, spec, name="opts")
+        workflows.decide(project, "opts", candidate_id="b", rationale="best quality for its cost")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.open_project(path)
+    texts = tree_texts(window)
+    assert "Analyses" in texts and "opts" in texts and "b" in texts
+    window.close()

@@ -232,6 +232,19 @@ def info(args: argparse.Namespace) -> None:
         ["table", "column", "model", "provider", "rows"],
         [[s["table"], s["column"], s["model"], s["provider"], s["rows"]] for s in summary.score_columns],
     )
+    print("\nAnalyses")
+    print_table(
+        ["name", "kind", "candidates", "on front"],
+        [[a["name"], a["kind"], f"{a['rows']:,}", a["front"]] for a in summary.analyses],
+    )
+    print("\nDecisions")
+    print_table(
+        ["analysis", "candidate", "author", "when"],
+        [
+            [d.get("analysis"), d.get("candidate_id"), d.get("author"), d.get("decided_at")]
+            for d in summary.decisions
+        ],
+    )
 
 
 def _source_text(provenance: dict[str, object] | None) -> str:

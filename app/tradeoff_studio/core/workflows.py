@@ -140,6 +140,8 @@ class ProjectInfo:
     tables: list[dict[str, Any]]
     models: list[dict[str, Any]]
     score_columns: list[dict[str, Any]]
+    analyses: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what ``tradeoff-studio info --json`` prints)."""
@@ -151,6 +153,8 @@ class ProjectInfo:
             "tables": self.tables,
             "models": self.models,
             "score_columns": self.score_columns,
+            "analyses": self.analyses,
+            "decisions": self.decisions,
         }
 
 
@@ -178,6 +182,8 @@ def project_info(project: Project) -> ProjectInfo:
         tables=tables,
         models=[model.to_dict() for model in registry.list_models(project)],
         score_columns=scores,
+        analyses=[record.to_dict() for record in list_analyses(project)],
+        decisions=[record.to_dict() for record in list_decisions(project)],
     )
 
 

@@ -56,6 +56,16 @@ class ProjectTree(QTreeWidget):
             )
             item = QTreeWidgetItem(scores, [f"{score['table']}.{score['column']}", details])
             item.setData(0, ROLE, ("column", score["table"], score["column"]))
+        analyses = self._section("Analyses", f"{len(info.analyses)}")
+        for analysis in info.analyses:
+            details = (
+                f"{analysis['kind']}, {analysis['rows']:,} candidates, {analysis['front']:,} on the front"
+            )
+            item = QTreeWidgetItem(analyses, [analysis["name"], details])
+            for decision in info.decisions:
+                if decision["analysis"] == analysis["name"]:
+                    chosen = f"decision by {decision['author']} on {str(decision['decided_at'])[:16]}"
+                    QTreeWidgetItem(item, [decision["candidate_id"], chosen])
         for index in range(self.topLevelItemCount()):
             self.topLevelItem(index).setExpanded(True)
 
