@@ -5,6 +5,8 @@
     analyze PROJECT fairness --table T --label COL [--positive V] --sensitive COL[,COL] --score COL...
     analyze PROJECT generic --table T --objective COL:max --objective COL:min ... [--id COL]
                             [--ci COL=LO,HI] [--ci-level 0.95] [--knob COL[,COL]]
+    analyze PROJECT ope --table T --policy COL --estimator COL --estimate COL --true-value COL
+                        --behaviour COL
     candidates PROJECT A [--front-only] [--out FILE.csv|.json]
     decide PROJECT A (--candidate ID | --constraint "dp_ratio>=0.8@95" ... [--weights M=W,...]
                       [--method tchebycheff|weighted-sum|reference] [--reference M=V,...])
@@ -92,6 +94,21 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="columns the analyst sets (default: every column that is not an objective or interval)",
     )  # fmt: skip
     generic.set_defaults(handler=analyze_generic)
+    _add_ope(kinds)
+
+
+def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ope = kinds.add_parser("ope", help="off-policy evaluation: top-k policies per estimator (SharpeRatio@k)")
+    _add_common(ope)
+    for flag, text in (
+        ("--policy", "policy column"),
+        ("--estimator", "OPE estimator column"),
+        ("--estimate", "estimated value column"),
+        ("--true-value", "true value column"),
+        ("--behaviour", "boolean column, true for the behaviour policy"),
+    ):
+        ope.add_argument(flag, required=True, metavar="COL", help=text)
+    ope.set_defaults(handler=analyze_ope)
 
 
 def _add_common(command: argparse.ArgumentParser) -> None:
@@ -154,6 +171,31 @@ def analyze_generic(args: argparse.Namespace) -> None:
     with opened_project(args) as project:
         record = run_job(
             lambda progress, cancel: flows.analyze_generic(
+                project, spec, name=args.name, progress=progress, cancel=cancel
+            )
+        )
+    _print_analysis(record, args.json)
+
+
+def analyze_ope(args: argparse.Namespace) -> None:
+    """``analyze PROJECT ope --table T --policy C --estimator C --estimate C --true-value C ...``."""
+    from ..core.analyses.ope import OpeSpec
+
+    options: dict[str, Any] = {}
+    if args.objectives:
+        options["objectives"] = tuple(parse_objectives(args.objectives))
+    spec = OpeSpec(
+        table=args.table,
+        policy=args.policy,
+        estimator=args.estimator,
+        estimate=args.estimate,
+        true_value=args.true_value,
+        behaviour=args.behaviour,
+        **options,
+    )
+    with opened_project(args) as project:
+        record = run_job(
+            lambda progress, cancel: flows.analyze_ope(
                 project, spec, name=args.name, progress=progress, cancel=cancel
             )
         )

@@ -24,11 +24,13 @@ from .project import Project
 
 if TYPE_CHECKING:
     from .analyses.fairness import FairnessSpec
+    from .analyses.ope import OpeSpec
 
 __all__ = [
     "CandidatesExport",
     "analyze_fairness",
     "analyze_generic",
+    "analyze_ope",
     "decide",
     "evaluate_decision",
     "export_candidates",
@@ -94,6 +96,27 @@ def analyze_fairness(
     table = result.candidates
     notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
     record = store.store_analysis(project, target, replace(table, notes=notes), spec.to_dict())
+    progress(1.0, "Done")
+    return record
+
+
+def analyze_ope(
+    project: Project,
+    spec: OpeSpec,
+    *,
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisRecord:
+    """Run the OPE shortlist analysis (estimator × k, @k metrics) and store it (default ``ope-<table>``)."""
+    from .analyses import ope
+
+    token = cancel or CancelToken()
+    target = _target_name(project, name, f"ope-{spec.table}")
+    table = ope.analyze_ope(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
+    token.raise_if_cancelled()
+    progress(_ANALYSIS_SHARE, "Storing the candidates")
+    record = store.store_analysis(project, target, table, spec.to_dict())
     progress(1.0, "Done")
     return record
 
