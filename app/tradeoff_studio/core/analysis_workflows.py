@@ -7,6 +7,7 @@ atomically with their audit entries; exports are audited too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,27 @@ def _target_name(project: Project, name: str | None, default: str) -> str:
     return name
 
 
+def _run_and_store(
+    project: Project,
+    *,
+    default_name: str,
+    name: str | None,
+    spec: dict[str, Any],
+    run: Callable[[Progress, CancelToken], CandidateTable],
+    progress: Progress,
+    cancel: CancelToken | None,
+) -> AnalysisRecord:
+    """What every ``analyze_*`` shares: name, run with progress and cancel, store atomically."""
+    token = cancel or CancelToken()
+    target = _target_name(project, name, default_name)
+    table = run(scaled(progress, 0.0, _ANALYSIS_SHARE), token)
+    token.raise_if_cancelled()
+    progress(_ANALYSIS_SHARE, "Storing the candidates")
+    record = store.store_analysis(project, target, table, spec)
+    progress(1.0, "Done")
+    return record
+
+
 def analyze_generic(
     project: Project,
     spec: generic.GenericSpec,
@@ -59,16 +81,14 @@ def analyze_generic(
     cancel: CancelToken | None = None,
 ) -> AnalysisRecord:
     """Turn any table into candidates with Pareto columns and store them (default ``generic-<table>``)."""
-    token = cancel or CancelToken()
-    target = _target_name(project, name, f"generic-{spec.table}")
-    table = generic.analyze_generic(
-        project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token
-    )
-    token.raise_if_cancelled()
-    progress(_ANALYSIS_SHARE, "Storing the candidates")
-    record = store.store_analysis(project, target, table, spec.to_dict())
-    progress(1.0, "Done")
-    return record
+
+    def run(step: Progress, token: CancelToken) -> CandidateTable:
+        return generic.analyze_generic(project, spec, progress=step, cancel=token)
+
+    return _run_and_store(
+        project, default_name=f"generic-{spec.table}", name=name, spec=spec.to_dict(), run=run,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
 
 
 def analyze_fairness(
@@ -86,18 +106,15 @@ def analyze_fairness(
     """
     from .analyses import fairness
 
-    token = cancel or CancelToken()
-    target = _target_name(project, name, f"fairness-{spec.table}")
-    result = fairness.analyze_fairness(
-        project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token
-    )
-    token.raise_if_cancelled()
-    progress(_ANALYSIS_SHARE, "Storing the candidates")
-    table = result.candidates
-    notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
-    record = store.store_analysis(project, target, replace(table, notes=notes), spec.to_dict())
-    progress(1.0, "Done")
-    return record
+    def run(step: Progress, token: CancelToken) -> CandidateTable:
+        table = fairness.analyze_fairness(project, spec, progress=step, cancel=token).candidates
+        notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
+        return replace(table, notes=notes)
+
+    return _run_and_store(
+        project, default_name=f"fairness-{spec.table}", name=name, spec=spec.to_dict(), run=run,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
 
 
 def analyze_ope(
@@ -111,14 +128,13 @@ def analyze_ope(
     """Run the OPE shortlist analysis (estimator × k, @k metrics) and store it (default ``ope-<table>``)."""
     from .analyses import ope
 
-    token = cancel or CancelToken()
-    target = _target_name(project, name, f"ope-{spec.table}")
-    table = ope.analyze_ope(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
-    token.raise_if_cancelled()
-    progress(_ANALYSIS_SHARE, "Storing the candidates")
-    record = store.store_analysis(project, target, table, spec.to_dict())
-    progress(1.0, "Done")
-    return record
+    def run(step: Progress, token: CancelToken) -> CandidateTable:
+        return ope.analyze_ope(project, spec, progress=step, cancel=token)
+
+    return _run_and_store(
+        project, default_name=f"ope-{spec.table}", name=name, spec=spec.to_dict(), run=run,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
 
 
 def list_analyses(project: Project) -> list[AnalysisRecord]:
