@@ -95,6 +95,9 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )  # fmt: skip
     generic.set_defaults(handler=analyze_generic)
     _add_ope(kinds)
+    from .analyze_risk_return import add_risk_return
+
+    add_risk_return(kinds)
 
 
 def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -26,12 +26,14 @@ from .project import Project
 if TYPE_CHECKING:
     from .analyses.fairness import FairnessSpec
     from .analyses.ope import OpeSpec
+    from .analyses.risk_return.analysis import RiskReturnSpec
 
 __all__ = [
     "CandidatesExport",
     "analyze_fairness",
     "analyze_generic",
     "analyze_ope",
+    "analyze_risk_return",
     "decide",
     "evaluate_decision",
     "export_candidates",
@@ -133,6 +135,26 @@ def analyze_ope(
 
     return _run_and_store(
         project, default_name=f"ope-{spec.table}", name=name, spec=spec.to_dict(), run=run,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
+
+
+def analyze_risk_return(
+    project: Project,
+    spec: RiskReturnSpec,
+    *,
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisRecord:
+    """Trace the efficient frontier, add targets and given portfolios; store (``risk-return-<table>``)."""
+    from .analyses.risk_return import analysis
+
+    def run(step: Progress, token: CancelToken) -> CandidateTable:
+        return analysis.analyze_risk_return(project, spec, progress=step, cancel=token)
+
+    return _run_and_store(
+        project, default_name=f"risk-return-{spec.source.table}", name=name, spec=spec.to_dict(), run=run,
         progress=progress, cancel=cancel,
     )  # fmt: skip
 

@@ -1,0 +1,268 @@
+"""Risk–return analysis: the exact efficient frontier, given portfolios and targets as candidates.
+
+Expected returns and covariance are estimated on the *fit* window (all dates, or those before
+the split). Each candidate portfolio gets ``return`` (w'μ) and ``volatility`` (√(w'Σw)) under
+those estimates — the quantities the frontier is optimal for — and the realised ``sharpe``,
+``sortino``, ``cvar`` and ``max_drawdown`` of its return series on the fit window, all with
+block-bootstrap bands (:mod:`.metrics`). With a split, the same metrics measured on the later
+window are the out-of-sample view (``oos_…`` columns): what the frontier promised against what
+it delivered. Candidates carry their weights as ``weight_<asset>`` columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...jobs import CancelToken, Progress, no_progress
+from ...project import Project
+from ..candidates import AnalysisError, CandidateTable, Objective
+from .estimates import Covariance, Estimates, estimate
+from .frontier import check_bounds, efficient_frontier
+from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics
+from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
+from .returns import Returns, ReturnsSource, read_returns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+KNOBS = ("source", "portfolio", "target")
+OOS_METRICS = tuple(f"oos_{metric}" for metric in METRICS)
+DEFAULT_OBJECTIVES = (Objective("return", "max"), Objective("volatility", "min"))
+_VALUES_NOTE = {
+    "prices": "simple returns computed from prices: p_t / p_(t-1) - 1",
+    "returns": "simple returns, as given",
+    "log-returns": "simple returns converted from the given log returns: exp(r) - 1",
+}
+
+
+@dataclass(frozen=True)
+class RiskReturnSpec:
+    """What a risk–return analysis reads and how it builds the frontier."""
+
+    source: ReturnsSource
+    covariance: Covariance = "sample"
+    points: int = 100
+    lower: float = 0.0
+    upper: float = 1.0
+    asset_bounds: tuple[tuple[str, float, float], ...] = ()  # (asset, lower, upper)
+    split: str | None = None  # a date (YYYY-MM-DD, first test date) or a fit share such as "0.75"
+    weights_table: str | None = None
+    target_returns: tuple[float, ...] = ()
+    target_volatilities: tuple[float, ...] = ()
+    risk_free: float = 0.0  # annual rate, for Sharpe and Sortino
+    cvar_level: float = 0.95
+    periods_per_year: int | None = None  # None: read from the dates
+    objectives: tuple[Objective, ...] = DEFAULT_OBJECTIVES
+    bootstrap: Bootstrap = field(default_factory=Bootstrap)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored as the analysis spec."""
+        data = asdict(self)
+        data["objectives"] = [str(objective) for objective in self.objectives]
+        return data
+
+
+def analyze_risk_return(
+    project: Project,
+    spec: RiskReturnSpec,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> CandidateTable:
+    """Frontier points, targets and given portfolios with risk–return metrics (kind ``"risk-return"``)."""
+    token = cancel or CancelToken()
+    _check_spec(spec)
+    progress(0.0, f"Reading {spec.source.table}")
+    data = read_returns(project, spec.source, token, spec.periods_per_year)
+    fit, test = _split(data, spec.split)
+    progress(0.1, "Estimating returns and covariance")
+    estimates = estimate(fit.values, data.periods_per_year, spec.covariance)
+    lower, upper = _bounds(spec, data.assets)
+    progress(0.15, "Tracing the efficient frontier")
+    frontier = efficient_frontier(estimates.mean, estimates.cov, points=spec.points, lower=lower, upper=upper)
+    targets, infeasible = target_portfolios(
+        frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
+    )
+    given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
+    portfolios = frontier_portfolios(frontier) + targets + given
+    settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
+    progress(0.3, "Bootstrapping the metrics")
+    frame = _frame(
+        portfolios,
+        data.assets,
+        fit,
+        test,
+        estimates,
+        settings=settings,
+        bootstrap=spec.bootstrap,
+        cancel=token,
+    )
+    notes = _notes(spec, data, fit, test, estimates) | {
+        "turning_points": len(frontier.line.lambdas),
+        "max_return": frontier.line.max_return,
+        "min_volatility": frontier.line.min_volatility,
+        "infeasible_targets": infeasible,
+        "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
+        "derived_knobs": [f"weight_{asset}" for asset in data.assets],
+    }
+    metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
+    knobs = list(KNOBS) + notes["derived_knobs"]
+    progress(0.95, "Computing the Pareto front")
+    table = CandidateTable(
+        "risk-return", frame, knobs, metrics_list, list(spec.objectives), notes
+    ).with_front()
+    progress(1.0, "Candidates ready")
+    return table
+
+
+def _check_spec(spec: RiskReturnSpec) -> None:
+    if spec.points < 2:
+        raise AnalysisError(f"The frontier needs at least 2 points; got {spec.points}.")
+    if not 0.5 <= spec.cvar_level < 1.0:
+        raise AnalysisError(f"The CVaR level must lie in [0.5, 1), e.g. 0.95; got {spec.cvar_level}.")
+    if not 0.0 < spec.bootstrap.ci_level < 1.0:
+        raise AnalysisError(f"The confidence level must lie between 0 and 1; got {spec.bootstrap.ci_level}.")
+    if spec.bootstrap.resamples < 10:
+        raise AnalysisError(f"Use at least 10 bootstrap resamples; got {spec.bootstrap.resamples}.")
+    known = set(METRICS) | set(OOS_METRICS)
+    for objective in spec.objectives:
+        if objective.metric not in known:
+            raise AnalysisError(
+                f"'{objective.metric}' is not a risk–return metric. The metrics are: {', '.join(METRICS)}, "
+                "and with --split their out-of-sample versions oos_<metric>."
+            )
+    if any(o.metric.startswith("oos_") for o in spec.objectives) and spec.split is None:
+        raise AnalysisError(
+            "Out-of-sample objectives need a split: add --split DATE (or a share such as 0.75)."
+        )
+
+
+def _split(data: Returns, split: str | None) -> tuple[Returns, Returns | None]:
+    """The fit window and the test window (None without a split)."""
+    if split is None:
+        return data, None
+    try:
+        share = float(split)
+    except ValueError:
+        share = None
+    if share is not None:
+        if not 0.0 < share < 1.0:
+            raise AnalysisError(f"A split share must lie between 0 and 1 (e.g. 0.75); got {split}.")
+        cut = round(share * len(data.dates))
+    else:
+        try:
+            first_test = np.datetime64(split, "D")
+        except ValueError:
+            raise AnalysisError(
+                f"The split {split!r} is neither a date (YYYY-MM-DD) nor a share such as 0.75."
+            ) from None
+        cut = int(np.searchsorted(data.dates, first_test))
+    if cut < 3 or len(data.dates) - cut < 3:
+        raise AnalysisError(
+            f"The split {split} leaves {cut} period(s) to fit and {len(data.dates) - cut} to test, between "
+            f"{data.dates[0]} and {data.dates[-1]}; each side needs at least 3."
+        )
+    return data.between(0, cut), data.between(cut, len(data.dates))
+
+
+def _bounds(spec: RiskReturnSpec, assets: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    lower, upper = np.full(len(assets), spec.lower), np.full(len(assets), spec.upper)
+    position = {asset: i for i, asset in enumerate(assets)}
+    for asset, lo, hi in spec.asset_bounds:
+        if asset not in position:
+            raise AnalysisError(f"A weight bound names asset '{asset}', which the returns do not have.")
+        lower[position[asset]], upper[position[asset]] = lo, hi
+    return check_bounds(lower, upper, len(assets))
+
+
+def _frame(
+    portfolios: list[Portfolio],
+    assets: list[str],
+    fit: Returns,
+    test: Returns | None,
+    estimates: Estimates,
+    *,
+    settings: MetricSettings,
+    bootstrap: Bootstrap,
+    cancel: CancelToken,
+) -> pd.DataFrame:
+    """One row per portfolio: knobs, weights, metrics with bands (and the out-of-sample view)."""
+    import pandas as pd
+
+    weights = np.array([p.weights for p in portfolios]).T  # (n, P)
+    columns: dict[str, Any] = {
+        "candidate_id": [p.candidate_id for p in portfolios],
+        "source": [p.source for p in portfolios],
+        "portfolio": [p.label for p in portfolios],
+        "target": [p.target for p in portfolios],
+    }
+    model = {
+        "return": estimates.mean @ weights,
+        "volatility": np.sqrt(np.maximum(((estimates.cov @ weights) * weights).sum(axis=0), 0.0)),
+    }
+    measure = {"settings": settings, "bootstrap": bootstrap, "cancel": cancel}
+    columns |= _metric_columns(fit.values @ weights, prefix="", overrides=model, **measure)
+    if test is not None:
+        columns |= _metric_columns(test.values @ weights, prefix="oos_", overrides={}, **measure)
+    columns |= {f"weight_{asset}": weights[i] for i, asset in enumerate(assets)}
+    return pd.DataFrame(columns)
+
+
+def _metric_columns(
+    series: np.ndarray,
+    *,
+    settings: MetricSettings,
+    bootstrap: Bootstrap,
+    cancel: CancelToken,
+    prefix: str,
+    overrides: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    point = metrics(series, settings)
+    lo, hi = bands(series, settings, bootstrap, cancel)
+    columns = {}
+    for m, metric in enumerate(METRICS):
+        columns[f"{prefix}{metric}"] = overrides.get(metric, point[:, m])
+        columns[f"{prefix}{metric}_lo"], columns[f"{prefix}{metric}_hi"] = lo[:, m], hi[:, m]
+    return columns
+
+
+def _notes(
+    spec: RiskReturnSpec, data: Returns, fit: Returns, test: Returns | None, estimates: Estimates
+) -> dict[str, Any]:
+    """What the candidates mean: return convention, annualisation, windows, estimators, bootstrap."""
+    ppy = data.periods_per_year
+    window = {"fit": [str(fit.dates[0]), str(fit.dates[-1]), len(fit.dates)]}
+    if test is not None:
+        window["test"] = [str(test.dates[0]), str(test.dates[-1]), len(test.dates)]
+    return {
+        "source_table": spec.source.table,
+        "returns": _VALUES_NOTE[spec.source.values],
+        "frequency": data.frequency,
+        "periods_per_year": ppy,
+        "annualisation": f"arithmetic: return = mean per period x {ppy}; "
+        f"volatility = std per period x sqrt({ppy})",
+        "assets": len(data.assets),
+        "dropped_dates": data.dropped_dates,
+        "windows": window,
+        "covariance": spec.covariance,
+        "shrinkage": estimates.shrinkage,
+        "return_and_volatility": "w'mu and sqrt(w'Sigma w) under the fit window's estimates (the frontier's "
+        "own); the other metrics are realised on the window's return series",
+        "risk_free": spec.risk_free,
+        "cvar": f"expected loss in the worst {1 - spec.cvar_level:.0%} of periods, per period, positive",
+        "bootstrap": {
+            "resamples": spec.bootstrap.resamples,
+            "seed": spec.bootstrap.seed,
+            "method": "percentile, circular block bootstrap of periods",
+            "block_length": spec.bootstrap.block_for(len(fit.dates)),
+        },
+        "ci_level": spec.bootstrap.ci_level,
+        "bounds": {
+            "lower": spec.lower,
+            "upper": spec.upper,
+            "per_asset": [list(b) for b in spec.asset_bounds],
+        },
+    }

@@ -1,0 +1,258 @@
+"""Reading asset prices or returns from a project table into one matrix of simple returns.
+
+Tables are *wide* (a date column and one column per asset) or *long* (date, asset, value rows).
+Prices become simple returns ``p_t / p_{t−1} − 1``; log returns become simple returns with
+``exp(r) − 1``, because a portfolio's simple return is the weighted sum of its assets' simple
+returns (log returns do not add across assets). The sampling frequency, and so the number of
+periods per year used to annualise, is read from the median gap between dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import duckdb
+import numpy as np
+
+from ...errors import CancelledError, NotFoundError
+from ...jobs import CancelToken
+from ...project import Project
+from ...sql import ident
+from ..candidates import AnalysisError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Values = Literal["prices", "returns", "log-returns"]
+_DATES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+_NUMERIC = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+)
+# (largest median gap in days, periods per year, name)
+_FREQUENCIES = (
+    (4.0, 252, "daily (252 trading days a year)"),
+    (10.0, 52, "weekly (52 a year)"),
+    (45.0, 12, "monthly (12 a year)"),
+    (135.0, 4, "quarterly (4 a year)"),
+    (float("inf"), 1, "yearly"),
+)
+
+
+@dataclass(frozen=True)
+class ReturnsSource:
+    """Where the returns come from: the table, its layout and what its values are."""
+
+    table: str
+    values: Values = "returns"
+    long: tuple[str, str, str] | None = None  # (date, asset, value) columns of a long table
+    date: str | None = None  # the date column of a wide table (default: the only date column)
+    assets: tuple[str, ...] | None = None  # asset columns of a wide table (default: all numeric)
+    drop_missing: bool = False
+
+
+@dataclass(frozen=True)
+class Returns:
+    """Simple returns: ``values[t, i]`` is asset ``i``'s return over the period ending ``dates[t]``."""
+
+    dates: np.ndarray  # datetime64[D], increasing
+    assets: list[str]
+    values: np.ndarray  # (T, n) float64
+    periods_per_year: int
+    frequency: str
+    dropped_dates: int = 0
+
+    def between(self, start: int, stop: int) -> Returns:
+        """The periods ``start`` to ``stop - 1``."""
+        return Returns(
+            self.dates[start:stop],
+            self.assets,
+            self.values[start:stop],
+            self.periods_per_year,
+            self.frequency,
+        )
+
+
+def read_returns(
+    project: Project, source: ReturnsSource, cancel: CancelToken, periods_per_year: int | None = None
+) -> Returns:
+    """The table's simple returns, checked: one row per date, no gaps unless ``drop_missing``."""
+    wide = _read_wide(project, source, cancel)
+    wide, dropped = _complete(wide, source)
+    values = wide.to_numpy(dtype=np.float64)
+    dates = wide.index.to_numpy().astype("datetime64[D]")
+    if source.values == "prices":
+        values, dates = _prices_to_returns(values, dates, list(wide.columns), source.table)
+    elif source.values == "log-returns":
+        values = np.expm1(values)
+    else:
+        _check_simple_returns(values, dates, list(wide.columns), source.table)
+    if len(dates) < 3:
+        raise AnalysisError(
+            f"Table '{source.table}' gives {len(dates)} periods of returns; at least 3 are needed."
+        )
+    ppy, frequency = _frequency(dates, periods_per_year)
+    return Returns(dates, [str(c) for c in wide.columns], values, ppy, frequency, dropped)
+
+
+def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> pd.DataFrame:
+    """A date-indexed frame with one column per asset (long tables are pivoted)."""
+    columns = table_columns(project, source.table)
+    if source.long is not None:
+        date, asset, value = source.long
+        for column in source.long:
+            require_column(columns, column, source.table)
+        require_kind(columns, value, source.table, _NUMERIC, "a number")
+        frame = read_frame(
+            project,
+            cancel,
+            f"SELECT {_as_date(date)} AS date, CAST({ident(asset)} AS VARCHAR) AS asset, "
+            f"CAST({ident(value)} AS DOUBLE) AS value FROM {ident(source.table)}",
+        )
+        _no_null_keys(frame, source.table, (date, asset))
+        repeated = frame[frame.duplicated(["date", "asset"])]
+        if not repeated.empty:
+            first = repeated.iloc[0]
+            raise AnalysisError(
+                f"Table '{source.table}' has more than one row for asset {first['asset']!r} on "
+                f"{first['date']:%Y-%m-%d}. Keep one value per date and asset."
+            )
+        return frame.pivot(index="date", columns="asset", values="value").sort_index()
+    date = source.date or _date_column(columns, source.table)
+    require_column(columns, date, source.table)
+    assets = list(source.assets) if source.assets else [c for c in columns if c != date]
+    for asset in assets:
+        require_column(columns, asset, source.table)
+        require_kind(
+            columns, asset, source.table, _NUMERIC, "a number (list the asset columns with --assets)"
+        )
+    if not assets:
+        raise AnalysisError(f"Table '{source.table}' has no asset columns besides its date column '{date}'.")
+    select = ", ".join(f"CAST({ident(a)} AS DOUBLE) AS {ident(a)}" for a in assets)
+    frame = read_frame(
+        project, cancel, f"SELECT {_as_date(date)} AS date, {select} FROM {ident(source.table)}"
+    )
+    _no_null_keys(frame, source.table, (date,))
+    repeated = frame["date"][frame["date"].duplicated()]
+    if not repeated.empty:
+        raise AnalysisError(
+            f"Table '{source.table}' has more than one row for date {repeated.iloc[0]:%Y-%m-%d}. "
+            "Keep one row per date (or use --long DATE,ASSET,VALUE for a long table)."
+        )
+    return frame.set_index("date").sort_index()
+
+
+def table_columns(project: Project, table: str) -> dict[str, str]:
+    if table not in project.tables():
+        listed = ", ".join(project.tables()) or "(none yet)"
+        raise NotFoundError(f"The project has no table '{table}'. Its tables: {listed}.")
+    return dict(project.columns(table))
+
+
+def require_column(columns: dict[str, str], column: str, table: str) -> None:
+    if column not in columns:
+        listed = ", ".join(f"{name} ({kind})" for name, kind in columns.items())
+        raise AnalysisError(f"Table '{table}' has no column '{column}'. Its columns: {listed}.")
+
+
+def require_kind(columns: dict[str, str], column: str, table: str, kinds: tuple[str, ...], what: str) -> None:
+    kind = columns[column]
+    if kind not in kinds and not kind.startswith("DECIMAL"):
+        raise AnalysisError(f"Column '{column}' of table '{table}' is {kind}; it must be {what}.")
+
+
+def _date_column(columns: dict[str, str], table: str) -> str:
+    dated = [name for name, kind in columns.items() if kind in _DATES]
+    if len(dated) != 1:
+        found = f"{len(dated)} date columns ({', '.join(dated)})" if dated else "no DATE or TIMESTAMP column"
+        raise AnalysisError(f"Table '{table}' has {found}; name the date column with --date COL.")
+    return dated[0]
+
+
+def _as_date(column: str) -> str:
+    return f"CAST({ident(column)} AS DATE)"
+
+
+def read_frame(project: Project, cancel: CancelToken, sql: str) -> pd.DataFrame:
+    cancel.raise_if_cancelled()
+    remove_hook = cancel.on_cancel(project.con.interrupt)
+    try:
+        return project.con.execute(sql).df()
+    except duckdb.ConversionException as error:
+        raise AnalysisError(f"A date or value cannot be read: {error}") from None
+    except duckdb.InterruptException:
+        raise CancelledError() from None
+    finally:
+        remove_hook()
+
+
+def _no_null_keys(frame: pd.DataFrame, table: str, names: tuple[str, ...]) -> None:
+    for column, name in zip(frame.columns, names, strict=False):
+        missing = frame[column].isna().to_numpy()
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0]) + 1
+            raise AnalysisError(f"Row {row} of table '{table}' has no value in column '{name}'.")
+
+
+def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, int]:
+    """The frame without missing values: an error naming the first gap, or its dates dropped."""
+    gaps = wide.isna()
+    if not bool(gaps.to_numpy().any()):
+        return wide, 0
+    if source.drop_missing:
+        kept = wide.dropna()
+        return kept, len(wide) - len(kept)
+    counts = gaps.sum()
+    asset = str(counts[counts > 0].index[0])
+    first = wide.index[gaps[asset].to_numpy()][0]
+    raise AnalysisError(
+        f"Asset '{asset}' in table '{source.table}' has {int(counts[asset])} missing value(s), the first on "
+        f"{first:%Y-%m-%d} ({int((counts > 0).sum())} asset(s) have gaps). Fill them, or use "
+        "--drop-missing to keep only the dates where every asset has a value."
+    )
+
+
+def _prices_to_returns(
+    prices: np.ndarray, dates: np.ndarray, assets: list[str], table: str
+) -> tuple[np.ndarray, np.ndarray]:
+    bad = ~(prices > 0)
+    if bad.any():
+        t, i = np.argwhere(bad)[0]
+        raise AnalysisError(
+            f"Asset '{assets[i]}' in table '{table}' has the price {prices[t, i]:g} on {dates[t]}; prices "
+            "must be positive. If the table holds returns, use --returns."
+        )
+    return prices[1:] / prices[:-1] - 1.0, dates[1:]
+
+
+def _check_simple_returns(values: np.ndarray, dates: np.ndarray, assets: list[str], table: str) -> None:
+    bad = ~np.isfinite(values) | (values < -1.0)
+    if bad.any():
+        t, i = np.argwhere(bad)[0]
+        raise AnalysisError(
+            f"Asset '{assets[i]}' in table '{table}' has the return {values[t, i]:g} on {dates[t]}: a simple "
+            "return cannot be below -1 (a total loss). If the values are prices use --prices; if they are "
+            "percentages, divide them by 100; if they are log returns use --log-returns."
+        )
+
+
+def _frequency(dates: np.ndarray, periods_per_year: int | None) -> tuple[int, str]:
+    if periods_per_year is not None:
+        if periods_per_year < 1:
+            raise AnalysisError(f"Periods per year must be at least 1; got {periods_per_year}.")
+        return periods_per_year, f"{periods_per_year} periods a year (as given)"
+    gap = float(np.median(np.diff(dates).astype("timedelta64[D]").astype(np.float64)))
+    for limit, ppy, name in _FREQUENCIES:
+        if gap <= limit:
+            return ppy, f"{name}, read from the median gap of {gap:g} days between dates"
+    raise AssertionError("unreachable: the last frequency has no limit")
