@@ -58,7 +58,9 @@ class CriticalLine:
         low, high = self.min_variance_return, self.max_return
         span = max(abs(high), abs(low), 1.0) * 1e-12
         if np.any(targets > high + span) or np.any(targets < low - span):
-            raise AnalysisError(f"Target returns must lie between {low:.6g} and {high:.6g} (the efficient range).")
+            raise AnalysisError(
+                f"Target returns must lie between {low:.6g} and {high:.6g} (efficient range)."
+            )
         if len(self.returns) == 1:  # the bounds leave one portfolio
             return np.tile(self.weights[0], (len(targets), 1))
         clipped = np.clip(targets, low, high)

@@ -23,6 +23,7 @@ import numpy as np
 from ...errors import CancelledError
 from ...jobs import CancelToken
 
+_NO_RISK = 1e-12  # annualised; rounding leaves ~1e-18 on a constant series
 METRICS = ("return", "volatility", "sharpe", "sortino", "cvar", "max_drawdown")
 
 
@@ -55,9 +56,9 @@ def metrics(returns: np.ndarray, settings: MetricSettings) -> np.ndarray:
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN where the denominator is 0 (no risk: the ratio is undefined)."""
+    """numerator / denominator, NaN where the risk is (numerically) 0: the ratio is undefined there."""
     out = np.full(np.broadcast(numerator, denominator).shape, np.nan)
-    return np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return np.divide(numerator, denominator, out=out, where=denominator > _NO_RISK)
 
 
 def _cvar(returns: np.ndarray, level: float) -> np.ndarray:
