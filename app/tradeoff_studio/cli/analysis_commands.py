@@ -7,6 +7,8 @@
                             [--ci COL=LO,HI] [--ci-level 0.95] [--knob COL[,COL]]
     analyze PROJECT ope --table T --policy COL --estimator COL --estimate COL --true-value COL
                         --behaviour COL
+    analyze PROJECT cost-quality --table T --item COL --system COL --correct COL --cost COL
+                        [--latency COL] [--confidence COL] [--human-cost X]   (see analyze_cost_quality)
     candidates PROJECT A [--front-only] [--out FILE.csv|.json]
     decide PROJECT A (--candidate ID | --constraint "dp_ratio>=0.8@95" ... [--weights M=W,...]
                       [--method tchebycheff|weighted-sum|reference] [--reference M=V,...])
@@ -98,6 +100,9 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     from .analyze_risk_return import add_risk_return
 
     add_risk_return(kinds)
+    from .analyze_cost_quality import add_cost_quality
+
+    add_cost_quality(kinds)
 
 
 def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

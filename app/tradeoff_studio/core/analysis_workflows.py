@@ -24,12 +24,14 @@ from .jobs import CancelToken, Progress, no_progress, scaled
 from .project import Project
 
 if TYPE_CHECKING:
+    from .analyses.cost_quality import CostQualitySpec
     from .analyses.fairness import FairnessSpec
     from .analyses.ope import OpeSpec
     from .analyses.risk_return.analysis import RiskReturnSpec
 
 __all__ = [
     "CandidatesExport",
+    "analyze_cost_quality",
     "analyze_fairness",
     "analyze_generic",
     "analyze_ope",
@@ -155,6 +157,26 @@ def analyze_risk_return(
 
     return _run_and_store(
         project, default_name=f"risk-return-{spec.source.table}", name=name, spec=spec.to_dict(), run=run,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
+
+
+def analyze_cost_quality(
+    project: Project,
+    spec: CostQualitySpec,
+    *,
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisRecord:
+    """Run the cost–quality analysis (systems, mixtures, cascades); store it (``cost-quality-<table>``)."""
+    from .analyses import cost_quality
+
+    def run(step: Progress, token: CancelToken) -> CandidateTable:
+        return cost_quality.analyze_cost_quality(project, spec, progress=step, cancel=token)
+
+    return _run_and_store(
+        project, default_name=f"cost-quality-{spec.table}", name=name, spec=spec.to_dict(), run=run,
         progress=progress, cancel=cancel,
     )  # fmt: skip
 

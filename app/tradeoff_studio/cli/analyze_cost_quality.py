@@ -1,0 +1,85 @@
+"""``analyze PROJECT cost-quality``: systems, hull mixtures and cascades from an evaluation log.
+
+::
+
+    analyze PROJECT cost-quality --table T --item COL --system COL --correct COL
+            (--cost COL | --input-tokens COL --output-tokens COL --price-table T)
+            [--latency COL] [--confidence COL] [--human-cost X] [--systems A,B,...]
+            [--resamples N] [--thresholds N] [--objectives quality:max,cost:min] [--name A] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..core import analysis_workflows as flows
+from ..core.analyses.candidates import parse_objectives
+from ..core.analyses.store import AnalysisRecord
+from .analysis_commands import _add_common, _names, _print_analysis
+from .commands import opened_project
+from .console import print_json, run_job
+
+
+def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ``cost-quality`` kind on ``analyze``'s subparsers."""
+    command = kinds.add_parser(
+        "cost-quality", help="cost against quality: systems, hull mixtures, cascades, cost-of-pass"
+    )
+    _add_common(command)
+    for flag, text in (("--item", "item (question, task) column"), ("--system", "system (model) column"),
+                       ("--correct", "correct flag (boolean, 0/1) or score in [0, 1]")):  # fmt: skip
+        command.add_argument(flag, required=True, metavar="COL", help=text)
+    command.add_argument("--cost", metavar="COL", help="cost per item: dollars, latency, tokens, any column")
+    command.add_argument("--input-tokens", metavar="COL", help="input token counts (with --price-table)")
+    command.add_argument("--output-tokens", metavar="COL", help="output token counts (with --price-table)")
+    command.add_argument(
+        "--price-table", metavar="T", help="table with system, input_price, output_price (per 1M tokens)"
+    )
+    command.add_argument("--latency", metavar="COL", help="latency column (p50/p95 per candidate)")
+    command.add_argument("--confidence", metavar="COL", help="confidence column (enables cascades)")
+    command.add_argument("--human-cost", type=float, metavar="X", help="a human expert's cost per item")
+    command.add_argument("--systems", action="append", metavar="A,B", help="only these systems")
+    command.add_argument("--resamples", type=int, default=500, metavar="N", help="bootstrap resamples")
+    command.add_argument("--thresholds", type=int, default=20, metavar="N", help="cascade quantile steps")
+    command.set_defaults(handler=analyze_cost_quality)
+
+
+def analyze_cost_quality(args: argparse.Namespace) -> None:
+    """``analyze PROJECT cost-quality --table T --item C --system C --correct C --cost C ...``."""
+    from ..core.analyses.cost_quality import CostQualitySpec
+
+    options: dict[str, Any] = {}
+    if args.objectives:
+        options["objectives"] = tuple(parse_objectives(args.objectives))
+    if args.systems:
+        options["systems"] = tuple(_names(args.systems))
+    spec = CostQualitySpec(
+        table=args.table, item=args.item, system=args.system, correct=args.correct, cost=args.cost,
+        input_tokens=args.input_tokens, output_tokens=args.output_tokens, price_table=args.price_table,
+        latency=args.latency, confidence=args.confidence, human_cost=args.human_cost,
+        resamples=args.resamples, thresholds=args.thresholds, **options,
+    )  # fmt: skip
+    with opened_project(args) as project:
+        record = run_job(
+            lambda progress, cancel: flows.analyze_cost_quality(
+                project, spec, name=args.name, progress=progress, cancel=cancel
+            )
+        )
+    if args.json:
+        print_json(record.to_dict() | {"notes": record.spec["notes"]})
+        return
+    _print_analysis(record, False)
+    _print_summary(record)
+
+
+def _print_summary(record: AnalysisRecord) -> None:
+    """The cost axis, the frontier cost-of-pass and the best single system, from the notes."""
+    notes = record.spec["notes"]
+    axis = notes["cost_axis"]
+    print(f"Cost axis: {axis.get('column') or axis.get('formula')} ({axis['unit']}).")
+    frontier, best = notes["frontier_cost_of_pass"], notes["best_single_system"]
+    print(f"Frontier cost-of-pass (per item): {frontier['value']:.6g} = {frontier['formula']}.")
+    print(f"Best single system: {best['system']} at cost-of-pass {best['cost_of_pass']:.6g}.")
+    if notes.get("human_cost") is not None:
+        print(f"Human-expert cost per item: {notes['human_cost']:.6g}.")

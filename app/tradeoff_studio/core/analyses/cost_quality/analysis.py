@@ -1,0 +1,197 @@
+"""The cost–quality analysis: candidates for systems, hull mixtures and cascades, with notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ...jobs import CancelToken, Progress, no_progress, scaled
+from ...project import Project
+from ..candidates import AnalysisError, CandidateTable
+from .evaluate import Samples, bootstrap, evaluate, point_latency
+from .reading import EvalLog, read_log
+from .routing import MAX_CASCADE_PAIRS, Plan, plan_routes
+from .spec import DERIVED_KNOBS, KNOBS, TOKENS_PER_PRICE, CostQualitySpec, check_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def analyze_cost_quality(
+    project: Project,
+    spec: CostQualitySpec,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> CandidateTable:
+    """Candidates (kind ``"cost-quality"``): each system, hull mixtures and confidence cascades.
+
+    Raises :class:`NotFoundError` for an unknown table and :class:`AnalysisError` for missing or
+    mistyped columns, missing or negative values, duplicate or missing (item, system) rows,
+    a price table without a system, or bad settings.
+    """
+    token = cancel or CancelToken()
+    check_spec(spec)
+    progress(0.0, f"Reading {spec.table}")
+    log = read_log(project, spec, token)
+    progress(0.2, "Hull mixtures and cascades")
+    plan = plan_routes(
+        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds, spec.mix_steps
+    )
+    point = evaluate(log, plan, np.ones((1, log.items)))
+    boot = bootstrap(log, plan, spec.resamples, spec.seed, cancel=token, progress=scaled(progress, 0.3, 0.9))
+    frame = _frame(log, plan, point, boot, spec)
+    _check_infinite_objectives(frame, spec)
+    progress(0.9, "Computing the Pareto front")
+    table = CandidateTable("cost-quality", frame, list(KNOBS), list(spec.metrics), list(spec.objectives),
+                           notes(spec, log, plan, point))  # fmt: skip
+    table = table.with_front()
+    progress(1.0, "Candidates ready")
+    return table
+
+
+def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
+    """Id, recipe and knob values of every candidate, in the evaluator's order."""
+    names = log.systems
+    rows = [_knobs(name, name, "system", name, None, escalated=0.0) for name in names]
+    for m in plan.mixtures:
+        a, b = names[m.first], names[m.second]
+        recipe = f"mix {100 * (1 - m.share):.0f}% {a} + {100 * m.share:.0f}% {b}"
+        rows.append(
+            _knobs(f"{a}+{b}@{m.share:.2f}", recipe, "mixture", a, b, share=m.share, escalated=m.share)
+        )
+    for sweep in plan.cascades:
+        a, b = names[sweep.first], names[sweep.second]
+        for level, threshold, end in zip(sweep.levels, sweep.thresholds, sweep.ends, strict=True):
+            recipe = f"cascade {a} → {b} if confidence < {threshold:.4g}"
+            rows.append(_knobs(f"{a}>{b}@q{level:.2f}", recipe, "cascade", a, b,
+                               threshold=float(threshold), escalated=end / log.items))  # fmt: skip
+    return rows
+
+
+def _knobs(
+    candidate: str, recipe: str, kind: str, first: str, second: str | None, *,
+    share: float = np.nan, threshold: float = np.nan, escalated: float,
+) -> dict[str, Any]:  # fmt: skip
+    return {"candidate_id": candidate, "system": recipe, "kind": kind, "first": first, "second": second,
+            "share_second": share, "threshold": threshold, "escalated": escalated}  # fmt: skip
+
+
+def _frame(log: EvalLog, plan: Plan, point: Samples, boot: Samples, spec: CostQualitySpec) -> pd.DataFrame:
+    """One row per candidate: knobs, metrics and their bootstrap intervals."""
+    import pandas as pd
+
+    frame = pd.DataFrame(_describe(log, plan))
+    tail = 100.0 * (1.0 - spec.ci_level) / 2.0
+    for metric in ("quality", "cost", "cost_of_pass"):
+        samples = getattr(boot, metric)
+        frame[metric] = getattr(point, metric)[0]
+        frame[f"{metric}_lo"], frame[f"{metric}_hi"] = _percentiles(samples, tail)
+    if spec.latency and boot.latency is not None:
+        latency = point_latency(log, plan)
+        lo, hi = _percentiles(boot.latency, tail)
+        for column, metric in enumerate(("latency_p50", "latency_p95")):
+            frame[metric] = latency[:, column]
+            frame[f"{metric}_lo"] = _padded(lo[:, column], len(frame))
+            frame[f"{metric}_hi"] = _padded(hi[:, column], len(frame))
+    return frame
+
+
+def _percentiles(samples: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
+    """Order-statistic (inverted CDF) percentile bounds over the resample axis; safe with ∞."""
+    lo = np.percentile(samples, tail, axis=0, method="inverted_cdf")
+    hi = np.percentile(samples, 100.0 - tail, axis=0, method="inverted_cdf")
+    return lo, hi
+
+
+def _padded(values: np.ndarray, size: int) -> np.ndarray:
+    """The systems' values followed by NaN for the mixtures and cascades (no latency interval)."""
+    return np.concatenate([values, np.full(size - len(values), np.nan)])
+
+
+def _check_infinite_objectives(frame: pd.DataFrame, spec: CostQualitySpec) -> None:
+    for objective in spec.objectives:
+        infinite = frame.loc[~np.isfinite(frame[objective.metric].to_numpy(np.float64)), "candidate_id"]
+        if len(infinite):
+            raise AnalysisError(
+                f"{objective.metric} is infinite for {infinite.iloc[0]!r} (it never succeeds), so it cannot "
+                "be an objective. Use quality:max,cost:min, or leave that system out."
+            )
+
+
+def frontier_cost_of_pass(log: EvalLog, human_cost: float | None) -> dict[str, Any]:
+    """The per-item frontier cost-of-pass (formula in the result's ``formula``)."""
+    solved = log.quality > 0
+    per_item = np.where(solved, log.cost / np.where(solved, log.quality, 1.0), np.inf).min(axis=0)
+    unsolved = int((~np.isfinite(per_item)).sum())
+    if human_cost is not None:
+        value = float(np.minimum(per_item, human_cost).mean())
+        formula = "mean over items of min(human_cost, min over systems with score > 0 of cost / score)"
+        return {"value": value, "formula": formula, "unsolved_items": unsolved,
+                "items_given_to_human": int((per_item > human_cost).sum())}  # fmt: skip
+    finite = per_item[np.isfinite(per_item)]
+    value = float(finite.sum() / len(finite)) if len(finite) else float("inf")
+    formula = (
+        "sum over solved items of min over systems with score > 0 of cost / score, divided by the "
+        "number of solved items (items no system solves are failures that cost nothing)"
+    )
+    return {"value": value, "formula": formula, "unsolved_items": unsolved}
+
+
+def _best_single(log: EvalLog, point: Samples, human_cost: float | None) -> dict[str, Any]:
+    values = point.cost_of_pass[0, : len(log.systems)]
+    best = int(np.argmin(values))
+    if human_cost is not None and human_cost < values[best]:
+        return {"system": "human expert", "cost_of_pass": human_cost}
+    return {"system": log.systems[best], "cost_of_pass": float(values[best])}
+
+
+def _cost_axis(spec: CostQualitySpec) -> dict[str, Any]:
+    if not spec.uses_tokens:
+        return {"column": spec.cost, "unit": f"the unit of column '{spec.cost}' per item"}
+    return {"column": None, "price_table": spec.price_table, "unit": "price-table currency per item",
+            "formula": f"({spec.input_tokens} × input_price + {spec.output_tokens} × output_price) "
+                       f"/ {TOKENS_PER_PRICE:,} (prices per 1M tokens)"}  # fmt: skip
+
+
+def notes(spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples) -> dict[str, Any]:
+    """What the candidates mean: cost axis, frontier cost-of-pass, hull, cascades, bootstrap."""
+    names = log.systems
+    return {
+        "source_table": spec.table,
+        "cost_axis": _cost_axis(spec),
+        "items": log.items, "rows": log.rows, "systems": names,
+        "quality": f"mean of '{spec.correct}' per item (true/1 = correct; a score in [0, 1] = partial)",
+        "cost_of_pass": "mean cost per item / quality; inf when quality is 0",
+        "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),
+        "best_single_system": _best_single(log, point, spec.human_cost),
+        "human_cost": spec.human_cost,
+        "hull": [names[i] for i in plan.hull],
+        "mixtures": "route a random share share_second of the items to second, the rest to first "
+                    "(adjacent vertices of the systems' upper convex hull); latency percentiles are "
+                    "those of the mixture distribution, without bootstrap intervals",
+        "cascades": _cascade_notes(spec, log, plan),
+        "latency_quantiles": "inverted CDF (DuckDB quantile_disc); intervals for single systems only",
+        "bootstrap": {"resamples": spec.resamples, "seed": spec.seed, "method": "percentile (inverted CDF)",
+                      "unit": "items, with replacement, same draw for every candidate (paired)"},
+        "ci_level": spec.ci_level,
+        "derived_knobs": list(DERIVED_KNOBS),
+        "knobs": "system: recipe; kind: system|mixture|cascade; first/second: the systems; "
+                 "share_second: mixture share of second; threshold: cascade confidence threshold",
+    }  # fmt: skip
+
+
+def _cascade_notes(spec: CostQualitySpec, log: EvalLog, plan: Plan) -> dict[str, Any] | str:
+    """How the cascades were chosen and evaluated."""
+    if log.confidence is None:
+        return "no confidence column: no cascades"
+    return {
+        "pairs": [f"{log.systems[s.first]} → {log.systems[s.second]}" for s in plan.cascades],
+        "skipped_pairs": plan.skipped_pairs,
+        "max_pairs": MAX_CASCADE_PAIRS,
+        "pairs_rule": "first cheaper and worse than second; efficient systems' pairs first, then by cost",
+        "rule": "first answers every item (its cost always paid); items whose first-system confidence is "
+        "below threshold also go to second, whose answer counts and whose cost and latency add",
+        "thresholds": f"k/{spec.thresholds} quantiles of first's confidence, k = 1..{spec.thresholds - 1}",
+    }

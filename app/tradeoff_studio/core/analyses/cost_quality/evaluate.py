@@ -1,0 +1,127 @@
+"""Every candidate's quality, cost and latency under item weights: the point and the bootstrap.
+
+With all item weights 1 the functions give the point estimates; with multinomial counts (items
+drawn with replacement, the same draw for every candidate) they give bootstrap resamples. Mean
+quality and cost are linear in the weights, so a mixture's resample is the mix of its systems'
+resamples and a cascade's comes from prefix sums over the items sorted by confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...jobs import CancelToken, Progress
+from .reading import EvalLog
+from .routing import Cascade, Plan, weighted_quantiles
+
+LATENCY_QUANTILES = (0.5, 0.95)
+_CELLS_PER_CHUNK = 4_000_000  # resamples × items held at once
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Rows of estimates (one row: the point; many: resamples), one column per candidate."""
+
+    quality: np.ndarray
+    cost: np.ndarray
+    latency: np.ndarray | None  # (rows, systems, 2): p50 and p95 of the single systems
+
+    @property
+    def cost_of_pass(self) -> np.ndarray:
+        """Mean cost / quality; infinite where quality is 0 (never succeeds)."""
+        return np.divide(self.cost, self.quality, out=np.full_like(self.cost, np.inf), where=self.quality > 0)
+
+
+def evaluate(log: EvalLog, plan: Plan, weights: np.ndarray) -> Samples:
+    """Quality and cost of systems, hull mixtures and cascades (in that order) under ``weights``."""
+    total = weights.sum(axis=1, keepdims=True)
+    quality, cost = weights @ log.quality.T / total, weights @ log.cost.T / total
+    first = [m.first for m in plan.mixtures]
+    second = [m.second for m in plan.mixtures]
+    share = np.array([m.share for m in plan.mixtures])
+    parts_q = [quality, (1 - share) * quality[:, first] + share * quality[:, second]]
+    parts_c = [cost, (1 - share) * cost[:, first] + share * cost[:, second]]
+    for sweep in plan.cascades:
+        q, c = _cascade_means(log, sweep, weights, total)
+        parts_q.append(q)
+        parts_c.append(c)
+    latency = None
+    if log.latency is not None:
+        latency = np.stack(
+            [weighted_quantiles(row, weights, LATENCY_QUANTILES) for row in log.latency], axis=1
+        )
+    return Samples(np.concatenate(parts_q, axis=1), np.concatenate(parts_c, axis=1), latency)
+
+
+def _cascade_means(
+    log: EvalLog, sweep: Cascade, weights: np.ndarray, total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean quality and cost at each threshold: first's values plus the escalated items' prefix sums."""
+    a, b = sweep.first, sweep.second
+    ranked = weights[:, sweep.order]
+    gain = (log.quality[b] - log.quality[a])[sweep.order]
+    quality = (weights @ log.quality[a])[:, None] + _prefix_sums(ranked, gain, sweep.ends)
+    cost = (weights @ log.cost[a])[:, None] + _prefix_sums(ranked, log.cost[b][sweep.order], sweep.ends)
+    return quality / total, cost / total
+
+
+def _prefix_sums(weights: np.ndarray, values: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Weighted sums of the first ``ends[k]`` items, per row (``0 < ends[0] < … < ends[-1] < items``)."""
+    segments = np.add.reduceat(weights * values, np.concatenate([[0], ends]), axis=1)
+    return np.cumsum(segments[:, : len(ends)], axis=1)
+
+
+def point_latency(log: EvalLog, plan: Plan) -> np.ndarray:
+    """p50 and p95 latency of every candidate, shape ``(candidates, 2)`` (NaN without a latency column).
+
+    Systems: the SQL summary. Mixtures: quantiles of the mixture distribution
+    ``(1 - s)·F_first + s·F_second``. Cascades: quantiles of ``first + escalated·second`` per item.
+    """
+    size = len(log.systems) + len(plan.mixtures) + sum(len(s.ends) for s in plan.cascades)
+    if log.latency is None:
+        return np.full((size, 2), np.nan)
+    rows = [np.column_stack([log.summary["latency_p50"], log.summary["latency_p95"]])]
+    ones = np.ones(log.items)
+    for m in plan.mixtures:
+        values = np.concatenate([log.latency[m.first], log.latency[m.second]])
+        weights = np.concatenate([(1 - m.share) * ones, m.share * ones])[None, :]
+        rows.append(weighted_quantiles(values, weights, LATENCY_QUANTILES))
+    for sweep in plan.cascades:
+        ranked_first = log.latency[sweep.first][sweep.order]
+        ranked_second = log.latency[sweep.second][sweep.order]
+        for end in sweep.ends:
+            per_item = ranked_first + np.where(np.arange(log.items) < end, ranked_second, 0.0)
+            rows.append(np.quantile(per_item, LATENCY_QUANTILES, method="inverted_cdf")[None, :])
+    return np.concatenate(rows, axis=0)
+
+
+def resample_counts(items: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """Multinomial item counts (items drawn with replacement), a chunk of resamples at a time."""
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(resamples, _CELLS_PER_CHUNK // items))
+    for start in range(0, resamples, chunk):
+        rows = min(chunk, resamples - start)
+        draws = rng.integers(0, items, size=(rows, items)) + np.arange(rows)[:, None] * items
+        yield np.bincount(draws.ravel(), minlength=rows * items).reshape(rows, items).astype(np.float64)
+
+
+def bootstrap(
+    log: EvalLog, plan: Plan, resamples: int, seed: int, *, cancel: CancelToken, progress: Progress
+) -> Samples:
+    """``resamples`` paired bootstrap resamples of every candidate, checking ``cancel`` between chunks."""
+    parts: list[Samples] = []
+    done = 0
+    for counts in resample_counts(log.items, resamples, seed):
+        cancel.raise_if_cancelled()
+        parts.append(evaluate(log, plan, counts))
+        done += counts.shape[0]
+        progress(done / resamples, f"Bootstrap: {done:,} of {resamples:,} resamples")
+    latency = (
+        None if log.latency is None else np.concatenate([p.latency for p in parts if p.latency is not None])
+    )
+    return Samples(
+        np.concatenate([p.quality for p in parts]), np.concatenate([p.cost for p in parts]), latency
+    )

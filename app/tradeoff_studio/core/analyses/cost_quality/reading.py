@@ -1,0 +1,257 @@
+"""Read and check an evaluation log with DuckDB: per-system summary in SQL, per-item matrices.
+
+Every check runs as one aggregate query over the log (a CTE that casts and, for token costs,
+prices each row), so the log's rows never reach Python until they are known to be usable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from ...errors import CancelledError, NotFoundError
+from ...jobs import CancelToken
+from ...project import Project
+from ...sql import ident
+from ..candidates import AnalysisError
+from .spec import PRICE_COLUMNS, TOKENS_PER_PRICE, CostQualitySpec
+
+_INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+_NUMERIC = _INTEGER | {"HUGEINT", "UHUGEINT", "FLOAT", "DOUBLE"}
+
+
+@dataclass(frozen=True)
+class EvalLog:
+    """The checked log: systems in name order, per-system SQL summary and (system, item) matrices."""
+
+    systems: list[str]
+    items: int
+    rows: int
+    summary: dict[str, np.ndarray]  # quality, cost, latency_p50, latency_p95: one value per system
+    quality: np.ndarray  # (systems, items): correct (0/1) or score in [0, 1]
+    cost: np.ndarray
+    latency: np.ndarray | None
+    confidence: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class _Log:
+    """The log as a CTE (``WITH log AS (...)``) with its bound parameters and column sources."""
+
+    cte: str
+    params: list[Any]
+    sources: dict[str, str]  # alias -> what the user named (for messages)
+
+
+def read_log(project: Project, spec: CostQualitySpec, cancel: CancelToken) -> EvalLog:
+    """Check the log (typed errors name table, column and row) and read it; DuckDB can be interrupted."""
+    log = log_query(project, spec)
+    cancel.raise_if_cancelled()
+    remove_hook = cancel.on_cancel(project.con.interrupt)
+    try:
+        systems, items, rows = _check_rows(project, spec, log, cancel)
+        cancel.raise_if_cancelled()
+        summary = summarise(project, log, bool(spec.latency))
+        cancel.raise_if_cancelled()
+        matrices = _matrices(project, log, len(systems), items)
+    except duckdb.InterruptException:
+        raise CancelledError() from None
+    finally:
+        remove_hook()
+    return EvalLog(systems, items, rows, summary, **matrices)
+
+
+def _columns(project: Project, table: str, what: str) -> dict[str, str]:
+    if table not in project.tables():
+        listed = ", ".join(project.tables()) or "(none yet)"
+        raise NotFoundError(f"The project has no {what} '{table}'. Its tables: {listed}.")
+    return dict(project.columns(table))
+
+
+def _require(
+    table: str, columns: dict[str, str], column: str, *, numeric: bool, boolean: bool = False
+) -> None:
+    if column not in columns:
+        listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns.items())
+        raise AnalysisError(f"Table '{table}' has no column '{column}'. Its columns: {listed}.")
+    dtype = columns[column]
+    ok = dtype in _NUMERIC or dtype.startswith("DECIMAL") or (boolean and dtype == "BOOLEAN")
+    if numeric and not ok:
+        wanted = "a boolean, 0/1 or a score in [0, 1]" if boolean else "a number"
+        raise AnalysisError(
+            f"Column '{column}' of table '{table}' is {dtype}, not {wanted}. "
+            "Convert it when importing, or name another column."
+        )
+
+
+def log_query(project: Project, spec: CostQualitySpec) -> _Log:
+    """The CTE over the log table (and price table), after checking that every column exists."""
+    columns = _columns(project, spec.table, "table")
+    _require(spec.table, columns, spec.item, numeric=False)
+    _require(spec.table, columns, spec.system, numeric=False)
+    _require(spec.table, columns, spec.correct, numeric=True, boolean=True)
+    numeric = [
+        c for c in (spec.cost, spec.input_tokens, spec.output_tokens, spec.latency, spec.confidence) if c
+    ]
+    for column in numeric:
+        _require(spec.table, columns, column, numeric=True)
+    fields = {
+        "item": (spec.item, "VARCHAR"),
+        "system": (spec.system, "VARCHAR"),
+        "r": (spec.correct, "DOUBLE"),
+    }
+    fields |= {alias: (column, "DOUBLE") for alias, column in
+               (("lat", spec.latency), ("conf", spec.confidence)) if column}  # fmt: skip
+    select = [f"CAST(t.{ident(column)} AS {kind}) AS {alias}" for alias, (column, kind) in fields.items()]
+    sources = {alias: column for alias, (column, _) in fields.items()}
+    join, params = "", []
+    if spec.cost is not None:
+        select.append(f"CAST(t.{ident(spec.cost)} AS DOUBLE) AS c")
+        sources["c"] = spec.cost
+    else:
+        join = _price_join(project, spec)
+        select.append(
+            f"(CAST(t.{ident(str(spec.input_tokens))} AS DOUBLE) * p.input_price + "
+            f"CAST(t.{ident(str(spec.output_tokens))} AS DOUBLE) * p.output_price) / {TOKENS_PER_PRICE} AS c"
+        )
+        sources["c"] = f"{spec.input_tokens} × input_price + {spec.output_tokens} × output_price"
+    where = ""
+    if spec.systems is not None:
+        where = f" WHERE CAST(t.{ident(spec.system)} AS VARCHAR) IN ({', '.join('?' for _ in spec.systems)})"
+        params = list(spec.systems)
+    body = f"SELECT t.rowid + 1 AS row_no, {', '.join(select)} FROM {ident(spec.table)} AS t{join}{where}"
+    return _Log(f"WITH log AS ({body}) ", params, sources)
+
+
+def _price_join(project: Project, spec: CostQualitySpec) -> str:
+    table = str(spec.price_table)
+    columns = _columns(project, table, "price table")
+    _require(table, columns, "system", numeric=False)
+    for column in PRICE_COLUMNS[1:]:
+        _require(table, columns, column, numeric=True)
+    return (
+        f" LEFT JOIN (SELECT CAST(system AS VARCHAR) AS system, CAST(input_price AS DOUBLE) AS input_price, "
+        f"CAST(output_price AS DOUBLE) AS output_price FROM {ident(table)}) AS p "
+        f"ON p.system = CAST(t.{ident(spec.system)} AS VARCHAR)"
+    )
+
+
+def _query(project: Project, log: _Log, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    return project.con.execute(log.cte + sql, log.params + (params or [])).fetchall()
+
+
+def _check_rows(
+    project: Project, spec: CostQualitySpec, log: _Log, cancel: CancelToken
+) -> tuple[list[str], int, int]:
+    """Systems (name order), item count and row count, after every row-level check."""
+    if spec.price_table is not None:
+        _check_prices(project, spec, log)
+    _check_values(project, spec, log)
+    cancel.raise_if_cancelled()
+    duplicate = _query(project, log, "SELECT item, system, count(*) FROM log GROUP BY item, system "
+                       "HAVING count(*) > 1 ORDER BY item, system LIMIT 1")  # fmt: skip
+    if duplicate:
+        item, system, count = duplicate[0]
+        raise AnalysisError(
+            f"Item {item!r} has {count} rows for system {system!r} in table '{spec.table}'; each "
+            "(item, system) needs exactly one row. Average or deduplicate the repeats first."
+        )
+    counts = dict(_query(project, log, "SELECT system, count(*) FROM log GROUP BY system ORDER BY system"))
+    _check_systems(spec, counts)
+    items = _check_complete(project, spec, log, counts)
+    return list(counts), items, int(sum(counts.values()))
+
+
+def _check_systems(spec: CostQualitySpec, counts: dict[str, int]) -> None:
+    if not counts:
+        raise AnalysisError(f"Table '{spec.table}' has no rows to analyse.")
+    missing = [name for name in spec.systems or () if name not in counts]
+    if missing:
+        raise AnalysisError(
+            f"System {missing[0]!r} has no rows in column '{spec.system}' of table '{spec.table}'. "
+            f"Its systems: {', '.join(sorted(counts))}. Check the spelling or leave it out."
+        )
+
+
+def _check_complete(project: Project, spec: CostQualitySpec, log: _Log, counts: dict[str, int]) -> int:
+    """The number of items, once every system is known to have answered each of them."""
+    items = int(_query(project, log, "SELECT count(DISTINCT item) FROM log")[0][0])
+    for system, count in counts.items():
+        if count == items:
+            continue
+        example = _query(project, log, "SELECT item FROM log EXCEPT SELECT item FROM log WHERE system = ? "
+                         "ORDER BY item LIMIT 1", [system])[0][0]  # fmt: skip
+        raise AnalysisError(
+            f"System {system!r} was not evaluated on {items - count:,} of the {items:,} items in table "
+            f"'{spec.table}' (e.g. item {example!r}). Every system must answer every item for a paired "
+            "comparison: filter the log to the items all systems answered, or leave the system out."
+        )
+    return items
+
+
+def _check_prices(project: Project, spec: CostQualitySpec, log: _Log) -> None:
+    rows = _query(project, log, "SELECT DISTINCT t.system FROM log AS t WHERE NOT EXISTS (SELECT 1 FROM "
+                  f"{ident(str(spec.price_table))} AS p WHERE CAST(p.system AS VARCHAR) = t.system) "
+                  "ORDER BY 1 LIMIT 1")  # fmt: skip
+    if rows:
+        raise AnalysisError(
+            f"Price table '{spec.price_table}' has no row for system {rows[0][0]!r}. Add its "
+            f"input_price and output_price (per 1M tokens)."
+        )
+    doubled = project.con.execute(
+        f"SELECT system FROM {ident(str(spec.price_table))} GROUP BY system HAVING count(*) > 1 LIMIT 1"
+    ).fetchall()
+    if doubled:
+        raise AnalysisError(
+            f"Price table '{spec.price_table}' lists system {doubled[0][0]!r} more than once."
+        )
+
+
+def _check_values(project: Project, spec: CostQualitySpec, log: _Log) -> None:
+    """Missing or non-finite values, scores outside [0, 1], negative costs or latencies: first bad row."""
+    checks: list[tuple[str, str, str]] = []
+    for alias, source in log.sources.items():
+        finite = f" OR NOT isfinite({alias})" if alias not in {"item", "system"} else ""
+        checks.append((f"{alias} IS NULL{finite}", source, "has no usable value (missing, NaN or infinite)"))
+    checks.append(
+        ("r < 0 OR r > 1", log.sources["r"], "is outside [0, 1]: use true/false, 0/1 or a score in [0, 1]")
+    )
+    checks.append(("c < 0", log.sources["c"], "is a negative cost"))
+    if "lat" in log.sources:
+        checks.append(("lat < 0", log.sources["lat"], "is a negative latency"))
+    firsts = _query(
+        project,
+        log,
+        "SELECT " + ", ".join(f"min(row_no) FILTER (WHERE {cond})" for cond, *_ in checks) + " FROM log",
+    )[0]
+    for (_, source, problem), row in zip(checks, firsts, strict=True):
+        if row is not None:
+            raise AnalysisError(
+                f"Row {row:,} of table '{spec.table}': column '{source}' {problem}. "
+                "Fix or filter out that row and run the analysis again."
+            )
+
+
+def summarise(project: Project, log: _Log, latency: bool) -> dict[str, np.ndarray]:
+    """Per system, in name order: mean quality, mean cost and (with latency) discrete p50/p95."""
+    percentiles = "quantile_disc(lat, 0.5), quantile_disc(lat, 0.95)" if latency else "NULL, NULL"
+    rows = _query(
+        project, log, f"SELECT avg(r), avg(c), {percentiles} FROM log GROUP BY system ORDER BY system"
+    )
+    values = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
+    names = ("quality", "cost", "latency_p50", "latency_p95")
+    return {name: values[:, index] for index, name in enumerate(names)}
+
+
+def _matrices(project: Project, log: _Log, systems: int, items: int) -> dict[str, np.ndarray | None]:
+    """(system, item) matrices of quality, cost, latency and confidence; items in name order."""
+    present = [alias for alias in ("r", "c", "lat", "conf") if alias in log.sources]
+    result = project.con.execute(
+        log.cte + f"SELECT {', '.join(present)} FROM log ORDER BY system, item", log.params
+    ).fetchnumpy()
+    arrays = {alias: np.asarray(result[alias], dtype=np.float64).reshape(systems, items) for alias in present}
+    return {"quality": arrays["r"], "cost": arrays["c"], "latency": arrays.get("lat"),
+            "confidence": arrays.get("conf")}  # fmt: skip

@@ -1,0 +1,138 @@
+"""Which operating points to build from the systems: hull mixtures and confidence cascades.
+
+- The **upper convex hull** (quality up, cost down) of the systems' (cost, quality) points is
+  walked from the cheapest system (ties: the better one) to the first system of highest
+  quality. Mixing two adjacent hull vertices at random, sending a share ``s`` of the items to
+  the dearer one, reaches every point of the edge between them: quality and cost are
+  ``(1 - s)·first + s·second``.
+- A **cascade** ``first → second`` asks ``first`` on every item and escalates the item to
+  ``second`` when ``first``'s confidence is below a threshold. Thresholds are the
+  ``k / thresholds`` quantiles (inverted CDF) of ``first``'s confidence, duplicates and the
+  ones escalating nothing dropped. Pairs: ``first`` cheaper *and* worse than ``second``;
+  pairs of Pareto-efficient systems first, then by cost, at most :data:`MAX_CASCADE_PAIRS`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_CASCADE_PAIRS = 15
+
+
+@dataclass(frozen=True)
+class Mixture:
+    """Route a random share ``share`` of the items to system ``second``, the rest to ``first``."""
+
+    first: int
+    second: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """``first`` answers; items with confidence below ``thresholds[k]`` escalate to ``second``.
+
+    ``order`` sorts the items by ``first``'s confidence; the first ``ends[k]`` of them escalate
+    at threshold ``k``.
+    """
+
+    first: int
+    second: int
+    levels: np.ndarray
+    thresholds: np.ndarray
+    order: np.ndarray
+    ends: np.ndarray
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The operating points beyond the single systems."""
+
+    hull: list[int]
+    mixtures: list[Mixture]
+    cascades: list[Cascade]
+    skipped_pairs: int
+
+
+def upper_hull(cost: np.ndarray, quality: np.ndarray) -> list[int]:
+    """Indices of the efficient upper-hull vertices, cheapest first (see the module docstring)."""
+    order = sorted(range(len(cost)), key=lambda i: (cost[i], -quality[i], i))
+    hull: list[int] = []
+    for index in order:
+        if hull and cost[index] == cost[hull[-1]]:
+            continue  # same cost, no better (sorted by quality within a cost)
+        while len(hull) >= 2 and _turn(cost, quality, hull[-2], hull[-1], index) >= 0.0:
+            hull.pop()
+        hull.append(index)
+    top = int(np.argmax([quality[i] for i in hull]))
+    return hull[: top + 1]
+
+
+def _turn(cost: np.ndarray, quality: np.ndarray, a: int, b: int, c: int) -> float:
+    """Cross product of (b - a) and (c - a): ≥ 0 when b is not above the segment a–c."""
+    return float(
+        (cost[b] - cost[a]) * (quality[c] - quality[a]) - (quality[b] - quality[a]) * (cost[c] - cost[a])
+    )
+
+
+def mixtures(hull: list[int], steps: int) -> list[Mixture]:
+    """Interior points ``s = 1/steps … (steps-1)/steps`` of every hull edge."""
+    shares = [k / steps for k in range(1, steps)]
+    return [Mixture(a, b, share) for a, b in itertools.pairwise(hull) for share in shares]
+
+
+def efficient(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """Whether each system is Pareto-efficient (no other is at least as good on both, better on one)."""
+    better = (quality[None, :] >= quality[:, None]) & (cost[None, :] <= cost[:, None])
+    strictly = (quality[None, :] > quality[:, None]) | (cost[None, :] < cost[:, None])
+    return ~(better & strictly).any(axis=1)
+
+
+def cascade_pairs(cost: np.ndarray, quality: np.ndarray) -> tuple[list[tuple[int, int]], int]:
+    """The (first, second) pairs to sweep, and how many eligible pairs were left out."""
+    good = efficient(cost, quality)
+    pairs = [(a, b) for a in range(len(cost)) for b in range(len(cost))
+             if cost[a] < cost[b] and quality[a] < quality[b]]  # fmt: skip
+    pairs.sort(key=lambda p: (not (good[p[0]] and good[p[1]]), cost[p[0]], cost[p[1]]))
+    return pairs[:MAX_CASCADE_PAIRS], max(0, len(pairs) - MAX_CASCADE_PAIRS)
+
+
+def cascade(first: int, second: int, confidence: np.ndarray, steps: int) -> Cascade:
+    """The threshold sweep of ``first → second`` on ``first``'s confidence (one value per item)."""
+    order = np.argsort(confidence, kind="stable")
+    ranked = confidence[order]
+    levels = np.arange(1, steps) / steps
+    thresholds = np.quantile(confidence, levels, method="inverted_cdf")
+    ends = np.searchsorted(ranked, thresholds, side="left")
+    keep = (ends > 0) & np.concatenate([[True], np.diff(thresholds) > 0])
+    return Cascade(first, second, levels[keep], thresholds[keep], order, ends[keep])
+
+
+def plan_routes(
+    cost: np.ndarray, quality: np.ndarray, confidence: np.ndarray | None, thresholds: int, mix_steps: int
+) -> Plan:
+    """Hull mixtures from the systems' mean cost and quality; cascades when there is a confidence matrix."""
+    hull = upper_hull(cost, quality)
+    if confidence is None:
+        return Plan(hull, mixtures(hull, mix_steps), [], 0)
+    pairs, skipped = cascade_pairs(cost, quality)
+    sweeps = [cascade(a, b, confidence[a], thresholds) for a, b in pairs]
+    return Plan(hull, mixtures(hull, mix_steps), [s for s in sweeps if len(s.ends)], skipped)
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """Inverted-CDF quantiles of ``values`` under each row of ``weights``: shape ``(rows, len(qs))``.
+
+    The q-quantile is the smallest value whose cumulative weight reaches ``q`` of the total
+    (DuckDB's ``quantile_disc``, numpy's ``method="inverted_cdf"``).
+    """
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[:, order], axis=1)
+    out = np.empty((weights.shape[0], len(qs)))
+    for column, q in enumerate(qs):
+        target = cumulative[:, -1:] * q * (1.0 - 1e-12)
+        out[:, column] = values[order][np.argmax(cumulative >= target, axis=1)]
+    return out

@@ -1,0 +1,122 @@
+"""What a cost–quality analysis reads and how: :class:`CostQualitySpec` and its checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..candidates import AnalysisError, Objective
+
+BASE_METRICS = ("quality", "cost", "cost_of_pass", "escalated")
+LATENCY_METRICS = ("latency_p50", "latency_p95")
+KNOBS = ("system", "kind", "first", "second", "share_second", "threshold")
+DERIVED_KNOBS = ("system", "kind")
+PRICE_COLUMNS = ("system", "input_price", "output_price")
+TOKENS_PER_PRICE = 1_000_000  # price-table prices are per 1M tokens
+MAX_STEPS = 100
+
+
+@dataclass(frozen=True)
+class CostQualitySpec:
+    """What a cost–quality analysis reads: an evaluation log, one row per (item, system).
+
+    The cost is either one column (``cost``: dollars, latency, tokens — any number per item) or
+    ``input_tokens`` and ``output_tokens`` columns priced by ``price_table`` (columns ``system``,
+    ``input_price``, ``output_price``, prices per 1M tokens). ``systems`` restricts the analysis
+    to these systems (default: every system in the log). ``thresholds`` is the number of
+    quantile steps of the cascades' confidence sweep, ``mix_steps`` the number of steps along
+    each hull edge; ``human_cost`` (in the cost axis's unit) is the expert's cost per item.
+    """
+
+    table: str
+    item: str
+    system: str
+    correct: str
+    cost: str | None = None
+    input_tokens: str | None = None
+    output_tokens: str | None = None
+    price_table: str | None = None
+    latency: str | None = None
+    confidence: str | None = None
+    human_cost: float | None = None
+    systems: tuple[str, ...] | None = None
+    thresholds: int = 20
+    mix_steps: int = 10
+    objectives: tuple[Objective, ...] = (Objective("quality", "max"), Objective("cost", "min"))
+    resamples: int = 500
+    ci_level: float = 0.95
+    seed: int = 20261127
+
+    @property
+    def uses_tokens(self) -> bool:
+        """Whether the cost comes from token counts and a price table."""
+        return self.cost is None
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metric columns the candidates carry (latency percentiles only with a latency column)."""
+        return BASE_METRICS + (LATENCY_METRICS if self.latency else ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored as the analysis spec."""
+        return {
+            "table": self.table,
+            "item": self.item,
+            "system": self.system,
+            "correct": self.correct,
+            "cost": self.cost,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "price_table": self.price_table,
+            "latency": self.latency,
+            "confidence": self.confidence,
+            "human_cost": self.human_cost,
+            "systems": list(self.systems) if self.systems is not None else None,
+            "thresholds": self.thresholds,
+            "mix_steps": self.mix_steps,
+            "objectives": [str(objective) for objective in self.objectives],
+            "resamples": self.resamples,
+            "ci_level": self.ci_level,
+            "seed": self.seed,
+        }
+
+
+def check_spec(spec: CostQualitySpec) -> None:
+    """Reject contradictory cost sources, bad settings and objectives that are not metrics."""
+    tokens = (spec.input_tokens, spec.output_tokens, spec.price_table)
+    if spec.cost is not None and any(tokens):
+        raise AnalysisError(
+            "Give the cost either as one column (--cost) or as token columns with a price table "
+            "(--input-tokens, --output-tokens, --price-table), not both."
+        )
+    if spec.cost is None and not all(tokens):
+        raise AnalysisError(
+            "Give the cost: a cost column (--cost COL), or --input-tokens COL, --output-tokens COL "
+            "and --price-table T together."
+        )
+    if not 0.0 < spec.ci_level < 1.0:
+        raise AnalysisError(f"The confidence level must lie between 0 and 1, e.g. 0.95; got {spec.ci_level}.")
+    if spec.resamples < 10:
+        raise AnalysisError(
+            f"Use at least 10 bootstrap resamples (500 is the default); got {spec.resamples}."
+        )
+    for name, steps in (("thresholds", spec.thresholds), ("mix_steps", spec.mix_steps)):
+        if not 2 <= steps <= MAX_STEPS:
+            raise AnalysisError(f"{name} must be between 2 and {MAX_STEPS}; got {steps}.")
+    if spec.human_cost is not None and not spec.human_cost >= 0.0:
+        raise AnalysisError(f"The human-expert cost must be a number ≥ 0; got {spec.human_cost}.")
+    if spec.systems is not None and not spec.systems:
+        raise AnalysisError("The list of systems to compare is empty; name at least one.")
+    _check_objectives(spec)
+
+
+def _check_objectives(spec: CostQualitySpec) -> None:
+    if not spec.objectives:
+        raise AnalysisError("Give at least one objective, e.g. quality:max,cost:min.")
+    for objective in spec.objectives:
+        if objective.metric not in spec.metrics:
+            hint = " (latency metrics need a latency column)" if objective.metric in LATENCY_METRICS else ""
+            raise AnalysisError(
+                f"'{objective.metric}' is not a cost–quality metric{hint}. "
+                f"The metrics are: {', '.join(spec.metrics)}."
+            )

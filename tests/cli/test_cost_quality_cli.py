@@ -1,0 +1,76 @@
+"""``analyze PROJECT cost-quality`` end to end on the demo log, via ``python -m tradeoff_studio.cli.main``."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tradeoff_studio.cli.main", *map(str, args)], capture_output=True, text=True
+    )
+
+
+FLAGS = ["--table", "llm_eval_log", "--item", "item", "--system", "system", "--correct", "correct"]
+
+
+def test_analyze_cost_quality_on_the_demo_and_decide(tmp_path: Path) -> None:
+    project = tmp_path / "llm.tsproj"
+    assert cli("new", project).returncode == 0
+    imported = cli("import", project, DEMO / "llm_eval_log.parquet", DEMO / "llm_prices.csv")
+    assert imported.returncode == 0, imported.stderr
+    extra = [
+        "--latency",
+        "latency_ms",
+        "--confidence",
+        "confidence",
+        "--human-cost",
+        "0.05",
+        "--resamples",
+        "100",
+    ]
+    done = cli(
+        "analyze", project, "cost-quality", *FLAGS, "--cost", "cost_usd", *extra, "--name", "cq", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["name"] == "cq" and record["kind"] == "cost-quality"
+    assert record["objectives"] == ["quality:max", "cost:min"] and "threshold" in record["knobs"]
+    assert record["notes"]["cost_axis"]["column"] == "cost_usd" and record["notes"]["human_cost"] == 0.05
+    tokens = [
+        "--input-tokens",
+        "input_tokens",
+        "--output-tokens",
+        "output_tokens",
+        "--price-table",
+        "llm_prices",
+    ]
+    text = cli("analyze", project, "cost-quality", *FLAGS, *tokens, "--resamples", "50")
+    assert text.returncode == 0, text.stderr
+    assert "Cost axis: (input_tokens × input_price" in text.stdout and "Frontier cost-of-pass" in text.stdout
+    shown = cli("candidates", project, "cq", "--front-only", "--json")
+    assert shown.returncode == 0, shown.stderr
+    front = json.loads(shown.stdout)
+    assert any(row["kind"] == "cascade" for row in front)
+    assert all(math.isfinite(row["cost_of_pass"]) for row in front)
+    decided = cli("decide", project, "cq", "--constraint", "quality>=0.7", "--rationale", "70% at least cost")
+    assert decided.returncode == 0, decided.stderr
+    assert "Decision" in decided.stdout
+
+
+def test_broken_column_and_missing_cost_fail_with_a_helpful_message(tmp_path: Path) -> None:
+    project = tmp_path / "llm.tsproj"
+    assert cli("new", project).returncode == 0
+    assert cli("import", project, DEMO / "llm_eval_log.parquet").returncode == 0
+    wrong = cli("analyze", project, "cost-quality", *FLAGS, "--cost", "price")
+    assert (
+        wrong.returncode == 1 and "no column 'price'" in wrong.stderr and "cost_usd (DOUBLE)" in wrong.stderr
+    )
+    neither = cli("analyze", project, "cost-quality", *FLAGS)
+    assert neither.returncode == 1 and "--price-table" in neither.stderr
