@@ -1,4 +1,5 @@
-"""The bundled demo project: the credit demo data, the three sample models, their scores.
+"""The bundled demo project: every demo table, the three sample models and their scores, and one
+analysis with a recorded decision per trade-off (:mod:`.demo_analyses`).
 
 It is built once into the user's data folder, in a staging file renamed into place at the
 end, so an interrupted build never leaves a half-made demo behind.
@@ -11,18 +12,21 @@ import uuid
 from pathlib import Path
 
 from .data.importer import import_files
+from .demo_analyses import run_demo_analyses
 from .inference import registry, runner
 from .jobs import CancelToken, Progress, no_progress, scaled
 from .paths import models_dir, resources_dir, user_data_dir
 from .project import create_project
 
 DEMO_TABLE = "credit_applications"
+DEMO_FILES = ("credit_applications.parquet", "asset_returns.parquet", "model_portfolios.parquet",
+              "ope_results.parquet", "llm_eval_log.parquet")  # fmt: skip
 DEMO_MODELS = ("credit_logreg", "credit_gbt", "credit_mlp")
 
 
 def demo_project_path() -> Path:
     """Where the demo project lives."""
-    return user_data_dir() / "demo.tsproj"
+    return user_data_dir() / "demo-2.tsproj"  # -2: the demo grew; an older demo.tsproj is left alone
 
 
 def ensure_demo_project(progress: Progress = no_progress, cancel: CancelToken | None = None) -> Path:
@@ -43,11 +47,11 @@ def ensure_demo_project(progress: Progress = no_progress, cancel: CancelToken | 
 
 def _build(path: Path, progress: Progress, cancel: CancelToken) -> None:
     with create_project(path) as project:
-        data = resources_dir() / "demo" / f"{DEMO_TABLE}.parquet"
-        import_files(project, [data], progress=scaled(progress, 0.0, 0.2), cancel=cancel)
+        files = [resources_dir() / "demo" / name for name in DEMO_FILES]
+        import_files(project, files, progress=scaled(progress, 0.0, 0.1), cancel=cancel)
         for index, name in enumerate(DEMO_MODELS):
             registry.add_model(project, models_dir() / f"{name}.onnx")
-            step = scaled(
-                progress, 0.2 + 0.8 * index / len(DEMO_MODELS), 0.2 + 0.8 * (index + 1) / len(DEMO_MODELS)
-            )
-            runner.score_table(project, model=name, table=DEMO_TABLE, progress=step, cancel=cancel)
+            share = 0.1 + 0.4 * index / len(DEMO_MODELS), 0.1 + 0.4 * (index + 1) / len(DEMO_MODELS)
+            runner.score_table(project, model=name, table=DEMO_TABLE, progress=scaled(progress, *share),
+                               cancel=cancel)  # fmt: skip
+        run_demo_analyses(project, scaled(progress, 0.5, 1.0), cancel)
