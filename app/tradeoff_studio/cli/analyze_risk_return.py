@@ -83,7 +83,7 @@ def analyze_risk_return(args: argparse.Namespace) -> None:
         print_json(record.to_dict() | {"notes": notes})
         return
     _print_analysis(record, False)
-    _print_notes(record, notes)
+    _print_notes(record, notes, args.project)
 
 
 def _spec(args: argparse.Namespace) -> Any:
@@ -145,7 +145,7 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _print_notes(record: AnalysisRecord, notes: dict[str, Any]) -> None:
+def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) -> None:
     windows = notes["windows"]
     fit = windows["fit"]
     print(f"Returns: {notes['returns']}; {notes['frequency']}.")
@@ -164,4 +164,4 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any]) -> None:
         )
     for target in notes["infeasible_targets"]:
         print(f"Target {target['target']} {target['value']:.2%} not met: {target['reason']}")
-    print(f"See them with: tradeoff-studio candidates PROJECT {record.name} --front-only")
+    print(f"See them with: tradeoff-studio candidates {project} {record.name} --front-only")

@@ -62,7 +62,7 @@ def test_frontier_candidates_carry_weights_and_realised_metrics(project: Project
     assert table.objectives == [Objective("return", "max"), Objective("volatility", "min")]
     assert table.notes["returns"] == "simple returns, as given" and table.notes["periods_per_year"] == 252
     assert "sqrt(252)" in table.notes["annualisation"]
-    assert set(table.notes["derived_knobs"]) == {f"weight_{a}" for a in ASSETS}
+    assert set(table.notes["derived_knobs"]) == {"portfolio"} | {f"weight_{a}" for a in ASSETS}
 
 
 def test_long_layout_prices_and_log_returns_give_the_same_frontier(project: Project) -> None:
@@ -188,3 +188,5 @@ def test_demo_frontier_is_stored_and_a_decision_recorded(project: Project) -> No
     decision = flows.decide(project, record.name, preferences=prefs, rationale="8% volatility budget")
     chosen = stored.frame.set_index("candidate_id").loc[decision.candidate_id]
     assert chosen["volatility"] <= 0.08 and chosen["source"] == "frontier"
+    evidence = flows.evaluate_decision(project, record.name, prefs)
+    assert {item.knob for item in evidence.sensitivity} == {"target"}  # along the frontier

@@ -106,10 +106,10 @@ def analyze_risk_return(
         "min_volatility": frontier.line.min_volatility,
         "infeasible_targets": infeasible,
         "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
-        "derived_knobs": [f"weight_{asset}" for asset in data.assets],
+        "derived_knobs": ["portfolio"] + [f"weight_{asset}" for asset in data.assets],
     }
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
-    knobs = list(KNOBS) + notes["derived_knobs"]
+    knobs = list(KNOBS) + [f"weight_{asset}" for asset in data.assets]
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
         "risk-return", frame, knobs, metrics_list, list(spec.objectives), notes
