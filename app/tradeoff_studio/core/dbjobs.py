@@ -1,8 +1,10 @@
-"""Run one long DuckDB statement with progress reports and cancellation (house rule 3)."""
+"""DuckDB statements that Cancel interrupts, and one long statement with progress (house rule 3)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -11,6 +13,23 @@ from .errors import CancelledError
 from .jobs import CancelToken, Progress
 
 POLL_SECONDS = 0.2
+
+
+@contextmanager
+def interruptible(con: duckdb.DuckDBPyConnection, cancel: CancelToken) -> Iterator[None]:
+    """Run the block's DuckDB statements on ``con`` so that Cancel interrupts them.
+
+    Raises :class:`CancelledError` at once when ``cancel`` has already fired, and in place of
+    DuckDB's ``InterruptException``; the interrupt hook is always removed afterwards.
+    """
+    cancel.raise_if_cancelled()
+    remove_hook = cancel.on_cancel(con.interrupt)
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise CancelledError() from None
+    finally:
+        remove_hook()
 
 
 def execute_long(
@@ -28,15 +47,12 @@ def execute_long(
     con.execute("SET enable_progress_bar_print = false")
     finished = threading.Event()
     poller = threading.Thread(target=_poll, args=(con, finished, progress, message), daemon=True)
-    remove_hook = cancel.on_cancel(con.interrupt)
     poller.start()
     try:
-        con.execute(sql, params)
-    except duckdb.InterruptException:
-        raise CancelledError() from None
+        with interruptible(con, cancel):
+            con.execute(sql, params)
     finally:
         finished.set()
-        remove_hook()
         poller.join()
     cancel.raise_if_cancelled()
 

@@ -24,23 +24,19 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 
-from ..errors import CancelledError, NotFoundError
 from ..jobs import CancelToken, Progress, no_progress
 from ..project import Project
 from ..sql import ident
 from .candidates import PARETO_COLUMNS, AnalysisError, CandidateTable, Objective
+from .inputs import is_numeric, read_frame, require_column, table_columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ID_COLUMN = "candidate_id"
-_NUMERIC = {
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
-}  # fmt: skip
+_NUMERIC_REASON = "Objectives and their intervals need numeric columns"
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ def analyze_generic(
     token = cancel or CancelToken()
     if not 0.0 < spec.ci_level < 1.0:
         raise AnalysisError(f"The confidence level must lie between 0 and 1, e.g. 0.95; got {spec.ci_level}.")
-    plan = _plan(spec, _columns(project, spec.table))
+    plan = _plan(spec, table_columns(project, spec.table))
     progress(0.0, f"Reading {spec.table}")
     frame = _read(project, spec.table, plan, token)
     progress(0.6, "Checking values")
@@ -116,14 +112,6 @@ def analyze_generic(
     return table
 
 
-def _columns(project: Project, table: str) -> dict[str, str]:
-    """The table's ``{column: DuckDB type}``, or :class:`NotFoundError` listing the tables."""
-    if table not in project.tables():
-        listed = ", ".join(project.tables()) or "(none yet)"
-        raise NotFoundError(f"The project has no table '{table}'. Its tables: {listed}.")
-    return dict(project.columns(table))
-
-
 def _plan(spec: GenericSpec, columns: dict[str, str]) -> _Plan:
     """Resolve the id, metric, interval and knob columns, checking that they exist and fit."""
     if not spec.objectives:
@@ -136,23 +124,22 @@ def _plan(spec: GenericSpec, columns: dict[str, str]) -> _Plan:
             raise AnalysisError(
                 f"'{metric}' is a column the candidates table computes; it cannot be a metric."
             )
-        _require_numeric(spec.table, metric, columns)
+        require_column(spec.table, metric, columns, numeric=True, reason=_NUMERIC_REASON)
     id_column = spec.id_column or (ID_COLUMN if ID_COLUMN in columns else None)
-    if id_column is not None and id_column not in columns:
-        raise AnalysisError(_missing(spec.table, id_column, columns))
+    if id_column is not None:
+        require_column(spec.table, id_column, columns)
     metrics = _metrics(spec, columns, id_column)
     bounds = {}
     for metric in metrics:
         lo, hi = spec.ci.get(metric, (f"{metric}_lo", f"{metric}_hi"))
         if metric in spec.ci or (lo in columns and hi in columns):
-            _require_numeric(spec.table, lo, columns)
-            _require_numeric(spec.table, hi, columns)
+            require_column(spec.table, lo, columns, numeric=True, reason=_NUMERIC_REASON)
+            require_column(spec.table, hi, columns, numeric=True, reason=_NUMERIC_REASON)
             bounds[metric] = (lo, hi)
     used = {id_column, *metrics, *_interval_columns(spec, columns), *PARETO_COLUMNS}
     knobs = [column for column in columns if column not in used] if spec.knobs is None else list(spec.knobs)
     for knob in knobs:
-        if knob not in columns:
-            raise AnalysisError(_missing(spec.table, knob, columns))
+        require_column(spec.table, knob, columns)
         if knob in used:
             raise AnalysisError(f"Column '{knob}' cannot be a knob: it is the id, a metric or an interval.")
     return _Plan(id_column, knobs, metrics, bounds)
@@ -171,33 +158,12 @@ def _metrics(spec: GenericSpec, columns: dict[str, str], id_column: str | None) 
     metrics = [objective.metric for objective in spec.objectives]
     skip = {id_column, *PARETO_COLUMNS, *_interval_columns(spec, columns)}
     for column, dtype in columns.items():
-        if column in metrics or column in skip or not _is_numeric(dtype):
+        if column in metrics or column in skip or not is_numeric(dtype):
             continue
         has_interval = column in spec.ci or (f"{column}_lo" in columns and f"{column}_hi" in columns)
         if has_interval or (spec.knobs is not None and column not in spec.knobs):
             metrics.append(column)
     return metrics
-
-
-def _is_numeric(dtype: str) -> bool:
-    return dtype in _NUMERIC or dtype.startswith("DECIMAL")
-
-
-def _require_numeric(table: str, column: str, columns: dict[str, str]) -> None:
-    if column not in columns:
-        raise AnalysisError(_missing(table, column, columns))
-    dtype = columns[column]
-    if not _is_numeric(dtype):
-        numeric = [name for name, kind in columns.items() if _is_numeric(kind)]
-        raise AnalysisError(
-            f"Column '{column}' of table '{table}' is {dtype}, not a number. Objectives and their "
-            f"intervals need numeric columns; the numeric columns are: {', '.join(numeric) or '(none)'}."
-        )
-
-
-def _missing(table: str, column: str, columns: dict[str, str]) -> str:
-    listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns.items())
-    return f"Table '{table}' has no column '{column}'. Its columns: {listed}."
 
 
 def _read(project: Project, table: str, plan: _Plan, cancel: CancelToken) -> pd.DataFrame:
@@ -210,14 +176,7 @@ def _read(project: Project, table: str, plan: _Plan, cancel: CancelToken) -> pd.
             lo, hi = plan.bounds[metric]
             select.append(f"CAST({ident(lo)} AS DOUBLE) AS {ident(metric + '_lo')}")
             select.append(f"CAST({ident(hi)} AS DOUBLE) AS {ident(metric + '_hi')}")
-    cancel.raise_if_cancelled()
-    remove_hook = cancel.on_cancel(project.con.interrupt)
-    try:
-        frame = project.con.execute(f"SELECT {', '.join(select)} FROM {ident(table)}").df()
-    except duckdb.InterruptException:
-        raise CancelledError() from None
-    finally:
-        remove_hook()
+    frame = read_frame(project, cancel, f"SELECT {', '.join(select)} FROM {ident(table)}")
     if plan.id_column is None:
         frame.insert(0, ID_COLUMN, [str(row) for row in range(1, len(frame) + 1)])
     return frame

@@ -29,14 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 
-from ..errors import CancelledError, NotFoundError
 from ..jobs import CancelToken, Progress, no_progress
 from ..project import Project
 from ..sql import ident
 from .candidates import AnalysisError, CandidateTable, Objective
+from .inputs import INTEGER_TYPES, is_numeric, read_frame, require_column, table_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,8 +44,6 @@ METRICS = ("best_at_k", "worst_at_k", "mean_at_k", "std_at_k", "sharpe_ratio_at_
 KNOBS = ("estimator", "k")
 STD_CONVENTION = "population standard deviation over the top k (divisor 1/k)"
 _ZERO_STD = 1e-12
-_INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
-_NUMERIC = _INTEGER | {"HUGEINT", "UHUGEINT", "FLOAT", "DOUBLE"}
 
 
 @dataclass(frozen=True)
@@ -158,20 +155,15 @@ def _check_spec(spec: OpeSpec) -> None:
 
 def _read(project: Project, spec: OpeSpec, cancel: CancelToken) -> pd.DataFrame:
     """The five columns, checked and renamed, read with DuckDB."""
-    if spec.table not in project.tables():
-        listed = ", ".join(project.tables()) or "(none yet)"
-        raise NotFoundError(f"The project has no table '{spec.table}'. Its tables: {listed}.")
-    columns = dict(project.columns(spec.table))
+    columns = table_columns(project, spec.table)
     for column in (spec.policy, spec.estimator, spec.estimate, spec.true_value, spec.behaviour):
-        if column not in columns:
-            listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns.items())
-            raise AnalysisError(f"Table '{spec.table}' has no column '{column}'. Its columns: {listed}.")
+        require_column(spec.table, column, columns)
     for column in (spec.estimate, spec.true_value):
-        if columns[column] not in _NUMERIC and not columns[column].startswith("DECIMAL"):
+        if not is_numeric(columns[column]):
             raise AnalysisError(
                 f"Column '{column}' of table '{spec.table}' is {columns[column]}, not a number."
             )
-    if columns[spec.behaviour] != "BOOLEAN" and columns[spec.behaviour] not in _INTEGER:
+    if columns[spec.behaviour] != "BOOLEAN" and columns[spec.behaviour] not in INTEGER_TYPES:
         raise AnalysisError(
             f"Column '{spec.behaviour}' of table '{spec.table}' is {columns[spec.behaviour]}; the "
             "behaviour flag must be boolean (true for the behaviour policy) or 0/1."
@@ -180,14 +172,7 @@ def _read(project: Project, spec: OpeSpec, cancel: CancelToken) -> pd.DataFrame:
                (spec.estimate, "DOUBLE", "estimate"), (spec.true_value, "DOUBLE", "truth"),
                (spec.behaviour, "BOOLEAN", "behaviour")]  # fmt: skip
     select = ", ".join(f"CAST({ident(column)} AS {kind}) AS {alias}" for column, kind, alias in sources)
-    cancel.raise_if_cancelled()
-    remove_hook = cancel.on_cancel(project.con.interrupt)
-    try:
-        return project.con.execute(f"SELECT {select} FROM {ident(spec.table)}").df()
-    except duckdb.InterruptException:
-        raise CancelledError() from None
-    finally:
-        remove_hook()
+    return read_frame(project, cancel, f"SELECT {select} FROM {ident(spec.table)}")
 
 
 def _results(frame: pd.DataFrame, spec: OpeSpec) -> _Results:

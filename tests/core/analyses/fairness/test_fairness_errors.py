@@ -10,6 +10,7 @@ import pytest
 
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
 from tradeoff_studio.core.analyses.fairness import FairnessSpec, analyze_fairness
+from tradeoff_studio.core.errors import NotFoundError
 from tradeoff_studio.core.project import Project
 
 SPEC = FairnessSpec("t", "y", ["sex"], ["score"], bootstrap=0)
@@ -30,7 +31,6 @@ def _rows(n: int = 40) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("changes", "columns", "message"),
     [
-        ({"table": "nope"}, {}, "The project has no table 'nope'. Its tables: t."),
         (
             {"label": "nope"},
             {},
@@ -71,7 +71,6 @@ def _rows(n: int = 40) -> dict[str, Any]:
         ({}, {"score": np.array([None, 0.5, 0.2, 0.1] * 10)}, "'score' of table 't' has 10 NULL"),
         ({"weights": "w"}, {"w": np.array([-1.0, 1.0] * 20)}, "'w' of table 't' has 20 negative weight"),
         ({"weights": "w"}, {"w": np.zeros(40)}, "Every weight in column 'w' of table 't' is 0"),
-        ({"drift_table": "nope"}, {}, "The project has no table 'nope'"),
     ],
 )
 def test_data_errors(
@@ -79,6 +78,19 @@ def test_data_errors(
 ) -> None:
     make_table("t", _rows() | columns)
     with pytest.raises(AnalysisError, match=message):
+        analyze_fairness(project, replace(SPEC, **changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"table": "nope"}, "The project has no table 'nope'. Its tables: t."),
+        ({"drift_table": "nope"}, "The project has no table 'nope'"),
+    ],
+)
+def test_unknown_table(project: Project, make_table: Any, changes: dict[str, Any], message: str) -> None:
+    make_table("t", _rows())
+    with pytest.raises(NotFoundError, match=message):
         analyze_fairness(project, replace(SPEC, **changes))
 
 

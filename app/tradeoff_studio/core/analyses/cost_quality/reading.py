@@ -9,18 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import numpy as np
 
-from ...errors import CancelledError, NotFoundError
+from ...dbjobs import interruptible
 from ...jobs import CancelToken
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..inputs import is_numeric, require_column, table_columns
 from .spec import PRICE_COLUMNS, TOKENS_PER_PRICE, CostQualitySpec
-
-_INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
-_NUMERIC = _INTEGER | {"HUGEINT", "UHUGEINT", "FLOAT", "DOUBLE"}
 
 
 @dataclass(frozen=True)
@@ -49,36 +46,22 @@ class _Log:
 def read_log(project: Project, spec: CostQualitySpec, cancel: CancelToken) -> EvalLog:
     """Check the log (typed errors name table, column and row) and read it; DuckDB can be interrupted."""
     log = log_query(project, spec)
-    cancel.raise_if_cancelled()
-    remove_hook = cancel.on_cancel(project.con.interrupt)
-    try:
+    with interruptible(project.con, cancel):
         systems, items, rows = _check_rows(project, spec, log, cancel)
         cancel.raise_if_cancelled()
         summary = summarise(project, log, bool(spec.latency))
         cancel.raise_if_cancelled()
         matrices = _matrices(project, log, len(systems), items)
-    except duckdb.InterruptException:
-        raise CancelledError() from None
-    finally:
-        remove_hook()
     return EvalLog(systems, items, rows, summary, **matrices)
-
-
-def _columns(project: Project, table: str, what: str) -> dict[str, str]:
-    if table not in project.tables():
-        listed = ", ".join(project.tables()) or "(none yet)"
-        raise NotFoundError(f"The project has no {what} '{table}'. Its tables: {listed}.")
-    return dict(project.columns(table))
 
 
 def _require(
     table: str, columns: dict[str, str], column: str, *, numeric: bool, boolean: bool = False
 ) -> None:
-    if column not in columns:
-        listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns.items())
-        raise AnalysisError(f"Table '{table}' has no column '{column}'. Its columns: {listed}.")
+    """The column exists and, when ``numeric``, holds numbers (or booleans, when ``boolean``)."""
+    require_column(table, column, columns)
     dtype = columns[column]
-    ok = dtype in _NUMERIC or dtype.startswith("DECIMAL") or (boolean and dtype == "BOOLEAN")
+    ok = is_numeric(dtype) or (boolean and dtype == "BOOLEAN")
     if numeric and not ok:
         wanted = "a boolean, 0/1 or a score in [0, 1]" if boolean else "a number"
         raise AnalysisError(
@@ -89,7 +72,7 @@ def _require(
 
 def log_query(project: Project, spec: CostQualitySpec) -> _Log:
     """The CTE over the log table (and price table), after checking that every column exists."""
-    columns = _columns(project, spec.table, "table")
+    columns = table_columns(project, spec.table)
     _require(spec.table, columns, spec.item, numeric=False)
     _require(spec.table, columns, spec.system, numeric=False)
     _require(spec.table, columns, spec.correct, numeric=True, boolean=True)
@@ -128,7 +111,7 @@ def log_query(project: Project, spec: CostQualitySpec) -> _Log:
 
 def _price_join(project: Project, spec: CostQualitySpec) -> str:
     table = str(spec.price_table)
-    columns = _columns(project, table, "price table")
+    columns = table_columns(project, table, "price table")
     _require(table, columns, "system", numeric=False)
     for column in PRICE_COLUMNS[1:]:
         _require(table, columns, column, numeric=True)

@@ -103,9 +103,9 @@ def analyze_fairness(
 ) -> FairnessResult:
     """Run the fairness–accuracy analysis of ``spec`` on ``project`` (read only).
 
-    Raises :class:`AnalysisError` for anything the user can fix (see :mod:`.validate`) and
-    ``CancelledError`` when ``cancel`` fires (DuckDB scans are interrupted; the bootstrap stops
-    between chunks).
+    Raises ``NotFoundError`` for an unknown table or drift table, :class:`AnalysisError` for
+    anything else the user can fix (see :mod:`.validate`) and ``CancelledError`` when ``cancel``
+    fires (DuckDB scans are interrupted; the bootstrap stops between chunks).
     """
     token = cancel or CancelToken()
     progress(0.0, f"Checking {spec.table}")

@@ -23,8 +23,9 @@ from ...jobs import CancelToken, no_progress
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..inputs import require_column, table_columns
 from .cells import Cells, Float, Int, collapse
-from .validate import Groups, require_column, table_columns
+from .validate import NUMERIC_REASON, Groups
 from .woe import Divergence, Sides, divergence, woe_columns
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def check_drift_table(project: Project, table: str, scores: tuple[str, ...] | An
     """The drift table's columns, after checking it has every score column (numeric)."""
     columns = table_columns(project, table)
     for score in scores:
-        require_column(table, score, columns, numeric=True)
+        require_column(table, score, columns, numeric=True, reason=NUMERIC_REASON)
     if project.row_count(table) == 0:
         raise AnalysisError(f"Drift table '{table}' has no rows; PSI needs scores in both tables.")
     return columns

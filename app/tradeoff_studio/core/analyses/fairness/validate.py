@@ -1,8 +1,9 @@
 """Check a fairness spec against the project's data, and gather the facts the analysis needs.
 
-Every refusal is an :class:`AnalysisError` that names the table and column and says what to
-do: a missing column lists the table's columns, a non-binary label lists its values, NULL
-labels, scores or weights are counted. NULL in a sensitive column is kept as its own group.
+An unknown table is a :class:`NotFoundError` listing the project's tables; every other refusal
+is an :class:`AnalysisError` that names the table and column and says what to do: a missing
+column lists the table's columns, a non-binary label lists its values, NULL labels, scores or
+weights are counted. NULL in a sensitive column is kept as its own group.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from numpy.typing import NDArray
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..inputs import require_column, table_columns
 from .spec import MAX_GROUPS, MAX_SITES, FairnessSpec
 
 MISSING = "(missing)"
-_NUMERIC = (
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
-)  # fmt: skip
+NUMERIC_REASON = "Scores and weights must be numeric"
 
 
 @dataclass(frozen=True)
@@ -57,39 +56,13 @@ class TableFacts:
     scores: dict[str, ScoreFacts]
 
 
-def is_numeric(dtype: str) -> bool:
-    """Whether a DuckDB type name is a number type."""
-    return dtype.split("(", maxsplit=1)[0] in _NUMERIC
-
-
-def table_columns(project: Project, table: str) -> dict[str, str]:
-    """``{column: type}`` of ``table``, or an error listing the project's tables."""
-    if table not in project.tables():
-        listed = ", ".join(project.tables()) or "(none yet)"
-        raise AnalysisError(f"The project has no table '{table}'. Its tables: {listed}.")
-    return dict(project.columns(table))
-
-
-def require_column(table: str, column: str, columns: dict[str, str], *, numeric: bool = False) -> None:
-    """Raise when ``column`` is missing from ``table`` (or is not a number when ``numeric``)."""
-    listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns.items())
-    if column not in columns:
-        raise AnalysisError(f"Table '{table}' has no column '{column}'. Its columns: {listed}.")
-    if numeric and not is_numeric(columns[column]):
-        numbers = ", ".join(name for name, dtype in columns.items() if is_numeric(dtype)) or "(none)"
-        raise AnalysisError(
-            f"Column '{column}' of table '{table}' is {columns[column]}, not a number. "
-            f"Scores and weights must be numeric; the numeric columns are: {numbers}."
-        )
-
-
 def validate(project: Project, spec: FairnessSpec) -> TableFacts:
     """Check columns, label, scores, weights and groups; return the facts for the analysis."""
     columns = table_columns(project, spec.table)
     for column in (spec.label, *spec.sensitive, *(c for c in (spec.site,) if c)):
         require_column(spec.table, column, columns)
     for column in (*spec.scores, *(c for c in (spec.weights,) if c)):
-        require_column(spec.table, column, columns, numeric=True)
+        require_column(spec.table, column, columns, numeric=True, reason=NUMERIC_REASON)
     rows = project.row_count(spec.table)
     if rows == 0:
         raise AnalysisError(f"Table '{spec.table}' has no rows; there is nothing to analyse.")

@@ -19,8 +19,9 @@ from ...jobs import CancelToken
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..inputs import require_column, table_columns
 from .frontier import CriticalLine, Frontier
-from .returns import read_frame, require_column, require_kind, table_columns
+from .returns import read_frame, require_kind
 
 WEIGHT_COLUMNS = ("portfolio", "asset", "weight")
 _SUM_TOLERANCE = 1e-6
@@ -114,7 +115,7 @@ def given_portfolios(project: Project, table: str, assets: list[str], cancel: Ca
     """Portfolios from a long weights table (``portfolio, asset, weight``); absent assets weigh 0."""
     columns = table_columns(project, table)
     for column in WEIGHT_COLUMNS:
-        require_column(columns, column, table)
+        require_column(table, column, columns)
     require_kind(columns, "weight", table, ("DOUBLE", "FLOAT", "INTEGER", "BIGINT"), "a number")
     frame = read_frame(
         project,

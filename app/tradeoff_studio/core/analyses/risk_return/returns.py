@@ -9,36 +9,25 @@ periods per year used to annualise, is read from the median gap between dates.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import numpy as np
 
-from ...errors import CancelledError, NotFoundError
 from ...jobs import CancelToken
 from ...project import Project
 from ...sql import ident
+from .. import inputs
 from ..candidates import AnalysisError
+from ..inputs import NUMERIC_TYPES, require_column, table_columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Values = Literal["prices", "returns", "log-returns"]
 _DATES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
-_NUMERIC = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "FLOAT",
-    "DOUBLE",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-)
 # (largest median gap in days, periods per year, name)
 _FREQUENCIES = (
     (4.0, 252, "daily (252 trading days a year)"),
@@ -111,8 +100,8 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
     if source.long is not None:
         date, asset, value = source.long
         for column in source.long:
-            require_column(columns, column, source.table)
-        require_kind(columns, value, source.table, _NUMERIC, "a number")
+            require_column(source.table, column, columns)
+        require_kind(columns, value, source.table, NUMERIC_TYPES, "a number")
         frame = read_frame(
             project,
             cancel,
@@ -129,12 +118,12 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
             )
         return frame.pivot(index="date", columns="asset", values="value").sort_index()
     date = source.date or _date_column(columns, source.table)
-    require_column(columns, date, source.table)
+    require_column(source.table, date, columns)
     assets = list(source.assets) if source.assets else [c for c in columns if c != date]
     for asset in assets:
-        require_column(columns, asset, source.table)
+        require_column(source.table, asset, columns)
         require_kind(
-            columns, asset, source.table, _NUMERIC, "a number (list the asset columns with --assets)"
+            columns, asset, source.table, NUMERIC_TYPES, "a number (list the asset columns with --assets)"
         )
     if not assets:
         raise AnalysisError(f"Table '{source.table}' has no asset columns besides its date column '{date}'.")
@@ -152,20 +141,8 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
     return frame.set_index("date").sort_index()
 
 
-def table_columns(project: Project, table: str) -> dict[str, str]:
-    if table not in project.tables():
-        listed = ", ".join(project.tables()) or "(none yet)"
-        raise NotFoundError(f"The project has no table '{table}'. Its tables: {listed}.")
-    return dict(project.columns(table))
-
-
-def require_column(columns: dict[str, str], column: str, table: str) -> None:
-    if column not in columns:
-        listed = ", ".join(f"{name} ({kind})" for name, kind in columns.items())
-        raise AnalysisError(f"Table '{table}' has no column '{column}'. Its columns: {listed}.")
-
-
-def require_kind(columns: dict[str, str], column: str, table: str, kinds: tuple[str, ...], what: str) -> None:
+def require_kind(columns: dict[str, str], column: str, table: str, kinds: Collection[str], what: str) -> None:
+    """Raise when ``column``'s type is neither one of ``kinds`` nor a DECIMAL; ``what`` it must be."""
     kind = columns[column]
     if kind not in kinds and not kind.startswith("DECIMAL"):
         raise AnalysisError(f"Column '{column}' of table '{table}' is {kind}; it must be {what}.")
@@ -184,16 +161,11 @@ def _as_date(column: str) -> str:
 
 
 def read_frame(project: Project, cancel: CancelToken, sql: str) -> pd.DataFrame:
-    cancel.raise_if_cancelled()
-    remove_hook = cancel.on_cancel(project.con.interrupt)
+    """:func:`inputs.read_frame`, with a date or value DuckDB cannot cast as an :class:`AnalysisError`."""
     try:
-        return project.con.execute(sql).df()
+        return inputs.read_frame(project, cancel, sql)
     except duckdb.ConversionException as error:
         raise AnalysisError(f"A date or value cannot be read: {error}") from None
-    except duckdb.InterruptException:
-        raise CancelledError() from None
-    finally:
-        remove_hook()
 
 
 def _no_null_keys(frame: pd.DataFrame, table: str, names: tuple[str, ...]) -> None:
