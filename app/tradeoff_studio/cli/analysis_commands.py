@@ -9,6 +9,8 @@
                         --behaviour COL
     analyze PROJECT cost-quality --table T --item COL --system COL --correct COL --cost COL
                         [--latency COL] [--confidence COL] [--human-cost X]   (see analyze_cost_quality)
+    analyze PROJECT model-variants --table T --label COL --model M [--model M ...] [--batch-size N]
+                        [--repeats N]   (ONNX models side by side; see analyze_model_variants)
     candidates PROJECT A [--front-only] [--out FILE.csv|.json]
     decide PROJECT A (--candidate ID | --constraint "dp_ratio>=0.8@95" ... [--weights M=W,...]
                       [--method tchebycheff|weighted-sum|reference] [--reference M=V,...])
@@ -103,6 +105,9 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     from .analyze_cost_quality import add_cost_quality
 
     add_cost_quality(kinds)
+    from .analyze_model_variants import add_model_variants
+
+    add_model_variants(kinds)
 
 
 def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .analyses.fairness import FairnessSpec
     from .analyses.ope import OpeSpec
     from .analyses.risk_return.analysis import RiskReturnSpec
+    from .inference.variants import VariantSpec
 
 __all__ = [
     "CandidatesExport",
@@ -42,6 +43,7 @@ __all__ = [
     "get_candidates",
     "list_analyses",
     "list_decisions",
+    "measure_model_variants",
 ]
 
 _ANALYSIS_SHARE = 0.9
@@ -177,6 +179,27 @@ def analyze_cost_quality(
 
     return _run_and_store(
         project, default_name=f"cost-quality-{spec.table}", name=name, spec=spec.to_dict(), run=run,
+        progress=progress, cancel=cancel,
+    )  # fmt: skip
+
+
+def measure_model_variants(
+    project: Project,
+    spec: VariantSpec,
+    *,
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisRecord:
+    """Run and time each ONNX model on a labelled table; store one candidate per model
+    (quality, latency, throughput, peak memory; default name ``model-variants-<table>``)."""
+    from .inference import variants
+
+    def run(step: Progress, token: CancelToken) -> CandidateTable:
+        return variants.measure_variants(project, spec, progress=step, cancel=token)
+
+    return _run_and_store(
+        project, default_name=f"model-variants-{spec.table}", name=name, spec=spec.to_dict(), run=run,
         progress=progress, cancel=cancel,
     )  # fmt: skip
 

@@ -20,7 +20,7 @@ from ..errors import CancelledError, ModelError, NameInUseError, NotFoundError, 
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import ALIAS, Project
 from ..sql import ident
-from .mapping import InputMapping, Overrides, choose_output, map_inputs
+from .mapping import InputMapping, OutputSpec, Overrides, choose_output, map_inputs
 from .prefetch import prefetched
 from .providers import create_session
 from .registry import get_model, model_bytes
@@ -30,7 +30,14 @@ if TYPE_CHECKING:
     import onnxruntime
     import pyarrow as pa
 
-__all__ = ["DEFAULT_BATCH_ROWS", "ScoreRecord", "score_table"]
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "ScoreRecord",
+    "count_rows_without_nulls",
+    "resolve_table",
+    "score_table",
+    "selected_scores",
+]
 
 # Whole score_table seconds for 1M demo rows at 16k / 64k / 128k rows a batch (2 vCPUs, median of 3):
 # logistic regression 0.293 / 0.262 / 0.270, MLP 0.307 / 0.299 / 0.319, trees 2.81 / 2.78 / 2.82.
@@ -91,18 +98,18 @@ def _plan(
     output_name: str | None,
     class_index: int | None,
 ) -> ScorePlan:
-    table_name = _resolve_table(project, table)
+    table_name = resolve_table(project, table)
     record = get_model(project, model)
     columns = project.columns(table_name)
     column = f"score_{record.name}" if output_column is None else output_column
     _check_new_column(table_name, column, [name for name, _type in columns])
     mapping = map_inputs(record.manifest, columns, model=record.name, table=table_name, overrides=overrides)
     output = choose_output(record.manifest, output_name, class_index, model=record.name)
-    rows = _count_rows_without_nulls(project, table_name, mapping, record.name)
+    rows = count_rows_without_nulls(project, table_name, mapping, record.name)
     return ScorePlan(table_name, column, record, mapping, output, rows)
 
 
-def _resolve_table(project: Project, table: str) -> str:
+def resolve_table(project: Project, table: str) -> str:
     """The table's stored name (DuckDB names are case-insensitive); NotFoundError lists the tables."""
     tables = project.tables()
     if table in tables:
@@ -130,7 +137,7 @@ def _check_new_column(table: str, column: str, existing: list[str]) -> None:
         )
 
 
-def _count_rows_without_nulls(project: Project, table: str, mapping: InputMapping, model: str) -> int:
+def count_rows_without_nulls(project: Project, table: str, mapping: InputMapping, model: str) -> int:
     """The table's row count, after checking (in one query) that no mapped column holds NULLs."""
     columns = mapping.columns
     nulls = ", ".join(f"count(*) - count({ident(column)})" for column in columns)
@@ -234,22 +241,22 @@ class _BatchScorer:
             raise ModelError(
                 f"Model '{plan.model.name}' failed on {rows}: {text}. Nothing was written."
             ) from None
-        return _selected(plan, np.asarray(values), batch.num_rows, rows)
+        return selected_scores(plan.output, plan.model.name, np.asarray(values), batch.num_rows, rows)
 
 
-def _selected(plan: ScorePlan, values: np.ndarray, count: int, rows: str) -> np.ndarray:
-    """The chosen output column of one batch, checked against the batch's row count."""
-    index = plan.output.class_index
-    name, selector = plan.output.name, plan.output.describe()
+def selected_scores(output: OutputSpec, model: str, values: np.ndarray, count: int, rows: str) -> np.ndarray:
+    """The chosen output column of one batch of ``count`` rows (``rows`` describes them in errors)."""
+    index = output.class_index
+    name, selector = output.name, output.describe()
     if values.ndim not in (1, 2) or (values.ndim == 2 and index is not None and index >= values.shape[1]):
         raise ModelError(
-            f"Model '{plan.model.name}' returned {name} with shape {list(values.shape)} on {rows}, which "
+            f"Model '{model}' returned {name} with shape {list(values.shape)} on {rows}, which "
             f"has no {selector}. Choose another --model-output or --class-index."
         )
-    selected = plan.output.select(values)
+    selected = output.select(values)
     if len(selected) != count:
         raise ModelError(
-            f"Model '{plan.model.name}' returned {len(selected):,} values of {selector} for {count:,} "
+            f"Model '{model}' returned {len(selected):,} values of {selector} for {count:,} "
             f"{rows}; a score output needs one value per row."
         )
     return selected

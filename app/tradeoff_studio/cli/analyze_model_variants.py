@@ -1,0 +1,66 @@
+"""``analyze PROJECT model-variants``: run ONNX models side by side on a labelled table.
+
+::
+
+    analyze PROJECT model-variants --table T --label COL [--positive V] --model M [--model M ...]
+            [--provider auto|cuda|cpu] [--batch-size N] [--bulk-size N] [--repeats N]
+            [--resamples N] [--objectives quality:max,latency_p95_ms:min] [--name A] [--json]
+
+One candidate per model: quality (accuracy at 0.5), AUC, log loss, latency p50/p95 per request of
+``--batch-size`` rows, throughput, peak memory and file size (see ``core.inference.variants``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..core import analysis_workflows as flows
+from ..core.analyses.candidates import parse_objectives
+from .analysis_commands import _add_common, _names, _print_analysis
+from .commands import opened_project
+from .console import run_job
+
+
+def add_model_variants(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ``model-variants`` kind on ``analyze``'s subparsers."""
+    command = kinds.add_parser(
+        "model-variants", help="ONNX models side by side: quality, latency, throughput, peak memory"
+    )
+    _add_common(command)
+    command.add_argument("--label", required=True, metavar="COL", help="the binary outcome column")
+    command.add_argument("--positive", metavar="V", help="the label's positive value (default 1/true)")
+    command.add_argument(
+        "--model", required=True, action="append", metavar="M[,M]", help="a model in the project (repeat)"
+    )
+    command.add_argument("--provider", choices=["auto", "cuda", "cpu"], default="auto")
+    for flag, text in (
+        ("--batch-size", "rows per timed request (default 1)"),
+        ("--bulk-size", "rows per batch of the throughput pass (default 65,536)"),
+        ("--repeats", "timed requests per model (default 200)"),
+        ("--resamples", "bootstrap resamples (default 500)"),
+    ):
+        command.add_argument(flag, type=int, metavar="N", help=text)
+    command.set_defaults(handler=analyze_model_variants)
+
+
+def analyze_model_variants(args: argparse.Namespace) -> None:
+    """``analyze PROJECT model-variants --table T --label COL --model M [--model M ...]``."""
+    from ..core.inference.variants import VariantSpec
+
+    options: dict[str, Any] = {
+        field: getattr(args, field)
+        for field in ("positive", "batch_size", "bulk_size", "repeats", "resamples")
+        if getattr(args, field) is not None
+    }
+    if args.objectives:
+        options["objectives"] = tuple(parse_objectives(args.objectives))
+    models = tuple(_names(args.model))
+    spec = VariantSpec(table=args.table, label=args.label, models=models, provider=args.provider, **options)
+    with opened_project(args) as project:
+        record = run_job(
+            lambda progress, cancel: flows.measure_model_variants(
+                project, spec, name=args.name, progress=progress, cancel=cancel
+            )
+        )
+    _print_analysis(record, args.json)

@@ -1,0 +1,376 @@
+"""Compare ONNX model variants on a labelled table: quality, latency, throughput, peak memory.
+
+One candidate per model (kind ``"model-variants"``), e.g. a full-precision model and its INT8
+quantisation, each measured by running it:
+
+- ``quality`` = accuracy of the rule "positive when the score ≥ 0.5" on the positive-class
+  probability (the score output the runner stores), ``auc`` (ties count half) and ``log_loss``
+  (probabilities clipped to [1e-15, 1 − 1e-15]);
+- ``latency_p50_ms`` / ``latency_p95_ms`` per request of ``batch_size`` rows, and
+  ``throughput_rows_per_s`` over the whole table in bulk batches;
+- ``peak_memory_mb`` (MiB) of scoring the model, and ``model_size_bytes``.
+
+How each is measured (a fresh process per model) is in :mod:`.variant_process`. The table is
+read once with DuckDB; inputs are mapped, the output chosen and the provider picked exactly as
+:func:`~.runner.score_table` does. Intervals are percentile bootstraps: rows are resampled for
+the quality metrics (the same seeded draws for every model, so the comparison is paired) and
+timed requests for the latency percentiles. pandas is imported lazily (house rule 7).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..analyses.candidates import AnalysisError, CandidateTable, Objective
+from ..dbjobs import interruptible
+from ..jobs import CancelToken, Progress, no_progress, scaled
+from ..project import ALIAS, Project
+from ..sql import ident
+from .mapping import choose_output, map_inputs
+from .providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
+from .registry import get_model, model_bytes
+from .runner import DEFAULT_BATCH_ROWS, count_rows_without_nulls, resolve_table
+from .variant_process import Job, Measured, measure_in_child
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+KIND = "model-variants"
+KNOBS = ("system", "provider")
+QUALITY_METRICS = ("quality", "auc", "log_loss")
+LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
+METRICS = (*QUALITY_METRICS, *LATENCY_METRICS, "throughput_rows_per_s", "peak_memory_mb", "model_size_bytes")
+THRESHOLD = 0.5
+_CLIP = 1e-15
+_BOOTSTRAP_CELLS = 2_000_000  # resampled rows counted at once
+_DEFINITIONS = {
+    "quality": f"accuracy of 'positive when score >= {THRESHOLD}' on the positive-class probability",
+    "auc": "area under the ROC curve of the score (ties count half)",
+    "log_loss": f"mean negative log-likelihood, probabilities clipped to [{_CLIP:g}, 1 - {_CLIP:g}]",
+    "latency": "wall time of one session.run on a request of batch_size rows (successive row windows), "
+    "inputs built before the clock starts; p50/p95 over the timed requests after warm-up",
+    "throughput": "rows / median wall time of a pass over the whole table in bulk_size batches (inputs "
+    "from in-memory columns, session.run, output selection) after one untimed bulk batch; passes repeat "
+    "until they add up to 0.5 s (at most 25)",
+    "isolation": "each model measured in its own fresh process (multiprocessing spawn), in turn",
+}
+_MEMORY = {
+    "unit": "MiB",
+    "counts": "peak resident memory of a fresh process per model above its baseline (onnxruntime "
+    "imported, providers initialised, columns loaded): session, weights, arenas, inputs, outputs",
+    "not_counted": "GPU device memory on CUDA (only the session's host memory is resident)",
+}
+_MEMORY_METHODS = {
+    "VmHWM": "Linux: VmHWM after resetting it through /proc/self/clear_refs, minus VmRSS at the baseline",
+    "ru_maxrss": "growth of ru_maxrss over its baseline (0 when an earlier transient peak was higher)",
+    "unavailable": "not measured on this platform (NaN)",
+}
+_BOOTSTRAP = {
+    "method": "percentile",
+    "quality": "rows resampled with replacement, the same draws for every model",
+    "latency": "timed requests resampled with replacement",
+}
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """Which models to compare on which labelled table, and how to time and bootstrap them.
+
+    ``positive`` is the label's positive value (default 1/true); ``provider`` is ``auto``,
+    ``cuda`` or ``cpu`` as for scoring; ``batch_size`` rows make one timed request, repeated
+    ``repeats`` times after ``warmup`` untimed ones; ``bulk_size`` rows make one throughput batch.
+    """
+
+    table: str
+    label: str
+    models: tuple[str, ...]
+    positive: Any = None
+    batch_size: int = 1
+    bulk_size: int = DEFAULT_BATCH_ROWS
+    repeats: int = 200
+    warmup: int = 20
+    provider: str = "auto"
+    objectives: tuple[Objective, ...] = (Objective("quality", "max"), Objective("latency_p95_ms", "min"))
+    resamples: int = 500
+    ci_level: float = 0.95
+    seed: int = 20261127
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored as the analysis spec."""
+        return {
+            "table": self.table,
+            "label": self.label,
+            "models": list(self.models),
+            "positive": self.positive,
+            "batch_size": self.batch_size,
+            "bulk_size": self.bulk_size,
+            "repeats": self.repeats,
+            "warmup": self.warmup,
+            "provider": self.provider,
+            "objectives": [str(objective) for objective in self.objectives],
+            "resamples": self.resamples,
+            "ci_level": self.ci_level,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The table's stored name, one job per model, and which rows are positive."""
+
+    table: str
+    jobs: list[Job]
+    positive: np.ndarray
+    positive_value: Any
+
+
+def measure_variants(
+    project: Project,
+    spec: VariantSpec,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> CandidateTable:
+    """Run every model of ``spec`` on the table and return one candidate per model (with front).
+
+    Raises :class:`NotFoundError` for an unknown table or model (listing those that exist),
+    :class:`ModelError` when a model's inputs do not fit the table or it fails, and
+    :class:`AnalysisError` for bad settings, a missing or non-binary label, or scores that are
+    not probabilities.
+    """
+    import pandas as pd
+
+    token = cancel or CancelToken()
+    _check_spec(spec)
+    progress(0.0, f"Reading table '{spec.table}'")
+    data = _read(project, spec, token)
+    rows, measured = [], []
+    share = 0.9 / len(data.jobs)
+    for index, job in enumerate(data.jobs):
+        token.raise_if_cancelled()
+        step = scaled(progress, 0.05 + index * share, 0.05 + (index + 1) * share)
+        measured.append(measure_in_child(job, step, token))
+        rows.append(_candidate(job, measured[-1], data.positive, spec, token))
+    progress(0.95, "Computing the Pareto front")
+    notes = _notes(spec, data, measured)
+    frame = pd.DataFrame(rows)
+    table = CandidateTable(KIND, frame, list(KNOBS), list(METRICS), list(spec.objectives), notes).with_front()
+    progress(1.0, "Candidates ready")
+    return table
+
+
+def _check_spec(spec: VariantSpec) -> None:
+    """Reject bad settings, repeated models and objectives that are not variant metrics."""
+    problems = [
+        (bool(spec.models), "Give at least one model to measure."),
+        (len(set(spec.models)) == len(spec.models), f"A model is listed twice in {list(spec.models)}."),
+        (spec.provider in PROVIDER_CHOICES, f"Unknown provider '{spec.provider}'; choose one of "
+         f"{', '.join(PROVIDER_CHOICES)}."),
+        (spec.batch_size >= 1 and spec.bulk_size >= 1, "Batch sizes must be at least 1 row."),
+        (spec.repeats >= 10, f"Time at least 10 requests (200 is the default); got {spec.repeats}."),
+        (spec.warmup >= 0, f"The number of warm-up requests cannot be negative; got {spec.warmup}."),
+        (spec.resamples >= 10, f"Use at least 10 bootstrap resamples (default 500); got {spec.resamples}."),
+        (0.0 < spec.ci_level < 1.0, f"The confidence level must lie between 0 and 1; got {spec.ci_level}."),
+        (bool(spec.objectives), "Give at least one objective, e.g. quality:max,latency_p95_ms:min."),
+    ]  # fmt: skip
+    for ok, message in problems:
+        if not ok:
+            raise AnalysisError(message)
+    for objective in spec.objectives:
+        if objective.metric not in METRICS:
+            raise AnalysisError(
+                f"'{objective.metric}' is not a model-variant metric. The metrics are: {', '.join(METRICS)}."
+            )
+
+
+def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
+    """Check table, label and models, then read every needed column and the label in one query."""
+    table = resolve_table(project, spec.table)
+    columns = project.columns(table)
+    if spec.label not in dict(columns):
+        listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns)
+        raise AnalysisError(f"Table '{table}' has no label column '{spec.label}'. Its columns: {listed}.")
+    plans = []
+    for name in spec.models:
+        record = get_model(project, name)
+        mapping = map_inputs(record.manifest, columns, model=record.name, table=table)
+        output = choose_output(record.manifest, model=record.name)
+        count_rows_without_nulls(project, table, mapping, record.name)
+        plans.append((record.name, mapping, output))
+    keys = list(dict.fromkeys((c, b.sql_type) for _, m, _ in plans for b in m.bindings for c in b.columns))
+    arrow = _query(project, table, keys, spec.label, cancel)
+    arrays = {key: arrow.column(index).to_numpy(zero_copy_only=False) for index, key in enumerate(keys)}
+    positive, value = _labels(arrow.column(len(keys)), spec, table)
+    if spec.batch_size > len(positive):
+        raise AnalysisError(
+            f"A request of {spec.batch_size:,} rows is larger than table '{table}' ({len(positive):,} rows)."
+        )
+    jobs = [
+        Job(name, model_bytes(project, name), spec.provider,
+            tuple((b, tuple(arrays[(c, b.sql_type)] for c in b.columns)) for b in mapping.bindings),
+            output, len(positive), spec.batch_size, spec.bulk_size, spec.repeats, spec.warmup)
+        for name, mapping, output in plans
+    ]  # fmt: skip
+    return _Data(table, jobs, positive, value)
+
+
+def _query(
+    project: Project, table: str, keys: list[tuple[str, str]], label: str, cancel: CancelToken
+) -> pa.Table:
+    """The input columns cast as the models take them (as the runner casts them), then the label."""
+    selected = [f"CAST({ident(column)} AS {sql_type})" for column, sql_type in keys] + [ident(label)]
+    cursor = project.con.cursor()
+    try:
+        with interruptible(cursor, cancel):
+            return cursor.execute(
+                f"SELECT {', '.join(selected)} FROM {ALIAS}.main.{ident(table)}"
+            ).to_arrow_table()
+    finally:
+        cursor.close()
+
+
+def _labels(column: pa.ChunkedArray, spec: VariantSpec, table: str) -> tuple[np.ndarray, Any]:
+    """Which rows are positive, and the positive value; the label must be binary and complete."""
+    import pyarrow.compute as pc
+
+    where = f"label column '{spec.label}' of table '{table}'"
+    if column.null_count:
+        raise AnalysisError(
+            f"The {where} has {column.null_count:,} NULL rows. Filter them out into a new table first."
+        )
+    values = sorted(pc.unique(column).to_pylist(), key=repr)
+    shown = ", ".join(repr(value) for value in values[:5]) + (", …" if len(values) > 5 else "")
+    if len(values) != 2:
+        raise AnalysisError(
+            f"The {where} is not binary: it has {len(values)} distinct value(s) ({shown}). "
+            "Choose a label with exactly two values, e.g. 0/1."
+        )
+    if spec.positive is None:
+        if not all(isinstance(value, bool | int | float) and value in (0, 1) for value in values):
+            raise AnalysisError(f"The {where} has values {shown}; say which one is positive (--positive V).")
+        positive = next(value for value in values if value == 1)
+    else:
+        matches = [value for value in values if str(value).casefold() == str(spec.positive).casefold()]
+        if not matches:
+            raise AnalysisError(
+                f"The positive value {spec.positive!r} does not occur in the {where}: {shown}."
+            )
+        positive = matches[0]
+    return np.asarray(column.to_numpy(zero_copy_only=False) == positive, dtype=bool), positive
+
+
+def _candidate(
+    job: Job, measured: Measured, positive: np.ndarray, spec: VariantSpec, cancel: CancelToken
+) -> dict[str, Any]:
+    """One candidate row: knobs, metrics and the intervals of the quality and latency metrics."""
+    scores = measured.scores
+    if not (np.all(np.isfinite(scores)) and scores.min() >= 0.0 and scores.max() <= 1.0):
+        raise AnalysisError(
+            f"Model '{job.model}' gives scores ({job.output.describe()}) from {scores.min():.4g} to "
+            f"{scores.max():.4g}; quality, AUC and log loss need probabilities between 0 and 1."
+        )
+    row: dict[str, Any] = {"candidate_id": job.model, "system": job.model, "provider": measured.provider}
+    intervals = _quality_intervals(scores, positive, spec, cancel) | _latency_intervals(
+        measured.latencies_ms, spec
+    )
+    for metric, (point, lo, hi) in intervals.items():
+        row |= {metric: point, f"{metric}_lo": lo, f"{metric}_hi": hi}
+    row["throughput_rows_per_s"] = measured.throughput_rows_per_s
+    row["peak_memory_mb"] = measured.peak_memory_mb
+    row["model_size_bytes"] = len(job.data)
+    return row
+
+
+def _cell_metrics(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Accuracy at score ≥ 0.5, AUC (ties count half) and log loss from row counts: ``(R, 3)``.
+
+    ``values`` are the distinct scores in ascending order, ``counts`` has shape ``(R, U, 2)``:
+    per sample, per distinct score, the number of negative and positive rows.
+    """
+    neg, pos = counts[..., 0].astype(np.float64), counts[..., 1].astype(np.float64)
+    total = neg.sum(axis=1) + pos.sum(axis=1)
+    flagged = (values >= THRESHOLD).astype(np.float64)
+    clipped = np.clip(values, _CLIP, 1.0 - _CLIP)
+    accuracy = (pos @ flagged + neg @ (1.0 - flagged)) / total
+    log_loss = -(pos @ np.log(clipped) + neg @ np.log1p(-clipped)) / total
+    below = np.cumsum(neg, axis=1) - neg
+    with np.errstate(divide="ignore", invalid="ignore"):  # a resample without one class: NaN
+        auc = (pos * (below + 0.5 * neg)).sum(axis=1) / (pos.sum(axis=1) * neg.sum(axis=1))
+    return np.column_stack([accuracy, auc, log_loss])
+
+
+def _quality_intervals(
+    scores: np.ndarray, positive: np.ndarray, spec: VariantSpec, cancel: CancelToken
+) -> dict[str, tuple[float, float, float]]:
+    """Point and bootstrap bounds of each quality metric.
+
+    Rows are drawn with replacement (seeded with ``spec.seed``, so every model sees the same draws)
+    and counted per (distinct score, label) cell; the metrics follow from the counts.
+    """
+    values, inverse = np.unique(scores, return_inverse=True)
+    cell = inverse.reshape(-1) * 2 + positive
+    cells, n = 2 * len(values), len(scores)
+    point = _cell_metrics(values, np.bincount(cell, minlength=cells).reshape(1, -1, 2))[0]
+    rng = np.random.default_rng(spec.seed)
+    chunk = max(1, _BOOTSTRAP_CELLS // max(n, cells))
+    boot = []
+    for first in range(0, spec.resamples, chunk):
+        cancel.raise_if_cancelled()
+        size = min(chunk, spec.resamples - first)
+        drawn = cell[rng.integers(0, n, size=(size, n))] + (np.arange(size) * cells)[:, None]
+        counts = np.bincount(drawn.ravel(), minlength=size * cells).reshape(size, -1, 2)
+        boot.append(_cell_metrics(values, counts))
+    lo, hi = _bounds(np.vstack(boot), spec.ci_level)
+    return {metric: (float(point[i]), lo[i], hi[i]) for i, metric in enumerate(QUALITY_METRICS)}
+
+
+def _latency_intervals(latencies: np.ndarray, spec: VariantSpec) -> dict[str, tuple[float, float, float]]:
+    """p50 and p95 of the timed requests, and bootstrap bounds from resampled requests."""
+    draws = np.random.default_rng(spec.seed + 1).integers(0, len(latencies), (spec.resamples, len(latencies)))
+    boot = np.percentile(latencies[draws], [50, 95], axis=1).T
+    point = np.percentile(latencies, [50, 95])
+    lo, hi = _bounds(boot, spec.ci_level)
+    return {metric: (float(point[i]), lo[i], hi[i]) for i, metric in enumerate(LATENCY_METRICS)}
+
+
+def _bounds(boot: np.ndarray, level: float) -> tuple[list[float], list[float]]:
+    """Percentile bounds over the resamples (axis 0), ignoring NaN resamples."""
+    tail = 100.0 * (1.0 - level) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = np.nanpercentile(boot, [tail, 100.0 - tail], axis=0)
+    return [float(value) for value in lo], [float(value) for value in hi]
+
+
+def _notes(spec: VariantSpec, data: _Data, measured: list[Measured]) -> dict[str, Any]:
+    """What the candidates mean and how they were measured, on what."""
+    methods = sorted({run.memory_method for run in measured})
+    return _DEFINITIONS | {
+        "source_table": data.table,
+        "rows": len(data.positive),
+        "label": spec.label,
+        "positive": data.positive_value,
+        "provider_requested": spec.provider,
+        "providers_used": {job.model: run.provider for job, run in zip(data.jobs, measured, strict=True)},
+        "hardware": {
+            "cpu_count": os.cpu_count(),
+            "machine": platform.machine(),
+            "system": platform.system(),
+            "onnxruntime": measured[0].onnxruntime_version,
+        },
+        "threads": {"intra_op_num_threads": INTRA_OP_THREADS, "allow_spinning": ALLOW_SPINNING,
+                    "meaning": "0 threads = onnxruntime's default (one per physical core); spinning off"},
+        "batch_size": spec.batch_size,
+        "bulk_size": spec.bulk_size,
+        "repeats": spec.repeats,
+        "warmup": spec.warmup,
+        "memory": _MEMORY | {"method": [_MEMORY_METHODS[method] for method in methods]},
+        "bootstrap": _BOOTSTRAP | {"resamples": spec.resamples, "seed": spec.seed},
+        "ci_level": spec.ci_level,
+    }  # fmt: skip
