@@ -31,13 +31,19 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_scoring.py
 	$(BIN)/python tests/benchmarks/bench_pareto.py
 	$(BIN)/python tests/benchmarks/bench_fairness.py
+	$(BIN)/python tests/benchmarks/bench_risk_return.py
+	$(BIN)/python tests/benchmarks/bench_cost_quality.py
 
 ## Regenerate the demo dataset and the sample models (seeded, deterministic).
 demo-data: $(STAMP)
 	$(BIN)/python resources/demo/make_credit_demo.py
+	$(BIN)/python resources/demo/make_returns_demo.py
+	$(BIN)/python resources/demo/make_ope_demo.py
+	$(BIN)/python resources/demo/make_cost_quality_demo.py
 
 models: $(STAMP)
 	$(BIN)/python models/make_models.py
+	$(BIN)/python models/make_quantized.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

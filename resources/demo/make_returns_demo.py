@@ -26,14 +26,14 @@ correlations rise — and government bonds rally when stocks fall (stock–bond 
 negative). Two scripted episodes override the chain:
 
 - a 2020-like crash, 2020-02-20 .. 2020-03-23: stress state with a market drift that loses about
-  a third, yields falling ~1.2 points, spreads widening and commodities falling; then a
-  rebound, 2020-03-24 .. 2020-06-05, still in the stress state, that recovers most of it;
-- a 2022-like rates shock, 2022-01-03 .. 2022-10-14: a third state where yields rise ~3 points
+  a third, yields falling ~0.8 points, spreads widening and commodities falling; then a
+  rebound, 2020-03-24 .. 2020-06-05, still in the stress state, that recovers about half the loss;
+- a 2022-like rates shock, 2022-01-03 .. 2022-10-14: a third state where yields rise ~2.2 points
   and stocks fall ~20 % with the stock–rates correlation turned positive, so stocks and bonds
   fall together while commodities gain.
 
 Finally each asset's returns are shifted by one constant so that its realised annualised
-arithmetic mean (252 × daily mean) equals its designed long-run mean (0–12 %): the sample's
+arithmetic mean (252 × daily mean) equals its designed long-run mean (2–12 %): the sample's
 noise would otherwise give a 7-year mean of ±8 % around it, and a frontier demo needs equities
 to pay more than bonds.
 
@@ -99,7 +99,7 @@ class Episode:
     start: str
     end: str
     state: int
-    moves: dict[str, float]  # log-return of the factor over the whole episode
+    moves: dict[str, float]  # drift added to the factor over the episode (≈ its log-return there)
 
 
 EPISODES = (
@@ -124,10 +124,12 @@ class Asset:
 
 
 def _equity(name: str, mean: float, noise: float, beta: float, **loadings: float) -> Asset:
+    """An equity basket: market beta ``beta`` plus other loadings."""
     return Asset(name, "equity", mean, noise, {"market": beta, **loadings})
 
 
 def _bond(name: str, mean: float, noise: float, duration: float, **loadings: float) -> Asset:
+    """A bond fund: ``duration`` on the rates factor plus other loadings."""
     return Asset(name, "bond", mean, noise, {"rates": duration, **loadings})
 
 

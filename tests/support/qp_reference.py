@@ -6,10 +6,13 @@ with this reference: ``min_variance_weights`` solves
     min w'Σw  s.t.  1'w = 1,  mean'w = target,  lower ≤ w ≤ upper
 
 with Clarabel's interior-point method at gap and feasibility tolerances of ``tol`` (1e-10 by
-default). The problem is rescaled before the solve (Σ by its mean diagonal, the means by their
-largest magnitude), which leaves the minimiser unchanged and makes the tolerances relative
-ones, so a daily covariance (variances ~1e-4) is solved as tightly as an annual one. Any status
-other than ``Solved`` raises ``QPReferenceError``. Infinite bounds are dropped from the cone.
+default). The problem is rescaled before the solve, which leaves the minimiser unchanged: the
+means by their largest magnitude, and Σ by the unconstrained minimum variance ``1 / 1'Σ⁻¹1``
+(the equal-weight variance if Σ is singular), a lower bound on the optimum, so the optimal
+objective is at least about one and Clarabel's gap test (absolute below 1) acts as a relative
+one. (Scaled by the mean variance, diversified optima came out 1e-8 off in volatility.) A daily
+covariance is thus solved as tightly as an annual one. Any status other than ``Solved`` raises
+``QPReferenceError``. Infinite bounds are dropped from the cone.
 """
 
 from __future__ import annotations
@@ -35,6 +38,18 @@ def _bounds(lower: Bound, upper: Bound, n: int) -> tuple[NDArray[np.float64], ND
     return lo, hi
 
 
+def _variance_scale(cov: NDArray[np.float64]) -> float:
+    """``1 / 1'Σ⁻¹1`` (the unconstrained minimum variance), or the equal-weight variance if that fails."""
+    n = len(cov)
+    try:
+        scale = 1.0 / float(np.sum(np.linalg.solve(cov, np.ones(n))))
+    except np.linalg.LinAlgError:
+        scale = 0.0
+    if not np.isfinite(scale) or scale <= 0.0:
+        scale = float(cov.sum()) / (n * n)
+    return scale if scale > 0.0 else 1.0
+
+
 def _solve(
     cov: NDArray[np.float64],
     equalities: NDArray[np.float64],
@@ -46,7 +61,7 @@ def _solve(
 ) -> NDArray[np.float64]:
     """``min w'Σw`` s.t. ``equalities @ w = rhs`` and the bounds, with Clarabel; raise unless Solved."""
     n = len(cov)
-    scale = float(np.mean(np.diag(cov))) or 1.0
+    scale = _variance_scale(cov)
     objective = sparse.triu(sparse.csc_matrix(2.0 * cov / scale), format="csc")
     has_upper, has_lower = np.isfinite(upper), np.isfinite(lower)
     identity = sparse.identity(n, format="csc")

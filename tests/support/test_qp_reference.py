@@ -80,6 +80,25 @@ def test_daily_scale_is_solved_as_tightly_as_annual() -> None:
     np.testing.assert_allclose(daily, kkt_weights(MEAN, COV, 0.07), atol=1e-9)
 
 
+def test_diversified_optimum_is_solved_to_relative_accuracy() -> None:
+    """Optimal variance far below every asset's: the gap test must still be relative, not absolute.
+
+    The exact answer is the KKT solution on the support the reference finds (the other weights at 0).
+    """
+    n = 100
+    rng = np.random.default_rng(4)
+    betas = rng.normal(1.0, 1.0, n)
+    cov = 0.04 * np.outer(betas, betas) + np.diag(rng.uniform(0.001, 0.01, n))
+    mean = rng.normal(0.05, 0.03, n)
+    weights = min_variance_weights(mean, cov, 0.05)
+    support = weights > 1e-7
+    exact = np.zeros(n)
+    exact[support] = kkt_weights(mean[support], cov[np.ix_(support, support)], 0.05)
+    assert 5 < support.sum() < n and exact.min() >= 0.0
+    assert exact @ cov @ exact < 0.01 * np.mean(np.diag(cov))
+    assert (weights @ cov @ weights) / (exact @ cov @ exact) == pytest.approx(1.0, abs=1e-10)
+
+
 def test_infeasible_problems_raise() -> None:
     with pytest.raises(QPReferenceError):
         min_variance_weights(MEAN, COV, 0.2)
