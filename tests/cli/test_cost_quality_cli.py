@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
 
 
@@ -56,7 +58,7 @@ def test_analyze_cost_quality_on_the_demo_and_decide(tmp_path: Path) -> None:
     assert "Cost axis: (input_tokens × input_price" in text.stdout and "Frontier cost-of-pass" in text.stdout
     shown = cli("candidates", project, "cq", "--front-only", "--json")
     assert shown.returncode == 0, shown.stderr
-    front = json.loads(shown.stdout)
+    front = json.loads(shown.stdout, parse_constant=lambda token: pytest.fail(f"not strict JSON: {token}"))
     assert any(row["kind"] == "cascade" for row in front)
     assert all(math.isfinite(row["cost_of_pass"]) for row in front)
     decided = cli("decide", project, "cq", "--constraint", "quality>=0.7", "--rationale", "70% at least cost")

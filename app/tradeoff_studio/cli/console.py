@@ -92,8 +92,10 @@ def run_job(work: Callable[[Progress, CancelToken], T]) -> T:
 
 
 def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON on stdout."""
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    """Print ``data`` as indented, strict JSON on stdout (non-finite numbers as :func:`json_ready` says)."""
+    from ..core.jsonvalues import json_ready
+
+    json.dump(json_ready(data), sys.stdout, indent=2, ensure_ascii=False, default=str, allow_nan=False)
     sys.stdout.write("\n")
 
 

@@ -198,8 +198,9 @@ def test_infinity_survives_store_exports_and_a_decision(small: Project, tmp_path
     flows.export_candidates(small, record.name, tmp_path / "c.json")
     csv = pd.read_csv(tmp_path / "c.csv").set_index("candidate_id")
     assert math.isinf(csv.loc["C", "cost_of_pass"])
-    rows = {row["candidate_id"]: row for row in json.loads((tmp_path / "c.json").read_text())}
-    assert math.isinf(rows["C"]["cost_of_pass"])
+    strict = json.loads((tmp_path / "c.json").read_text(), parse_constant=pytest.fail)
+    rows = {row["candidate_id"]: row for row in strict}
+    assert rows["C"]["cost_of_pass"] == "Infinity" and math.isinf(float(rows["C"]["cost_of_pass"]))
     decision = flows.decide(small, record.name, rationale="cheapest on the front that keeps B's quality",
                             candidate_id="A>B@q0.75")  # fmt: skip
     assert decision.candidate_id == "A>B@q0.75"

@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import audit
 from ..errors import NameInUseError, NotFoundError
+from ..jsonvalues import json_ready
 from ..project import Project
 from ..schema import CATALOG_SCHEMA
 from ..sql import ident
@@ -229,15 +230,16 @@ def write_candidates(frame: pd.DataFrame, path: Path) -> str:
     """Write candidates to ``path`` (``.csv`` with formulas neutralised, or ``.json`` records).
 
     CSV follows RFC 4180 (CRLF line ends, so a cell holding a line break or CR is quoted).
-    Floats keep full precision; NaN becomes an empty CSV cell or JSON ``null``. Returns the
-    SHA-256 of the bytes written.
+    Floats keep full precision; NaN becomes an empty CSV cell or JSON ``null``, ±∞ the JSON strings
+    ``"Infinity"``/``"-Infinity"`` (strict JSON has no infinity). Returns the SHA-256 of the bytes.
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         data = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode()
     elif suffix == ".json":
-        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-        data = (json.dumps(records, indent=1, ensure_ascii=False, default=_json_default) + "\n").encode()
+        records = json_ready(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+        text = json.dumps(records, indent=1, ensure_ascii=False, default=_json_default, allow_nan=False)
+        data = (text + "\n").encode()
     else:
         raise AnalysisError(f"Cannot export candidates to {path}: use a .csv or .json file name.")
     try:
