@@ -4,4 +4,5 @@ import sys
 
 from .ui.app import main
 
-sys.exit(main())
+if __name__ == "__main__":  # a spawned child process (model-variant measurement) re-imports this module
+    sys.exit(main())
