@@ -12,7 +12,7 @@ pandas is imported lazily (house rule 7): this module is imported at CLI start-u
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -59,6 +59,16 @@ def parse_objectives(text: str) -> list[Objective]:
     if len(set(names)) != len(names):
         raise AnalysisError(f"An objective is listed twice in {text!r}.")
     return objectives
+
+
+def spec_dict(spec: Any) -> dict[str, Any]:
+    """An analysis spec (a dataclass with ``objectives``) as JSON-ready data, stored with the analysis.
+
+    Nested dataclasses become dicts; objectives become ``METRIC:direction`` strings.
+    """
+    data = asdict(spec)
+    data["objectives"] = [str(objective) for objective in spec.objectives]
+    return data
 
 
 @dataclass(frozen=True)

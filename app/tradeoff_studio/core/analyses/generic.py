@@ -29,7 +29,7 @@ import numpy as np
 from ..jobs import CancelToken, Progress, no_progress
 from ..project import Project
 from ..sql import ident
-from .candidates import PARETO_COLUMNS, AnalysisError, CandidateTable, Objective
+from .candidates import PARETO_COLUMNS, AnalysisError, CandidateTable, Objective, spec_dict
 from .inputs import is_numeric, read_frame, require_column, table_columns
 
 if TYPE_CHECKING:
@@ -57,14 +57,7 @@ class GenericSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
-        return {
-            "table": self.table,
-            "objectives": [str(objective) for objective in self.objectives],
-            "id_column": self.id_column,
-            "ci": {metric: list(columns) for metric, columns in self.ci.items()},
-            "ci_level": self.ci_level,
-            "knobs": self.knobs,
-        }
+        return spec_dict(self)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import numpy as np
 from ..jobs import CancelToken, Progress, no_progress
 from ..project import Project
 from ..sql import ident
-from .candidates import AnalysisError, CandidateTable, Objective
+from .candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from .inputs import INTEGER_TYPES, is_numeric, read_frame, require_column, table_columns
 
 if TYPE_CHECKING:
@@ -63,18 +63,7 @@ class OpeSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
-        return {
-            "table": self.table,
-            "policy": self.policy,
-            "estimator": self.estimator,
-            "estimate": self.estimate,
-            "true_value": self.true_value,
-            "behaviour": self.behaviour,
-            "objectives": [str(objective) for objective in self.objectives],
-            "resamples": self.resamples,
-            "ci_level": self.ci_level,
-            "seed": self.seed,
-        }
+        return spec_dict(self)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..analyses.candidates import AnalysisError, CandidateTable, Objective
+from ..analyses.candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from ..dbjobs import interruptible
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import ALIAS, Project
@@ -103,21 +103,7 @@ class VariantSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
-        return {
-            "table": self.table,
-            "label": self.label,
-            "models": list(self.models),
-            "positive": self.positive,
-            "batch_size": self.batch_size,
-            "bulk_size": self.bulk_size,
-            "repeats": self.repeats,
-            "warmup": self.warmup,
-            "provider": self.provider,
-            "objectives": [str(objective) for objective in self.objectives],
-            "resamples": self.resamples,
-            "ci_level": self.ci_level,
-            "seed": self.seed,
-        }
+        return spec_dict(self)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..candidates import AnalysisError, Objective
+from ..candidates import AnalysisError, Objective, spec_dict
 
 BASE_METRICS = ("quality", "cost", "cost_of_pass", "escalated")
 LATENCY_METRICS = ("latency_p50", "latency_p95")
@@ -59,26 +59,7 @@ class CostQualitySpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
-        return {
-            "table": self.table,
-            "item": self.item,
-            "system": self.system,
-            "correct": self.correct,
-            "cost": self.cost,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "price_table": self.price_table,
-            "latency": self.latency,
-            "confidence": self.confidence,
-            "human_cost": self.human_cost,
-            "systems": list(self.systems) if self.systems is not None else None,
-            "thresholds": self.thresholds,
-            "mix_steps": self.mix_steps,
-            "objectives": [str(objective) for objective in self.objectives],
-            "resamples": self.resamples,
-            "ci_level": self.ci_level,
-            "seed": self.seed,
-        }
+        return spec_dict(self)
 
 
 def check_spec(spec: CostQualitySpec) -> None:

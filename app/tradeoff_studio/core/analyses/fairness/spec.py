@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..candidates import AnalysisError, Objective
+from ..candidates import AnalysisError, Objective, spec_dict
 
 Mode = Literal["auto", "exact", "binned"]
 
@@ -117,16 +117,8 @@ class FairnessSpec:
         return cls(**(data | {"objectives": objectives or DEFAULT_OBJECTIVES}))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (objectives as ``METRIC:direction`` strings), to store with the result."""
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if name == "objectives":
-                value = [str(objective) for objective in value]
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[name] = value
-        return out
+        """JSON-ready form, stored as the analysis spec."""
+        return spec_dict(self)
 
 
 def _check_roles(spec: FairnessSpec) -> None:

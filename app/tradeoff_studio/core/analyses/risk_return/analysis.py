@@ -11,14 +11,14 @@ it delivered. Candidates carry their weights as ``weight_<asset>`` columns.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
-from ..candidates import AnalysisError, CandidateTable, Objective
+from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from .estimates import Covariance, Estimates, estimate
 from .frontier import check_bounds, efficient_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics
@@ -60,9 +60,7 @@ class RiskReturnSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
-        data = asdict(self)
-        data["objectives"] = [str(objective) for objective in self.objectives]
-        return data
+        return spec_dict(self)
 
 
 def analyze_risk_return(
