@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from support.cli import cli
 from tradeoff_studio.core.paths import models_dir, resources_dir
 
 DEMO = resources_dir() / "demo" / "credit_applications.parquet"
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradeoff_studio.cli.main", *map(str, args)], capture_output=True, text=True
-    )
 
 
 def test_new_import_info_round_trip(tmp_path: Path) -> None:

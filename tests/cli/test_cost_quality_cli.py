@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from support.cli import cli
+
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradeoff_studio.cli.main", *map(str, args)], capture_output=True, text=True
-    )
 
 
 FLAGS = ["--table", "llm_eval_log", "--item", "item", "--system", "system", "--correct", "correct"]

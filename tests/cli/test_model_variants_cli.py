@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from support.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "credit_applications.parquet"
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradeoff_studio.cli.main", *map(str, args)], capture_output=True, text=True
-    )
 
 
 def test_mlp_against_its_int8_variant_on_the_demo(tmp_path: Path) -> None:

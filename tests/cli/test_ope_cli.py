@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from support.cli import cli
+
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "ope_results.parquet"
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradeoff_studio.cli.main", *map(str, args)], capture_output=True, text=True
-    )
 
 
 def test_analyze_ope_on_the_demo(tmp_path: Path) -> None:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from support.cli import cli
+
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tradeoff_studio.cli.main", *map(str, args)], capture_output=True, text=True
-    )
 
 
 def test_analyze_risk_return_on_the_demo_and_decide(tmp_path: Path) -> None:
