@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 Values = Literal["prices", "returns", "log-returns"]
 _DATES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 # (largest median gap in days, periods per year, name)
+_WIDE_HINT = (
+    "a number: list the asset columns with --assets, or read a long table with --long DATE,ASSET,VALUE"
+)
 _FREQUENCIES = (
     (4.0, 252, "daily (252 trading days a year)"),
     (10.0, 52, "weekly (52 a year)"),
@@ -122,9 +125,7 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
     assets = list(source.assets) if source.assets else [c for c in columns if c != date]
     for asset in assets:
         require_column(source.table, asset, columns)
-        require_kind(
-            columns, asset, source.table, NUMERIC_TYPES, "a number (list the asset columns with --assets)"
-        )
+        require_kind(columns, asset, source.table, NUMERIC_TYPES, _WIDE_HINT)
     if not assets:
         raise AnalysisError(f"Table '{source.table}' has no asset columns besides its date column '{date}'.")
     select = ", ".join(f"CAST({ident(a)} AS DOUBLE) AS {ident(a)}" for a in assets)
