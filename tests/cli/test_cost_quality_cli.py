@@ -50,6 +50,8 @@ def test_analyze_cost_quality_on_the_demo_and_decide(tmp_path: Path) -> None:
     text = cli("analyze", project, "cost-quality", *FLAGS, *tokens, "--resamples", "50")
     assert text.returncode == 0, text.stderr
     assert "Cost axis: (input_tokens × input_price" in text.stdout and "Frontier cost-of-pass" in text.stdout
+    assert "Frontier cost-of-pass (per item): inf" in text.stdout  # the demo's broken items
+    assert "item(s) no system solves; over the solved items alone: 0." in text.stdout
     shown = cli("candidates", project, "cq", "--front-only", "--json")
     assert shown.returncode == 0, shown.stderr
     front = json.loads(shown.stdout, parse_constant=lambda token: pytest.fail(f"not strict JSON: {token}"))

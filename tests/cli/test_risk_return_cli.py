@@ -47,3 +47,7 @@ def test_broken_inputs_exit_1_with_the_reason(tmp_path: Path) -> None:
         "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--risk-free", "x"
     )
     assert bad_rate.returncode == 1 and "--risk-free expects a number" in bad_rate.stderr
+    not_a_rate = cli(
+        "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--risk-free", "nan"
+    )
+    assert not_a_rate.returncode == 1 and "--risk-free expects a number" in not_a_rate.stderr

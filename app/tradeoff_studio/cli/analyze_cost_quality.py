@@ -80,6 +80,9 @@ def _print_summary(record: AnalysisRecord) -> None:
     print(f"Cost axis: {axis.get('column') or axis.get('formula')} ({axis['unit']}).")
     frontier, best = notes["frontier_cost_of_pass"], notes["best_single_system"]
     print(f"Frontier cost-of-pass (per item): {frontier['value']:.6g} = {frontier['formula']}.")
+    if "value_over_solved_items" in frontier and frontier["unsolved_items"]:
+        print(f"  {frontier['unsolved_items']:,} item(s) no system solves; over the solved items alone: "
+              f"{frontier['value_over_solved_items']:.6g}.")  # fmt: skip
     print(f"Best single system: {best['system']} at cost-of-pass {best['cost_of_pass']:.6g}.")
     if notes.get("human_cost") is not None:
         print(f"Human-expert cost per item: {notes['human_cost']:.6g}.")

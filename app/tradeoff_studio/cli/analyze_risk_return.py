@@ -15,6 +15,7 @@ Rates accept fractions or percentages (``0.08`` or ``8%``). The output says how 
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from ..core import analysis_workflows as flows
@@ -47,7 +48,12 @@ def add_risk_return(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     command.add_argument("--covariance", choices=("sample", "ledoit-wolf"), default="sample")
     command.add_argument("--points", type=int, default=100, help="frontier points (default 100)")
-    command.add_argument("--bounds", default="0,1", metavar="LO,HI", help="weight bounds of every asset")
+    command.add_argument(
+        "--bounds",
+        default="0,1",
+        metavar="LO,HI",
+        help="weight bounds of every asset (negative: --bounds=-0.2,1)",
+    )
     command.add_argument(
         "--bound", action="append", default=[], metavar="ASSET=LO,HI", help="one asset's bounds"
     )
@@ -115,9 +121,12 @@ def _rate(text: str, flag: str) -> float:
     cleaned = text.strip()
     scale = 100.0 if cleaned.endswith("%") else 1.0
     try:
-        return float(cleaned.rstrip("%")) / scale
+        value = float(cleaned.rstrip("%")) / scale
     except ValueError:
-        raise AnalysisError(f"{flag} expects a number such as 0.08 or 8%, got {text!r}.") from None
+        value = float("nan")
+    if not math.isfinite(value):  # float() also reads 'nan' and 'inf'
+        raise AnalysisError(f"{flag} expects a number such as 0.08 or 8%, got {text!r}.")
+    return value
 
 
 def _pair(text: str, flag: str) -> tuple[float, float]:

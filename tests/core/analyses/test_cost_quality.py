@@ -95,8 +95,12 @@ def test_cascade_at_a_threshold_by_hand(small: Project) -> None:
 
 def test_frontier_cost_of_pass_with_and_without_human(small: Project) -> None:
     plain = analyze_cost_quality(small, spec()).notes
-    assert plain["frontier_cost_of_pass"]["value"] == pytest.approx((1 + 1 + 4) / 3)
+    assert math.isinf(plain["frontier_cost_of_pass"]["value"])  # item i4: no system, no human
+    assert plain["frontier_cost_of_pass"]["value_over_solved_items"] == pytest.approx((1 + 1 + 4) / 3)
     assert plain["frontier_cost_of_pass"]["unsolved_items"] == 1
+    add_table(small, "solvable", small_log().query("item != 'i4'"))
+    solvable = analyze_cost_quality(small, spec("solvable")).notes["frontier_cost_of_pass"]
+    assert solvable["value"] == solvable["value_over_solved_items"] == pytest.approx((1 + 1 + 4) / 3)
     assert plain["best_single_system"] == {"system": "A", "cost_of_pass": 2.0}
     human = analyze_cost_quality(small, spec(human_cost=3.0)).notes
     assert human["frontier_cost_of_pass"]["value"] == pytest.approx((1 + 1 + 3 + 3) / 4)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,6 +137,20 @@ def test_cancel_while_a_model_is_measured_ends_its_process(credit: Project) -> N
 
     with pytest.raises(CancelledError):
         measure_variants(credit, spec(repeats=100_000), progress=progress, cancel=token)
+    assert multiprocessing.active_children() == []
+
+
+def test_an_interrupt_meant_for_the_terminal_leaves_the_child_measuring(credit: Project) -> None:
+    interrupted: list[int] = []
+
+    def progress(_fraction: float, message: str) -> None:
+        if message.startswith("Timed") and not interrupted:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends the whole group
+                interrupted.append(child.pid)
+
+    frame = measure_variants(credit, spec(("credit_mlp",)), progress=progress).frame
+    assert interrupted and frame.loc[0, "candidate_id"] == "credit_mlp"
     assert multiprocessing.active_children() == []
 
 

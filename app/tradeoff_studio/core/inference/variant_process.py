@@ -143,7 +143,11 @@ def _receive(
 
 def _child_main(connection: Connection) -> None:
     """The child's entry point: receive the job, send progress, then ``("done", Measured)`` or
-    ``("error", error)``."""
+    ``("error", error)``. Ctrl-C in a terminal reaches the whole process group: the child ignores
+    it and leaves cancelling to the parent, which terminates it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     job: Job = connection.recv()
 
     def report(fraction: float, message: str) -> None:

@@ -166,6 +166,11 @@ def test_given_weights_must_add_up_and_name_known_assets(project: Project) -> No
         analyze_risk_return(project, spec(weights_table="short"))
     with pytest.raises(AnalysisError, match="tulips"):
         analyze_risk_return(project, spec(weights_table="alien"))
+    project.con.execute(
+        "CREATE TABLE whole AS SELECT 'all in' AS portfolio, 'gold' AS asset, 1::SMALLINT AS weight"
+    )
+    rows = analyze_risk_return(project, spec(weights_table="whole")).frame.set_index("candidate_id")
+    assert rows.loc["given:all in", "weight_gold"] == 1.0
 
 
 def test_cancel_stops_the_analysis(project: Project) -> None:
@@ -190,3 +195,15 @@ def test_demo_frontier_is_stored_and_a_decision_recorded(project: Project) -> No
     assert chosen["volatility"] <= 0.08 and chosen["source"] == "frontier"
     evidence = flows.evaluate_decision(project, record.name, prefs)
     assert {item.knob for item in evidence.sensitivity} == {"target"}  # along the frontier
+
+
+def test_infinite_values_and_asset_names_that_differ_only_in_case_are_refused(project: Project) -> None:
+    frame = wide_returns()
+    add_table(project, "spiky", frame.assign(gold=frame["gold"].where(frame.index != 9, np.inf)))
+    for values in ("prices", "log-returns", "returns"):
+        with pytest.raises(AnalysisError, match="'gold' in table 'spiky' has the value inf on 2021-01-15"):
+            analyze_risk_return(project, spec("spiky", values))
+    long = frame.melt(id_vars="date", var_name="ticker", value_name="r")
+    add_table(project, "cased", pd.concat([long, long[long["ticker"] == "gold"].assign(ticker="Gold")]))
+    with pytest.raises(AnalysisError, match=r"'(Gold|gold)' and '(gold|Gold)'"):
+        analyze_risk_return(project, spec("cased", source={"long": ("date", "ticker", "r")}))

@@ -102,3 +102,20 @@ def test_a_singular_covariance_is_refused_with_advice() -> None:
     daily = np.random.default_rng(11).normal(0.0, 0.01, size=(5, 12))  # 5 dates, 12 assets: rank 4
     with pytest.raises(AnalysisError, match="Ledoit–Wolf"):
         efficient_frontier(daily.mean(axis=0), np.cov(daily, rowvar=False))
+
+
+def test_tied_top_means_start_at_their_least_variance_mix() -> None:
+    for seed in (20, 23):  # the unconstrained mix of the two tied assets would short one of them
+        mean, cov = factor_returns(seed, 6, 400)
+        mean[[1, 4]] = 0.3
+        assert_matches_reference(mean, cov, 0.0, 1.0, points=12)
+        assert_matches_reference(mean, cov, 0.0, 0.6, points=12)
+
+
+def test_assets_pinned_by_equal_bounds_or_a_narrow_range_stay_inside() -> None:
+    mean, cov = factor_returns(12, 8, 500)
+    lower, upper = np.zeros(8), np.ones(8)
+    lower[[2, 5]] = upper[[2, 5]] = [0.1, 0.05]  # pinned: lo == hi
+    assert_matches_reference(mean, cov, lower, upper, points=15)
+    upper[[2, 5]] = lower[[2, 5]] + [1e-7, 3e-8]  # a range too narrow to tell from a pin
+    assert_matches_reference(mean, cov, lower, upper, points=15)

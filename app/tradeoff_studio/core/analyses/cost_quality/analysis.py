@@ -121,7 +121,12 @@ def _check_infinite_objectives(frame: pd.DataFrame, spec: CostQualitySpec) -> No
 
 
 def frontier_cost_of_pass(log: EvalLog, human_cost: float | None) -> dict[str, Any]:
-    """The per-item frontier cost-of-pass (formula in the result's ``formula``)."""
+    """The per-item frontier cost-of-pass (formula in the result's ``formula``).
+
+    An item no system solves has an infinite cost-of-pass, so without a human expert to take it
+    the frontier is infinite (as in the Cost-of-Pass reference code); ``value_over_solved_items``
+    then gives the mean over the solved items alone.
+    """
     solved = log.quality > 0
     per_item = np.where(solved, log.cost / np.where(solved, log.quality, 1.0), np.inf).min(axis=0)
     unsolved = int((~np.isfinite(per_item)).sum())
@@ -131,12 +136,12 @@ def frontier_cost_of_pass(log: EvalLog, human_cost: float | None) -> dict[str, A
         return {"value": value, "formula": formula, "unsolved_items": unsolved,
                 "items_given_to_human": int((per_item > human_cost).sum())}  # fmt: skip
     finite = per_item[np.isfinite(per_item)]
-    value = float(finite.sum() / len(finite)) if len(finite) else float("inf")
     formula = (
-        "sum over solved items of min over systems with score > 0 of cost / score, divided by the "
-        "number of solved items (items no system solves are failures that cost nothing)"
+        "mean over items of min over systems with score > 0 of cost / score; inf when some item "
+        "no system solves (give a human-expert cost to price those items)"
     )
-    return {"value": value, "formula": formula, "unsolved_items": unsolved}
+    return {"value": float(per_item.mean()), "formula": formula, "unsolved_items": unsolved,
+            "value_over_solved_items": float(finite.mean()) if len(finite) else float("inf")}  # fmt: skip
 
 
 def _best_single(log: EvalLog, point: Samples, human_cost: float | None) -> dict[str, Any]:

@@ -255,6 +255,9 @@ def _notes(
             "resamples": spec.bootstrap.resamples,
             "seed": spec.bootstrap.seed,
             "method": "percentile, circular block bootstrap of periods",
+            "scope": "sampling error of each portfolio's realised metrics with its weights held fixed; the "
+            "estimation error of the frontier itself is not included (compare the oos_* columns). With "
+            "ledoit-wolf, the volatility point is the shrunk model's and may lie outside its realised band",
             "block_length": spec.bootstrap.block_for(len(fit.dates)),
         },
         "ci_level": spec.bootstrap.ci_level,

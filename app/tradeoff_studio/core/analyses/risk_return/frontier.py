@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..candidates import AnalysisError
+from .free_set import FreeSet
 
 _REL = 1e-11  # relative tolerance for "at the same λ" and for signs that are numerically zero
 
@@ -132,7 +133,8 @@ def critical_line(
     _check_inputs(mean, cov)
     weights, free = _max_return_start(mean, lo, hi)
     path = _Path(mean, cov, lo, hi)
-    free_set = _FreeSet(cov, int(np.flatnonzero(free)[0]))
+    free_set = FreeSet(cov, int(np.flatnonzero(free)[0]))
+    path.settle_ties(weights, free, free_set)
     lambdas, stops = [np.inf], [weights.copy()]
     lam, last = np.inf, -1
     for _ in range(20 * len(mean) + 100):
@@ -196,13 +198,16 @@ def _check_inputs(mean: np.ndarray, cov: np.ndarray) -> None:
 def _max_return_start(mean: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The highest-return portfolio: all at lower bounds, then fill the best assets up to their upper bound.
 
-    The asset filled last is the one free asset (it stays free even when it ends exactly at a bound).
+    The asset filled last is the one free asset (it stays free even when it ends exactly at a bound);
+    an asset pinned by ``lo == hi`` is free only when every asset is.
     """
     weights = lo.copy()
     free = np.zeros(len(mean), dtype=bool)
     room = 1.0 - lo.sum()
-    asset = 0
-    for asset in np.argsort(-mean, kind="stable"):
+    order = np.argsort(-mean, kind="stable")
+    movable = order[hi[order] > lo[order]]
+    asset = order[0]
+    for asset in movable if len(movable) else order:
         step = min(hi[asset] - lo[asset], room)
         weights[asset] += step
         room -= step
@@ -232,10 +237,11 @@ class _Path:
 
     def __init__(self, mean: np.ndarray, cov: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         self.mean, self.cov, self.lo, self.hi = mean, cov, lo, hi
+        self.pinned = hi <= lo  # lo == hi: the asset never joins the free set
         self.mean_scale = max(float(np.abs(mean).max()), 1e-300)
         self.cov_scale = max(float(np.abs(np.diag(cov)).max()), 1e-300)
 
-    def segment(self, weights: np.ndarray, free: np.ndarray, free_set: _FreeSet) -> _Segment:
+    def segment(self, weights: np.ndarray, free: np.ndarray, free_set: FreeSet) -> _Segment:
         """Solve the KKT system on the free set for the line the weights follow."""
         index = np.array(free_set.index)
         bounded = weights * ~free
@@ -258,20 +264,25 @@ class _Path:
         self, segment: _Segment, weights: np.ndarray, free: np.ndarray, lam: float, last: int
     ) -> tuple[float, int, bool]:
         """The largest λ below ``lam`` where an asset changes status: (λ, asset, joins the free set)."""
-        leave_lam, leave_asset = self._leaving(segment, lam, last)
+        leave_lam, leave_asset = self._leaving(segment, weights, lam, last)
         join_lam, join_asset = self._joining(segment, weights, free, lam, last)
         if join_lam > leave_lam:
             return join_lam, join_asset, True
         return leave_lam, leave_asset, False
 
-    def _leaving(self, segment: _Segment, lam: float, last: int) -> tuple[float, int]:
-        """A free asset reaching its lower bound (d > 0) or its upper bound (d < 0)."""
+    def _leaving(self, segment: _Segment, weights: np.ndarray, lam: float, last: int) -> tuple[float, int]:
+        """A free asset reaching its lower bound (d > 0) or its upper bound (d < 0).
+
+        The asset that just joined may not go straight back to the bound it came from, but it may
+        cross a narrow range to its other bound at once.
+        """
         index, d, e = segment.free_index, segment.d, segment.e
         moving = np.abs(d) > _REL * self.mean_scale / self.cov_scale
         target = np.where(d > 0, self.lo[index], self.hi[index])
         with np.errstate(divide="ignore", invalid="ignore"):
             when = np.where(moving, (target - e) / np.where(moving, d, 1.0), -np.inf)
-        when = self._below(when, lam, index == last)
+        going_back = np.abs(weights[index] - target) <= 0.5 * (self.hi[index] - self.lo[index])
+        when = self._below(when, lam, (index == last) & going_back)
         best = int(np.argmax(when)) if len(when) else 0
         return (float(when[best]), int(index[best])) if len(when) else (-np.inf, -1)
 
@@ -288,9 +299,38 @@ class _Path:
         with np.errstate(divide="ignore", invalid="ignore"):
             when = np.where(rising & ~flat, -q / np.where(flat, 1.0, p), -np.inf)
         when = np.where(wrong_now, lam, when)
-        when = np.where(free, -np.inf, self._below(when, lam, np.arange(len(p)) == last))
+        when = np.where(free | self.pinned, -np.inf, self._below(when, lam, np.arange(len(p)) == last))
         best = int(np.argmax(when))
         return float(when[best]), best
+
+    def settle_ties(self, weights: np.ndarray, free: np.ndarray, free_set: FreeSet) -> None:
+        """At λ = ∞, the least-variance mix of the assets tied for the top mean (a primal active-set QP).
+
+        Assets whose mean ties the free asset's join it (their multiplier is flat in λ); the weights then
+        step towards the free set's least-variance solution ``e`` and stop where a free asset meets a bound.
+        """
+        for _ in range(10 * len(weights) + 10):
+            segment = self.segment(weights, free, free_set)
+            index, step = segment.free_index, segment.e - weights[segment.free_index]
+            step[np.abs(step) <= 1e-14] = 0.0  # rounding: the weight stays where it is
+            with np.errstate(divide="ignore", invalid="ignore"):
+                reach = np.where(step < 0, (self.lo[index] - weights[index]) / step, np.inf)
+                reach = np.where(step > 0, (self.hi[index] - weights[index]) / step, reach)
+            blocking = int(np.argmin(reach))
+            if reach[blocking] < 1.0 and len(index) > 1:  # a free asset meets its bound before e: it leaves
+                weights[index] += max(reach[blocking], 0.0) * step
+                asset = int(index[blocking])
+                weights[asset] = self.lo[asset] if step[blocking] < 0 else self.hi[asset]
+                free[asset] = False
+                free_set.remove(asset)
+                continue
+            weights[index] = segment.e
+            lam, asset = self._joining(self.segment(weights, free, free_set), weights, free, np.inf, -1)
+            if lam != np.inf:
+                return
+            free[asset] = True
+            free_set.add(asset)
+        raise AnalysisError("The critical line algorithm did not converge (tied means); report this case.")
 
     @staticmethod
     def _below(when: np.ndarray, lam: float, is_last: np.ndarray) -> np.ndarray:
@@ -300,65 +340,6 @@ class _Path:
         slack = _REL * max(abs(lam), 1.0)
         allowed = (when <= lam + slack) & ~(is_last & (when >= lam - slack * 1e3))
         return np.where(allowed, np.minimum(when, lam), -np.inf)
-
-
-class _FreeSet:
-    """The free assets in the order they joined, and the inverse of their covariance block.
-
-    Joining or leaving updates the inverse in O(|F|²) (block inversion) instead of refactoring it
-    in O(|F|³); every few updates it is recomputed from scratch so rounding cannot build up.
-    """
-
-    _REFRESH_EVERY = 32
-
-    def __init__(self, cov: np.ndarray, first: int) -> None:
-        self.cov = cov
-        self.index = [first]
-        self.inverse = np.array([[1.0 / cov[first, first]]]) if cov[first, first] > 0 else _singular()
-        self._updates = 0
-
-    def add(self, asset: int) -> None:
-        """Grow the inverse by one row and column (Schur complement)."""
-        column = self.cov[self.index, asset]
-        u = self.inverse @ column
-        schur = self.cov[asset, asset] - column @ u
-        if not schur > 1e-13 * self.cov[asset, asset]:
-            _singular()
-        grown = np.empty((len(self.index) + 1,) * 2)
-        grown[:-1, :-1] = self.inverse + np.outer(u, u) / schur
-        grown[:-1, -1] = grown[-1, :-1] = -u / schur
-        grown[-1, -1] = 1.0 / schur
-        self.index.append(asset)
-        self._settle(grown)
-
-    def remove(self, asset: int) -> None:
-        """Drop one row and column: the inverse of a principal submatrix from the full inverse."""
-        position = self.index.index(asset)
-        keep = np.arange(len(self.index)) != position
-        pivot = self.inverse[position, keep]
-        shrunk = self.inverse[np.ix_(keep, keep)] - np.outer(pivot, pivot) / self.inverse[position, position]
-        del self.index[position]
-        self._settle(shrunk)
-
-    def _settle(self, inverse: np.ndarray) -> None:
-        self._updates += 1
-        if self._updates % self._REFRESH_EVERY:
-            self.inverse = inverse
-            return
-        block = self.cov[np.ix_(self.index, self.index)]
-        try:
-            factor = np.linalg.cholesky(block)
-        except np.linalg.LinAlgError:
-            _singular()
-        identity = np.linalg.solve(factor, np.eye(len(self.index)))
-        self.inverse = identity.T @ identity
-
-
-def _singular() -> np.ndarray:
-    raise AnalysisError(
-        "The covariance matrix is singular on the assets of the frontier (more assets than dates, or "
-        "assets that move identically). Use the Ledoit–Wolf covariance, or drop duplicate assets."
-    )
 
 
 def _line(lambdas: list[float], stops: list[np.ndarray], mean: np.ndarray, cov: np.ndarray) -> CriticalLine:

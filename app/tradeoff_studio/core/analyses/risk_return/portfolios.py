@@ -21,7 +21,7 @@ from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import require_column, table_columns
 from .frontier import CriticalLine, Frontier
-from .returns import read_frame, require_kind
+from .returns import read_frame
 
 WEIGHT_COLUMNS = ("portfolio", "asset", "weight")
 _SUM_TOLERANCE = 1e-6
@@ -116,13 +116,10 @@ def given_portfolios(project: Project, table: str, assets: list[str], cancel: Ca
     columns = table_columns(project, table)
     for column in WEIGHT_COLUMNS:
         require_column(table, column, columns)
-    require_kind(columns, "weight", table, ("DOUBLE", "FLOAT", "INTEGER", "BIGINT"), "a number")
-    frame = read_frame(
-        project,
-        cancel,
-        f"SELECT CAST(portfolio AS VARCHAR) AS portfolio, CAST(asset AS VARCHAR) "
-        f"AS asset, CAST(weight AS DOUBLE) AS weight FROM {ident(table)}",
-    )
+    require_column(table, "weight", columns, numeric=True, reason="Portfolio weights are numbers")
+    kinds = zip(WEIGHT_COLUMNS, ("VARCHAR", "VARCHAR", "DOUBLE"), strict=True)
+    select = ", ".join(f"CAST({ident(column)} AS {kind}) AS {ident(column)}" for column, kind in kinds)
+    frame = read_frame(project, cancel, f"SELECT {select} FROM {ident(table)}")
     if frame.isna().to_numpy().any():
         row = int(np.flatnonzero(frame.isna().any(axis=1).to_numpy())[0]) + 1
         raise AnalysisError(f"Row {row} of weights table '{table}' has an empty portfolio, asset or weight.")

@@ -83,6 +83,7 @@ def read_returns(
     wide, dropped = _complete(wide, source)
     values = wide.to_numpy(dtype=np.float64)
     dates = wide.index.to_numpy().astype("datetime64[D]")
+    _check_finite(values, dates, list(wide.columns), source.table)
     if source.values == "prices":
         values, dates = _prices_to_returns(values, dates, list(wide.columns), source.table)
     elif source.values == "log-returns":
@@ -119,6 +120,7 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
                 f"Table '{source.table}' has more than one row for asset {first['asset']!r} on "
                 f"{first['date']:%Y-%m-%d}. Keep one value per date and asset."
             )
+        _distinct_names(frame["asset"].unique(), source.table, asset)
         return frame.pivot(index="date", columns="asset", values="value").sort_index()
     date = source.date or _date_column(columns, source.table)
     require_column(source.table, date, columns)
@@ -177,6 +179,18 @@ def _no_null_keys(frame: pd.DataFrame, table: str, names: tuple[str, ...]) -> No
             raise AnalysisError(f"Row {row} of table '{table}' has no value in column '{name}'.")
 
 
+def _distinct_names(names: np.ndarray, table: str, column: str) -> None:
+    """Asset names become ``weight_<asset>`` columns, which DuckDB compares without regard to case."""
+    seen: dict[str, str] = {}
+    for name in map(str, names):
+        other = seen.setdefault(name.casefold(), name)
+        if other != name:
+            raise AnalysisError(
+                f"Column '{column}' of table '{table}' names the assets {other!r} and {name!r}, which differ "
+                "only in case. Give every asset a name of its own."
+            )
+
+
 def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, int]:
     """The frame without missing values: an error naming the first gap, or its dates dropped."""
     gaps = wide.isna()
@@ -208,8 +222,19 @@ def _prices_to_returns(
     return prices[1:] / prices[:-1] - 1.0, dates[1:]
 
 
+def _check_finite(values: np.ndarray, dates: np.ndarray, assets: list[str], table: str) -> None:
+    """An infinite value (DuckDB reads 'inf' as a DOUBLE) would turn every estimate into NaN."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        t, i = np.argwhere(bad)[0]
+        raise AnalysisError(
+            f"Asset '{assets[i]}' in table '{table}' has the value {values[t, i]:g} on {dates[t]}; every "
+            "value must be a finite number. Correct or remove that row."
+        )
+
+
 def _check_simple_returns(values: np.ndarray, dates: np.ndarray, assets: list[str], table: str) -> None:
-    bad = ~np.isfinite(values) | (values < -1.0)
+    bad = values < -1.0
     if bad.any():
         t, i = np.argwhere(bad)[0]
         raise AnalysisError(
