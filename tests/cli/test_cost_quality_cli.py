@@ -47,8 +47,10 @@ def test_analyze_cost_quality_on_the_demo_and_decide(tmp_path: Path) -> None:
         "--price-table",
         "llm_prices",
     ]
-    text = cli("analyze", project, "cost-quality", *FLAGS, *tokens, "--resamples", "50")
+    targets = ["--target-quality", "0.7", "--target-quality", "0.99", "--budget", "0.001"]
+    text = cli("analyze", project, "cost-quality", *FLAGS, *tokens, *targets, "--resamples", "50")
     assert text.returncode == 0, text.stderr
+    assert "Target out of reach: no system or mixture reaches a quality of 0.99" in text.stdout
     assert "Cost axis: (input_tokens × input_price" in text.stdout and "Frontier cost-of-pass" in text.stdout
     assert "Frontier cost-of-pass (per item): inf" in text.stdout  # the demo's broken items
     assert "item(s) no system solves; over the solved items alone: 0." in text.stdout

@@ -5,6 +5,7 @@
     analyze PROJECT cost-quality --table T --item COL --system COL --correct COL
             (--cost COL | --input-tokens COL --output-tokens COL --price-table T)
             [--latency COL] [--confidence COL] [--human-cost X] [--systems A,B,...]
+            [--target-quality Q ...] [--budget C ...]
             [--resamples N] [--thresholds N] [--objectives quality:max,cost:min] [--name A] [--json]
 """
 
@@ -42,6 +43,16 @@ def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser])
     command.add_argument("--systems", action="append", metavar="A,B", help="only these systems")
     command.add_argument("--resamples", type=int, default=500, metavar="N", help="bootstrap resamples")
     command.add_argument("--thresholds", type=int, default=20, metavar="N", help="cascade quantile steps")
+    command.add_argument(
+        "--target-quality",
+        type=float,
+        action="append",
+        default=[],
+        metavar="Q",
+        help="add the cheapest hull mixture reaching this quality (repeatable)",
+    )
+    command.add_argument("--budget", type=float, action="append", default=[], metavar="C",
+                         help="add the best hull mixture costing at most C an item (repeatable)")  # fmt: skip
     command.set_defaults(handler=analyze_cost_quality)
 
 
@@ -58,7 +69,8 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
         table=args.table, item=args.item, system=args.system, correct=args.correct, cost=args.cost,
         input_tokens=args.input_tokens, output_tokens=args.output_tokens, price_table=args.price_table,
         latency=args.latency, confidence=args.confidence, human_cost=args.human_cost,
-        resamples=args.resamples, thresholds=args.thresholds, **options,
+        resamples=args.resamples, thresholds=args.thresholds, target_qualities=tuple(args.target_quality),
+        budgets=tuple(args.budget), **options,
     )  # fmt: skip
     with opened_project(args) as project:
         record = run_job(
@@ -86,3 +98,5 @@ def _print_summary(record: AnalysisRecord) -> None:
     print(f"Best single system: {best['system']} at cost-of-pass {best['cost_of_pass']:.6g}.")
     if notes.get("human_cost") is not None:
         print(f"Human-expert cost per item: {notes['human_cost']:.6g}.")
+    for reason in notes["targets_out_of_reach"]:
+        print(f"Target out of reach: {reason}.")

@@ -244,3 +244,27 @@ def test_demo_intervals_contain_points_and_cascades_beat_systems(demo: Project) 
         assert ((cascades["quality"] > q) & (cascades["cost"] < c)).any(), name
     assert not systems.loc["legacy-13b", "on_front"]
     assert "legacy-13b" not in table.notes["hull"]
+
+
+def test_targets_give_the_exact_hull_mixture_or_say_why_not(small: Project) -> None:
+    # hull: C (0.5, 0) → A (1, 0.5) → B (4, 0.75)
+    table = analyze_cost_quality(small, spec(target_qualities=(0.6, 0.9), budgets=(2.5, 0.1)))
+    frame = table.frame.set_index("candidate_id")
+    quality = frame.loc["target quality 0.6"]
+    assert (quality["first"], quality["second"]) == ("A", "B") and quality["share_second"] == pytest.approx(
+        0.4
+    )
+    assert quality["quality"] == pytest.approx(0.6) and quality["cost"] == pytest.approx(0.6 * 1 + 0.4 * 4)
+    assert quality["system"] == "mix 60% A + 40% B"
+    budget = frame.loc["target budget 2.5"]
+    assert budget["cost"] == pytest.approx(2.5) and budget["quality"] == pytest.approx(0.5 * 0.5 + 0.5 * 0.75)
+    reasons = table.notes["targets_out_of_reach"]
+    assert len(reasons) == 2 and "reaches a quality of 0.9" in reasons[0] and "cheapest system" in reasons[1]
+
+
+def test_a_system_named_like_a_generated_candidate_is_refused(project: Project) -> None:
+    log = small_log()
+    log.loc[log["sys"] == "C", "sys"] = "A+B@0.25"
+    add_table(project, "log", log)
+    with pytest.raises(AnalysisError, match=r"Two candidates would both be called 'A\+B@0\.25'"):
+        analyze_cost_quality(project, spec())

@@ -11,7 +11,7 @@ from ...project import Project
 from ..candidates import AnalysisError, CandidateTable
 from .evaluate import Samples, bootstrap, evaluate, point_latency
 from .reading import EvalLog, read_log
-from .routing import MAX_CASCADE_PAIRS, Plan, plan_routes
+from .routing import MAX_CASCADE_PAIRS, Plan, plan_routes, with_targets
 from .spec import DERIVED_KNOBS, KNOBS, TOKENS_PER_PRICE, CostQualitySpec, check_spec
 
 if TYPE_CHECKING:
@@ -36,16 +36,18 @@ def analyze_cost_quality(
     progress(0.0, f"Reading {spec.table}")
     log = read_log(project, spec, token)
     progress(0.2, "Hull mixtures and cascades")
-    plan = plan_routes(
-        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds, spec.mix_steps
-    )
+    cost, quality = log.summary["cost"], log.summary["quality"]
+    plan = plan_routes(cost, quality, log.confidence, spec.thresholds, spec.mix_steps)
+    plan, out_of_reach = with_targets(plan, cost, quality, spec.target_qualities, spec.budgets)
     point = evaluate(log, plan, np.ones((1, log.items)))
     boot = bootstrap(log, plan, spec.resamples, spec.seed, cancel=token, progress=scaled(progress, 0.3, 0.9))
     frame = _frame(log, plan, point, boot, spec)
+    _check_unique_ids(frame)
     _check_infinite_objectives(frame, spec)
     progress(0.9, "Computing the Pareto front")
+    described = notes(spec, log, plan, point) | {"targets_out_of_reach": out_of_reach}
     table = CandidateTable("cost-quality", frame, list(KNOBS), list(spec.metrics), list(spec.objectives),
-                           notes(spec, log, plan, point))  # fmt: skip
+                           described)  # fmt: skip
     table = table.with_front()
     progress(1.0, "Candidates ready")
     return table
@@ -58,9 +60,8 @@ def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
     for m in plan.mixtures:
         a, b = names[m.first], names[m.second]
         recipe = f"mix {100 * (1 - m.share):.0f}% {a} + {100 * m.share:.0f}% {b}"
-        rows.append(
-            _knobs(f"{a}+{b}@{m.share:.2f}", recipe, "mixture", a, b, share=m.share, escalated=m.share)
-        )
+        candidate = f"target {m.target}" if m.target else f"{a}+{b}@{m.share:.2f}"
+        rows.append(_knobs(candidate, recipe, "mixture", a, b, share=m.share, escalated=m.share))
     for sweep in plan.cascades:
         a, b = names[sweep.first], names[sweep.second]
         for level, threshold, end in zip(sweep.levels, sweep.thresholds, sweep.ends, strict=True):
@@ -108,6 +109,16 @@ def _percentiles(samples: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarr
 def _padded(values: np.ndarray, size: int) -> np.ndarray:
     """The systems' values followed by NaN for the mixtures and cascades (no latency interval)."""
     return np.concatenate([values, np.full(size - len(values), np.nan)])
+
+
+def _check_unique_ids(frame: pd.DataFrame) -> None:
+    """A system named like a generated candidate (e.g. ``a+b@0.50``) would make ids ambiguous."""
+    repeated = frame["candidate_id"][frame["candidate_id"].duplicated()]
+    if not repeated.empty:
+        raise AnalysisError(
+            f"Two candidates would both be called {repeated.iloc[0]!r}: a system's name looks like a "
+            "mixture, cascade or target id. Rename that system (or leave it out with --systems)."
+        )
 
 
 def _check_infinite_objectives(frame: pd.DataFrame, spec: CostQualitySpec) -> None:

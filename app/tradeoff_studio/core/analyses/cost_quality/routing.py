@@ -5,6 +5,8 @@
   quality. Mixing two adjacent hull vertices at random, sending a share ``s`` of the items to
   the dearer one, reaches every point of the edge between them: quality and cost are
   ``(1 - s)·first + s·second``.
+  Any hull point has such a recipe: :func:`hull_target` finds the one that meets a target
+  quality at least cost, or the best quality within a cost budget.
 - A **cascade** ``first → second`` asks ``first`` on every item and escalates the item to
   ``second`` when ``first``'s confidence is below a threshold. Thresholds are the
   ``k / thresholds`` quantiles (inverted CDF) of ``first``'s confidence, duplicates and the
@@ -24,11 +26,15 @@ MAX_CASCADE_PAIRS = 15
 
 @dataclass(frozen=True)
 class Mixture:
-    """Route a random share ``share`` of the items to system ``second``, the rest to ``first``."""
+    """Route a random share ``share`` of the items to system ``second``, the rest to ``first``.
+
+    ``target`` names the target it meets (e.g. ``quality 0.7``) when it was asked for.
+    """
 
     first: int
     second: int
     share: float
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,36 @@ def mixtures(hull: list[int], steps: int) -> list[Mixture]:
     return [Mixture(a, b, share) for a, b in itertools.pairwise(hull) for share in shares]
 
 
+def hull_target(
+    hull: list[int],
+    cost: np.ndarray,
+    quality: np.ndarray,
+    *,
+    quality_at_least: float | None = None,
+    budget: float | None = None,
+) -> Mixture | str:
+    """The hull mixture meeting one target: a quality at least cost, or the best quality within a
+    cost budget. A string says why there is none (the target is out of the hull's reach)."""  # fmt: skip
+    costs, qualities = cost[hull], quality[hull]
+    if quality_at_least is not None:
+        target, values, label = quality_at_least, qualities, f"quality {quality_at_least:g}"
+        if target > qualities[-1]:
+            return (
+                f"no system or mixture reaches a quality of {target:g}: the best reaches {qualities[-1]:.6g}"
+            )
+    else:
+        target, values, label = float(budget or 0.0), costs, f"budget {budget:g}"
+        if target < costs[0]:
+            return f"a cost of {target:g} per item is below the cheapest system's {costs[0]:.6g}"
+    if target <= values[0] or len(hull) == 1:
+        return Mixture(hull[0], hull[min(1, len(hull) - 1)], 0.0, label)
+    if target >= values[-1]:
+        return Mixture(hull[-2], hull[-1], 1.0, label)
+    k = int(np.searchsorted(values, target, side="left"))  # values[k - 1] < target <= values[k]
+    share = (target - values[k - 1]) / (values[k] - values[k - 1])
+    return Mixture(hull[k - 1], hull[k], float(share), label)
+
+
 def efficient(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
     """Whether each system is Pareto-efficient (no other is at least as good on both, better on one)."""
     better = (quality[None, :] >= quality[:, None]) & (cost[None, :] <= cost[:, None])
@@ -121,6 +157,21 @@ def plan_routes(
     pairs, skipped = cascade_pairs(cost, quality)
     sweeps = [cascade(a, b, confidence[a], thresholds) for a, b in pairs]
     return Plan(hull, mixtures(hull, mix_steps), [s for s in sweeps if len(s.ends)], skipped)
+
+
+def with_targets(
+    plan: Plan,
+    cost: np.ndarray,
+    quality: np.ndarray,
+    qualities: tuple[float, ...],
+    budgets: tuple[float, ...],
+) -> tuple[Plan, list[str]]:
+    """``plan`` plus the exact hull mixture of each target, and the reasons for targets out of reach."""
+    found = [hull_target(plan.hull, cost, quality, quality_at_least=q) for q in qualities]
+    found += [hull_target(plan.hull, cost, quality, budget=b) for b in budgets]
+    extra = [m for m in found if isinstance(m, Mixture)]
+    reasons = [reason for reason in found if isinstance(reason, str)]
+    return Plan(plan.hull, plan.mixtures + extra, plan.cascades, plan.skipped_pairs), reasons
 
 
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ class CostQualitySpec:
     to these systems (default: every system in the log). ``thresholds`` is the number of
     quantile steps of the cascades' confidence sweep, ``mix_steps`` the number of steps along
     each hull edge; ``human_cost`` (in the cost axis's unit) is the expert's cost per item.
+    ``target_qualities`` and ``budgets`` add the exact hull mixture meeting each (its recipe in
+    ``system``), or a reason in the notes when it is out of reach.
     """
 
     table: str
@@ -42,6 +45,8 @@ class CostQualitySpec:
     systems: tuple[str, ...] | None = None
     thresholds: int = 20
     mix_steps: int = 10
+    target_qualities: tuple[float, ...] = ()  # each adds the cheapest hull mixture reaching it
+    budgets: tuple[float, ...] = ()  # each adds the best hull mixture costing at most it
     objectives: tuple[Objective, ...] = (Objective("quality", "max"), Objective("cost", "min"))
     resamples: int = 500
     ci_level: float = 0.95
@@ -86,6 +91,8 @@ def check_spec(spec: CostQualitySpec) -> None:
             raise AnalysisError(f"{name} must be between 2 and {MAX_STEPS}; got {steps}.")
     if spec.human_cost is not None and not spec.human_cost >= 0.0:
         raise AnalysisError(f"The human-expert cost must be a number ≥ 0; got {spec.human_cost}.")
+    if not all(math.isfinite(value) for value in (*spec.target_qualities, *spec.budgets)):
+        raise AnalysisError("Target qualities and budgets must be finite numbers.")
     if spec.systems is not None and not spec.systems:
         raise AnalysisError("The list of systems to compare is empty; name at least one.")
     _check_objectives(spec)
