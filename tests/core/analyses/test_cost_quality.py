@@ -268,3 +268,20 @@ def test_a_system_named_like_a_generated_candidate_is_refused(project: Project) 
     add_table(project, "log", log)
     with pytest.raises(AnalysisError, match=r"Two candidates would both be called 'A\+B@0\.25'"):
         analyze_cost_quality(project, spec())
+
+
+def test_a_system_without_confidence_is_compared_but_starts_no_cascade(project: Project) -> None:
+    log = small_log()
+    log["conf"] = log["conf"].astype(object)
+    log.loc[log["sys"] == "A", "conf"] = None  # A has no confidence at all
+    add_table(project, "log", log)
+    table = analyze_cost_quality(project, spec())
+    assert "A" in set(table.frame["candidate_id"])
+    assert not (table.frame["kind"].eq("cascade") & table.frame["first"].eq("A")).any()
+    assert table.notes["cascades"]["systems_without_confidence"] == ["A"]
+    partial = small_log()
+    partial["conf"] = partial["conf"].astype(object)
+    partial.loc[1, "conf"] = None  # A on item 2 only
+    add_table(project, "partial", partial)
+    with pytest.raises(AnalysisError, match=r"System 'A' has a confidence .* on 3 of its 4 rows \(row 2"):
+        analyze_cost_quality(project, spec("partial"))

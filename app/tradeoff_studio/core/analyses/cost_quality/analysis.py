@@ -202,8 +202,10 @@ def _cascade_notes(spec: CostQualitySpec, log: EvalLog, plan: Plan) -> dict[str,
     """How the cascades were chosen and evaluated."""
     if log.confidence is None:
         return "no confidence column: no cascades"
+    without = [name for name, row in zip(log.systems, log.confidence, strict=True) if np.isnan(row).any()]
     return {
         "pairs": [f"{log.systems[s.first]} → {log.systems[s.second]}" for s in plan.cascades],
+        "systems_without_confidence": without,
         "skipped_pairs": plan.skipped_pairs,
         "max_pairs": MAX_CASCADE_PAIRS,
         "pairs_rule": "first cheaper and worse than second; efficient systems' pairs first, then by cost",

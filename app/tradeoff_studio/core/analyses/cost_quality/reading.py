@@ -133,6 +133,8 @@ def _check_rows(
     if spec.price_table is not None:
         _check_prices(project, spec, log)
     _check_values(project, spec, log)
+    if spec.confidence is not None:
+        _check_confidence(project, spec, log)
     cancel.raise_if_cancelled()
     duplicate = _query(project, log, "SELECT item, system, count(*) FROM log GROUP BY item, system "
                        "HAVING count(*) > 1 ORDER BY item, system LIMIT 1")  # fmt: skip
@@ -198,6 +200,9 @@ def _check_values(project: Project, spec: CostQualitySpec, log: _Log) -> None:
     checks: list[tuple[str, str, str]] = []
     for alias, source in log.sources.items():
         finite = f" OR NOT isfinite({alias})" if alias not in {"item", "system"} else ""
+        if alias == "conf":  # a system may have no confidence at all (see _check_confidence)
+            checks.append(("NOT isfinite(conf)", source, "is NaN or infinite"))
+            continue
         checks.append((f"{alias} IS NULL{finite}", source, "has no usable value (missing, NaN or infinite)"))
     checks.append(
         ("r < 0 OR r > 1", log.sources["r"], "is outside [0, 1]: use true/false, 0/1 or a score in [0, 1]")
@@ -218,6 +223,20 @@ def _check_values(project: Project, spec: CostQualitySpec, log: _Log) -> None:
             )
 
 
+def _check_confidence(project: Project, spec: CostQualitySpec, log: _Log) -> None:
+    """Each system has a confidence on all of its rows or on none (then it cannot start a cascade)."""
+    sql = ("SELECT system, count(conf), count(*), min(row_no) FILTER (WHERE conf IS NULL) FROM log GROUP "
+           "BY system HAVING count(conf) BETWEEN 1 AND count(*) - 1 ORDER BY system LIMIT 1")  # fmt: skip
+    partial = _query(project, log, sql)
+    if partial:
+        system, given, total, row = partial[0]
+        raise AnalysisError(
+            f"System {system!r} has a confidence in column '{spec.confidence}' on {given:,} of its "
+            f"{total:,} rows (row {row:,} has none). Give it on every row of the system, or on none: a "
+            "system without confidence is still compared, but cannot be the first step of a cascade."
+        )
+
+
 def summarise(project: Project, log: _Log, latency: bool) -> dict[str, np.ndarray]:
     """Per system, in name order: mean quality, mean cost and (with latency) discrete p50/p95."""
     percentiles = "quantile_disc(lat, 0.5), quantile_disc(lat, 0.95)" if latency else "NULL, NULL"
@@ -235,6 +254,11 @@ def _matrices(project: Project, log: _Log, systems: int, items: int) -> dict[str
     result = project.con.execute(
         log.cte + f"SELECT {', '.join(present)} FROM log ORDER BY system, item", log.params
     ).fetchnumpy()
-    arrays = {alias: np.asarray(result[alias], dtype=np.float64).reshape(systems, items) for alias in present}
+    arrays = {alias: _filled(result[alias]).reshape(systems, items) for alias in present}
     return {"quality": arrays["r"], "cost": arrays["c"], "latency": arrays.get("lat"),
             "confidence": arrays.get("conf")}  # fmt: skip
+
+
+def _filled(values: np.ndarray) -> np.ndarray:
+    """Float values with NULL (a masked entry) as NaN: only a system without confidence has any."""
+    return np.ma.filled(np.ma.asarray(values, dtype=np.float64), np.nan)

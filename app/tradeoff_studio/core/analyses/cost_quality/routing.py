@@ -10,7 +10,8 @@
 - A **cascade** ``first → second`` asks ``first`` on every item and escalates the item to
   ``second`` when ``first``'s confidence is below a threshold. Thresholds are the
   ``k / thresholds`` quantiles (inverted CDF) of ``first``'s confidence, duplicates and the
-  ones escalating nothing dropped. Pairs: ``first`` cheaper *and* worse than ``second``;
+  ones escalating nothing dropped. Pairs: ``first`` cheaper *and* worse than ``second`` and
+  ``first`` with a confidence (a system may have none);
   pairs of Pareto-efficient systems first, then by cost, at most :data:`MAX_CASCADE_PAIRS`.
 """
 
@@ -127,11 +128,16 @@ def efficient(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
     return ~(better & strictly).any(axis=1)
 
 
-def cascade_pairs(cost: np.ndarray, quality: np.ndarray) -> tuple[list[tuple[int, int]], int]:
-    """The (first, second) pairs to sweep, and how many eligible pairs were left out."""
+def cascade_pairs(
+    cost: np.ndarray, quality: np.ndarray, can_start: np.ndarray
+) -> tuple[list[tuple[int, int]], int]:
+    """The (first, second) pairs to sweep, and how many eligible pairs were left out.
+
+    ``can_start`` marks the systems with a confidence on every item (only they can go first).
+    """
     good = efficient(cost, quality)
     pairs = [(a, b) for a in range(len(cost)) for b in range(len(cost))
-             if cost[a] < cost[b] and quality[a] < quality[b]]  # fmt: skip
+             if can_start[a] and cost[a] < cost[b] and quality[a] < quality[b]]  # fmt: skip
     pairs.sort(key=lambda p: (not (good[p[0]] and good[p[1]]), cost[p[0]], cost[p[1]]))
     return pairs[:MAX_CASCADE_PAIRS], max(0, len(pairs) - MAX_CASCADE_PAIRS)
 
@@ -154,7 +160,7 @@ def plan_routes(
     hull = upper_hull(cost, quality)
     if confidence is None:
         return Plan(hull, mixtures(hull, mix_steps), [], 0)
-    pairs, skipped = cascade_pairs(cost, quality)
+    pairs, skipped = cascade_pairs(cost, quality, np.isfinite(confidence).all(axis=1))
     sweeps = [cascade(a, b, confidence[a], thresholds) for a, b in pairs]
     return Plan(hull, mixtures(hull, mix_steps), [s for s in sweeps if len(s.ends)], skipped)
 
