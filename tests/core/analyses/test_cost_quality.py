@@ -166,6 +166,12 @@ def test_bad_requests(small: Project) -> None:
         analyze_cost_quality(
             small, spec(cost=None, input_tokens="tin", output_tokens="tout", price_table="prices")
         )
+    unpriced = pd.DataFrame({"system": ["A", "B", "C"], "input_price": [1.0, None, 1.0], "output_price": 1.0})
+    add_table(small, "unpriced", unpriced)
+    with pytest.raises(AnalysisError, match="'unpriced' has no usable input_price for system 'B'"):
+        analyze_cost_quality(
+            small, spec(cost=None, input_tokens="tin", output_tokens="tout", price_table="unpriced")
+        )
     with pytest.raises(AnalysisError, match="cost_of_pass is infinite for 'C'"):
         analyze_cost_quality(small, spec(objectives=(Objective("cost_of_pass", "min"),)))
     with pytest.raises(AnalysisError, match="latency metrics need a latency column"):

@@ -186,6 +186,16 @@ def _check_prices(project: Project, spec: CostQualitySpec, log: _Log) -> None:
             f"Price table '{spec.price_table}' has no row for system {rows[0][0]!r}. Add its "
             f"input_price and output_price (per 1M tokens)."
         )
+    for column in PRICE_COLUMNS[1:]:
+        bad = project.con.execute(
+            f"SELECT system FROM {ident(str(spec.price_table))} WHERE {column} IS NULL OR NOT "
+            f"isfinite(CAST({column} AS DOUBLE)) OR {column} < 0 ORDER BY system LIMIT 1"
+        ).fetchall()
+        if bad:
+            raise AnalysisError(
+                f"Price table '{spec.price_table}' has no usable {column} for system {bad[0][0]!r} "
+                "(missing, negative, NaN or infinite). Give a price ≥ 0 per 1M tokens."
+            )
     doubled = project.con.execute(
         f"SELECT system FROM {ident(str(spec.price_table))} GROUP BY system HAVING count(*) > 1 LIMIT 1"
     ).fetchall()

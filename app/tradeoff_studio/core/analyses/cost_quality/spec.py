@@ -89,7 +89,7 @@ def check_spec(spec: CostQualitySpec) -> None:
     for name, steps in (("thresholds", spec.thresholds), ("mix_steps", spec.mix_steps)):
         if not 2 <= steps <= MAX_STEPS:
             raise AnalysisError(f"{name} must be between 2 and {MAX_STEPS}; got {steps}.")
-    if spec.human_cost is not None and not spec.human_cost >= 0.0:
+    if spec.human_cost is not None and not 0.0 <= spec.human_cost < math.inf:
         raise AnalysisError(f"The human-expert cost must be a number ≥ 0; got {spec.human_cost}.")
     if not all(math.isfinite(value) for value in (*spec.target_qualities, *spec.budgets)):
         raise AnalysisError("Target qualities and budgets must be finite numbers.")
