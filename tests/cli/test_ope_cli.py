@@ -24,5 +24,8 @@ def test_analyze_ope_on_the_demo(tmp_path: Path) -> None:
     record = json.loads(done.stdout)
     assert record["name"] == "shortlist" and record["kind"] == "ope"
     assert record["objectives"] == ["sharpe_ratio_at_k:max"] and record["knobs"] == ["estimator", "k"]
+    assert "1/k" in record["notes"]["std_convention"] and record["notes"]["behaviour_policy"] == "policy_00"
+    text = cli("analyze", project, "ope", *flags)
+    assert "std@k: population standard deviation over the top k (divisor 1/k)" in text.stdout
     wrong = cli("analyze", project, "ope", *flags[:-1], "policy")
     assert wrong.returncode == 1 and "behaviour" in wrong.stderr

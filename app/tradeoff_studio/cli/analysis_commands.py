@@ -212,7 +212,21 @@ def analyze_ope(args: argparse.Namespace) -> None:
                 project, spec, name=args.name, progress=progress, cancel=cancel
             )
         )
-    _print_analysis(record, args.json)
+    notes = record.spec["notes"]
+    shown = {key: notes[key] for key in _OPE_NOTES}
+    if args.json:
+        print_json(record.to_dict() | {"notes": shown})
+        return
+    _print_analysis(record, False)
+    print(f"std@k: {shown['std_convention']}. SharpeRatio@k = {shown['sharpe_ratio']}.")
+    print(f"Behaviour policy {shown['behaviour_policy']} (true value {shown['behaviour_value']:.6g}); "
+          f"{shown['policies']} other policies ranked.")  # fmt: skip
+    if shown["undefined_sharpe"]:
+        print(f"SharpeRatio@k undefined (std@k = 0), left out: {', '.join(shown['undefined_sharpe'])}.")
+
+
+_OPE_NOTES = ("std_convention", "sharpe_ratio", "behaviour_policy", "behaviour_value", "policies",
+              "undefined_sharpe")  # fmt: skip
 
 
 def analyze_fairness(args: argparse.Namespace) -> None:
