@@ -35,6 +35,10 @@ def test_mlp_against_its_int8_variant_on_the_demo(tmp_path: Path) -> None:
     for row in rows.values():
         assert row["provider"] == "CPUExecutionProvider" and 0.8 < row["quality"] < 0.9
         assert 0 < row["latency_p50_ms"] <= row["latency_p95_ms"] and row["peak_memory_mb"] > 0
+    text = cli("analyze", project, "model-variants", *flags, "--model", "credit_mlp", "--repeats", "20")
+    assert text.returncode == 0, text.stderr
+    header = text.stdout.splitlines()[1].split()
+    assert header[:4] == ["model", "provider", "accuracy", "AUC"] and "credit_mlp" in text.stdout
 
     broken = cli(
         "analyze", project, "model-variants", *flags, "--model", "credit_mlp", "--model", "credit_gbt"

@@ -19,7 +19,7 @@ from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import parse_objectives
 from .analysis_commands import _add_common, _names, _print_analysis
 from .commands import opened_project
-from .console import run_job
+from .console import print_table, run_job
 
 
 def add_model_variants(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,4 +63,19 @@ def analyze_model_variants(args: argparse.Namespace) -> None:
                 project, spec, name=args.name, progress=progress, cancel=cancel
             )
         )
+        table = flows.get_candidates(project, record.name)
     _print_analysis(record, args.json)
+    if not args.json:
+        _print_comparison(table.frame)
+
+
+_SHOWN = (("system", "model", "{}"), ("provider", "provider", "{}"), ("quality", "accuracy", "{:.4f}"),
+          ("auc", "AUC", "{:.4f}"), ("latency_p50_ms", "p50 ms", "{:.4g}"),
+          ("latency_p95_ms", "p95 ms", "{:.4g}"), ("throughput_rows_per_s", "rows/s", "{:,.0f}"),
+          ("peak_memory_mb", "peak MiB", "{:.1f}"), ("on_front", "front", "{}"))  # fmt: skip
+
+
+def _print_comparison(frame: Any) -> None:
+    """The models side by side: what a reader compares first."""
+    rows = [[fmt.format(row[column]) for column, _, fmt in _SHOWN] for _, row in frame.iterrows()]
+    print_table([header for _, header, _ in _SHOWN], rows)
