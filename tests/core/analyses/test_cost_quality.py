@@ -68,15 +68,22 @@ def test_systems_cost_of_pass_and_latency_by_hand(small: Project) -> None:
 
 def test_hull_and_a_mixture_recipe_reproduce_its_point(small: Project) -> None:
     table = analyze_cost_quality(small, spec())
-    assert table.notes["hull"] == ["C", "A", "B"]
+    # the cascade A → B at 0.8 (quality 0.75 for 3.0) lies above the systems' hull C–A–B: it replaces B
+    assert table.notes["hull"] == ["C", "A", "A>B@q0.75"]
     frame = table.frame.set_index("candidate_id")
-    mix = frame.loc["A+B@0.25"]
-    assert mix["system"] == "mix 75% A + 25% B" and (mix["first"], mix["second"]) == ("A", "B")
+    plain = frame.loc["C+A@0.25"]
+    assert plain["system"] == "mix 75% C + 25% A" and (plain["first"], plain["second"]) == ("C", "A")
+    assert plain["quality"] == pytest.approx(0.25 * 0.5) and plain["cost"] == pytest.approx(0.75 * 0.5 + 0.25)
+    mix = frame.loc["A+A>B@q0.75@0.25"]
+    assert mix["system"] == "mix 75% A + 25% [cascade A → B if confidence < 0.8]"
+    assert (mix["first"], mix["second"]) == ("A", "A>B@q0.75") and mix["kind"] == "mixture"
     share = mix["share_second"]
     assert mix["quality"] == pytest.approx((1 - share) * 0.5 + share * 0.75)
-    assert mix["cost"] == pytest.approx((1 - share) * 1.0 + share * 4.0)
-    assert mix[["latency_p50", "latency_p95"]].tolist() == [10.0, 100.0]  # mixture distribution
+    assert mix["cost"] == pytest.approx((1 - share) * 1.0 + share * 3.0)
+    # A takes 10 ms; the cascade 10 or 110 ms (items 3, 4 escalate): 87.5 % of the mixture is 10 ms
+    assert mix[["latency_p50", "latency_p95"]].tolist() == [10.0, 110.0]
     assert math.isnan(mix["latency_p95_lo"])
+    assert not any(name.startswith("A+B@") for name in frame.index)  # A–B is no hull edge any more
     assert upper_hull(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.2, 0.3, 0.8, 0.5])) == [0, 2]
 
 
@@ -253,26 +260,27 @@ def test_demo_intervals_contain_points_and_cascades_beat_systems(demo: Project) 
 
 
 def test_targets_give_the_exact_hull_mixture_or_say_why_not(small: Project) -> None:
-    # hull: C (0.5, 0) → A (1, 0.5) → B (4, 0.75)
+    # hull: C (0.5, 0) → A (1, 0.5) → cascade A → B at 0.8 (3, 0.75)
     table = analyze_cost_quality(small, spec(target_qualities=(0.6, 0.9), budgets=(2.5, 0.1)))
     frame = table.frame.set_index("candidate_id")
     quality = frame.loc["target quality 0.6"]
-    assert (quality["first"], quality["second"]) == ("A", "B") and quality["share_second"] == pytest.approx(
-        0.4
-    )
-    assert quality["quality"] == pytest.approx(0.6) and quality["cost"] == pytest.approx(0.6 * 1 + 0.4 * 4)
-    assert quality["system"] == "mix 60% A + 40% B"
+    assert (quality["first"], quality["second"]) == ("A", "A>B@q0.75")
+    assert quality["share_second"] == pytest.approx(0.4)
+    assert quality["quality"] == pytest.approx(0.6) and quality["cost"] == pytest.approx(0.6 * 1 + 0.4 * 3)
+    assert quality["system"] == "mix 60% A + 40% [cascade A → B if confidence < 0.8]"
     budget = frame.loc["target budget 2.5"]
-    assert budget["cost"] == pytest.approx(2.5) and budget["quality"] == pytest.approx(0.5 * 0.5 + 0.5 * 0.75)
+    assert budget["cost"] == pytest.approx(2.5) and budget["quality"] == pytest.approx(
+        0.25 * 0.5 + 0.75 * 0.75
+    )
     reasons = table.notes["targets_out_of_reach"]
     assert len(reasons) == 2 and "reaches a quality of 0.9" in reasons[0] and "cheapest system" in reasons[1]
 
 
 def test_a_system_named_like_a_generated_candidate_is_refused(project: Project) -> None:
     log = small_log()
-    log.loc[log["sys"] == "C", "sys"] = "A+B@0.25"
+    log.loc[log["sys"] == "B", "sys"] = "C+A@0.25"  # the name of a mixture on the hull edge C–A
     add_table(project, "log", log)
-    with pytest.raises(AnalysisError, match=r"Two candidates would both be called 'A\+B@0\.25'"):
+    with pytest.raises(AnalysisError, match=r"Two candidates would both be called 'C\+A@0\.25'"):
         analyze_cost_quality(project, spec())
 
 

@@ -9,9 +9,9 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress, scaled
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable
-from .evaluate import Samples, bootstrap, evaluate, point_latency
+from .evaluate import Samples, bootstrap, evaluate, evaluate_base, point_latency
 from .reading import EvalLog, read_log
-from .routing import MAX_CASCADE_PAIRS, Plan, plan_routes, with_targets
+from .routing import MAX_CASCADE_PAIRS, Plan, plan_cascades, plan_mixtures
 from .spec import DERIVED_KNOBS, KNOBS, TOKENS_PER_PRICE, CostQualitySpec, check_spec
 
 if TYPE_CHECKING:
@@ -35,10 +35,13 @@ def analyze_cost_quality(
     check_spec(spec)
     progress(0.0, f"Reading {spec.table}")
     log = read_log(project, spec, token)
-    progress(0.2, "Hull mixtures and cascades")
-    cost, quality = log.summary["cost"], log.summary["quality"]
-    plan = plan_routes(cost, quality, log.confidence, spec.thresholds, spec.mix_steps)
-    plan, out_of_reach = with_targets(plan, cost, quality, spec.target_qualities, spec.budgets)
+    progress(0.2, "Cascades and hull mixtures")
+    cascades, skipped = plan_cascades(
+        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds
+    )
+    quality, cost = evaluate_base(log, cascades, np.ones((1, log.items)))
+    plan, out_of_reach = plan_mixtures(cascades, skipped, (cost[0], quality[0]), spec.mix_steps,
+                                       (spec.target_qualities, spec.budgets))  # fmt: skip
     point = evaluate(log, plan, np.ones((1, log.items)))
     boot = bootstrap(log, plan, spec.resamples, spec.seed, cancel=token, progress=scaled(progress, 0.3, 0.9))
     frame = _frame(log, plan, point, boot, spec)
@@ -57,18 +60,27 @@ def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
     """Id, recipe and knob values of every candidate, in the evaluator's order."""
     names = log.systems
     rows = [_knobs(name, name, "system", name, None, escalated=0.0) for name in names]
-    for m in plan.mixtures:
-        a, b = names[m.first], names[m.second]
-        recipe = f"mix {100 * (1 - m.share):.0f}% {a} + {100 * m.share:.0f}% {b}"
-        candidate = f"target {m.target}" if m.target else f"{a}+{b}@{m.share:.2f}"
-        rows.append(_knobs(candidate, recipe, "mixture", a, b, share=m.share, escalated=m.share))
     for sweep in plan.cascades:
         a, b = names[sweep.first], names[sweep.second]
         for level, threshold, end in zip(sweep.levels, sweep.thresholds, sweep.ends, strict=True):
             recipe = f"cascade {a} → {b} if confidence < {threshold:.4g}"
             rows.append(_knobs(f"{a}>{b}@q{level:.2f}", recipe, "cascade", a, b,
                                threshold=float(threshold), escalated=end / log.items))  # fmt: skip
+    base = list(rows)
+    for m in plan.mixtures:
+        a, b = base[m.first], base[m.second]
+        recipe = f"mix {100 * (1 - m.share):.0f}% {_bracketed(a)} + {100 * m.share:.0f}% {_bracketed(b)}"
+        candidate = (
+            f"target {m.target}" if m.target else f"{a['candidate_id']}+{b['candidate_id']}@{m.share:.2f}"
+        )
+        rows.append(_knobs(candidate, recipe, "mixture", a["candidate_id"], b["candidate_id"], share=m.share,
+                           escalated=m.share))  # fmt: skip
     return rows
+
+
+def _bracketed(row: dict[str, Any]) -> str:
+    """A base point's recipe inside a mixture's: a system's name, or [the cascade]."""
+    return str(row["system"]) if row["kind"] == "system" else f"[{row['system']}]"
 
 
 def _knobs(
@@ -183,17 +195,18 @@ def notes(spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples) -> di
         "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),
         "best_single_system": _best_single(log, point, spec.human_cost),
         "human_cost": spec.human_cost,
-        "hull": [names[i] for i in plan.hull],
+        "hull": [_describe(log, plan)[i]["candidate_id"] for i in plan.hull],
         "mixtures": "route a random share share_second of the items to second, the rest to first "
-                    "(adjacent vertices of the systems' upper convex hull); latency percentiles are "
-                    "those of the mixture distribution, without bootstrap intervals",
+                    "(adjacent vertices of the upper convex hull of the systems and cascades); latency "
+                    "percentiles are those of the mixture distribution, without bootstrap intervals",
         "cascades": _cascade_notes(spec, log, plan),
         "latency_quantiles": "inverted CDF (DuckDB quantile_disc); intervals for single systems only",
         "bootstrap": {"resamples": spec.resamples, "seed": spec.seed, "method": "percentile (inverted CDF)",
                       "unit": "items, with replacement, same draw for every candidate (paired)"},
         "ci_level": spec.ci_level,
         "derived_knobs": list(DERIVED_KNOBS),
-        "knobs": "system: recipe; kind: system|mixture|cascade; first/second: the systems; "
+        "knobs": "system: recipe; kind: system|mixture|cascade; first/second: the systems (of a mixture: "
+                 "the systems or cascades it mixes); "
                  "share_second: mixture share of second; threshold: cascade confidence threshold",
     }  # fmt: skip
 

@@ -2,8 +2,10 @@
 
 With all item weights 1 the functions give the point estimates; with multinomial counts (items
 drawn with replacement, the same draw for every candidate) they give bootstrap resamples. Mean
-quality and cost are linear in the weights, so a mixture's resample is the mix of its systems'
-resamples and a cascade's comes from prefix sums over the items sorted by confidence.
+quality and cost are linear in the weights, so a cascade's resample comes from prefix sums over
+the items sorted by confidence and a mixture's is the mix of its two base points' resamples.
+Candidates come in the order systems, cascades' operating points (together: the base points),
+mixtures.
 """
 
 from __future__ import annotations
@@ -35,25 +37,33 @@ class Samples:
         return np.divide(self.cost, self.quality, out=np.full_like(self.cost, np.inf), where=self.quality > 0)
 
 
-def evaluate(log: EvalLog, plan: Plan, weights: np.ndarray) -> Samples:
-    """Quality and cost of systems, hull mixtures and cascades (in that order) under ``weights``."""
+def evaluate_base(
+    log: EvalLog, cascades: list[Cascade], weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean quality and cost of the base points (systems, then cascades) under ``weights``."""
     total = weights.sum(axis=1, keepdims=True)
-    quality, cost = weights @ log.quality.T / total, weights @ log.cost.T / total
-    first = [m.first for m in plan.mixtures]
-    second = [m.second for m in plan.mixtures]
-    share = np.array([m.share for m in plan.mixtures])
-    parts_q = [quality, (1 - share) * quality[:, first] + share * quality[:, second]]
-    parts_c = [cost, (1 - share) * cost[:, first] + share * cost[:, second]]
-    for sweep in plan.cascades:
+    parts_q, parts_c = [weights @ log.quality.T / total], [weights @ log.cost.T / total]
+    for sweep in cascades:
         q, c = _cascade_means(log, sweep, weights, total)
         parts_q.append(q)
         parts_c.append(c)
+    return np.concatenate(parts_q, axis=1), np.concatenate(parts_c, axis=1)
+
+
+def evaluate(log: EvalLog, plan: Plan, weights: np.ndarray) -> Samples:
+    """Quality and cost of every candidate (systems, cascades, mixtures) under ``weights``."""
+    quality, cost = evaluate_base(log, plan.cascades, weights)
+    first = [m.first for m in plan.mixtures]
+    second = [m.second for m in plan.mixtures]
+    share = np.array([m.share for m in plan.mixtures])
+    quality = np.concatenate([quality, (1 - share) * quality[:, first] + share * quality[:, second]], axis=1)
+    cost = np.concatenate([cost, (1 - share) * cost[:, first] + share * cost[:, second]], axis=1)
     latency = None
     if log.latency is not None:
         latency = np.stack(
             [weighted_quantiles(row, weights, LATENCY_QUANTILES) for row in log.latency], axis=1
         )
-    return Samples(np.concatenate(parts_q, axis=1), np.concatenate(parts_c, axis=1), latency)
+    return Samples(quality, cost, latency)
 
 
 def _cascade_means(
@@ -77,25 +87,43 @@ def _prefix_sums(weights: np.ndarray, values: np.ndarray, ends: np.ndarray) -> n
 def point_latency(log: EvalLog, plan: Plan) -> np.ndarray:
     """p50 and p95 latency of every candidate, shape ``(candidates, 2)`` (NaN without a latency column).
 
-    Systems: the SQL summary. Mixtures: quantiles of the mixture distribution
-    ``(1 - s)·F_first + s·F_second``. Cascades: quantiles of ``first + escalated·second`` per item.
+    Systems: the SQL summary. Cascades: quantiles of ``first + escalated·second`` per item.
+    Mixtures: quantiles of the mixture distribution ``(1 - s)·F_first + s·F_second``.
     """
-    size = len(log.systems) + len(plan.mixtures) + sum(len(s.ends) for s in plan.cascades)
+    points = len(log.systems) + sum(len(s.ends) for s in plan.cascades)
     if log.latency is None:
-        return np.full((size, 2), np.nan)
+        return np.full((points + len(plan.mixtures), 2), np.nan)
     rows = [np.column_stack([log.summary["latency_p50"], log.summary["latency_p95"]])]
+    rows += [
+        _quantiles(_item_latency(log, plan.cascades, index)) for index in range(len(log.systems), points)
+    ]
     ones = np.ones(log.items)
     for m in plan.mixtures:
-        values = np.concatenate([log.latency[m.first], log.latency[m.second]])
+        values = np.concatenate(
+            [_item_latency(log, plan.cascades, m.first), _item_latency(log, plan.cascades, m.second)]
+        )
         weights = np.concatenate([(1 - m.share) * ones, m.share * ones])[None, :]
         rows.append(weighted_quantiles(values, weights, LATENCY_QUANTILES))
-    for sweep in plan.cascades:
-        ranked_first = log.latency[sweep.first][sweep.order]
-        ranked_second = log.latency[sweep.second][sweep.order]
-        for end in sweep.ends:
-            per_item = ranked_first + np.where(np.arange(log.items) < end, ranked_second, 0.0)
-            rows.append(np.quantile(per_item, LATENCY_QUANTILES, method="inverted_cdf")[None, :])
     return np.concatenate(rows, axis=0)
+
+
+def _quantiles(values: np.ndarray) -> np.ndarray:
+    return np.quantile(values, LATENCY_QUANTILES, method="inverted_cdf")[None, :]
+
+
+def _item_latency(log: EvalLog, cascades: list[Cascade], index: int) -> np.ndarray:
+    """Per-item latency of base point ``index`` (a system, or a cascade at one threshold)."""
+    assert log.latency is not None
+    if index < len(log.systems):
+        return log.latency[index]
+    index -= len(log.systems)
+    for sweep in cascades:
+        if index < len(sweep.ends):
+            escalated = np.zeros(log.items, dtype=bool)
+            escalated[sweep.order[: sweep.ends[index]]] = True
+            return log.latency[sweep.first] + np.where(escalated, log.latency[sweep.second], 0.0)
+        index -= len(sweep.ends)
+    raise IndexError("no such base point")
 
 
 def resample_counts(items: int, resamples: int, seed: int) -> Iterator[np.ndarray]:

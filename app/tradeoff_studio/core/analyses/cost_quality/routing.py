@@ -1,10 +1,11 @@
 """Which operating points to build from the systems: hull mixtures and confidence cascades.
 
-- The **upper convex hull** (quality up, cost down) of the systems' (cost, quality) points is
-  walked from the cheapest system (ties: the better one) to the first system of highest
-  quality. Mixing two adjacent hull vertices at random, sending a share ``s`` of the items to
-  the dearer one, reaches every point of the edge between them: quality and cost are
-  ``(1 - s)·first + s·second``.
+- The **upper convex hull** (quality up, cost down) of the measured *base points* — the systems
+  and the cascades' operating points — is walked from the cheapest point (ties: the better
+  one) to the first point of highest quality. Mixing two adjacent hull vertices at random,
+  sending a share ``s`` of the items to the dearer one, reaches every point of the edge between
+  them: quality and cost are ``(1 - s)·first + s·second`` (DESIGN §6: the achievable set is the
+  convex hull of the measured points).
   Any hull point has such a recipe: :func:`hull_target` finds the one that meets a target
   quality at least cost, or the best quality within a cost budget.
 - A **cascade** ``first → second`` asks ``first`` on every item and escalates the item to
@@ -27,8 +28,9 @@ MAX_CASCADE_PAIRS = 15
 
 @dataclass(frozen=True)
 class Mixture:
-    """Route a random share ``share`` of the items to system ``second``, the rest to ``first``.
+    """Route a random share ``share`` of the items to base point ``second``, the rest to ``first``.
 
+    Base points are numbered systems first, then the cascades' operating points in plan order.
     ``target`` names the target it meets (e.g. ``quality 0.7``) when it was asked for.
     """
 
@@ -56,12 +58,12 @@ class Cascade:
 
 @dataclass(frozen=True)
 class Plan:
-    """The operating points beyond the single systems."""
+    """The operating points beyond the single systems: cascades, then hull mixtures of base points."""
 
-    hull: list[int]
-    mixtures: list[Mixture]
     cascades: list[Cascade]
     skipped_pairs: int
+    hull: list[int]
+    mixtures: list[Mixture]
 
 
 def upper_hull(cost: np.ndarray, quality: np.ndarray) -> list[int]:
@@ -153,31 +155,30 @@ def cascade(first: int, second: int, confidence: np.ndarray, steps: int) -> Casc
     return Cascade(first, second, levels[keep], thresholds[keep], order, ends[keep])
 
 
-def plan_routes(
-    cost: np.ndarray, quality: np.ndarray, confidence: np.ndarray | None, thresholds: int, mix_steps: int
-) -> Plan:
-    """Hull mixtures from the systems' mean cost and quality; cascades when there is a confidence matrix."""
-    hull = upper_hull(cost, quality)
+def plan_cascades(
+    cost: np.ndarray, quality: np.ndarray, confidence: np.ndarray | None, thresholds: int
+) -> tuple[list[Cascade], int]:
+    """The cascade sweeps (none without a confidence matrix) and how many eligible pairs were skipped."""
     if confidence is None:
-        return Plan(hull, mixtures(hull, mix_steps), [], 0)
+        return [], 0
     pairs, skipped = cascade_pairs(cost, quality, np.isfinite(confidence).all(axis=1))
     sweeps = [cascade(a, b, confidence[a], thresholds) for a, b in pairs]
-    return Plan(hull, mixtures(hull, mix_steps), [s for s in sweeps if len(s.ends)], skipped)
+    return [s for s in sweeps if len(s.ends)], skipped
 
 
-def with_targets(
-    plan: Plan,
-    cost: np.ndarray,
-    quality: np.ndarray,
-    qualities: tuple[float, ...],
-    budgets: tuple[float, ...],
-) -> tuple[Plan, list[str]]:
-    """``plan`` plus the exact hull mixture of each target, and the reasons for targets out of reach."""
-    found = [hull_target(plan.hull, cost, quality, quality_at_least=q) for q in qualities]
-    found += [hull_target(plan.hull, cost, quality, budget=b) for b in budgets]
+def plan_mixtures(
+    cascades: list[Cascade], skipped: int, base: tuple[np.ndarray, np.ndarray], mix_steps: int,
+    targets: tuple[tuple[float, ...], tuple[float, ...]],
+) -> tuple[Plan, list[str]]:  # fmt: skip
+    """The plan with the hull of the base points' (cost, quality), its mixtures and the targets' exact
+    mixtures (target qualities, then budgets); also the reasons for targets out of reach."""
+    cost, quality = base
+    hull = upper_hull(cost, quality)
+    found = [hull_target(hull, cost, quality, quality_at_least=q) for q in targets[0]]
+    found += [hull_target(hull, cost, quality, budget=b) for b in targets[1]]
     extra = [m for m in found if isinstance(m, Mixture)]
     reasons = [reason for reason in found if isinstance(reason, str)]
-    return Plan(plan.hull, plan.mixtures + extra, plan.cascades, plan.skipped_pairs), reasons
+    return Plan(cascades, skipped, hull, mixtures(hull, mix_steps) + extra), reasons
 
 
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
