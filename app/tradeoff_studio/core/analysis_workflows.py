@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import audit
 from .analyses import generic, store
@@ -57,23 +57,28 @@ def _target_name(project: Project, name: str | None, default: str) -> str:
     return name
 
 
+class _Spec(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
 def _run_and_store(
     project: Project,
-    *,
+    spec: _Spec,
+    analyze: Callable[..., CandidateTable],
     default_name: str,
+    *,
     name: str | None,
-    spec: dict[str, Any],
-    run: Callable[[Progress, CancelToken], CandidateTable],
     progress: Progress,
     cancel: CancelToken | None,
 ) -> AnalysisRecord:
-    """What every ``analyze_*`` shares: name, run with progress and cancel, store atomically."""
+    """What every ``analyze_*`` shares: a free name, ``analyze(project, spec, progress=…, cancel=…)``
+    with scaled progress, and atomic storage of the candidates with the spec."""
     token = cancel or CancelToken()
     target = _target_name(project, name, default_name)
-    table = run(scaled(progress, 0.0, _ANALYSIS_SHARE), token)
+    table = analyze(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
     token.raise_if_cancelled()
     progress(_ANALYSIS_SHARE, "Storing the candidates")
-    record = store.store_analysis(project, target, table, spec)
+    record = store.store_analysis(project, target, table, spec.to_dict())
     progress(1.0, "Done")
     return record
 
@@ -87,13 +92,9 @@ def analyze_generic(
     cancel: CancelToken | None = None,
 ) -> AnalysisRecord:
     """Turn any table into candidates with Pareto columns and store them (default ``generic-<table>``)."""
-
-    def run(step: Progress, token: CancelToken) -> CandidateTable:
-        return generic.analyze_generic(project, spec, progress=step, cancel=token)
-
     return _run_and_store(
-        project, default_name=f"generic-{spec.table}", name=name, spec=spec.to_dict(), run=run,
-        progress=progress, cancel=cancel,
+        project, spec, generic.analyze_generic, f"generic-{spec.table}",
+        name=name, progress=progress, cancel=cancel,
     )  # fmt: skip
 
 
@@ -110,17 +111,20 @@ def analyze_fairness(
     The stored notes say what the decisions layer needs unless the analysis already does: the
     intervals' level (``ci_level``) and that the ``thresholds`` knob follows from the others.
     """
+    return _run_and_store(
+        project, spec, _fairness_candidates, f"fairness-{spec.table}",
+        name=name, progress=progress, cancel=cancel,
+    )  # fmt: skip
+
+
+def _fairness_candidates(
+    project: Project, spec: FairnessSpec, *, progress: Progress, cancel: CancelToken
+) -> CandidateTable:
     from .analyses import fairness
 
-    def run(step: Progress, token: CancelToken) -> CandidateTable:
-        table = fairness.analyze_fairness(project, spec, progress=step, cancel=token).candidates
-        notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
-        return replace(table, notes=notes)
-
-    return _run_and_store(
-        project, default_name=f"fairness-{spec.table}", name=name, spec=spec.to_dict(), run=run,
-        progress=progress, cancel=cancel,
-    )  # fmt: skip
+    table = fairness.analyze_fairness(project, spec, progress=progress, cancel=cancel).candidates
+    notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
+    return replace(table, notes=notes)
 
 
 def analyze_ope(
@@ -134,12 +138,9 @@ def analyze_ope(
     """Run the OPE shortlist analysis (estimator × k, @k metrics) and store it (default ``ope-<table>``)."""
     from .analyses import ope
 
-    def run(step: Progress, token: CancelToken) -> CandidateTable:
-        return ope.analyze_ope(project, spec, progress=step, cancel=token)
-
     return _run_and_store(
-        project, default_name=f"ope-{spec.table}", name=name, spec=spec.to_dict(), run=run,
-        progress=progress, cancel=cancel,
+        project, spec, ope.analyze_ope, f"ope-{spec.table}",
+        name=name, progress=progress, cancel=cancel,
     )  # fmt: skip
 
 
@@ -154,12 +155,9 @@ def analyze_risk_return(
     """Trace the efficient frontier, add targets and given portfolios; store (``risk-return-<table>``)."""
     from .analyses.risk_return import analysis
 
-    def run(step: Progress, token: CancelToken) -> CandidateTable:
-        return analysis.analyze_risk_return(project, spec, progress=step, cancel=token)
-
     return _run_and_store(
-        project, default_name=f"risk-return-{spec.source.table}", name=name, spec=spec.to_dict(), run=run,
-        progress=progress, cancel=cancel,
+        project, spec, analysis.analyze_risk_return, f"risk-return-{spec.source.table}",
+        name=name, progress=progress, cancel=cancel,
     )  # fmt: skip
 
 
@@ -174,12 +172,9 @@ def analyze_cost_quality(
     """Run the cost–quality analysis (systems, mixtures, cascades); store it (``cost-quality-<table>``)."""
     from .analyses import cost_quality
 
-    def run(step: Progress, token: CancelToken) -> CandidateTable:
-        return cost_quality.analyze_cost_quality(project, spec, progress=step, cancel=token)
-
     return _run_and_store(
-        project, default_name=f"cost-quality-{spec.table}", name=name, spec=spec.to_dict(), run=run,
-        progress=progress, cancel=cancel,
+        project, spec, cost_quality.analyze_cost_quality, f"cost-quality-{spec.table}",
+        name=name, progress=progress, cancel=cancel,
     )  # fmt: skip
 
 
@@ -195,12 +190,9 @@ def measure_model_variants(
     (quality, latency, throughput, peak memory; default name ``model-variants-<table>``)."""
     from .inference import variants
 
-    def run(step: Progress, token: CancelToken) -> CandidateTable:
-        return variants.measure_variants(project, spec, progress=step, cancel=token)
-
     return _run_and_store(
-        project, default_name=f"model-variants-{spec.table}", name=name, spec=spec.to_dict(), run=run,
-        progress=progress, cancel=cancel,
+        project, spec, variants.measure_variants, f"model-variants-{spec.table}",
+        name=name, progress=progress, cancel=cancel,
     )  # fmt: skip
 
 
