@@ -122,6 +122,20 @@ def test_targets_and_given_portfolios(project: Project) -> None:
     assert gap["excess_volatility"] >= -1e-12 and not rows.loc["given:even", "on_front"]
 
 
+def test_ledoit_wolf_volatility_band_surrounds_its_model_point(project: Project) -> None:
+    add_table(project, "wide", wide_returns(120))
+    shrunk = analyze_risk_return(project, spec(covariance="ledoit-wolf", bootstrap=Bootstrap(resamples=200)))
+    plain = analyze_risk_return(project, spec(bootstrap=Bootstrap(resamples=200)))
+    frame = shrunk.frame
+    assert 0.0 < shrunk.notes["shrinkage"] < 1.0
+    assert (frame["volatility_lo"] <= frame["volatility"]).all() and (
+        frame["volatility"] <= frame["volatility_hi"]
+    ).all()
+    assert not np.allclose(
+        frame["volatility_lo"], plain.frame["volatility_lo"]
+    )  # its own band, not the realised
+
+
 def test_monthly_dates_are_annualised_with_twelve_periods(project: Project) -> None:
     add_table(project, "wide", wide_returns(60, freq="MS"))
     table = analyze_risk_return(project, spec())

@@ -21,7 +21,7 @@ from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from .estimates import Covariance, Estimates, estimate
 from .frontier import check_bounds, efficient_frontier
-from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics
+from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
 
@@ -203,6 +203,10 @@ def _frame(
     }
     measure = {"settings": settings, "bootstrap": bootstrap, "cancel": cancel}
     columns |= _metric_columns(fit.values @ weights, prefix="", overrides=model, **measure)
+    if estimates.shrinkage > 0.0:  # the band of the shrunk model's volatility, not the realised one
+        columns["volatility_lo"], columns["volatility_hi"] = shrunk_volatility_bands(
+            fit.values, weights, estimates.shrinkage, **measure
+        )
     if test is not None:
         columns |= _metric_columns(test.values @ weights, prefix="oos_", overrides={}, **measure)
     columns |= {f"weight_{asset}": weights[i] for i, asset in enumerate(assets)}
@@ -257,7 +261,7 @@ def _notes(
             "method": "percentile, circular block bootstrap of periods",
             "scope": "sampling error of each portfolio's realised metrics with its weights held fixed; the "
             "estimation error of the frontier itself is not included (compare the oos_* columns). With "
-            "ledoit-wolf, the volatility point is the shrunk model's and may lie outside its realised band",
+            "ledoit-wolf, the volatility band is the shrunk model's (intensity held fixed), like its point",
             "block_length": spec.bootstrap.block_for(len(fit.dates)),
         },
         "ci_level": spec.bootstrap.ci_level,

@@ -115,6 +115,42 @@ def bands(
         return np.nanpercentile(sampled, tail, axis=0), np.nanpercentile(sampled, 100.0 - tail, axis=0)
 
 
+def shrunk_volatility_bands(
+    assets: np.ndarray,
+    weights: np.ndarray,
+    shrinkage: float,
+    *,
+    settings: MetricSettings,
+    bootstrap: Bootstrap,
+    cancel: CancelToken,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bands of the Ledoit–Wolf model volatility √(w'Σw) itself, so the point and its band agree.
+
+    With Σ = (1 − δ)·S + δ·(tr S / n)·I, a portfolio's model variance is (1 − δ)·w'Sw +
+    δ·(tr S / n)·‖w‖²: each block-bootstrap resample of the periods recomputes S's two pieces
+    (the portfolio's variance and the assets' mean variance) with the intensity δ held fixed.
+    ``assets`` is (T, n), ``weights`` (n, P); the bounds are (P,).
+    """
+    periods, count_assets = assets.shape
+    rng = np.random.default_rng(bootstrap.seed)
+    block = min(bootstrap.block_for(periods), periods)
+    chunk = max(1, int(4e6 // max(periods * count_assets, 1)))
+    norms = (weights * weights).sum(axis=0)
+    draws = []
+    for start in range(0, bootstrap.resamples, chunk):
+        if cancel.cancelled:
+            raise CancelledError()
+        sampled = assets[_block_indices(rng, min(chunk, bootstrap.resamples - start), periods, block)]
+        portfolio = (sampled @ weights).var(axis=1)
+        average = sampled.var(axis=1).mean(axis=-1, keepdims=True)
+        draws.append(
+            np.sqrt(((1.0 - shrinkage) * portfolio + shrinkage * average * norms) * settings.periods_per_year)
+        )
+    tail = 100.0 * (1.0 - bootstrap.ci_level) / 2.0
+    values = np.concatenate(draws)
+    return np.percentile(values, tail, axis=0), np.percentile(values, 100.0 - tail, axis=0)
+
+
 def _block_indices(rng: np.random.Generator, count: int, periods: int, block: int) -> np.ndarray:
     """``count`` resamples of ``periods`` period indices, made of wrapped blocks of ``block`` periods."""
     blocks = -(-periods // block)
