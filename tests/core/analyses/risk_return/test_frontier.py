@@ -82,9 +82,9 @@ def test_target_volatility_gives_the_best_return_with_that_risk() -> None:
 def test_a_single_feasible_portfolio_and_a_single_asset() -> None:
     mean, cov = factor_returns(9, 4, 300)
     pinned = efficient_frontier(mean, cov, points=5, lower=0.25, upper=0.25)
-    assert np.allclose(pinned.weights, 0.25)
+    assert pinned.weights.shape == (1, 4) and np.allclose(pinned.weights, 0.25)  # one portfolio, once
     alone = efficient_frontier(mean[:1], cov[:1, :1], points=3)
-    assert np.allclose(alone.weights, 1.0) and np.allclose(alone.volatilities, np.sqrt(cov[0, 0]))
+    assert np.allclose(alone.weights, [[1.0]]) and np.allclose(alone.volatilities, np.sqrt(cov[0, 0]))
 
 
 @pytest.mark.parametrize(

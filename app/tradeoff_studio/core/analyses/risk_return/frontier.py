@@ -111,12 +111,15 @@ def efficient_frontier(
 ) -> Frontier:
     """``points`` efficient portfolios, evenly spaced in return, computed exactly (critical line).
 
-    Raises :class:`AnalysisError` when the bounds admit no fully invested portfolio or the
-    covariance is not positive definite on the assets the frontier needs.
+    When the frontier is a single portfolio (one asset, bounds that fix the weights, equal
+    means) it is returned once. Raises :class:`AnalysisError` when the bounds admit no fully
+    invested portfolio or the covariance is not positive definite on the assets the frontier needs.
     """
     if points < 2:
         raise AnalysisError(f"A frontier needs at least 2 points; got {points}.")
     line = critical_line(mean, cov, lower=lower, upper=upper)
+    if len(line.returns) == 1:
+        points = 1
     targets = np.linspace(line.min_variance_return, line.max_return, points)
     weights = line.weights_at_returns(targets)
     variances = ((weights @ cov) * weights).sum(axis=1)
