@@ -85,33 +85,25 @@ def analyze_risk_return(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
-    portfolios = frontier_portfolios(frontier) + targets + given
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
-    frame = _frame(
-        portfolios,
-        data.assets,
-        fit,
-        test,
-        estimates,
-        settings=settings,
-        bootstrap=spec.bootstrap,
-        cancel=token,
-    )
+    frame = _frame(frontier_portfolios(frontier) + targets + given, data.assets, fit, test, estimates,
+                   settings=settings, bootstrap=spec.bootstrap, cancel=token)  # fmt: skip
+    weights = [f"weight_{asset}" for asset in data.assets]
     notes = _notes(spec, data, fit, test, estimates) | {
         "turning_points": len(frontier.line.lambdas),
         "max_return": frontier.line.max_return,
         "min_volatility": frontier.line.min_volatility,
         "infeasible_targets": infeasible,
         "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
-        "derived_knobs": ["portfolio"] + [f"weight_{asset}" for asset in data.assets],
+        "derived_knobs": ["portfolio", *weights],
     }
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
-    knobs = list(KNOBS) + [f"weight_{asset}" for asset in data.assets]
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
-        "risk-return", frame, knobs, metrics_list, list(spec.objectives), notes
-    ).with_front()
+        "risk-return", frame, [*KNOBS, *weights], metrics_list, list(spec.objectives), notes
+    )
+    table = table.with_front()
     progress(1.0, "Candidates ready")
     return table
 
