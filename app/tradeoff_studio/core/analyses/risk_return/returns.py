@@ -102,26 +102,7 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
     """A date-indexed frame with one column per asset (long tables are pivoted)."""
     columns = table_columns(project, source.table)
     if source.long is not None:
-        date, asset, value = source.long
-        for column in source.long:
-            require_column(source.table, column, columns)
-        require_kind(columns, value, source.table, NUMERIC_TYPES, "a number")
-        frame = read_frame(
-            project,
-            cancel,
-            f"SELECT {_as_date(date)} AS date, CAST({ident(asset)} AS VARCHAR) AS asset, "
-            f"CAST({ident(value)} AS DOUBLE) AS value FROM {ident(source.table)}",
-        )
-        _no_null_keys(frame, source.table, (date, asset))
-        repeated = frame[frame.duplicated(["date", "asset"])]
-        if not repeated.empty:
-            first = repeated.iloc[0]
-            raise AnalysisError(
-                f"Table '{source.table}' has more than one row for asset {first['asset']!r} on "
-                f"{first['date']:%Y-%m-%d}. Keep one value per date and asset."
-            )
-        _distinct_names(frame["asset"].unique(), source.table, asset)
-        return frame.pivot(index="date", columns="asset", values="value").sort_index()
+        return _read_long(project, source.table, source.long, columns, cancel)
     date = source.date or _date_column(columns, source.table)
     require_column(source.table, date, columns)
     assets = list(source.assets) if source.assets else [c for c in columns if c != date]
@@ -142,6 +123,32 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
             "Keep one row per date (or use --long DATE,ASSET,VALUE for a long table)."
         )
     return frame.set_index("date").sort_index()
+
+
+def _read_long(
+    project: Project, table: str, roles: tuple[str, str, str], columns: dict[str, str], cancel: CancelToken
+) -> pd.DataFrame:
+    """A long table (``roles``: its date, asset and value columns) pivoted to one column per asset."""
+    date, asset, value = roles
+    for column in roles:
+        require_column(table, column, columns)
+    require_kind(columns, value, table, NUMERIC_TYPES, "a number")
+    frame = read_frame(
+        project,
+        cancel,
+        f"SELECT {_as_date(date)} AS date, CAST({ident(asset)} AS VARCHAR) AS asset, "
+        f"CAST({ident(value)} AS DOUBLE) AS value FROM {ident(table)}",
+    )
+    _no_null_keys(frame, table, (date, asset))
+    repeated = frame[frame.duplicated(["date", "asset"])]
+    if not repeated.empty:
+        first = repeated.iloc[0]
+        raise AnalysisError(
+            f"Table '{table}' has more than one row for asset {first['asset']!r} on "
+            f"{first['date']:%Y-%m-%d}. Keep one value per date and asset."
+        )
+    _distinct_names(frame["asset"].unique(), table, asset)
+    return frame.pivot(index="date", columns="asset", values="value").sort_index()
 
 
 def require_kind(columns: dict[str, str], column: str, table: str, kinds: Collection[str], what: str) -> None:
