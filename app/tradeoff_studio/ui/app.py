@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "No display found (DISPLAY and WAYLAND_DISPLAY are unset), "
             "so the desktop window cannot open here.\n"
             f"Use the command line instead, e.g.:\n  {cli} info {target}\n"
-            f"  {cli} models list {target}\n  {cli} --help",
+            f"  {cli} decisions {target}\n  {cli} models list {target}\n  {cli} --help",
             file=sys.stderr,
         )
         return EXIT_NO_DISPLAY
