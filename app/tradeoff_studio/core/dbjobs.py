@@ -19,13 +19,15 @@ POLL_SECONDS = 0.2
 def interruptible(con: duckdb.DuckDBPyConnection, cancel: CancelToken) -> Iterator[None]:
     """Run the block's DuckDB statements on ``con`` so that Cancel interrupts them.
 
-    Raises :class:`CancelledError` at once when ``cancel`` has already fired, and in place of
-    DuckDB's ``InterruptException``; the interrupt hook is always removed afterwards.
+    Raises :class:`CancelledError` at once when ``cancel`` has already fired, in place of
+    DuckDB's ``InterruptException``, and after the block when ``cancel`` fired while no statement
+    was running (DuckDB then ignores the interrupt); the interrupt hook is always removed afterwards.
     """
     cancel.raise_if_cancelled()
     remove_hook = cancel.on_cancel(con.interrupt)
     try:
         yield
+        cancel.raise_if_cancelled()
     except duckdb.InterruptException:
         raise CancelledError() from None
     finally:

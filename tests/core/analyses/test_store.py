@@ -145,3 +145,19 @@ def test_json_export_and_bad_suffix(tmp_path: Path) -> None:
         store.write_candidates(frame, tmp_path / "out.xlsx")
     with pytest.raises(AnalysisError, match="Could not write"):
         store.write_candidates(frame, tmp_path / "missing" / "out.csv")
+
+
+def test_json_export_writes_dates_and_intervals_as_iso_text(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "candidate_id": ["a", "b"],
+            "date": pd.to_datetime(["2019-01-02", None]),
+            "wait": pd.to_timedelta(["1s", "2min"]),
+            "value": [0.5, float("inf")],
+        }
+    )
+    store.write_candidates(frame, tmp_path / "out.json")
+    records = json.loads((tmp_path / "out.json").read_text(), parse_constant=lambda name: 1 / 0)
+    assert records[0]["date"] == "2019-01-02T00:00:00" and records[1]["date"] is None
+    assert records[0]["wait"] == pd.Timedelta("1s").isoformat()
+    assert records[1]["value"] == "Infinity"

@@ -80,6 +80,14 @@ def _json_default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} cannot be stored in an analysis spec")
 
 
+def _export_default(value: object) -> object:
+    """Cells JSON has no type for: numpy values as plain ones, dates, times and intervals as ISO text."""
+    if isinstance(value, np.generic | np.ndarray):
+        return json_ready(value.tolist())
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else str(value)
+
+
 def canonical_csv(frame: pd.DataFrame) -> str:
     """The frame as CSV with ``\\n`` line ends and round-trip floats: the form that is hashed."""
     return frame.to_csv(index=False, lineterminator="\n")
@@ -231,14 +239,15 @@ def write_candidates(frame: pd.DataFrame, path: Path) -> str:
 
     CSV follows RFC 4180 (CRLF line ends, so a cell holding a line break or CR is quoted).
     Floats keep full precision; NaN becomes an empty CSV cell or JSON ``null``, ±∞ the JSON strings
-    ``"Infinity"``/``"-Infinity"`` (strict JSON has no infinity). Returns the SHA-256 of the bytes.
+    ``"Infinity"``/``"-Infinity"`` (strict JSON has no infinity), dates and times ISO text in JSON.
+    Returns the SHA-256 of the bytes.
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         data = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode()
     elif suffix == ".json":
         records = json_ready(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
-        text = json.dumps(records, indent=1, ensure_ascii=False, default=_json_default, allow_nan=False)
+        text = json.dumps(records, indent=1, ensure_ascii=False, default=_export_default, allow_nan=False)
         data = (text + "\n").encode()
     else:
         raise AnalysisError(f"Cannot export candidates to {path}: use a .csv or .json file name.")
