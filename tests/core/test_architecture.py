@@ -31,6 +31,6 @@ def test_core_never_imports_qt() -> None:
 
 
 def test_cli_start_up_does_not_load_heavy_modules() -> None:
-    modules = _loaded_after("import tradeoff_studio.cli.main")
+    modules = _loaded_after("import tradeoff_studio.cli.main as cli; cli.build_parser()")
     top_level = {name.split(".")[0] for name in modules}
     assert top_level.isdisjoint({"onnxruntime", "pandas", "PySide6", "pyqtgraph", "sklearn"})

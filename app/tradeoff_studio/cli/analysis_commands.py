@@ -31,7 +31,6 @@ from typing import Any, cast
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import AnalysisError, Objective, parse_objectives
 from ..core.analyses.generic import GenericSpec
-from ..core.analyses.store import AnalysisRecord
 from ..core.decisions.evidence import plain
 from ..core.decisions.preferences import (
     METHODS,
@@ -42,6 +41,10 @@ from ..core.decisions.preferences import (
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
+from .analysis_common import add_common, names, print_analysis
+from .analyze_cost_quality import add_cost_quality
+from .analyze_model_variants import add_model_variants
+from .analyze_risk_return import add_risk_return
 from .commands import opened_project
 from .console import print_json, print_table, run_job
 
@@ -69,7 +72,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     command.add_argument("project")
     kinds = command.add_subparsers(dest="kind", required=True, metavar="KIND")
     fairness = kinds.add_parser("fairness", help="accuracy against fairness of threshold rules")
-    _add_common(fairness)
+    add_common(fairness)
     fairness.add_argument("--label", required=True, metavar="COL", help="the binary outcome column")
     fairness.add_argument("--positive", metavar="V", help="the label's positive value (default 1/true)")
     fairness.add_argument(
@@ -85,7 +88,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     fairness.set_defaults(handler=analyze_fairness)
     generic = kinds.add_parser("generic", help="any table: one row per candidate, objective columns")
-    _add_common(generic)
+    add_common(generic)
     generic.add_argument("--objective", action="append", default=[], metavar="COL:max|min")
     generic.add_argument("--id", dest="id_column", metavar="COL", help="id column (default: row number)")
     generic.add_argument(
@@ -99,20 +102,14 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )  # fmt: skip
     generic.set_defaults(handler=analyze_generic)
     _add_ope(kinds)
-    from .analyze_risk_return import add_risk_return
-
     add_risk_return(kinds)
-    from .analyze_cost_quality import add_cost_quality
-
     add_cost_quality(kinds)
-    from .analyze_model_variants import add_model_variants
-
     add_model_variants(kinds)
 
 
 def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ope = kinds.add_parser("ope", help="off-policy evaluation: top-k policies per estimator (SharpeRatio@k)")
-    _add_common(ope)
+    add_common(ope)
     for flag, text in (
         ("--policy", "policy column"),
         ("--estimator", "OPE estimator column"),
@@ -122,13 +119,6 @@ def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ):
         ope.add_argument(flag, required=True, metavar="COL", help=text)
     ope.set_defaults(handler=analyze_ope)
-
-
-def _add_common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--table", required=True, metavar="T")
-    command.add_argument("--objectives", metavar="METRIC:max|min,...", help="objectives, comma-separated")
-    command.add_argument("--name", metavar="A", help="analysis name (default: KIND-TABLE, made unique)")
-    command.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -153,15 +143,10 @@ def _objectives(args: argparse.Namespace) -> list[Objective]:
     objectives = [Objective.parse(text) for text in args.objective]
     if args.objectives:
         objectives += parse_objectives(args.objectives)
-    names = [objective.metric for objective in objectives]
-    if len(set(names)) != len(names):
+    metrics = [objective.metric for objective in objectives]
+    if len(set(metrics)) != len(metrics):
         raise AnalysisError(f"An objective is given twice: {', '.join(map(str, objectives))}.")
     return objectives
-
-
-def _names(values: list[str]) -> list[str]:
-    """Repeated and comma-separated column names, in order."""
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def _intervals(values: list[str]) -> dict[str, tuple[str, str]]:
@@ -177,7 +162,7 @@ def _intervals(values: list[str]) -> dict[str, tuple[str, str]]:
 
 def analyze_generic(args: argparse.Namespace) -> None:
     """``analyze PROJECT generic --table T --objective COL:max ...``."""
-    knobs = _names(args.knob) if args.knob else None
+    knobs = names(args.knob) if args.knob else None
     spec = GenericSpec(
         args.table, _objectives(args), args.id_column, _intervals(args.ci), args.ci_level, knobs
     )
@@ -187,7 +172,7 @@ def analyze_generic(args: argparse.Namespace) -> None:
                 project, spec, name=args.name, progress=progress, cancel=cancel
             )
         )
-    _print_analysis(record, args.json)
+    print_analysis(record, args.json)
 
 
 def analyze_ope(args: argparse.Namespace) -> None:
@@ -217,7 +202,7 @@ def analyze_ope(args: argparse.Namespace) -> None:
     if args.json:
         print_json(record.to_dict() | {"notes": shown})
         return
-    _print_analysis(record, False)
+    print_analysis(record, False)
     print(f"std@k: {shown['std_convention']}. SharpeRatio@k = {shown['sharpe_ratio']}.")
     print(f"Behaviour policy {shown['behaviour_policy']} (true value {shown['behaviour_value']:.6g}); "
           f"{shown['policies']} other policies ranked.")  # fmt: skip
@@ -233,7 +218,7 @@ def analyze_fairness(args: argparse.Namespace) -> None:
     """``analyze PROJECT fairness --table T --label COL --sensitive COL --score COL...``."""
     from ..core.analyses.fairness import FairnessSpec
 
-    sensitive = _names(args.sensitive)
+    sensitive = names(args.sensitive)
     options: dict[str, Any] = {"objectives": parse_objectives(args.objectives)} if args.objectives else {}
     spec = FairnessSpec(
         table=args.table,
@@ -249,17 +234,7 @@ def analyze_fairness(args: argparse.Namespace) -> None:
                 project, spec, name=args.name, progress=progress, cancel=cancel
             )
         )
-    _print_analysis(record, args.json)
-
-
-def _print_analysis(record: AnalysisRecord, as_json: bool) -> None:
-    if as_json:
-        print_json(record.to_dict())
-        return
-    print(
-        f"Stored analysis {record.name!r} ({record.kind}): {record.rows:,} candidates, "
-        f"{record.spec['front']:,} on the Pareto front of {', '.join(record.spec['objectives'])}."
-    )
+    print_analysis(record, args.json)
 
 
 def candidates(args: argparse.Namespace) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import parse_objectives
 from ..core.analyses.store import AnalysisRecord
-from .analysis_commands import _add_common, _names, _print_analysis
+from .analysis_common import add_common, names, print_analysis
 from .commands import opened_project
 from .console import print_json, run_job
 
@@ -27,7 +27,7 @@ def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser])
     command = kinds.add_parser(
         "cost-quality", help="cost against quality: systems, hull mixtures, cascades, cost-of-pass"
     )
-    _add_common(command)
+    add_common(command)
     for flag, text in (("--item", "item (question, task) column"), ("--system", "system (model) column"),
                        ("--correct", "correct flag (boolean, 0/1) or score in [0, 1]")):  # fmt: skip
         command.add_argument(flag, required=True, metavar="COL", help=text)
@@ -64,7 +64,7 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
     if args.objectives:
         options["objectives"] = tuple(parse_objectives(args.objectives))
     if args.systems:
-        options["systems"] = tuple(_names(args.systems))
+        options["systems"] = tuple(names(args.systems))
     spec = CostQualitySpec(
         table=args.table, item=args.item, system=args.system, correct=args.correct, cost=args.cost,
         input_tokens=args.input_tokens, output_tokens=args.output_tokens, price_table=args.price_table,
@@ -81,7 +81,7 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
     if args.json:
         print_json(record.to_dict() | {"notes": record.spec["notes"]})
         return
-    _print_analysis(record, False)
+    print_analysis(record, False)
     _print_summary(record)
 
 

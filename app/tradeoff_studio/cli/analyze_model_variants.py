@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import parse_objectives
-from .analysis_commands import _add_common, _names, _print_analysis
+from .analysis_common import add_common, names, print_analysis
 from .commands import opened_project
 from .console import print_table, run_job
 
@@ -27,7 +27,7 @@ def add_model_variants(kinds: argparse._SubParsersAction[argparse.ArgumentParser
     command = kinds.add_parser(
         "model-variants", help="ONNX models side by side: quality, latency, throughput, peak memory"
     )
-    _add_common(command)
+    add_common(command)
     command.add_argument("--label", required=True, metavar="COL", help="the binary outcome column")
     command.add_argument("--positive", metavar="V", help="the label's positive value (default 1/true)")
     command.add_argument(
@@ -55,7 +55,7 @@ def analyze_model_variants(args: argparse.Namespace) -> None:
     }
     if args.objectives:
         options["objectives"] = tuple(parse_objectives(args.objectives))
-    models = tuple(_names(args.model))
+    models = tuple(names(args.model))
     spec = VariantSpec(table=args.table, label=args.label, models=models, provider=args.provider, **options)
     with opened_project(args) as project:
         record = run_job(
@@ -64,7 +64,7 @@ def analyze_model_variants(args: argparse.Namespace) -> None:
             )
         )
         table = flows.get_candidates(project, record.name)
-    _print_analysis(record, args.json)
+    print_analysis(record, args.json)
     if not args.json:
         _print_comparison(table.frame)
 

@@ -21,7 +21,7 @@ from typing import Any
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import AnalysisError, parse_objectives
 from ..core.analyses.store import AnalysisRecord
-from .analysis_commands import _add_common, _print_analysis
+from .analysis_common import add_common, names, print_analysis
 from .commands import opened_project
 from .console import print_json, run_job
 
@@ -34,7 +34,7 @@ def add_risk_return(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) 
     command = kinds.add_parser(
         "risk-return", help="efficient frontier of asset returns (critical line algorithm)"
     )
-    _add_common(command)
+    add_common(command)
     values = command.add_mutually_exclusive_group(required=True)
     for flag, text in (("--prices", "the values are prices"), ("--returns", "the values are simple returns"),
                        ("--log-returns", "the values are log returns")):  # fmt: skip
@@ -88,7 +88,7 @@ def analyze_risk_return(args: argparse.Namespace) -> None:
     if args.json:
         print_json(record.to_dict() | {"notes": notes})
         return
-    _print_analysis(record, False)
+    print_analysis(record, False)
     _print_notes(record, notes, args.project)
 
 
@@ -100,7 +100,7 @@ def _spec(args: argparse.Namespace) -> Any:
     lower, upper = _pair(args.bounds, "--bounds")
     source = ReturnsSource(
         args.table, args.values, long=_triple(args.long) if args.long else None, date=args.date,
-        assets=tuple(_names(args.assets)) if args.assets else None, drop_missing=args.drop_missing,
+        assets=tuple(names(args.assets)) if args.assets else None, drop_missing=args.drop_missing,
     )  # fmt: skip
     options: dict[str, Any] = (
         {"objectives": tuple(parse_objectives(args.objectives))} if args.objectives else {}
@@ -144,14 +144,10 @@ def _asset_bound(text: str) -> tuple[str, float, float]:
 
 
 def _triple(text: str) -> tuple[str, str, str]:
-    names = _names(text)
-    if len(names) != 3:
+    columns = names(text)
+    if len(columns) != 3:
         raise AnalysisError(f"--long expects DATE,ASSET,VALUE (three column names), got {text!r}.")
-    return names[0], names[1], names[2]
-
-
-def _names(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
+    return columns[0], columns[1], columns[2]
 
 
 def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) -> None:
