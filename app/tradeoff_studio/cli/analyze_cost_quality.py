@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from ..core import analysis_workflows as flows
@@ -93,8 +94,9 @@ def _print_summary(record: AnalysisRecord) -> None:
     frontier, best = notes["frontier_cost_of_pass"], notes["best_single_system"]
     print(f"Frontier cost-of-pass (per item): {frontier['value']:.6g} = {frontier['formula']}.")
     if "value_over_solved_items" in frontier and frontier["unsolved_items"]:
-        print(f"  {frontier['unsolved_items']:,} item(s) no system solves; over the solved items alone: "
-              f"{frontier['value_over_solved_items']:.6g}.")  # fmt: skip
+        solved = frontier["value_over_solved_items"]
+        rest = f"over the solved items alone: {solved:.6g}" if math.isfinite(solved) else "no item is solved"
+        print(f"  {frontier['unsolved_items']:,} item(s) no system solves; {rest}.")
     print(f"Best single system: {best['system']} at cost-of-pass {best['cost_of_pass']:.6g}.")
     if notes.get("human_cost") is not None:
         print(f"Human-expert cost per item: {notes['human_cost']:.6g}.")

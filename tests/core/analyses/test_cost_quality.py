@@ -160,6 +160,8 @@ def test_bad_requests(small: Project) -> None:
         analyze_cost_quality(small, spec("nope"))
     with pytest.raises(AnalysisError, match="System 'Z' has no rows"):
         analyze_cost_quality(small, spec(systems=("A", "Z")))
+    with pytest.raises(AnalysisError, match=r"System 'Z' has no rows .* Its systems: A, B, C"):
+        analyze_cost_quality(small, spec(systems=("Z",)))  # nothing left to read, yet the same advice
     with pytest.raises(AnalysisError, match="not both"):
         analyze_cost_quality(small, spec(input_tokens="tin"))
     with pytest.raises(AnalysisError, match="Give the cost"):

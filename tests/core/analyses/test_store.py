@@ -107,6 +107,17 @@ def test_not_found_lists_the_analyses(project: Project) -> None:
         store.store_analysis(project, " ", candidates(), {})
 
 
+def test_a_blank_name_is_refused_before_the_analysis_runs(project: Project) -> None:
+    from tradeoff_studio.core import analysis_workflows as flows
+    from tradeoff_studio.core.analyses.generic import GenericSpec
+
+    reports: list[str] = []
+    spec = GenericSpec("missing", [Objective("x", "max")])
+    with pytest.raises(AnalysisError, match="cannot be empty"):  # not "no table 'missing'": checked first
+        flows.analyze_generic(project, spec, name="  ", progress=lambda _f, message: reports.append(message))
+    assert reports == []
+
+
 def test_encrypted_project_round_trip(tmp_path: Path) -> None:
     with create_project(tmp_path / "secret.tsproj", encrypted=True) as project:
         store.store_analysis(project, "a", candidates(), {})

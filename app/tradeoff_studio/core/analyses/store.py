@@ -107,8 +107,7 @@ def store_analysis(
     :class:`NameInUseError` when the name is taken. The candidates table, the catalog row and
     the audit entry (action ``"analysis"``) are written in one transaction.
     """
-    if not name.strip():
-        raise AnalysisError("An analysis name cannot be empty.")
+    _require_name(name)
     if "on_front" not in table.frame:
         table = table.with_front()
     frame = table.frame.reset_index(drop=True)
@@ -153,8 +152,14 @@ def _stored_spec(table: CandidateTable, frame: pd.DataFrame, inputs: dict[str, A
     }
 
 
+def _require_name(name: str) -> None:
+    if not name.strip():
+        raise AnalysisError("An analysis name cannot be empty.")
+
+
 def check_name_free(project: Project, name: str) -> None:
-    """Raise :class:`NameInUseError` when an analysis is already called ``name``."""
+    """Raise :class:`NameInUseError` when an analysis is already called ``name`` (or it is blank)."""
+    _require_name(name)
     row = project.con.execute(
         f"SELECT kind, created_at::VARCHAR FROM {CATALOG_SCHEMA}.analyses WHERE name = ?", [name]
     ).fetchone()

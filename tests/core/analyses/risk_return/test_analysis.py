@@ -151,6 +151,9 @@ def test_monthly_dates_are_annualised_with_twelve_periods(project: Project) -> N
         (lambda f: f.assign(note="x"), {}, "Column 'note' .* VARCHAR"),
         (lambda f: f, {"asset_bounds": (("silver", 0.0, 0.1),)}, "asset 'silver'"),
         (lambda f: f, {"upper": 0.2}, "upper weight bounds add up to 0.8"),
+        (lambda f: f, {"lower": 0.5, "upper": 0.4}, "bounds 0.5,0.4 are crossed"),
+        (lambda f: f, {"source": {"date": "gold"}}, "Column 'gold' .* must be a DATE or TIMESTAMP"),
+        (lambda f: f, {"asset_bounds": (("gold", 0.5, 0.2),)}, "Asset 'gold' has the lower weight bound 0.5"),
     ],
 )  # fmt: skip
 def test_bad_tables_and_settings_say_what_to_do(

@@ -145,20 +145,23 @@ def _check_rows(
             "(item, system) needs exactly one row. Average or deduplicate the repeats first."
         )
     counts = dict(_query(project, log, "SELECT system, count(*) FROM log GROUP BY system ORDER BY system"))
-    _check_systems(spec, counts)
+    _check_systems(project, spec, counts)
     items = _check_complete(project, spec, log, counts)
     return list(counts), items, int(sum(counts.values()))
 
 
-def _check_systems(spec: CostQualitySpec, counts: dict[str, int]) -> None:
-    if not counts:
-        raise AnalysisError(f"Table '{spec.table}' has no rows to analyse.")
+def _check_systems(project: Project, spec: CostQualitySpec, counts: dict[str, int]) -> None:
     missing = [name for name in spec.systems or () if name not in counts]
     if missing:
+        every = project.con.execute(
+            f"SELECT DISTINCT CAST({ident(spec.system)} AS VARCHAR) AS s FROM {ident(spec.table)} ORDER BY s"
+        ).fetchall()
         raise AnalysisError(
             f"System {missing[0]!r} has no rows in column '{spec.system}' of table '{spec.table}'. "
-            f"Its systems: {', '.join(sorted(counts))}. Check the spelling or leave it out."
+            f"Its systems: {', '.join(str(row[0]) for row in every)}. Check the spelling or leave it out."
         )
+    if not counts:
+        raise AnalysisError(f"Table '{spec.table}' has no rows to analyse.")
 
 
 def _check_complete(project: Project, spec: CostQualitySpec, log: _Log, counts: dict[str, int]) -> int:

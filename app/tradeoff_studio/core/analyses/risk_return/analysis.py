@@ -160,10 +160,18 @@ def _split(data: Returns, split: str | None) -> tuple[Returns, Returns | None]:
 
 def _bounds(spec: RiskReturnSpec, assets: list[str]) -> tuple[np.ndarray, np.ndarray]:
     lower, upper = np.full(len(assets), spec.lower), np.full(len(assets), spec.upper)
+    if spec.lower > spec.upper:
+        raise AnalysisError(
+            f"The weight bounds {spec.lower:g},{spec.upper:g} are crossed: give LO,HI with LO ≤ HI."
+        )
     position = {asset: i for i, asset in enumerate(assets)}
     for asset, lo, hi in spec.asset_bounds:
         if asset not in position:
             raise AnalysisError(f"A weight bound names asset '{asset}', which the returns do not have.")
+        if lo > hi:
+            raise AnalysisError(
+                f"Asset '{asset}' has the lower weight bound {lo:g} above its upper bound {hi:g}."
+            )
         lower[position[asset]], upper[position[asset]] = lo, hi
     return check_bounds(lower, upper, len(assets))
 

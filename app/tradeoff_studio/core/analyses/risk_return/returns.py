@@ -105,6 +105,9 @@ def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> 
         return _read_long(project, source.table, source.long, columns, cancel)
     date = source.date or _date_column(columns, source.table)
     require_column(source.table, date, columns)
+    require_kind(
+        columns, date, source.table, (*_DATES, "VARCHAR"), "a DATE or TIMESTAMP (or text like 2024-01-31)"
+    )
     assets = list(source.assets) if source.assets else [c for c in columns if c != date]
     for asset in assets:
         require_column(source.table, asset, columns)
