@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import AnalysisError, Objective, parse_objectives
@@ -41,12 +41,12 @@ from ..core.decisions.preferences import (
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
-from .analysis_common import add_common, names, print_analysis
+from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
 from .analyze_cost_quality import add_cost_quality
 from .analyze_model_variants import add_model_variants
 from .analyze_risk_return import add_risk_return
 from .commands import opened_project
-from .console import print_json, print_table, run_job
+from .console import print_json, print_table
 
 
 def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -166,12 +166,7 @@ def analyze_generic(args: argparse.Namespace) -> None:
     spec = GenericSpec(
         args.table, _objectives(args), args.id_column, _intervals(args.ci), args.ci_level, knobs
     )
-    with opened_project(args) as project:
-        record = run_job(
-            lambda progress, cancel: flows.analyze_generic(
-                project, spec, name=args.name, progress=progress, cancel=cancel
-            )
-        )
+    record = run_analysis(args, flows.analyze_generic, spec)
     print_analysis(record, args.json)
 
 
@@ -179,9 +174,6 @@ def analyze_ope(args: argparse.Namespace) -> None:
     """``analyze PROJECT ope --table T --policy C --estimator C --estimate C --true-value C ...``."""
     from ..core.analyses.ope import OpeSpec
 
-    options: dict[str, Any] = {}
-    if args.objectives:
-        options["objectives"] = tuple(parse_objectives(args.objectives))
     spec = OpeSpec(
         table=args.table,
         policy=args.policy,
@@ -189,14 +181,9 @@ def analyze_ope(args: argparse.Namespace) -> None:
         estimate=args.estimate,
         true_value=args.true_value,
         behaviour=args.behaviour,
-        **options,
+        **objectives_option(args),
     )
-    with opened_project(args) as project:
-        record = run_job(
-            lambda progress, cancel: flows.analyze_ope(
-                project, spec, name=args.name, progress=progress, cancel=cancel
-            )
-        )
+    record = run_analysis(args, flows.analyze_ope, spec)
     notes = record.spec["notes"]
     shown = {key: notes[key] for key in _OPE_NOTES}
     if args.json:
@@ -219,21 +206,15 @@ def analyze_fairness(args: argparse.Namespace) -> None:
     from ..core.analyses.fairness import FairnessSpec
 
     sensitive = names(args.sensitive)
-    options: dict[str, Any] = {"objectives": parse_objectives(args.objectives)} if args.objectives else {}
     spec = FairnessSpec(
         table=args.table,
         label=args.label,
         sensitive=sensitive,
         scores=args.score,
         positive=args.positive,
-        **options,
+        **objectives_option(args),
     )
-    with opened_project(args) as project:
-        record = run_job(
-            lambda progress, cancel: flows.analyze_fairness(
-                project, spec, name=args.name, progress=progress, cancel=cancel
-            )
-        )
+    record = run_analysis(args, flows.analyze_fairness, spec)
     print_analysis(record, args.json)
 
 

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
+from ..core.analyses.candidates import parse_objectives
 from ..core.analyses.store import AnalysisRecord
-from .console import print_json
+from ..core.project import Project
+from .commands import opened_project
+from .console import print_json, run_job
+
+Action = Callable[..., AnalysisRecord]  # flows.analyze_*(project, spec, *, name, progress, cancel)
 
 
 def add_common(command: argparse.ArgumentParser) -> None:
@@ -31,3 +38,21 @@ def print_analysis(record: AnalysisRecord, as_json: bool) -> None:
         f"Stored analysis {record.name!r} ({record.kind}): {record.rows:,} candidates, "
         f"{record.spec['front']:,} on the Pareto front of {', '.join(record.spec['objectives'])}."
     )
+
+
+def objectives_option(args: argparse.Namespace) -> dict[str, Any]:
+    """``{"objectives": (...)}`` when ``--objectives`` was given, else nothing (the kind's default)."""
+    return {"objectives": tuple(parse_objectives(args.objectives))} if args.objectives else {}
+
+
+def analysis_job(project: Project, args: argparse.Namespace, action: Action, spec: Any) -> AnalysisRecord:
+    """Run ``action`` on ``project`` as a job: progress on stderr, Ctrl-C cancels, ``--name`` applies."""
+    return run_job(
+        lambda progress, cancel: action(project, spec, name=args.name, progress=progress, cancel=cancel)
+    )
+
+
+def run_analysis(args: argparse.Namespace, action: Action, spec: Any) -> AnalysisRecord:
+    """Open the project (``--recovery-key-file`` and the like apply) and run :func:`analysis_job`."""
+    with opened_project(args) as project:
+        return analysis_job(project, args, action, spec)

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
 
 from ..core import analysis_workflows as flows
-from ..core.analyses.candidates import parse_objectives
 from ..core.analyses.store import AnalysisRecord
-from .analysis_common import add_common, names, print_analysis
-from .commands import opened_project
-from .console import print_json, run_job
+from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
+from .console import print_json
 
 
 def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,9 +58,7 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
     """``analyze PROJECT cost-quality --table T --item C --system C --correct C --cost C ...``."""
     from ..core.analyses.cost_quality import CostQualitySpec
 
-    options: dict[str, Any] = {}
-    if args.objectives:
-        options["objectives"] = tuple(parse_objectives(args.objectives))
+    options = objectives_option(args)
     if args.systems:
         options["systems"] = tuple(names(args.systems))
     spec = CostQualitySpec(
@@ -73,12 +68,7 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
         resamples=args.resamples, thresholds=args.thresholds, target_qualities=tuple(args.target_quality),
         budgets=tuple(args.budget), **options,
     )  # fmt: skip
-    with opened_project(args) as project:
-        record = run_job(
-            lambda progress, cancel: flows.analyze_cost_quality(
-                project, spec, name=args.name, progress=progress, cancel=cancel
-            )
-        )
+    record = run_analysis(args, flows.analyze_cost_quality, spec)
     if args.json:
         print_json(record.to_dict() | {"notes": record.spec["notes"]})
         return

@@ -16,10 +16,9 @@ import argparse
 from typing import Any
 
 from ..core import analysis_workflows as flows
-from ..core.analyses.candidates import parse_objectives
-from .analysis_common import add_common, names, print_analysis
+from .analysis_common import add_common, analysis_job, names, objectives_option, print_analysis
 from .commands import opened_project
-from .console import print_table, run_job
+from .console import print_table
 
 
 def add_model_variants(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,19 +52,14 @@ def analyze_model_variants(args: argparse.Namespace) -> None:
         for field in ("positive", "batch_size", "bulk_size", "repeats", "resamples")
         if getattr(args, field) is not None
     }
-    if args.objectives:
-        options["objectives"] = tuple(parse_objectives(args.objectives))
+    options |= objectives_option(args)
     models = tuple(names(args.model))
     spec = VariantSpec(table=args.table, label=args.label, models=models, provider=args.provider, **options)
     with opened_project(args) as project:
-        record = run_job(
-            lambda progress, cancel: flows.measure_model_variants(
-                project, spec, name=args.name, progress=progress, cancel=cancel
-            )
-        )
-        table = flows.get_candidates(project, record.name)
+        record = analysis_job(project, args, flows.measure_model_variants, spec)
+        table = None if args.json else flows.get_candidates(project, record.name)
     print_analysis(record, args.json)
-    if not args.json:
+    if table is not None:
         _print_comparison(table.frame)
 
 

@@ -19,11 +19,10 @@ import math
 from typing import Any
 
 from ..core import analysis_workflows as flows
-from ..core.analyses.candidates import AnalysisError, parse_objectives
+from ..core.analyses.candidates import AnalysisError
 from ..core.analyses.store import AnalysisRecord
-from .analysis_common import add_common, names, print_analysis
-from .commands import opened_project
-from .console import print_json, run_job
+from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
+from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
                 "min_volatility", "infeasible_targets", "given_portfolios")  # fmt: skip
@@ -78,12 +77,7 @@ def add_risk_return(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def analyze_risk_return(args: argparse.Namespace) -> None:
     """Build the spec from the flags, run the analysis as a job, print what it found."""
     spec = _spec(args)
-    with opened_project(args) as project:
-        record = run_job(
-            lambda progress, cancel: flows.analyze_risk_return(
-                project, spec, name=args.name, progress=progress, cancel=cancel
-            )
-        )
+    record = run_analysis(args, flows.analyze_risk_return, spec)
     notes = {key: record.spec["notes"][key] for key in _NOTES_SHOWN}
     if args.json:
         print_json(record.to_dict() | {"notes": notes})
@@ -102,9 +96,6 @@ def _spec(args: argparse.Namespace) -> Any:
         args.table, args.values, long=_triple(args.long) if args.long else None, date=args.date,
         assets=tuple(names(args.assets)) if args.assets else None, drop_missing=args.drop_missing,
     )  # fmt: skip
-    options: dict[str, Any] = (
-        {"objectives": tuple(parse_objectives(args.objectives))} if args.objectives else {}
-    )
     return RiskReturnSpec(
         source, covariance=args.covariance, points=args.points, lower=lower, upper=upper,
         asset_bounds=tuple(_asset_bound(text) for text in args.bound), split=args.split,
@@ -112,7 +103,8 @@ def _spec(args: argparse.Namespace) -> Any:
         target_returns=tuple(_rate(t, "--target-return") for t in args.target_return),
         target_volatilities=tuple(_rate(t, "--target-volatility") for t in args.target_volatility),
         risk_free=_rate(args.risk_free, "--risk-free"), cvar_level=args.cvar_level,
-        periods_per_year=args.periods_per_year, bootstrap=Bootstrap(resamples=args.resamples), **options,
+        periods_per_year=args.periods_per_year, bootstrap=Bootstrap(resamples=args.resamples),
+        **objectives_option(args),
     )  # fmt: skip
 
 
