@@ -48,7 +48,8 @@ def analyze_cost_quality(
     _check_unique_ids(frame)
     _check_infinite_objectives(frame, spec)
     progress(0.9, "Computing the Pareto front")
-    described = notes(spec, log, plan, point) | {"targets_out_of_reach": out_of_reach}
+    hull = frame["candidate_id"].iloc[plan.hull].tolist()  # base points come first in the frame
+    described = _notes(spec, log, plan, point, hull) | {"targets_out_of_reach": out_of_reach}
     table = CandidateTable("cost-quality", frame, list(KNOBS), list(spec.metrics), list(spec.objectives),
                            described)  # fmt: skip
     table = table.with_front()
@@ -183,7 +184,9 @@ def _cost_axis(spec: CostQualitySpec) -> dict[str, Any]:
                        f"/ {TOKENS_PER_PRICE:,} (prices per 1M tokens)"}  # fmt: skip
 
 
-def notes(spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples) -> dict[str, Any]:
+def _notes(
+    spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples, hull: list[str]
+) -> dict[str, Any]:
     """What the candidates mean: cost axis, frontier cost-of-pass, hull, cascades, bootstrap."""
     names = log.systems
     return {
@@ -195,7 +198,7 @@ def notes(spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples) -> di
         "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),
         "best_single_system": _best_single(log, point, spec.human_cost),
         "human_cost": spec.human_cost,
-        "hull": [_describe(log, plan)[i]["candidate_id"] for i in plan.hull],
+        "hull": hull,
         "mixtures": "route a random share share_second of the items to second, the rest to first "
                     "(adjacent vertices of the upper convex hull of the systems and cascades); latency "
                     "percentiles are those of the mixture distribution, without bootstrap intervals",
