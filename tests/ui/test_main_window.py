@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -17,8 +17,8 @@ from tradeoff_studio.ui.main_window import MainWindow
 def drop(window: MainWindow, paths: list[Path]) -> bool:
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    enter = QDragEnterEvent(
-        QPointF(10, 10),
+    enter = QDragEnterEvent(  # Qt declares it with a QPoint, a drop with a QPointF
+        QPoint(10, 10),
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,
@@ -119,7 +119,7 @@ def test_text_only_drop_is_refused(qtbot: QtBot) -> None:
     data = QMimeData()
     data.setText("hello")
     enter = QDragEnterEvent(
-        QPointF(5, 5),
+        QPoint(5, 5),
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.errors import StudioError
 
 EXIT_NO_DISPLAY = 3
+EXIT_BROKEN_QT = 4
 
 
 def has_display() -> bool:
@@ -46,6 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("project", nargs="?", help="a .tsproj file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
     args = parser.parse_args(argv)
+    if has_display():
+        from .qt_check import binding_defect
+
+        defect = binding_defect()
+        if defect is not None:
+            print(f"tradeoff-studio: error: {defect}", file=sys.stderr)
+            return EXIT_BROKEN_QT
     try:
         project = _demo_path() if args.demo else (Path(args.project) if args.project else None)
     except StudioError as error:
