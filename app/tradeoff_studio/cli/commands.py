@@ -136,11 +136,27 @@ def import_(args: argparse.Namespace) -> None:
 
 
 def models_add(args: argparse.Namespace) -> None:
-    """``models add PROJECT MODEL.onnx``."""
+    """``models add PROJECT MODEL.onnx``: refused when the model cannot score; warns what score will need."""
     with opened_project(args) as project:
         record = workflows.add_model(project, Path(args.model), name=args.name)
     inputs = len(record.manifest.inputs)
     print(f"Added model {record.name!r} ({inputs} inputs, sha256 {record.sha256[:12]}…)")
+    for warning in workflows.model_warnings(record):
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def models_remove(args: argparse.Namespace) -> None:
+    """``models remove PROJECT NAME``: the score columns it made stay, with their provenance."""
+    with opened_project(args) as project:
+        removed = workflows.remove_model(project, args.name)
+    record = removed.record
+    print(f"Removed model {record.name!r} (sha256 {record.sha256[:12]}…).")
+    if removed.kept_score_columns:
+        columns = ", ".join(f"{table}.{column}" for table, column in removed.kept_score_columns)
+        print(
+            f"Kept the score columns it made: {columns}. Their provenance still names model "
+            f"{record.name!r} and its sha256 {record.sha256}; add the same file again to score anew."
+        )
 
 
 def models_list(args: argparse.Namespace) -> None:
@@ -167,17 +183,26 @@ def models_inspect(args: argparse.Namespace) -> None:
     """``models inspect PROJECT NAME``."""
     with opened_project(args) as project:
         record = workflows.inspect_model(project, args.name)
+        recorded, actual = workflows.model_digests(project, record.name)
+    warnings = workflows.model_warnings(record)
+    if recorded != actual:
+        warnings.insert(
+            0, f"the stored bytes do NOT match: their sha256 is {actual}; scoring will refuse them"
+        )
     if args.json:
-        print_json(record.to_dict())
+        print_json({**record.to_dict(), "bytes_verified": recorded == actual, "warnings": warnings})
         return
     manifest = record.manifest
-    print(f"{record.name}  sha256 {record.sha256}  {record.size_bytes:,} bytes")
+    verified = "verified" if recorded == actual else "MISMATCH"
+    print(f"{record.name}  sha256 {record.sha256} ({verified})  {record.size_bytes:,} bytes")
     print(f"producer {manifest.producer_name} {manifest.producer_version}; opsets {manifest.opsets}")
     print_table(
         ["", "name", "type", "shape"],
         [["input", spec.name, spec.onnx_type, spec.shape] for spec in manifest.inputs]
         + [["output", spec.name, spec.onnx_type, spec.shape] for spec in manifest.outputs],
     )
+    for warning in warnings:
+        print(f"warning: {warning}")
 
 
 def score(args: argparse.Namespace) -> None:
@@ -196,6 +221,7 @@ def score(args: argparse.Namespace) -> None:
                 class_index=args.class_index,
                 progress=progress,
                 cancel=cancel,
+                class_label=args.class_label,
             )
         )
     if args.json:

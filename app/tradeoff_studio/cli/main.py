@@ -115,7 +115,7 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _add_models(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    models = sub.add_parser("models", help="add, list and inspect ONNX models")
+    models = sub.add_parser("models", help="add, list, inspect and remove ONNX models")
     actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="validate an ONNX model and copy it into the project")
     add.add_argument("project")
@@ -131,7 +131,13 @@ def _add_models(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     inspect.add_argument("name")
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(handler=commands.models_inspect)
-    for action in (add, listing, inspect):
+    remove = actions.add_parser(
+        "remove", help="remove a model (the score columns it made stay, with their provenance)"
+    )
+    remove.add_argument("project")
+    remove.add_argument("name")
+    remove.set_defaults(handler=commands.models_remove)
+    for action in (add, listing, inspect, remove):
         _add_key_option(action)
 
 
@@ -143,12 +149,21 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     command.add_argument("--output", help="name of the new score column (default: score_<model>)")
     command.add_argument("--provider", choices=["auto", "cuda", "cpu"], default="auto")
     command.add_argument(
-        "--map", action="append", default=[], metavar="INPUT=COLUMN", help="feed a model input from a column"
+        "--map",
+        action="append",
+        default=[],
+        metavar="INPUT=COLUMN",
+        help="feed a model input from a column; an [N, k] input from k columns: INPUT=COL1,COL2,...",
     )
     command.add_argument(
         "--model-output", help="which model output to store (default: positive-class probability)"
     )
-    command.add_argument("--class-index", type=int, help="column of a [N, k] output to store")
+    command.add_argument(
+        "--class-index", type=int, help="column of a [N, k] output (or ZipMap class) to store"
+    )
+    command.add_argument(
+        "--class-label", metavar="LABEL", help="class of a ZipMap output to store, by its label"
+    )
     command.add_argument("--json", action="store_true")
     command.set_defaults(handler=commands.score)
 

@@ -83,6 +83,23 @@ def inspect_model(project: Project, name: str) -> registry.ModelRecord:
     return registry.get_model(project, name)
 
 
+def remove_model(project: Project, name: str) -> registry.RemovedModel:
+    """Remove a model; the score columns it made stay, with their provenance (see registry)."""
+    return registry.remove_model(project, name)
+
+
+def model_digests(project: Project, name: str) -> tuple[str, str]:
+    """A model's recorded SHA-256 and that of its stored bytes now (equal unless tampered with)."""
+    return registry.stored_digest(project, name)
+
+
+def model_warnings(record: registry.ModelRecord) -> list[str]:
+    """What scoring with this model will need to be told (--map, --model-output, --class-label)."""
+    from .inference.scorable import scoring_warnings
+
+    return scoring_warnings(record.manifest, record.name)
+
+
 def score(
     project: Project,
     *,
@@ -95,6 +112,7 @@ def score(
     class_index: int | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    class_label: str | None = None,
 ) -> runner.ScoreRecord:
     """Score every row of ``table`` with ``model`` into a new column."""
     return runner.score_table(
@@ -108,6 +126,7 @@ def score(
         class_index=class_index,
         progress=progress,
         cancel=cancel,
+        class_label=class_label,
     )
 
 

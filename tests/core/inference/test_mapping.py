@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from onnx_builders import FLOAT, INT64, STRING, feature_metadata, logistic, passthrough, summed, value, zipmap
 
 from tradeoff_studio.core.errors import ModelError
-from tradeoff_studio.core.inference.manifest import ModelManifest, describe
+from tradeoff_studio.core.inference.manifest import ModelManifest, TensorSpec, describe
 from tradeoff_studio.core.inference.mapping import InputBinding, InputMapping, choose_output, map_inputs
 
 COLUMNS = [
@@ -111,7 +112,8 @@ def test_fixed_batch_dimension() -> None:
 
 def test_matrix_without_metadata_or_with_wrong_count() -> None:
     matrix = describe(logistic(["a", "b", "c"], matrix=True))
-    assert "has no 'tradeoff_studio.feature_columns' list" in _mismatch(matrix)
+    message = _mismatch(matrix)
+    assert "input 'X' (float32 [N, 3]): takes 3 columns at once and the model's metadata names no" in message
     assert "takes 3 column(s) but 2 were given (age, debt)" in _mismatch(matrix, X=["age", "debt"])
     listed = describe(
         logistic(["a", "b", "c"], matrix=True, metadata=feature_metadata(["age", "nope", "debt"]))
@@ -154,11 +156,28 @@ def test_named_output_and_class_index_checks() -> None:
         choose_output(manifest, "proba", model="m")
 
 
-def test_zipmap_output_is_refused_with_advice() -> None:
+def test_zipmap_output_is_read_as_the_tensor_it_zips() -> None:
     manifest = describe(zipmap())
+    spec = manifest.output("output_probability")
+    assert spec.onnx_type == "seq(map(int64, tensor(float32)))"
+    assert (spec.labels, spec.source) == ([0, 1], "scores")
+    chosen = choose_output(manifest, model="m")
+    assert (chosen.name, chosen.fetched, chosen.class_index) == ("output_probability", "scores", 1)
+    assert chosen.label == 1
+    assert chosen.describe() == "output_probability[label 1]"
+    assert choose_output(manifest, class_label="0").class_index == 0
+    assert choose_output(manifest, "output_probability", class_index=0).label == 0
+    with pytest.raises(ModelError, match=r"probabilities of 2 classes \(0, 1\); none is labelled '7'"):
+        choose_output(manifest, class_label="7", model="m")
+    with pytest.raises(ModelError, match="--class-label applies to ZipMap outputs"):
+        choose_output(describe(logistic()), class_label="1")
+
+
+def test_a_sequence_output_not_made_by_a_zipmap_node_is_refused_with_advice() -> None:
+    manifest = describe(zipmap())
+    orphan = TensorSpec("output_probability", "seq(map(int64, tensor(float32)))", None, None)
+    manifest = replace(manifest, outputs=[manifest.outputs[0], orphan])
     with pytest.raises(ModelError) as caught:
         choose_output(manifest, model="m")
     assert "'output_probability' cannot be a score: not a tensor" in str(caught.value)
     assert "options={'zipmap': False}" in str(caught.value)
-    with pytest.raises(ModelError, match=r"'output_probability' of model 'm' is a sequence \(not a tensor\)"):
-        choose_output(manifest, "output_probability", model="m")

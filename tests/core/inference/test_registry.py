@@ -107,7 +107,7 @@ def _external_outside(folder: Path) -> onnx.ModelProto:
         ("not onnx", "is not an ONNX model"),
         ("empty", "is not an ONNX model"),
         ("custom domain", "custom domain(s) com.example"),
-        ("external outside", "external data '../outside.bin' outside its own folder"),
+        ("external outside", "external data '../outside.bin', outside its own folder"),
     ],
 )
 def test_refused_files_leave_the_project_unchanged(

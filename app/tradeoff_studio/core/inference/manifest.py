@@ -15,13 +15,16 @@ from typing import Any
 
 import onnx
 from google.protobuf.message import DecodeError
-from onnx import external_data_helper
 
 from ..errors import ModelError
+from .external import all_graphs, has_external_data, inline_external_data
+from .files import MAX_MODEL_BYTES, read_regular_file
+from .zipmap import zipmap_sources
+
+__all__ = ["MAX_MODEL_BYTES", "LoadedModel", "ModelManifest", "TensorSpec", "describe", "load_model_file"]
 
 # Domains whose operators onnxruntime implements itself.
 BUILTIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training"})
-MAX_MODEL_BYTES = 2**31 - 1  # protobuf's hard limit for one serialised model
 MAX_SUBGRAPH_DEPTH = 16  # real models nest If/Loop bodies a few levels at most
 MAX_DIMENSION = 2**31 - 1  # larger declared sizes cannot be fed from a table
 
@@ -34,6 +37,8 @@ class TensorSpec:
     onnx_type: str
     dtype: str | None
     shape: list[int | str | None] | None
+    labels: list[int | str] | None = None  # a ZipMap output: its class labels, in column order
+    source: str | None = None  # a ZipMap output: the [N, classes] tensor it zips
 
     @property
     def rank(self) -> int | None:
@@ -94,16 +99,15 @@ def sha256_hex(data: bytes) -> str:
 def load_model_file(path: Path) -> LoadedModel:
     """Read, validate and describe the ONNX file at ``path``.
 
-    Raises :class:`ModelError` when the file is refused.
+    The file must be a regular file of at most :data:`MAX_MODEL_BYTES`; its external data is
+    inlined from its own folder only (see :mod:`.external`). Raises :class:`ModelError` when the
+    file is refused.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ModelError(f"Cannot read model {path}: {error.strerror or error}") from None
+    raw = read_regular_file(path, what="Model file")
     model = _parse(raw, path)
     _refuse_custom_domains(model, path)
-    if _first_external(model) is not None:
-        _inline_external_data(model, path)
+    if has_external_data(model):
+        inline_external_data(model, path)
         raw = model.SerializeToString()
     _check_model(model, path)
     return LoadedModel(data=raw, sha256=sha256_hex(raw), manifest=describe(model))
@@ -133,7 +137,7 @@ def _parse(raw: bytes, path: Path) -> onnx.ModelProto:
 
 
 def _refuse_custom_domains(model: onnx.ModelProto, path: Path) -> None:
-    domains = {node.domain for node in _all_nodes(model.graph)}
+    domains = {node.domain for graph in all_graphs(model) for node in graph.node}
     domains |= {opset.domain for opset in model.opset_import}
     custom = sorted(domain for domain in domains if domain not in BUILTIN_DOMAINS)
     if custom:
@@ -142,66 +146,6 @@ def _refuse_custom_domains(model: onnx.ModelProto, path: Path) -> None:
             "native library that Tradeoff Studio does not load. Export the model with standard "
             "ONNX operators."
         )
-
-
-def _all_graphs(graph: onnx.GraphProto) -> list[onnx.GraphProto]:
-    """The graph and every subgraph (If/Loop/Scan bodies), without recursion."""
-    graphs: list[onnx.GraphProto] = []
-    pending = [graph]
-    while pending:
-        current = pending.pop()
-        graphs.append(current)
-        for node in current.node:
-            for attribute in node.attribute:
-                pending.extend([attribute.g] if attribute.HasField("g") else [])
-                pending.extend(attribute.graphs)
-    return graphs
-
-
-def _all_nodes(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
-    return [node for current in _all_graphs(graph) for node in current.node]
-
-
-def _all_tensors(model: onnx.ModelProto) -> list[onnx.TensorProto]:
-    """Every tensor that may carry data: initializers and tensor-valued attributes."""
-    tensors: list[onnx.TensorProto] = []
-    for graph in _all_graphs(model.graph):
-        tensors.extend(graph.initializer)
-        tensors.extend(sparse.values for sparse in graph.sparse_initializer)
-        for node in graph.node:
-            for attribute in node.attribute:
-                tensors.extend([attribute.t] if attribute.HasField("t") else [])
-                tensors.extend(attribute.tensors)
-    return tensors
-
-
-def _first_external(model: onnx.ModelProto) -> onnx.TensorProto | None:
-    for tensor in _all_tensors(model):
-        if external_data_helper.uses_external_data(tensor):
-            return tensor
-    return None
-
-
-def _inline_external_data(model: onnx.ModelProto, path: Path) -> None:
-    folder = path.resolve().parent
-    for tensor in _all_tensors(model):
-        if not external_data_helper.uses_external_data(tensor):
-            continue
-        location = external_data_helper.ExternalDataInfo(tensor).location
-        target = (folder / location).resolve()
-        if not target.is_relative_to(folder):
-            raise ModelError(
-                f"{path} refers to external data '{location}' outside its own folder. "
-                "Keep the model's data files next to the .onnx file."
-            )
-        if not target.is_file():
-            raise ModelError(f"{path} refers to external data '{location}', which does not exist.")
-    try:
-        external_data_helper.load_external_data_for_model(model, str(folder))
-    except (OSError, ValueError) as error:
-        raise ModelError(f"Cannot read the external data of {path}: {error}") from None
-    if model.ByteSize() > MAX_MODEL_BYTES:
-        raise ModelError(f"{path} with its external data exceeds 2 GB, the most one model may hold.")
 
 
 def _check_model(model: onnx.ModelProto, path: Path) -> None:
@@ -243,37 +187,71 @@ def _check_dimensions(model: onnx.ModelProto, path: Path) -> None:
 
 
 def describe(model: onnx.ModelProto) -> ModelManifest:
-    """The manifest of a parsed model."""
-    initializers = {tensor.name for tensor in model.graph.initializer}
+    """The manifest of a parsed model (text that is not valid UTF-8 is kept with backslash escapes)."""
+    initializers = {text(tensor.name) for tensor in model.graph.initializer}
+    zipmaps = zipmap_sources(model)
     return ModelManifest(
-        inputs=[_spec(value) for value in model.graph.input if value.name not in initializers],
-        outputs=[_spec(value) for value in model.graph.output],
-        opsets={opset.domain or "ai.onnx": int(opset.version) for opset in model.opset_import},
+        inputs=[_spec(value, {}) for value in model.graph.input if text(value.name) not in initializers],
+        outputs=[_spec(value, zipmaps) for value in model.graph.output],
+        opsets={text(opset.domain) or "ai.onnx": int(opset.version) for opset in model.opset_import},
         ir_version=int(model.ir_version),
-        producer_name=model.producer_name,
-        producer_version=model.producer_version,
-        graph_name=model.graph.name,
+        producer_name=text(model.producer_name),
+        producer_version=text(model.producer_version),
+        graph_name=text(model.graph.name),
         node_count=len(model.graph.node),
-        metadata={prop.key: prop.value for prop in model.metadata_props},
+        metadata={text(prop.key): text(prop.value) for prop in model.metadata_props},
     )
 
 
-def _spec(value: onnx.ValueInfoProto) -> TensorSpec:
-    type_proto = value.type
+def text(value: str | bytes) -> str:
+    """A protobuf string field as text: protobuf hands back ``bytes`` when the field is not valid UTF-8."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="backslashreplace")
+    return value
+
+
+def _spec(value: onnx.ValueInfoProto, zipmaps: dict[str, tuple[list[int | str], str]]) -> TensorSpec:
+    name, type_proto = text(value.name), value.type
     if type_proto.HasField("tensor_type"):
         tensor = type_proto.tensor_type
-        dtype = onnx.helper.tensor_dtype_to_np_dtype(tensor.elem_type).name if tensor.elem_type else None
+        dtype = element_type(tensor.elem_type)
         shape = [_dim(dim) for dim in tensor.shape.dim] if tensor.HasField("shape") else None
-        return TensorSpec(value.name, f"tensor({dtype})", dtype, shape)
-    return TensorSpec(value.name, _type_text(type_proto), None, None)
+        return TensorSpec(name, type_text(type_proto), dtype, shape)
+    labels, source = zipmaps.get(name, (None, None))
+    return TensorSpec(name, type_text(type_proto), None, None, labels=labels, source=source)
+
+
+def _element_text(elem_type: int) -> str:
+    dtype = element_type(elem_type)
+    if dtype is None:
+        return f"unknown element type {elem_type}"
+    return "string" if dtype == "object" else dtype
+
+
+def element_type(elem_type: int) -> str | None:
+    """The numpy dtype name of an ONNX element type; None when unset or unknown to this onnx."""
+    if not elem_type:
+        return None
+    try:
+        return str(onnx.helper.tensor_dtype_to_np_dtype(elem_type).name)
+    except (KeyError, ValueError, TypeError):
+        return None
 
 
 def _dim(dim: onnx.TensorShapeProto.Dimension) -> int | str | None:
     if dim.HasField("dim_value"):
         return int(dim.dim_value)
-    return dim.dim_param or None
+    return text(dim.dim_param) or None
 
 
-def _type_text(type_proto: onnx.TypeProto) -> str:
+def type_text(type_proto: onnx.TypeProto) -> str:
+    """``seq(map(int64, tensor(float32)))``-style text for any ONNX type."""
     kind = type_proto.WhichOneof("value")
+    if kind == "tensor_type":
+        return f"tensor({_element_text(type_proto.tensor_type.elem_type)})"
+    if kind == "sequence_type":
+        return f"seq({type_text(type_proto.sequence_type.elem_type)})"
+    if kind == "map_type":
+        key = _element_text(type_proto.map_type.key_type)
+        return f"map({key}, {type_text(type_proto.map_type.value_type)})"
     return kind or "unknown"

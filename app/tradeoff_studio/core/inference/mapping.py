@@ -2,9 +2,11 @@
 
 Rules, in order: explicit overrides (``--map INPUT=COLUMN``) win; otherwise an input takes the
 column of the same name, then the one whose name differs only in case. A model whose single
-input is 2-D ``[N, k]`` takes the k columns its metadata key ``tradeoff_studio.feature_columns``
-lists (or an override giving them). Types and ranks are checked before anything runs, and a
-mismatch lists what the model expects next to what the table has.
+input is 2-D ``[N, k]`` takes the k columns its metadata lists (the first of the keys
+``tradeoff_studio.feature_columns``, ``feature_names``, ``feature_columns``, ``columns`` that is
+present, as a JSON list or comma-separated text), or an override giving them. Types and ranks
+are checked before anything runs, and a mismatch lists what the model expects next to what the
+table has.
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ from .outputs import OutputSpec, choose_output, describe_spec
 
 __all__ = [
     "FEATURE_COLUMNS_KEY",
+    "FEATURE_COLUMNS_KEYS",
     "InputBinding",
     "InputMapping",
     "OutputSpec",
     "choose_output",
     "describe_spec",
+    "layout_problem",
     "map_inputs",
+    "metadata_columns",
 ]
 
 FEATURE_COLUMNS_KEY = "tradeoff_studio.feature_columns"
+FEATURE_COLUMNS_KEYS = (FEATURE_COLUMNS_KEY, "feature_names", "feature_columns", "columns")
 Overrides = Mapping[str, str | Sequence[str]]
 
 # numpy dtype of a model input -> the DuckDB type its column is cast to while reading.
@@ -162,6 +168,11 @@ def _bind(
     return InputBinding(spec.name, tuple(columns), spec.dtype or "", layout), None
 
 
+def layout_problem(spec: TensorSpec) -> str | None:
+    """Why an input of this shape cannot be fed from table columns, or None when it can."""
+    return _layout(spec)[2]
+
+
 def _layout(spec: TensorSpec) -> tuple[str, int | None, str | None]:
     """Reshape rule and column count (None: any) from the input's shape, or the problem with it."""
     shape = spec.shape
@@ -224,28 +235,40 @@ def _match_name(name: str, types: Mapping[str, str]) -> tuple[list[str], str | N
     return [], "the table has no column of that name (nor one differing only in case)"
 
 
+def metadata_columns(manifest: ModelManifest) -> tuple[list[str] | None, str]:
+    """The feature columns the model's metadata lists, and the key they came from.
+
+    ``(None, problem)`` when no key is present or its value is neither a JSON list of names nor
+    comma-separated names.
+    """
+    key = next((key for key in FEATURE_COLUMNS_KEYS if key in manifest.metadata), None)
+    if key is None:
+        return None, f"the model's metadata names no columns (none of {', '.join(FEATURE_COLUMNS_KEYS)})"
+    text = manifest.metadata[key].strip()
+    try:
+        columns = json.loads(text) if text.startswith("[") else [part.strip() for part in text.split(",")]
+    except json.JSONDecodeError:
+        columns = None
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) and c for c in columns):
+        return None, f"the model's '{key}' metadata is neither a JSON list nor comma-separated column names"
+    return columns, key
+
+
 def _metadata_columns(
     spec: TensorSpec, manifest: ModelManifest, types: Mapping[str, str]
 ) -> tuple[list[str], str | None]:
-    """The feature columns a single [N, k] input lists in the model's metadata."""
-    text = manifest.metadata.get(FEATURE_COLUMNS_KEY)
-    if text is None or len(manifest.inputs) != 1:
-        return [], (
-            f"takes several columns at once and the model's metadata has no '{FEATURE_COLUMNS_KEY}' "
-            "list naming them; give them in order with --map"
-        )
-    try:
-        columns = json.loads(text)
-    except json.JSONDecodeError:
-        columns = None
-    if not isinstance(columns, list) or not all(isinstance(column, str) for column in columns):
-        return [], f"the model's '{FEATURE_COLUMNS_KEY}' metadata is not a JSON list of column names"
+    """The feature columns a single [N, k] input takes from the model's metadata."""
+    width = spec.shape[1] if spec.shape and len(spec.shape) == 2 and isinstance(spec.shape[1], int) else None
+    several = f"takes {width} columns at once" if width else "takes several columns at once"
+    if len(manifest.inputs) != 1:
+        return [], f"{several}; give them in order with --map {spec.name}=COL1,COL2,..."
+    columns, key = metadata_columns(manifest)
+    if columns is None:
+        return [], f"{several} and {key}; give them in order with --map {spec.name}=COL1,COL2,..."
     missing = [column for column in columns if column not in types]
     if missing:
-        return [], (
-            f"the model's '{FEATURE_COLUMNS_KEY}' lists column(s) the table does not have: "
-            f"{', '.join(missing)}"
-        )
+        listed = ", ".join(missing)
+        return [], f"the model's '{key}' metadata lists column(s) the table does not have: {listed}"
     return columns, None
 
 

@@ -23,8 +23,9 @@ from ..sql import ident
 from .mapping import InputMapping, OutputSpec, Overrides, choose_output, map_inputs
 from .prefetch import prefetched
 from .providers import create_session
-from .registry import get_model, model_bytes
+from .registry import StoredModel, load_model
 from .score_columns import ScorePlan, ScoreRecord, table_changed, write_score_column
+from .zipmap import exposing
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -37,6 +38,7 @@ __all__ = [
     "resolve_table",
     "score_table",
     "selected_scores",
+    "session_bytes",
 ]
 
 # Whole score_table seconds for 1M demo rows at 16k / 64k / 128k rows a batch (2 vCPUs, median of 3):
@@ -57,28 +59,31 @@ def score_table(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    class_label: str | None = None,
 ) -> ScoreRecord:
     """Score every row of ``table`` with ``model`` into the new DOUBLE column ``output_column``.
 
     The column defaults to ``score_<model>``. Inputs are mapped by :func:`map_inputs` (with
     ``mapping_overrides``), the stored output is chosen by :func:`choose_output`, the session
-    runs on ``provider`` (see :func:`create_session`). Raises :class:`NotFoundError`,
+    runs on ``provider`` (see :func:`create_session`). The stored bytes are verified against
+    their SHA-256 first (:func:`load_model`). Raises :class:`NotFoundError`,
     :class:`NameInUseError`, :class:`ModelError` or :class:`CancelledError`; then nothing is written.
     """
     started = time.perf_counter()
     token = cancel or CancelToken()
+    stored = load_model(project, model)
     plan = _plan(
         project,
-        model=model,
+        stored=stored,
         table=table,
         output_column=output_column,
         overrides=mapping_overrides,
-        output_name=output_name,
-        class_index=class_index,
-    )
+        output=choose_output(stored.manifest, output_name, class_index, model=stored.record.name,
+                             class_label=class_label),
+    )  # fmt: skip
     progress(0.0, f"Loading model '{plan.model.name}'")
     label = f"model '{plan.model.name}'"
-    session, used = create_session(model_bytes(project, plan.model.name), provider, label=label)
+    session, used = create_session(session_bytes(stored, plan.output), provider, label=label)
     token.raise_if_cancelled()
     rowids, scores = _score_batches(
         project, plan, session, batch_rows=batch_rows, progress=scaled(progress, 0.0, 0.95), cancel=token
@@ -88,23 +93,28 @@ def score_table(
     )
 
 
+def session_bytes(stored: StoredModel, output: OutputSpec) -> bytes:
+    """The bytes a session is made from: the verified stored bytes, with a ZipMap's tensor exposed."""
+    if not output.is_zipmap:
+        return stored.data
+    return bytes(exposing(stored.model, output.fetched).SerializeToString())
+
+
 def _plan(
     project: Project,
     *,
-    model: str,
+    stored: StoredModel,
     table: str,
     output_column: str | None,
     overrides: Overrides | None,
-    output_name: str | None,
-    class_index: int | None,
+    output: OutputSpec,
 ) -> ScorePlan:
     table_name = resolve_table(project, table)
-    record = get_model(project, model)
+    record = stored.record
     columns = project.columns(table_name)
     column = f"score_{record.name}" if output_column is None else output_column
     _check_new_column(table_name, column, [name for name, _type in columns])
-    mapping = map_inputs(record.manifest, columns, model=record.name, table=table_name, overrides=overrides)
-    output = choose_output(record.manifest, output_name, class_index, model=record.name)
+    mapping = map_inputs(stored.manifest, columns, model=record.name, table=table_name, overrides=overrides)
     rows = count_rows_without_nulls(project, table_name, mapping, record.name)
     return ScorePlan(table_name, column, record, mapping, output, rows)
 
@@ -233,7 +243,7 @@ class _BatchScorer:
         }
         rows = f"rows {first_row + 1:,}-{first_row + batch.num_rows:,} of table '{plan.table}'"
         try:
-            values = self.session.run([plan.output.name], feeds, self.run_options)[0]
+            values = self.session.run([plan.output.fetched], feeds, self.run_options)[0]
         except Exception as error:  # onnxruntime's pybind errors share no base below Exception
             if self.cancel.cancelled:
                 raise CancelledError() from None

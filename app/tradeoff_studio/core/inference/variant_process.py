@@ -181,7 +181,7 @@ def measure(job: Job, progress: Progress) -> Measured:
 
 def _latencies(session: onnxruntime.InferenceSession, job: Job, progress: Progress) -> np.ndarray:
     """Milliseconds of each timed request, after the warm-up requests."""
-    names, size = [job.output.name], job.batch_size
+    names, size = [job.output.fetched], job.batch_size
     span = job.rows - size + 1
     timings = np.empty(job.repeats)
     every = max(1, job.repeats // 10)
@@ -201,7 +201,7 @@ def _latencies(session: onnxruntime.InferenceSession, job: Job, progress: Progre
 
 def _bulk(session: onnxruntime.InferenceSession, job: Job, progress: Progress) -> tuple[np.ndarray, float]:
     """The score of every row and the median seconds of a timed pass in bulk batches."""
-    names = [job.output.name]
+    names = [job.output.fetched]
     session.run(names, job.feeds(0, min(job.bulk_size, job.rows)))  # warm-up at the bulk size
     scores = np.empty(job.rows)
     passes: list[float] = []

@@ -34,8 +34,8 @@ from ..project import ALIAS, Project
 from ..sql import ident
 from .mapping import choose_output, map_inputs
 from .providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
-from .registry import get_model, model_bytes
-from .runner import DEFAULT_BATCH_ROWS, count_rows_without_nulls, resolve_table
+from .registry import load_model
+from .runner import DEFAULT_BATCH_ROWS, count_rows_without_nulls, resolve_table, session_bytes
 from .variant_process import Job, Measured, measure_in_child
 
 if TYPE_CHECKING:
@@ -185,11 +185,12 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
         raise AnalysisError(f"Table '{table}' has no label column '{spec.label}'. Its columns: {listed}.")
     plans = []
     for name in spec.models:
-        record = get_model(project, name)
-        mapping = map_inputs(record.manifest, columns, model=record.name, table=table)
-        output = choose_output(record.manifest, model=record.name)
+        stored = load_model(project, name)
+        record = stored.record
+        mapping = map_inputs(stored.manifest, columns, model=record.name, table=table)
+        output = choose_output(stored.manifest, model=record.name)
         count_rows_without_nulls(project, table, mapping, record.name)
-        plans.append((record.name, mapping, output))
+        plans.append((stored, mapping, output))
     keys = list(dict.fromkeys((c, b.sql_type) for _, m, _ in plans for b in m.bindings for c in b.columns))
     arrow = _query(project, table, keys, spec.label, cancel)
     arrays = {key: arrow.column(index).to_numpy(zero_copy_only=False) for index, key in enumerate(keys)}
@@ -199,10 +200,10 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
             f"A request of {spec.batch_size:,} rows is larger than table '{table}' ({len(positive):,} rows)."
         )
     jobs = [
-        Job(name, model_bytes(project, name), spec.provider,
+        Job(stored.record.name, session_bytes(stored, output), spec.provider,
             tuple((b, tuple(arrays[(c, b.sql_type)] for c in b.columns)) for b in mapping.bindings),
             output, len(positive), spec.batch_size, spec.bulk_size, spec.repeats, spec.warmup)
-        for name, mapping, output in plans
+        for stored, mapping, output in plans
     ]  # fmt: skip
     return _Data(table, jobs, positive, value)
 
