@@ -162,3 +162,30 @@ def scores_by_id(project: Project, table: str, column: str) -> np.ndarray:
     """A score column in ``id`` order."""
     arrow = project.con.execute(f"SELECT {ident(column)} FROM {ident(table)} ORDER BY id").to_arrow_table()
     return arrow.column(0).to_numpy()
+
+
+def scaled(weight: float = 2.0, *, location: str | None = None) -> onnx.ModelProto:
+    """``score`` = x * w for a float [N] input ``x``; w is stored inline, or (``location``) as external data.
+
+    With a location, the model refers to 4 bytes at offset 0 of that file: write
+    ``weight_bytes(w)`` there to make it loadable.
+    """
+    tensor = numpy_helper.from_array(np.array([weight], np.float32), "w")
+    if location is not None:
+        tensor.ClearField("raw_data")
+        tensor.data_location = TensorProto.EXTERNAL
+        for key, text in (("location", location), ("offset", "0"), ("length", "4")):
+            tensor.external_data.add(key=key, value=text)
+    nodes = [helper.make_node("Mul", ["x", "w"], ["score"])]
+    return build(nodes, [value("x", FLOAT, [None])], [value("score", FLOAT, [None])], initializers=[tensor])
+
+
+def weight_bytes(weight: float) -> bytes:
+    """The external-data bytes of :func:`scaled`'s weight."""
+    return np.array([weight], np.float32).tobytes()
+
+
+def create_x_table(project: Project, name: str = "t", values: Sequence[float] = (1.0, 2.0, 3.0)) -> None:
+    """A table with an ``id`` and a float column ``x`` (what :func:`scaled` scores)."""
+    project.con.execute(f"CREATE TABLE {ident(name)} (id INTEGER, x DOUBLE)")
+    project.con.executemany(f"INSERT INTO {ident(name)} VALUES (?, ?)", list(enumerate(values)))

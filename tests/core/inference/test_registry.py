@@ -12,11 +12,18 @@ import numpy as np
 import onnx
 import pytest
 from onnx import helper, numpy_helper
-from onnx_builders import FLOAT, build, logistic, value
+from onnx_builders import FLOAT, build, create_x_table, logistic, scaled, value
 
 from tradeoff_studio.core import audit
 from tradeoff_studio.core.errors import ModelError, NameInUseError, NotFoundError
-from tradeoff_studio.core.inference.registry import add_model, get_model, list_models, model_bytes
+from tradeoff_studio.core.inference.registry import (
+    add_model,
+    get_model,
+    list_models,
+    model_bytes,
+    remove_model,
+)
+from tradeoff_studio.core.inference.runner import score_table
 from tradeoff_studio.core.project import Project, create_project, open_project
 
 SaveModel = Callable[[onnx.ModelProto, str], Path]
@@ -136,4 +143,36 @@ def test_empty_name_is_refused(project: Project, save_model: SaveModel, state: S
     before = state(project)
     with pytest.raises(ModelError, match="--name"):
         add_model(project, save_model(logistic(), "lr"), name="  ")
+    assert state(project) == before
+
+
+def test_remove_keeps_score_columns_with_provenance(project: Project, save_model: SaveModel) -> None:
+    path = save_model(scaled(2.0), "m")
+    record = add_model(project, path)
+    add_model(project, save_model(logistic(), "other"))
+    create_x_table(project)
+    score_table(project, model="m", table="t")
+    removed = remove_model(project, "m")
+    assert removed.record == record and removed.kept_score_columns == (("t", "score_m"),)
+    assert [model.name for model in list_models(project)] == ["other"]
+    assert "score_m" in dict(project.columns("t"))
+    provenance = project.con.execute(
+        "SELECT model_name, model_sha256 FROM _ts.score_columns WHERE column_name = 'score_m'"
+    ).fetchone()
+    assert provenance == ("m", record.sha256)
+    entry = audit.entries(project.con)[-1]
+    assert (entry.action, entry.subject, entry.input_sha256) == ("model.remove", "m", record.sha256)
+    assert entry.details["kept_score_columns"] == ["t.score_m"]
+    with pytest.raises(NotFoundError, match="Models: other"):
+        score_table(project, model="m", table="t", output_column="again")
+    assert add_model(project, path).sha256 == record.sha256  # the name is free again
+
+
+def test_removing_an_unknown_model_changes_nothing(
+    project: Project, save_model: SaveModel, state: State
+) -> None:
+    add_model(project, save_model(logistic(), "lr"))
+    before = state(project)
+    with pytest.raises(NotFoundError, match=r"No model named 'nope' in the project\. Models: lr\."):
+        remove_model(project, "nope")
     assert state(project) == before

@@ -17,7 +17,7 @@ import onnx
 from onnx import external_data_helper
 
 from ..errors import ModelError
-from .files import MAX_MODEL_BYTES, check_size, describe_size, kind_of
+from .files import MAX_MODEL_BYTES, check_size, describe_size, open_regular
 
 _MOVE_HINT = "Keep the model's data files in the model's own folder (or a sub-folder) and refer to them by "
 _MOVE_HINT += "relative paths, e.g. save with onnx.save_model(..., save_as_external_data=True)."
@@ -128,18 +128,11 @@ def _checked_location(location: str, folder: Path, path: Path) -> Path:
 def _read_slice(target: Path, info: external_data_helper.ExternalDataInfo, path: Path, *, room: int) -> bytes:
     """The ``offset``/``length`` slice of a checked external-data file."""
     refused = f"{path} refers to external data {info.location!r}"
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(target, flags)
-    except OSError as error:
-        raise ModelError(
-            f"Cannot read external data {target} of {path}: {error.strerror or error}."
-        ) from None
+        descriptor, stats = open_regular(target, what=f"External data of {path}:")
+    except ModelError as error:
+        raise ModelError(f"{error} {_MOVE_HINT}") from None
     with os.fdopen(descriptor, "rb", buffering=0) as handle:
-        stats = os.fstat(handle.fileno())
-        kind = kind_of(stats.st_mode)
-        if kind is not None:
-            raise ModelError(f"{refused}, which is {kind}, not a file. {_MOVE_HINT}")
         if stats.st_nlink > 1:
             raise ModelError(
                 f"{refused}, a hard link ({stats.st_nlink} names on disk), so its bytes may belong to a file "

@@ -15,6 +15,7 @@ from ..errors import ModelError
 
 MAX_MODEL_BYTES = 2**31 - 1  # protobuf's hard limit for one serialised model (2 GiB)
 
+_GIVE_FILE = "Give the path of the file itself."
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -41,21 +42,32 @@ def kind_of(mode: int) -> str | None:
     return next((text for check, text in _KINDS if check(mode)), "not a regular file")
 
 
-def read_regular_file(path: Path, *, what: str, limit: int = MAX_MODEL_BYTES) -> bytes:
-    """The bytes of ``path``, refused with a :class:`ModelError` naming ``what`` unless it is a
-    readable regular file of at most ``limit`` bytes."""
+def open_regular(path: Path, *, what: str) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of ``path`` and its ``fstat``, refused with a :class:`ModelError`
+    naming ``what`` unless it is a regular file. Opening does not block on a FIFO; the caller
+    closes the descriptor."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(path, flags)
     except FileNotFoundError:
         raise ModelError(f"{what} {path} does not exist. Check the path.") from None
+    except IsADirectoryError:
+        raise ModelError(f"{what} {path} is a directory, not a file. {_GIVE_FILE}") from None
     except OSError as error:
         raise ModelError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
+    info = os.fstat(descriptor)
+    kind = kind_of(info.st_mode)
+    if kind is not None:
+        os.close(descriptor)
+        raise ModelError(f"{what} {path} is {kind}, not a file. {_GIVE_FILE}")
+    return descriptor, info
+
+
+def read_regular_file(path: Path, *, what: str, limit: int = MAX_MODEL_BYTES) -> bytes:
+    """The bytes of ``path``, refused with a :class:`ModelError` naming ``what`` unless it is a
+    readable regular file of at most ``limit`` bytes."""
+    descriptor, info = open_regular(path, what=what)
     with os.fdopen(descriptor, "rb", buffering=0) as handle:
-        info = os.fstat(handle.fileno())
-        kind = kind_of(info.st_mode)
-        if kind is not None:
-            raise ModelError(f"{what} {path} is {kind}, not a file. Give the path of the file itself.")
         check_size(path, info.st_size, what=what, limit=limit)
         data = handle.read(limit + 1)
     check_size(path, len(data), what=what, limit=limit)
