@@ -119,3 +119,21 @@ def test_wrong_column_count_names_the_input_k_and_the_columns(
             in message
         )
     assert state(table) == before
+
+
+def test_model_variants_read_the_zipmap_too(table: Project, save_model: SaveModel) -> None:
+    from tradeoff_studio.core.inference.variants import VariantSpec, measure_variants
+
+    model, fitted = _export([0, 1], metadata={"feature_names": "a,b,c"})
+    path = save_model(model, "clf")
+    add_model(table, path)
+    features, classes = _data()
+    table.con.execute("ALTER TABLE t ADD COLUMN y INTEGER")
+    table.con.executemany("UPDATE t SET y = ? WHERE id = ?", [[int(c > 0), i] for i, c in enumerate(classes)])
+    spec = VariantSpec(
+        table="t", label="y", models=("clf",), repeats=10, warmup=1, bulk_size=50, resamples=50
+    )
+    row = measure_variants(table, spec).frame.set_index("candidate_id").loc["clf"]
+    predicted = fitted.predict_proba(features)[:, 1] >= 0.5  # type: ignore[attr-defined]
+    assert row["quality"] == pytest.approx(np.mean(predicted == (classes > 0)))
+    assert row["model_size_bytes"] == path.stat().st_size

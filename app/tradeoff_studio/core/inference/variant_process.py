@@ -67,6 +67,7 @@ class Job:
     bulk_size: int
     repeats: int
     warmup: int
+    size_bytes: int = 0  # the stored model's size (``data`` may expose a ZipMap's tensor as well)
 
     def feeds(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The input tensors of rows ``start`` to ``stop`` (exclusive)."""

@@ -202,7 +202,8 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
     jobs = [
         Job(stored.record.name, session_bytes(stored, output), spec.provider,
             tuple((b, tuple(arrays[(c, b.sql_type)] for c in b.columns)) for b in mapping.bindings),
-            output, len(positive), spec.batch_size, spec.bulk_size, spec.repeats, spec.warmup)
+            output, len(positive), spec.batch_size, spec.bulk_size, spec.repeats, spec.warmup,
+            stored.record.size_bytes)
         for stored, mapping, output in plans
     ]  # fmt: skip
     return _Data(table, jobs, positive, value)
@@ -271,7 +272,7 @@ def _candidate(
         row |= {metric: point, f"{metric}_lo": lo, f"{metric}_hi": hi}
     row["throughput_rows_per_s"] = measured.throughput_rows_per_s
     row["peak_memory_mb"] = measured.peak_memory_mb
-    row["model_size_bytes"] = len(job.data)
+    row["model_size_bytes"] = job.size_bytes or len(job.data)
     return row
 
 
