@@ -171,3 +171,14 @@ def test_weights_of_refused_models_never_reach_a_score(project: Project, tmp_pat
     scores = scores_by_id(project, "t", "score_m")
     assert list(scores) == [7.0, 14.0, 21.0]
     assert not np.isin(scores, [42.0, 84.0, 126.0]).any()
+
+
+def test_a_malformed_offset_is_refused(project: Project, state: State, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "w.bin").write_bytes(weight_bytes(1.0))
+    model = scaled(location="w.bin")
+    model.graph.initializer[0].external_data[1].value = "zero"
+    _refused(
+        project, _save(folder, model), state, r"'w\.bin' for tensor 'w' with an offset or length that is not"
+    )

@@ -74,13 +74,28 @@ def refuse_external_references(model: onnx.ModelProto, label: str) -> None:
     """Refuse a stored model that still refers to external data (it would be read relative to the cwd)."""
     for tensor in all_tensors(model):
         if _external(tensor):
-            location = external_data_helper.ExternalDataInfo(tensor).location
+            location = _location(tensor)
             raise ModelError(
                 f"{label} refers to an external data file {location!r} (tensor {tensor.name!r}), but a model "
                 "stored in a project must hold all its data; onnxruntime would read that file relative to "
                 "the folder you run from. Refused: the project was probably edited outside Tradeoff Studio. "
                 "Remove the model and add it again from its .onnx file."
             )
+
+
+def _location(tensor: onnx.TensorProto) -> str:
+    return next((str(entry.value) for entry in tensor.external_data if entry.key == "location"), "")
+
+
+def _info(tensor: onnx.TensorProto, path: Path) -> external_data_helper.ExternalDataInfo:
+    """The tensor's external-data entries; offsets and lengths that are not integers are refused."""
+    try:
+        return external_data_helper.ExternalDataInfo(tensor)
+    except (ValueError, TypeError):
+        raise ModelError(
+            f"{path} refers to external data {_location(tensor)!r} for tensor {tensor.name!r} with an offset "
+            "or length that is not a whole number; refused as malformed. Save the model again with onnx."
+        ) from None
 
 
 def inline_external_data(model: onnx.ModelProto, path: Path) -> None:
@@ -90,7 +105,7 @@ def inline_external_data(model: onnx.ModelProto, path: Path) -> None:
     for tensor in all_tensors(model):
         if not _external(tensor):
             continue
-        info = external_data_helper.ExternalDataInfo(tensor)
+        info = _info(tensor, path)
         target = _checked_location(info.location, folder, path)
         data = _read_slice(target, info, path, room=MAX_MODEL_BYTES - total)
         total += len(data)
