@@ -182,3 +182,9 @@ def test_a_malformed_offset_is_refused(project: Project, state: State, tmp_path:
     _refused(
         project, _save(folder, model), state, r"'w\.bin' for tensor 'w' with an offset or length that is not"
     )
+
+
+def test_a_location_that_is_not_utf8_is_refused(project: Project, state: State, tmp_path: Path) -> None:
+    path = _save(tmp_path / "export", scaled(location="WXYZ.bin"))
+    path.write_bytes(path.read_bytes().replace(b"WXYZ", b"\xff\xfeYZ"))
+    _refused(project, path, state, r"refers to external data b'\\xff\\xfeYZ\.bin', which is not a file name")

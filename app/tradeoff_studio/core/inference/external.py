@@ -115,10 +115,10 @@ def inline_external_data(model: onnx.ModelProto, path: Path) -> None:
     check_size(path, model.ByteSize(), what="Model (with its external data)")
 
 
-def _checked_location(location: str, folder: Path, path: Path) -> Path:
+def _checked_location(location: str | bytes, folder: Path, path: Path) -> Path:
     """The file a relative location names inside ``folder``, or a ModelError saying why not."""
     refused = f"{path} refers to external data {location!r}"
-    if not location or "\x00" in location:
+    if not isinstance(location, str) or not location or "\x00" in location:
         raise ModelError(f"{refused}, which is not a file name. {_MOVE_HINT}")
     posix, windows = PurePosixPath(location), PureWindowsPath(location)
     if posix.is_absolute() or windows.is_absolute() or windows.drive or location.startswith(("/", "\\")):
