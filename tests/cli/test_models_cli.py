@@ -103,7 +103,10 @@ def test_models_remove_keeps_score_columns_and_is_audited(project: Path, tmp_pat
     )
     assert _models(project) == []
     info = json.loads(cli("info", project, "--json").stdout)
-    assert [(s["column"], s["model"]) for s in info["score_columns"]] == [("score_m", "m")]
+    assert [(s["column"], s["model"], s["model_in_project"]) for s in info["score_columns"]] == [
+        ("score_m", "m", False)
+    ]
+    assert "m (removed)" in cli("info", project).stdout
     trail = json.loads(cli("audit", project, "--json").stdout)
     assert trail[-1]["action"] == "model.remove" and trail[-1]["details"]["kept_score_columns"] == [
         "t.score_m"

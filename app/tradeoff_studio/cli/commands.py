@@ -256,7 +256,7 @@ def info(args: argparse.Namespace) -> None:
     print("\nScore columns")
     print_table(
         ["table", "column", "model", "provider", "rows"],
-        [[s["table"], s["column"], s["model"], s["provider"], s["rows"]] for s in summary.score_columns],
+        [[s["table"], s["column"], _model_text(s), s["provider"], s["rows"]] for s in summary.score_columns],
     )
     print("\nAnalyses")
     print_table(
@@ -271,6 +271,11 @@ def info(args: argparse.Namespace) -> None:
             for d in summary.decisions
         ],
     )
+
+
+def _model_text(score: dict[str, object]) -> str:
+    """A score column's model, marked when that model has since been removed from the project."""
+    return f"{score['model']}" + ("" if score.get("model_in_project", True) else " (removed)")
 
 
 def _source_text(provenance: dict[str, object] | None) -> str:

@@ -223,10 +223,12 @@ def _score_columns(project: Project) -> list[dict[str, Any]]:
         "rows",
         "seconds",
     )
+    models = set(project.con.execute(f"SELECT name, sha256 FROM {CATALOG_SCHEMA}.models").fetchall())
     result = []
     for row in rows:
         item = dict(zip(keys, row[:9], strict=True))
         item["input_mapping"] = json.loads(item["input_mapping"])
         item["created_at"] = row[9]
+        item["model_in_project"] = (item["model"], item["model_sha256"]) in models  # False once removed
         result.append(item)
     return result
