@@ -72,15 +72,9 @@ def score_table(
     started = time.perf_counter()
     token = cancel or CancelToken()
     stored = load_model(project, model)
-    plan = _plan(
-        project,
-        stored=stored,
-        table=table,
-        output_column=output_column,
-        overrides=mapping_overrides,
-        output=choose_output(stored.manifest, output_name, class_index, model=stored.record.name,
-                             class_label=class_label),
-    )  # fmt: skip
+    output = choose_output(stored.manifest, output_name, class_index, model=model, class_label=class_label)
+    plan = _plan(project, stored, table=table, output_column=output_column, overrides=mapping_overrides,
+                 output=output)  # fmt: skip
     progress(0.0, f"Loading model '{plan.model.name}'")
     label = f"model '{plan.model.name}'"
     session, used = create_session(session_bytes(stored, plan.output), provider, label=label)
@@ -102,8 +96,8 @@ def session_bytes(stored: StoredModel, output: OutputSpec) -> bytes:
 
 def _plan(
     project: Project,
-    *,
     stored: StoredModel,
+    *,
     table: str,
     output_column: str | None,
     overrides: Overrides | None,
