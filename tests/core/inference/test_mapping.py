@@ -181,3 +181,11 @@ def test_a_sequence_output_not_made_by_a_zipmap_node_is_refused_with_advice() ->
         choose_output(manifest, model="m")
     assert "'output_probability' cannot be a score: not a tensor" in str(caught.value)
     assert "options={'zipmap': False}" in str(caught.value)
+
+
+def test_manifests_round_trip_and_keep_zipmap_fields_only_where_set() -> None:
+    for model in (zipmap(), logistic()):
+        manifest = describe(model)
+        assert ModelManifest.from_dict(json.loads(json.dumps(manifest.to_dict()))) == manifest
+    assert "labels" not in describe(logistic()).to_dict()["outputs"][1]
+    assert describe(zipmap()).to_dict()["outputs"][1]["labels"] == [0, 1]

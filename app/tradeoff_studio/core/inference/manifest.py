@@ -27,6 +27,7 @@ __all__ = ["MAX_MODEL_BYTES", "LoadedModel", "ModelManifest", "TensorSpec", "des
 BUILTIN_DOMAINS = frozenset({"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training"})
 MAX_SUBGRAPH_DEPTH = 16  # real models nest If/Loop bodies a few levels at most
 MAX_DIMENSION = 2**31 - 1  # larger declared sizes cannot be fed from a table
+_ZIPMAP_FIELDS = ("labels", "source")
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,13 @@ class ModelManifest:
     metadata: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary."""
-        return asdict(self)
+        """A JSON-ready dictionary (a spec's ZipMap fields only where they are set)."""
+        data = asdict(self)
+        for spec in [*data["inputs"], *data["outputs"]]:
+            for key in _ZIPMAP_FIELDS:
+                if spec[key] is None:
+                    del spec[key]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelManifest:
