@@ -119,6 +119,8 @@ def import_(args: argparse.Namespace) -> None:
         encoding=args.encoding,
         sheet=args.sheet,
         types=_pairs(args.types, "--types", split_last=True),
+        rename=_pairs(args.rename, "--rename", split_last=False),
+        columns=_names(args.columns) if args.columns else None,
     )
     paths = [Path(path) for path in args.paths]
     with opened_project(args) as project:
@@ -133,6 +135,15 @@ def import_(args: argparse.Namespace) -> None:
             f"Imported {record.row_count:,} rows × {len(record.columns)} columns into table "
             f"{record.table_name!r} from {files} file{'s' if files != 1 else ''}."
         )
+        renamed = record.reader_options.get("renamed") or []
+        for item in renamed:
+            why = "--rename" if item["reason"] == "--rename" else "its name clashes with another column"
+            print(f"  column {item['column']!r} is named {item['name']!r} in the table ({why})")
+
+
+def _names(values: list[str]) -> list[str]:
+    """Repeated and comma-separated names (``--columns a,b --columns c``), in order."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def models_add(args: argparse.Namespace) -> None:

@@ -111,6 +111,16 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="COLUMN=TYPE",
         help="force a column's type, e.g. zip=VARCHAR",
     )
+    command.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="give a column another name in the table (repeatable)",
+    )
+    command.add_argument(
+        "--columns", action="append", metavar="A,B,...", help="keep only these columns, in this order"
+    )
     command.set_defaults(handler=commands.import_)
 
 

@@ -21,6 +21,7 @@ from ..errors import DataImportError
 from ..extensions import load_extension
 from ..sql import ident
 from . import csv_dialect, json_sandbox
+from .columns import unique_names
 from .options import ReadOptions
 
 _TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")
@@ -39,6 +40,7 @@ class ReadPlan:
     sql: str
     params: list[Any]
     options: dict[str, Any] = field(default_factory=dict)
+    file_names: list[str] | None = None  # the names as the file writes them, when the read renamed some
 
 
 def plan(
@@ -73,14 +75,18 @@ def _plan_json(path: Path, workdir: Path) -> ReadPlan:
 
 def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
     dialect = csv_dialect.sniff(path, options)
+    names = unique_names(dialect.names)  # DuckDB refuses names that repeat, even by case alone
     types = _sniffed_csv_types(con, path, dialect)
-    unknown = sorted(set(options.types) - set(dialect.names))
+    unknown = sorted(set(options.types) - set(dialect.names) - set(names))
     if unknown:
         raise DataImportError(
             f"{path} has no column(s) {', '.join(map(repr, unknown))} to set a type for. "
             f"Its columns are: {', '.join(map(repr, dialect.names))}."
         )
-    columns = {name: options.types.get(name, dtype) for name, dtype in zip(dialect.names, types, strict=True)}
+    columns = {
+        name: options.types.get(name, options.types.get(file_name, dtype))
+        for name, file_name, dtype in zip(names, dialect.names, types, strict=True)
+    }
     sql = (
         "SELECT * FROM read_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?, "
         "strict_mode=true, auto_detect=false, columns=?)"
@@ -91,7 +97,8 @@ def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
         "encoding": dialect.encoding,
         "types": columns,
     }
-    return ReadPlan(sql, [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns], resolved)
+    params = [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns]
+    return ReadPlan(sql, params, resolved, list(dialect.names))
 
 
 def _sniffed_csv_types(
