@@ -16,6 +16,7 @@ from . import audit
 from .analyses import generic, store
 from .analyses.candidates import CandidateTable
 from .analyses.store import AnalysisRecord
+from .analyses.where import filtered
 from .decisions import store as decision_store
 from .decisions.evidence import Evidence, evaluate
 from .decisions.preferences import Preferences
@@ -70,15 +71,21 @@ def _run_and_store(
     name: str | None,
     progress: Progress,
     cancel: CancelToken | None,
+    source: tuple[str, str | None] = ("", None),
 ) -> AnalysisRecord:
     """What every ``analyze_*`` shares: a free name, ``analyze(project, spec, progress=…, cancel=…)``
-    with scaled progress, and atomic storage of the candidates with the spec."""
+    with scaled progress, and atomic storage of the candidates with the spec.
+
+    ``source`` is ``(table, where)``: with a ``where`` the analysis reads only the rows it keeps
+    (:mod:`.analyses.where`), and the stored spec records the filter and the rows kept."""
     token = cancel or CancelToken()
     target = _target_name(project, name, default_name)
-    table = analyze(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
+    with filtered(project, *source) as row_filter:
+        table = analyze(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
     token.raise_if_cancelled()
     progress(_ANALYSIS_SHARE, "Storing the candidates")
-    record = store.store_analysis(project, target, table, spec.to_dict())
+    inputs = spec.to_dict() | ({"where": row_filter.to_dict()} if row_filter else {})
+    record = store.store_analysis(project, target, table, inputs)
     progress(1.0, "Done")
     return record
 
@@ -90,11 +97,12 @@ def analyze_generic(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Turn any table into candidates with Pareto columns and store them (default ``generic-<table>``)."""
     return _run_and_store(
         project, spec, generic.analyze_generic, f"generic-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -105,6 +113,7 @@ def analyze_fairness(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run the fairness analysis and store its candidates (default name ``fairness-<table>``).
 
@@ -113,7 +122,7 @@ def analyze_fairness(
     """
     return _run_and_store(
         project, spec, _fairness_candidates, f"fairness-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -134,13 +143,14 @@ def analyze_ope(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run the OPE shortlist analysis (estimator × k, @k metrics) and store it (default ``ope-<table>``)."""
     from .analyses import ope
 
     return _run_and_store(
         project, spec, ope.analyze_ope, f"ope-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -151,13 +161,14 @@ def analyze_risk_return(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Trace the efficient frontier, add targets and given portfolios; store (``risk-return-<table>``)."""
     from .analyses.risk_return import analysis
 
     return _run_and_store(
         project, spec, analysis.analyze_risk_return, f"risk-return-{spec.source.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.source.table, where),
     )  # fmt: skip
 
 
@@ -168,13 +179,14 @@ def analyze_cost_quality(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run the cost–quality analysis (systems, mixtures, cascades); store it (``cost-quality-<table>``)."""
     from .analyses import cost_quality
 
     return _run_and_store(
         project, spec, cost_quality.analyze_cost_quality, f"cost-quality-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -185,6 +197,7 @@ def measure_model_variants(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run and time each ONNX model on a labelled table; store one candidate per model
     (quality, latency, throughput, peak memory; default name ``model-variants-<table>``)."""
@@ -192,7 +205,7 @@ def measure_model_variants(
 
     return _run_and_store(
         project, spec, variants.measure_variants, f"model-variants-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
