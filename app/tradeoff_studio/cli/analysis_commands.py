@@ -56,7 +56,9 @@ def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command.add_argument("project")
     command.add_argument("analysis", metavar="ANALYSIS")
     command.add_argument("--front-only", action="store_true", help="only the Pareto front")
-    command.add_argument("--out", type=Path, metavar="FILE", help="write a .csv or .json file instead")
+    command.add_argument(
+        "--out", type=Path, metavar="FILE", help="write a .csv, .json, .parquet or .xlsx file instead"
+    )
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=candidates)
     _add_decide(sub)
@@ -232,6 +234,8 @@ def candidates(args: argparse.Namespace) -> None:
             print_json(export.to_dict())
         else:
             print(f"Wrote {export.rows:,} candidates to {export.path} (sha256 {export.sha256[:12]}…).")
+            for note in export.notes:
+                print(f"Note: {note}")
         return
     columns = ["candidate_id", *table.knobs, *(o.metric for o in table.objectives), "on_front", "rank"]
     if args.json:

@@ -146,6 +146,22 @@ def _names(values: list[str]) -> list[str]:
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
+def export(args: argparse.Namespace) -> None:
+    """``export PROJECT TABLE --out FILE.csv|.parquet|.xlsx [--raw]``."""
+    with opened_project(args) as project:
+        record = workflows.export_table(project, args.table, args.out, raw=args.raw)
+    if record.warning:
+        print(f"Warning: {record.warning}", file=sys.stderr)
+    if args.json:
+        print_json(record.to_dict() | {"notes": record.notes()})
+        return
+    print(
+        f"Wrote {record.rows:,} rows of {record.subject!r} to {record.path} (sha256 {record.sha256[:12]}…)."
+    )
+    for note in record.notes():
+        print(f"Note: {note}")
+
+
 def models_add(args: argparse.Namespace) -> None:
     """``models add PROJECT MODEL.onnx``."""
     with opened_project(args) as project:

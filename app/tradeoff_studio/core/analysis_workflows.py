@@ -7,7 +7,9 @@ atomically with their audit entries; exports are audited too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,10 +23,20 @@ from .decisions import store as decision_store
 from .decisions.evidence import Evidence, evaluate
 from .decisions.preferences import Preferences
 from .decisions.store import DecisionRecord
+from .export import (
+    check_target,
+    export_format,
+    unencrypted_export_warning,
+    write_bytes_atomically,
+    write_query,
+)
 from .jobs import CancelToken, Progress, no_progress, scaled
 from .project import Project
+from .sql import ident
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .analyses.cost_quality import CostQualitySpec
     from .analyses.fairness import FairnessSpec
     from .analyses.ope import OpeSpec
@@ -231,6 +243,7 @@ class CandidatesExport:
     rows: int
     sha256: str
     warning: str | None = None  # set when an encrypted project's data leaves it unencrypted
+    notes: tuple[str, ...] = ()  # what the writer changed (neutralised cells, hex columns)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -240,32 +253,56 @@ class CandidatesExport:
             "rows": self.rows,
             "sha256": self.sha256,
             "warning": self.warning,
+            "notes": list(self.notes),
         }
 
 
 def export_candidates(
-    project: Project, name: str, path: Path, *, front_only: bool = False
+    project: Project, name: str, path: Path, *, front_only: bool = False, raw: bool = False
 ) -> CandidatesExport:
-    """Write the candidates to ``.csv`` (spreadsheet formulas neutralised) or ``.json``; audited."""
+    """Write the candidates to ``.csv``, ``.parquet`` or ``.xlsx`` (through :mod:`.export`: formulas
+    neutralised unless ``raw``, written atomically) or ``.json``; audited."""
     table = get_candidates(project, name, front_only=front_only)
-    sha = store.write_candidates(table.frame, path)
+    input_sha = store.get_analysis(project, name).sha256
+    details = {"front_only": front_only}
+    if export_format(path, _CANDIDATE_FORMATS) != "json":
+        with _registered(project, table.frame) as view:
+            written = write_query(project, ident(view), path, subject=name, raw=raw,
+                                         audit_details=details, input_sha256=input_sha)  # fmt: skip
+        return CandidatesExport(name, written.path, written.rows, written.sha256, written.warning,
+                                tuple(written.notes()))  # fmt: skip
+    check_target(project, path)
+    sha = write_bytes_atomically(path, lambda scratch: store.write_candidates(table.frame, scratch))
     warning = unencrypted_export_warning(project, path)
     record = CandidatesExport(name, str(path.resolve()), len(table.frame), sha, warning)
     with project.transaction() as con:
-        details = {"path": record.path, "rows": record.rows, "front_only": front_only}
-        audit.record(con, action="export", subject=name, details=details,
-                     input_sha256=store.get_analysis(project, name).sha256, output_sha256=sha)  # fmt: skip
+        details |= {"path": record.path, "rows": record.rows, "format": "json"}
+        audit.record(con, action="export", subject=name, details=details, input_sha256=input_sha,
+                     output_sha256=sha)  # fmt: skip
     return record
 
 
-def unencrypted_export_warning(project: Project, path: Path) -> str | None:
-    """The warning every export of an encrypted project's data carries (files we write are plain)."""
-    if not project.encrypted:
-        return None
-    return (
-        f"{path} is NOT encrypted, although the project it comes from is. "
-        "Store it somewhere protected, and delete it when it is no longer needed."
-    )
+_CANDIDATE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".xlsx": "xlsx"}
+
+
+@contextmanager
+def _registered(project: Project, frame: pd.DataFrame) -> Iterator[str]:
+    """``frame`` as a view on the project's connection; cells that are lists or objects become JSON text."""
+    import json
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if (
+            safe[column].dtype == object
+            and not safe[column].map(lambda v: v is None or isinstance(v, str)).all()
+        ):
+            safe[column] = safe[column].map(lambda v: v if v is None else json.dumps(v, default=str))
+    view = f"_ts_export_{uuid.uuid4().hex}"
+    project.con.register(view, safe)
+    try:
+        yield view
+    finally:
+        project.con.unregister(view)
 
 
 def evaluate_decision(

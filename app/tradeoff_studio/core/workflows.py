@@ -26,6 +26,7 @@ from .audit import AuditEntry, entries
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
 from .encryption import decrypt_project, encrypt_project
+from .export import ExportRecord
 from .inference import registry, runner
 from .jobs import CancelToken, Progress, no_progress
 from .project import Project, create_project, open_project
@@ -43,6 +44,7 @@ __all__ = [
     "encrypt",
     "evaluate_decision",
     "export_candidates",
+    "export_table",
     "get_candidates",
     "import_data",
     "inspect_model",
@@ -66,6 +68,14 @@ def import_data(
 ) -> list[DatasetRecord]:
     """Import files or folders into tables (one per file, or all into ``table``)."""
     return import_files(project, paths, table=table, options=options, progress=progress, cancel=cancel)
+
+
+def export_table(project: Project, table: str, path: Path, *, raw: bool = False) -> ExportRecord:
+    """Write a table to ``.csv``, ``.parquet`` or ``.xlsx``: spreadsheet formulas neutralised unless
+    ``raw``, DECIMAL exact, BLOB as hex text in CSV/XLSX, written atomically; audited."""
+    from .export import export_table as write
+
+    return write(project, table, path, raw=raw)
 
 
 def add_model(project: Project, path: Path, *, name: str | None = None) -> registry.ModelRecord:
