@@ -162,6 +162,26 @@ def export(args: argparse.Namespace) -> None:
         print(f"Note: {note}")
 
 
+def withdraw_command(args: argparse.Namespace) -> None:
+    """``decisions withdraw PROJECT ID --reason TEXT`` (parsed by the ``decisions`` command as
+    ``project="withdraw"``, ``withdraw=[PROJECT, ID]``)."""
+    if args.project != "withdraw" or len(args.withdraw) != 2 or args.reason is None:
+        raise StudioError(
+            "To withdraw a decision: decisions withdraw PROJECT ID --reason TEXT. "
+            "To list decisions: decisions PROJECT [--analysis A]."
+        )
+    args.project, decision_id = args.withdraw
+    with opened_project(args) as project:
+        record = workflows.withdraw_decision(project, decision_id, args.reason)
+    if args.json:
+        print_json(record.to_dict())
+        return
+    print(
+        f"Withdrew decision {record.id} on {record.analysis!r} (candidate {record.candidate_id}): "
+        f"{record.status_reason}"
+    )
+
+
 def models_add(args: argparse.Namespace) -> None:
     """``models add PROJECT MODEL.onnx``."""
     with opened_project(args) as project:
@@ -266,12 +286,22 @@ def info(args: argparse.Namespace) -> None:
     )
     print("\nDecisions")
     print_table(
-        ["analysis", "candidate", "author", "when"],
+        ["id", "analysis", "candidate", "author", "when", "status"],
         [
-            [d.get("analysis"), d.get("candidate_id"), d.get("author"), d.get("decided_at")]
+            [d.get("id"), d.get("analysis"), d.get("candidate_id"), d.get("author"), d.get("decided_at"),
+             _status_text(d)]
             for d in summary.decisions
         ],
-    )
+    )  # fmt: skip
+
+
+def _status_text(decision: dict[str, object]) -> str:
+    status = str(decision.get("status") or "current")
+    if status == "superseded":
+        return f"superseded by {decision.get('superseded_by')}"
+    if status == "withdrawn":
+        return f"withdrawn: {decision.get('status_reason')}"
+    return status
 
 
 def _source_text(provenance: dict[str, object] | None) -> str:

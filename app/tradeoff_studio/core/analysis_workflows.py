@@ -319,12 +319,15 @@ def decide(
     rationale: str,
     preferences: Preferences | None = None,
     candidate_id: str | None = None,
+    supersedes: str | None = None,
 ) -> DecisionRecord:
-    """Choose a candidate (by preferences, or ``candidate_id``) and record it with its evidence."""
+    """Choose a candidate (by preferences, or ``candidate_id``) and record it with its evidence.
+
+    ``supersedes`` names a current decision on the same analysis that this one replaces."""
     prefs = preferences or Preferences()
     record = store.get_analysis(project, analysis)
     evidence = evaluate_decision(project, analysis, prefs, candidate_id=candidate_id)
-    return decision_store.store_decision(project, record, prefs, evidence, rationale)
+    return decision_store.store_decision(project, record, prefs, evidence, rationale, supersedes=supersedes)
 
 
 def list_decisions(project: Project, analysis: str | None = None) -> list[DecisionRecord]:

@@ -25,6 +25,8 @@ from .analysis_workflows import (
 from .audit import AuditEntry, entries
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
+from .decisions import store as decision_store
+from .decisions.store import DecisionRecord
 from .encryption import decrypt_project, encrypt_project
 from .export import ExportRecord
 from .inference import registry, runner
@@ -54,6 +56,7 @@ __all__ = [
     "open_project",
     "project_info",
     "score",
+    "withdraw_decision",
 ]
 
 
@@ -132,6 +135,11 @@ def encrypt(project: Project) -> bytes:
 def decrypt(project: Project) -> None:
     """Write the project's file back unencrypted and forget its key. The project is closed."""
     decrypt_project(project)
+
+
+def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:
+    """Withdraw a current decision, saying why; audited. Superseded or withdrawn ones are refused."""
+    return decision_store.withdraw_decision(project, decision_id, reason)
 
 
 def audit_trail(project: Project) -> list[AuditEntry]:
