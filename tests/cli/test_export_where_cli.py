@@ -75,6 +75,7 @@ def test_where_on_generic_and_refusals(project: Path, tmp_path: Path) -> None:
         "rows": 2,
         "total": 4,
     }
+    assert "2 of 4 where split = 'test'" in cli("info", project).stdout
     before = snapshot(project)
     for where, message in (
         ("split = 'test'; DROP TABLE runs", "not one condition"),

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from ..core import keys, workflows
 from ..core.data.options import ReadOptions
@@ -281,8 +282,8 @@ def info(args: argparse.Namespace) -> None:
     )
     print("\nAnalyses")
     print_table(
-        ["name", "kind", "candidates", "on front"],
-        [[a["name"], a["kind"], f"{a['rows']:,}", a["front"]] for a in summary.analyses],
+        ["name", "kind", "candidates", "on front", "rows (--where)"],
+        [[a["name"], a["kind"], f"{a['rows']:,}", a["front"], _where_text(a)] for a in summary.analyses],
     )
     print("\nDecisions")
     print_table(
@@ -293,6 +294,13 @@ def info(args: argparse.Namespace) -> None:
             for d in summary.decisions
         ],
     )  # fmt: skip
+
+
+def _where_text(analysis: dict[str, Any]) -> str:
+    where = (analysis.get("inputs") or {}).get("where")
+    if not where:
+        return "all"
+    return f"{where['rows']:,} of {where['total']:,} where {where['expression']}"
 
 
 def _status_text(decision: dict[str, object]) -> str:
