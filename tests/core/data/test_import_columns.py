@@ -102,3 +102,16 @@ def test_wrong_names_are_refused_and_change_nothing(
     for pattern in patterns:
         assert pattern in str(caught.value), str(caught.value)
     assert state(project) == before
+
+
+def test_parquet_case_clash_is_reported_like_csv(project: Project, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "clash.parquet"
+    table = pa.table([[1], [{"x": 1, "y": [1, 2]}], [2], [3]], names=["a", "nested", "A", "a_1"])
+    pq.write_table(table, path)  # DuckDB alone would call the third column 'A_1'
+    (record,) = import_files(project, [path])
+    assert [c["name"] for c in record.columns] == ["a", "nested", "A_2", "a_1"]
+    assert record.reader_options["renamed"] == [{"column": "A", "name": "A_2", "reason": "duplicate"}]
+    assert table_rows(project, "clash") == [(1, {"x": 1, "y": [1, 2]}, 2, 3)]

@@ -8,6 +8,7 @@ a file larger than memory imports in bounded memory.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, replace
@@ -150,7 +151,7 @@ def _read_into(
     progress: Progress,
 ) -> dict[str, Any]:
     read = readers.plan(con, path, fmt, job.options, job.workdir)
-    file_names = read.file_names or [column for column, _dtype in _described(con, path, read)]
+    file_names = _file_names(read, [column for column, _dtype in _described(con, path, read)])
     columns = plan_columns(path, file_names, job.options.rename, job.options.columns)
     read = replace(read, sql=columns.wrap(read.sql))
     incoming = _described(con, path, read)
@@ -174,6 +175,19 @@ def _read_into(
     if columns.renamed:
         progress(0.0, "Renamed " + "; ".join(item.describe() for item in columns.renamed))
     return {"format": fmt, **read.options, **columns.provenance(job.options)}
+
+
+def _file_names(read: readers.ReadPlan, described: list[str]) -> list[str]:
+    """The names as the file writes them when the read knows them and only DuckDB's renaming of
+    repeats (``name`` → ``name_1``) tells them apart from ``described``; else ``described``."""
+    names = read.file_names
+    if names is None or len(names) != len(described):
+        return described
+    renamed = all(
+        name == shown or re.fullmatch(re.escape(name) + r"_\d+", shown, flags=re.IGNORECASE)
+        for name, shown in zip(names, described, strict=True)
+    )
+    return names if renamed else described
 
 
 def _described(con: duckdb.DuckDBPyConnection, path: Path, read: readers.ReadPlan) -> list[tuple[str, str]]:

@@ -56,12 +56,36 @@ def plan(
     if fmt == "csv":
         return _plan_csv(con, path, options)
     if fmt == "parquet":
-        base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)])
+        base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)], file_names=_parquet_names(con, path))
     elif fmt == "json":
         base = _plan_json(path, workdir)
     else:
         base = _plan_xlsx(con, path, options)
     return _with_types(base, options)
+
+
+def _parquet_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str] | None:
+    """The top-level column names as the file writes them (DuckDB renames repeats to ``name_1``).
+
+    None when the schema cannot be read here; the read itself then reports the problem.
+    """
+    try:
+        rows = con.execute("SELECT name, num_children FROM parquet_schema(?)", [str(path)]).fetchall()
+    except duckdb.Error:
+        return None
+    names, index = [], 1
+    for _ in range(int(rows[0][1] or 0) if rows else 0):
+        if index >= len(rows):
+            return None
+        names.append(str(rows[index][0]))
+        pending = int(rows[index][1] or 0)
+        index += 1
+        while pending:  # skip the column's nested fields, depth first
+            if index >= len(rows):
+                return None
+            pending += int(rows[index][1] or 0) - 1
+            index += 1
+    return names
 
 
 def _plan_json(path: Path, workdir: Path) -> ReadPlan:
