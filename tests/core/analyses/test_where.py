@@ -84,9 +84,11 @@ def test_fairness(project: Project) -> None:
     sex = rng.choice(["f", "m"], n)
     y = rng.random(n) < 0.4
     score = np.clip(0.5 * y + rng.normal(0.3, 0.2, n) + 0.05 * (sex == "m"), 0, 1)
+    other = np.clip(score + rng.normal(0, 0.05, n), 0, 1)  # a second model: multiplicity reads rowids
     split = np.where(np.arange(n) % 3 == 0, "test", "train")
-    add_table(project, "t", pd.DataFrame({"y": y.astype(int), "sex": sex, "score": score, "split": split}))
-    same_as_copy(project, flows.analyze_fairness, lambda t: FairnessSpec(t, "y", ["sex"], ["score"]),
+    frame = {"y": y.astype(int), "sex": sex, "score": score, "other": other, "split": split}
+    add_table(project, "t", pd.DataFrame(frame))
+    same_as_copy(project, flows.analyze_fairness, lambda t: FairnessSpec(t, "y", ["sex"], ["score", "other"]),
                  "split = 'test'")  # fmt: skip
 
 
