@@ -115,3 +115,21 @@ def test_parquet_case_clash_is_reported_like_csv(project: Project, tmp_path: Pat
     assert [c["name"] for c in record.columns] == ["a", "nested", "A_2", "a_1"]
     assert record.reader_options["renamed"] == [{"column": "A", "name": "A_2", "reason": "duplicate"}]
     assert table_rows(project, "clash") == [(1, {"x": 1, "y": [1, 2]}, 2, 3)]
+
+
+def test_xlsx_case_clash_is_reported_like_csv(project: Project, tmp_path: Path) -> None:
+    import zipfile
+
+    from conftest import write_xlsx
+
+    written = write_xlsx(tmp_path / "w.xlsx", "SELECT 1 AS id, 2 AS x_Assault, 3 AS x_zzzzzz")
+    path = tmp_path / "clash.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():  # DuckDB cannot write the clash itself: rename the header cell
+            target.writestr(name, source.read(name).replace(b"x_zzzzzz", b"x_assault"))
+    (record,) = import_files(project, [path])
+    assert [c["name"] for c in record.columns] == ["id", "x_Assault", "x_assault_2"]
+    assert record.reader_options["renamed"] == [
+        {"column": "x_assault", "name": "x_assault_2", "reason": "duplicate"}
+    ]
+    assert table_rows(project, "clash") == [(1.0, 2.0, 3.0)]

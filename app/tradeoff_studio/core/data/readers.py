@@ -156,7 +156,21 @@ def _plan_xlsx(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     load_extension(con, "excel")
     header = True if options.header is None else options.header
     resolved = {"sheet": sheet, "header": header}
-    return ReadPlan("SELECT * FROM read_xlsx(?, sheet=?, header=?)", [str(path), sheet, header], resolved)
+    names = _xlsx_header(con, path, sheet) if header else None
+    return ReadPlan(
+        "SELECT * FROM read_xlsx(?, sheet=?, header=?)", [str(path), sheet, header], resolved, names
+    )
+
+
+def _xlsx_header(con: duckdb.DuckDBPyConnection, path: Path, sheet: str) -> list[str] | None:
+    """The header row as written (DuckDB renames repeats to ``name_1``); None when unreadable here."""
+    try:
+        row = con.execute(
+            "SELECT * FROM read_xlsx(?, sheet=?, header=false, all_varchar=true) LIMIT 1", [str(path), sheet]
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    return None if row is None or any(cell is None for cell in row) else [str(cell) for cell in row]
 
 
 def xlsx_sheets(path: Path) -> list[str]:
