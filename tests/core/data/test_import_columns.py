@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_parquet
+from conftest import write_parquet, write_xlsx
 from tradeoff_studio.core.audit import entries
 from tradeoff_studio.core.data.columns import unique_names
 from tradeoff_studio.core.data.importer import import_files, list_datasets
@@ -119,8 +119,6 @@ def test_parquet_case_clash_is_reported_like_csv(project: Project, tmp_path: Pat
 
 def test_xlsx_case_clash_is_reported_like_csv(project: Project, tmp_path: Path) -> None:
     import zipfile
-
-    from conftest import write_xlsx
 
     written = write_xlsx(tmp_path / "w.xlsx", "SELECT 1 AS id, 2 AS x_Assault, 3 AS x_zzzzzz")
     path = tmp_path / "clash.xlsx"
