@@ -151,11 +151,7 @@ def write_query(
         (str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     ]
     shape = _projection(columns, fmt, raw)
-    try:
-        row = con.execute(f"SELECT count(*), {shape.formula_cells} FROM {source}").fetchone()
-    except duckdb.Error as error:
-        raise ExportError(f"Could not read {subject!r} to write {path}: {_first_line(error)}") from None
-    rows, cells = (int(row[0]), int(row[1])) if row else (0, 0)
+    rows, cells = _counts(con, source, shape, f"Could not read {subject!r} to write {path}")
     if fmt == "xlsx" and rows > XLSX_MAX_ROWS:
         raise ExportError(
             f"{subject!r} has {rows:,} rows; an XLSX sheet holds at most {XLSX_MAX_ROWS:,}. "
@@ -176,6 +172,15 @@ def write_query(
                          input_sha256=input_sha256, output_sha256=digest)  # fmt: skip
             _replace(scratch, path)
     return record
+
+
+def _counts(con: duckdb.DuckDBPyConnection, source: str, shape: _Projection, failure: str) -> tuple[int, int]:
+    """Rows of ``source``, and cells of it that will be neutralised."""
+    try:
+        row = con.execute(f"SELECT count(*), {shape.formula_cells} FROM {source}").fetchone()
+    except duckdb.Error as error:
+        raise ExportError(f"{failure}: {_first_line(error)}") from None
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def export_table(project: Project, table: str, path: Path, *, raw: bool = False) -> ExportRecord:

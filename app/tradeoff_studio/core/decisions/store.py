@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import duckdb
+
 from .. import audit
 from ..analyses.store import AnalysisRecord
 from ..errors import NotFoundError
@@ -118,13 +120,7 @@ def store_decision(
              datetime.now(UTC), supersedes],
         )  # fmt: skip
         if supersedes is not None:
-            con.execute(
-                f"UPDATE {CATALOG_SCHEMA}.decisions SET status = 'superseded', superseded_by = ?, "
-                "status_changed_at = ? WHERE id = ?",
-                [decision_id, datetime.now(UTC), supersedes],
-            )
-            audit.record(con, action="supersede-decision", subject=f"{analysis.name}:{old.candidate_id}",
-                         details={"decision": supersedes, "superseded_by": decision_id})  # fmt: skip
+            _mark_superseded(con, old, decision_id)
         audit.record(
             con,
             action="decision",
@@ -134,6 +130,17 @@ def store_decision(
             output_sha256=hashlib.sha256(text.encode()).hexdigest(),
         )  # fmt: skip
     return _one(project, decision_id)
+
+
+def _mark_superseded(con: duckdb.DuckDBPyConnection, old: DecisionRecord, new_id: str) -> None:
+    """Inside the deciding transaction: ``old`` is superseded by ``new_id``, audited."""
+    con.execute(
+        f"UPDATE {CATALOG_SCHEMA}.decisions SET status = 'superseded', superseded_by = ?, "
+        "status_changed_at = ? WHERE id = ?",
+        [new_id, datetime.now(UTC), old.id],
+    )
+    audit.record(con, action="supersede-decision", subject=f"{old.analysis}:{old.candidate_id}",
+                 details={"decision": old.id, "superseded_by": new_id})  # fmt: skip
 
 
 def get_decision(project: Project, decision_id: str) -> DecisionRecord:
