@@ -59,6 +59,8 @@ def test_refuse_is_the_default_names_both_options_and_leaves_the_project_unchang
     with pytest.raises(AnalysisError, match=expected):
         flows.analyze_cost_quality(ragged, spec(), name="refused")
     assert state(ragged) == before and flows.list_analyses(ragged) == []
+    alone = analyze_cost_quality(ragged, spec(systems=("b",)))  # b answered every item: nothing missing
+    assert alone.notes["missing"]["unanswered_per_system"] == {"b": 0} and alone.notes["items"] == 4
 
 
 def test_common_keeps_the_items_every_system_answered(ragged: Project) -> None:
