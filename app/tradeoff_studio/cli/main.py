@@ -14,11 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import __version__
+from ..core.crash import write_crash_report
 from ..core.errors import CancelledError, StudioError
-from . import analysis_commands, commands
+from ..core.scratch import sweep_stale_scratch
+from . import analysis_commands, bounds, commands
+from .console import safe_output
 
 EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,17 +152,35 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     command.add_argument(
         "--model-output", help="which model output to store (default: positive-class probability)"
     )
-    command.add_argument("--class-index", type=int, help="column of a [N, k] output to store")
+    command.add_argument(
+        "--class-index",
+        type=bounds.bounded_int(0, bounds.MAX_CLASS_INDEX),
+        help="column of a [N, k] output to store",
+    )
     command.add_argument("--json", action="store_true")
     command.set_defaults(handler=commands.score)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``tradeoff-studio``; returns the exit status."""
+    """Entry point of ``tradeoff-studio``; returns the exit status.
+
+    User errors exit 1, Ctrl-C 130, and anything unexpected 70 with one line naming a crash
+    report (see :mod:`..core.crash`). Text from data is printed escaped (:func:`safe_output`).
+    """
     # Ctrl-C cancels the running job, even when started from a shell that ignores SIGINT for
     # background commands (Python would otherwise keep the inherited "ignore").
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    args = build_parser().parse_args(argv)
+    with safe_output():
+        try:
+            sweep_stale_scratch()
+            args = build_parser().parse_args(argv)
+            return _run(args)
+        except KeyboardInterrupt:
+            print(f"tradeoff-studio: {CancelledError()}", file=sys.stderr)
+            return EXIT_CANCELLED
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         args.handler(args)
     except CancelledError as error:
@@ -170,7 +192,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # the last line of defence: a bug, not the user's doing
+        return _internal_error(error, command_name(args))
     return 0
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The command and its sub-command (``analyze fairness``, ``models add``); never argument values."""
+    parts = [getattr(args, field, None) for field in ("command", "kind", "action")]
+    return " ".join(str(part) for part in parts if part)
+
+
+def _internal_error(error: Exception, command: str) -> int:
+    summary = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    try:
+        where = f"a crash report was written to {write_crash_report(error, command)}"
+    except OSError as failure:
+        where = f"no crash report could be written ({failure.strerror or failure})"
+    print(f"tradeoff-studio: internal error: {summary.rstrip(': ')}; {where}", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StudioError
+from .files import FileCheckError, read_small_file
 from .paths import user_data_dir
 
 SERVICE = "tradeoff-studio"
 KEY_BYTES = 32
 _CHECK_BYTES = 3
 _PREFIX = "TSK1"
+MAX_KEY_FILE_BYTES = 64 * 1024  # a recovery key is ~70 characters; room for a note beside it
 _INSECURE_BACKENDS = ("backends.fail", "backends.null", "plaintext")
 
 
@@ -72,11 +74,18 @@ def parse_recovery_text(text: str, source: str = "the recovery key") -> bytes:
 
 
 def read_recovery_file(path: Path) -> bytes:
-    """The key from a file holding a recovery key (other lines, e.g. a note, are ignored)."""
+    """The key from a file holding a recovery key (other lines, e.g. a note, are ignored).
+
+    The file must be a regular file of at most :data:`MAX_KEY_FILE_BYTES` (a FIFO or ``/dev/zero``
+    would otherwise block or exhaust memory).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path, what="recovery key file", max_bytes=MAX_KEY_FILE_BYTES).decode("utf-8")
+    except FileCheckError as error:
+        raise ProjectKeyError(str(error)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ProjectKeyError(f"Cannot read the recovery key file {path}: {error}") from None
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise ProjectKeyError(f"Cannot read the recovery key file {path}: {reason}.") from None
     line = next((line for line in text.splitlines() if line.strip().upper().startswith(_PREFIX)), text)
     return parse_recovery_text(line, source=f"Recovery key file {path}")
 

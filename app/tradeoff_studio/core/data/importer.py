@@ -8,7 +8,6 @@ a file larger than memory imports in bounded memory.
 from __future__ import annotations
 
 import json
-import tempfile
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from ..errors import DataImportError, NameInUseError
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
+from ..scratch import scratch_dir
 from ..sql import ident
 from . import checks, readers
 from .options import ReadOptions, expand_sources, file_format
@@ -64,8 +64,8 @@ def import_files(
     targets = _targets(project, files, table)
     pool, digests = hash_in_background(files)
     try:
-        with tempfile.TemporaryDirectory(prefix="tradeoff-import-") as workdir, project.transaction() as con:
-            job = _ImportJob(options, cancel, digests, Path(workdir))
+        with scratch_dir("import") as workdir, project.transaction() as con:
+            job = _ImportJob(options, cancel, digests, workdir)
             records = []
             for index, (name, group) in enumerate(targets.items()):
                 step = scaled(progress, index / len(targets), (index + 1) / len(targets))
@@ -148,7 +148,7 @@ def _read_into(
     first: bool,
     progress: Progress,
 ) -> dict[str, Any]:
-    read = readers.plan(con, path, fmt, job.options, job.workdir)
+    read = readers.plan(con, path, fmt, job.options, job.workdir, cancel=job.cancel)
     incoming = _described(con, path, read)
     checks.check_width(path, len(incoming))
     if not first:
