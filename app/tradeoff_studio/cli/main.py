@@ -13,11 +13,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import duckdb
+
 from .. import __version__
 from ..core.crash import write_crash_report
 from ..core.errors import CancelledError, StudioError
+from ..core.project import damaged_file_error, is_damage
 from ..core.scratch import sweep_stale_scratch
 from . import analysis_commands, bounds, commands
+from .check_command import add_check
 from .console import safe_output
 
 EXIT_USER_ERROR = 1
@@ -49,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "info", commands.info, "what a project holds: tables, provenance, models, scores"
     )
     _add_project_command(sub, "audit", commands.audit, "the project's audit trail")
+    add_check(sub)
     _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
     _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")
     _add_project_command(
@@ -182,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        args.handler(args)
+        status = args.handler(args)
     except CancelledError as error:
         print(f"tradeoff-studio: {error}", file=sys.stderr)
         return EXIT_CANCELLED
@@ -193,14 +198,23 @@ def _run(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # the last line of defence: a bug, not the user's doing
-        return _internal_error(error, command_name(args))
-    return 0
+        return _unexpected(error, args)
+    return status if isinstance(status, int) else 0
 
 
 def command_name(args: argparse.Namespace) -> str:
     """The command and its sub-command (``analyze fairness``, ``models add``); never argument values."""
     parts = [getattr(args, field, None) for field in ("command", "kind", "action")]
     return " ".join(str(part) for part in parts if part)
+
+
+def _unexpected(error: Exception, args: argparse.Namespace) -> int:
+    """A damaged project file found mid-command is the user's to fix (exit 1); anything else is a bug."""
+    project = getattr(args, "project", None)
+    if isinstance(error, duckdb.Error) and is_damage(error) and project:
+        print(f"tradeoff-studio: error: {damaged_file_error(Path(project))}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return _internal_error(error, command_name(args))
 
 
 def _internal_error(error: Exception, command: str) -> int:

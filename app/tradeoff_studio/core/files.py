@@ -56,7 +56,7 @@ def check_regular_file(
     try:
         info = path.stat()
     except OSError as error:
-        raise error_type(_with_what(describe_missing(path, error), what)) from None
+        raise error_type(describe_missing(path, error)) from None
     kind = file_kind(info.st_mode)
     if kind is not None:
         raise error_type(f"{path} is {kind}, not a file. Give the path of a regular {what}.")
@@ -77,7 +77,7 @@ def read_small_file(path: Path, *, what: str, max_bytes: int) -> bytes:
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
-        raise FileCheckError(_with_what(describe_missing(path, error), what)) from None
+        raise FileCheckError(describe_missing(path, error)) from None
     try:
         info = os.fstat(handle)
         kind = file_kind(info.st_mode)
@@ -89,7 +89,3 @@ def read_small_file(path: Path, *, what: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise FileCheckError(f"{path} is over {max_bytes:,} bytes; a {what} is at most {max_bytes:,} bytes.")
     return data
-
-
-def _with_what(message: str, what: str) -> str:
-    return message if what == "file" else f"{message[:-1]} (the {what})."
