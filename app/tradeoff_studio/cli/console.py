@@ -36,6 +36,11 @@ def safe_text(text: str, *, keep_newlines: bool = True) -> str:
     return (_UNSAFE if keep_newlines else _UNSAFE_IN_CELL).sub(_escape, text)
 
 
+def one_line(text: str) -> str:
+    """An error message for the terminal: control characters and line breaks from data escaped."""
+    return safe_text(text, keep_newlines=False)
+
+
 class SafeStream:
     """A text stream that escapes control characters in everything written through it."""
 

@@ -22,7 +22,7 @@ from ..core.project import damaged_file_error, is_damage
 from ..core.scratch import sweep_stale_scratch
 from . import analysis_commands, bounds, commands
 from .check_command import add_check
-from .console import safe_output
+from .console import one_line, safe_output
 
 EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
@@ -192,7 +192,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"tradeoff-studio: {error}", file=sys.stderr)
         return EXIT_CANCELLED
     except StudioError as error:
-        print(f"tradeoff-studio: error: {error}", file=sys.stderr)
+        print(f"tradeoff-studio: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -223,7 +223,7 @@ def _internal_error(error: Exception, command: str) -> int:
         where = f"a crash report was written to {write_crash_report(error, command)}"
     except OSError as failure:
         where = f"no crash report could be written ({failure.strerror or failure})"
-    print(f"tradeoff-studio: internal error: {summary.rstrip(': ')}; {where}", file=sys.stderr)
+    print(f"tradeoff-studio: internal error: {one_line(summary.rstrip(': '))}; {where}", file=sys.stderr)
     return EXIT_INTERNAL_ERROR
 
 

@@ -53,8 +53,11 @@ def json_field_problems(con: duckdb.DuckDBPyConnection, *, limit: int | None = N
         columns = ", ".join(f"{column}::VARCHAR" for column in fields)
         try:
             rows = con.execute(f"SELECT {key}::VARCHAR, {columns} FROM {CATALOG_SCHEMA}.{table}").fetchall()
+        except duckdb.CatalogException:
+            problems.append(f"its table {table} is missing")
+            continue
         except duckdb.Error:
-            problems.append(f"its table {table} is missing or unreadable")
+            problems.append(f"its table {table} cannot be read (the file is truncated or was overwritten)")
             continue
         for row in rows:
             for (column, expected), text in zip(fields.items(), row[1:], strict=True):
@@ -74,8 +77,17 @@ def _json_problem(text: str | None, expected: type) -> str | None:
     except ValueError as error:
         return f"is not valid JSON ({error.msg} at character {error.pos})"
     if not isinstance(value, expected):
-        return f"holds a {type(value).__name__}, expected a JSON {'array' if expected is list else 'object'}"
+        return f"holds {_json_kind(value)}, expected a JSON {'array' if expected is list else 'object'}"
     return None
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = {list: "an array", dict: "an object", str: "a string"}
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), "a number")
 
 
 def check_catalog_fields(path: Path, con: duckdb.DuckDBPyConnection) -> None:

@@ -145,7 +145,10 @@ def _check_tables_readable(
                 f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {ident(schema_name)}.{ident(name)}"
             ).fetchall()
         except duckdb.Error as error:
-            report.problems.append(f"table {name!r}: cannot be read ({str(error).splitlines()[0][:120]})")
+            why = (
+                "the file is truncated or was overwritten" if is_damage(error) else str(error).splitlines()[0]
+            )
+            report.problems.append(f"table {name!r}: cannot be read ({why[:200]})")
     report.checked["tables"] = len(tables)
 
 
