@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, TypeVar
 
-from ..core.errors import CancelledError
 from ..core.jobs import CancelToken, Progress
 
 T = TypeVar("T")
@@ -123,32 +122,48 @@ class StderrProgress:
 
 
 def run_job(work: Callable[[Progress, CancelToken], T]) -> T:
-    """Run ``work`` on a worker thread; Ctrl-C cancels it and waits until it has rolled back."""
+    """Run ``work`` on a worker thread; Ctrl-C cancels it and waits until it has rolled back.
+
+    The wait uses an event, not ``Thread.join``: on Python 3.11 a join interrupted by Ctrl-C can
+    mark a running thread as stopped, so a later join returned at once and the command exited
+    while the worker still held the project and its scratch folder.
+    """
     progress = StderrProgress()
     cancel = CancelToken()
     outcome: dict[str, Any] = {}
+    done = threading.Event()
 
     def target() -> None:
         try:
             outcome["value"] = work(progress, cancel)
         except BaseException as error:  # handed to the main thread and re-raised there
             outcome["error"] = error
+        finally:
+            done.set()
 
     worker = threading.Thread(target=target, name="tradeoff-job")
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(0.1)
-    except KeyboardInterrupt:
-        sys.stderr.write("\nCancelling…\n")
-        cancel.cancel()
-        worker.join()
-        outcome.setdefault("error", CancelledError())
+        _wait(done, cancel)
     finally:
         progress.finish()
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def _wait(done: threading.Event, cancel: CancelToken) -> None:
+    """Wait for the worker; the first Ctrl-C cancels it, later ones only keep waiting for the rollback."""
+    while True:
+        try:
+            while not done.wait(0.1):
+                pass
+            return
+        except KeyboardInterrupt:
+            if not cancel.cancelled:
+                sys.stderr.write("\nCancelling…\n")
+                cancel.cancel()
 
 
 def print_json(data: Any) -> None:

@@ -40,22 +40,28 @@ def _versions() -> list[str]:
     return lines
 
 
-def _chain(error: BaseException) -> list[BaseException]:
-    """The exception and its causes/contexts, innermost first (as Python prints them)."""
-    seen: list[BaseException] = []
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _chain(error: BaseException) -> list[tuple[BaseException, str]]:
+    """The exception and its causes/contexts, innermost first as Python prints them, each with the
+    line that introduces it (empty for the first)."""
+    chain: list[tuple[BaseException, str]] = []
     current: BaseException | None = error
-    while current is not None and all(current is not item for item in seen):
-        seen.append(current)
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
-    return list(reversed(seen))
+    while current is not None and all(current is not item for item, _ in chain):
+        cause = current.__cause__
+        context = None if current.__suppress_context__ else current.__context__
+        chain.append((current, _CAUSE if cause is not None else _CONTEXT if context is not None else ""))
+        current = cause if cause is not None else context
+    return list(reversed(chain))  # each exception's line says how it follows the one printed before it
 
 
 def redacted_traceback(error: BaseException) -> str:
     """The traceback of ``error`` and its chain, with every exception message left out."""
     parts = []
-    for index, item in enumerate(_chain(error)):
-        if index:
-            parts.append("\nWhile handling the above, another exception occurred:\n\n")
+    for item, link in _chain(error):
+        parts.append(link)
         frames = traceback.extract_tb(item.__traceback__)
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_list(frames))
