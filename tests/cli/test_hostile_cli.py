@@ -7,7 +7,9 @@ run in one subprocess, so the suite costs a few interpreter starts, not one per 
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from support.cli import cli
 from support.hostile import Case, Outcome, case, run_cases, verdict
 from tradeoff_studio.core.demo import ensure_demo_project
 
@@ -513,3 +516,45 @@ def test_hostile_input_is_refused_cleanly(
     outcomes: dict[str, dict[str, Outcome]], category: str, item: Case
 ) -> None:
     verdict(item, outcomes[category][item.id])
+
+
+def test_check_passes_on_the_demo_project(prepared: tuple[Path, Path, Path]) -> None:
+    project, _files, _root = prepared
+    result = cli("check", project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sound (" in result.stdout and "3 models" in result.stdout and "4 analyses" in result.stdout
+    report = json.loads(cli("check", project, "--json").stdout)
+    assert report["sound"] is True and report["problems"] == []
+    assert report["checked"]["decisions"] == 4
+
+
+def test_check_names_every_kind_of_damage_at_once(prepared: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    project, _files, _root = prepared
+    copy = tmp_path / "damaged.tsproj"
+    shutil.copyfile(project, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE _ts.meta SET value = 'x' WHERE key = 'schema_version'")
+    con.execute("UPDATE _ts.models SET onnx = 'swapped'::BLOB WHERE name = 'credit_logreg'")
+    con.execute("DROP TABLE main.model_portfolios")
+    con.execute("UPDATE _ts.decisions SET candidate_id = 'nobody' WHERE analysis = 'llm-routing'")
+    con.execute("UPDATE _ts.analyses SET spec = '\"text\"' WHERE name = 'ope-shortlist'")
+    con.close()
+    result = cli("check", copy)
+    assert result.returncode == 1 and result.stderr == ""
+    lines = result.stdout.strip().splitlines()
+    expected = [
+        "catalog: schema_version is 'x', expected a number",
+        "catalog: analyses 'ope-shortlist': field spec holds a string, expected a JSON object",
+        "dataset 'model_portfolios': its table is missing",
+        "analysis 'multi-asset-frontier': its input table 'model_portfolios' is missing",
+        "decision '",
+        "model 'credit_logreg': its stored bytes have SHA-256 ",
+    ]
+    for text in expected:
+        assert any(text in line for line in lines), (text, lines)
+    assert any(
+        "its candidate 'nobody' is not among the candidates of analysis 'llm-routing'" in x for x in lines
+    )
+    assert all(line.startswith(f"{copy}: ") for line in lines)
+    report = json.loads(cli("check", copy, "--json").stdout)
+    assert report["sound"] is False and len(report["problems"]) == len(lines)

@@ -199,16 +199,25 @@ def _check_references(con: duckdb.DuckDBPyConnection, report: IntegrityReport) -
 
 
 def _input_tables(spec_text: str) -> list[str]:
-    """The project tables an analysis read (``table``, and ``price_table``/``portfolios`` if given)."""
+    """The project tables an analysis read: every ``table`` or ``*_table`` string in its inputs, at any depth
+    (``source.table`` of risk-return, ``weights_table``, ``price_table``, ``drift_table``…)."""
     try:
         inputs = json.loads(spec_text).get("inputs", {})
     except (ValueError, AttributeError):
         return []  # reported with the JSON fields
-    if not isinstance(inputs, dict):
-        return []
-    return [
-        str(inputs[key]) for key in ("table", "price_table", "portfolios") if isinstance(inputs.get(key), str)
-    ]
+    found: list[str] = []
+    pending = [inputs]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str) and (key == "table" or key.endswith("_table")):
+                    found.append(value)
+                else:
+                    pending.append(value)
+        elif isinstance(item, list):
+            pending.extend(item)
+    return sorted(set(found))
 
 
 def _check_decisions(
