@@ -22,7 +22,7 @@ from .catalog_check import JSON_FIELDS, json_field_problems, parse_schema_versio
 from .errors import ProjectDamagedError, ProjectError, StudioError
 from .files import check_regular_file
 from .jobs import CancelToken
-from .project import ALIAS, _connect_with_any_key, is_damage, project_path
+from .project import ALIAS, attach_unchecked, is_damage, project_path
 from .schema import CATALOG_SCHEMA
 from .sql import ident
 
@@ -60,7 +60,7 @@ def check_project(
     check_regular_file(target, what="project file", error_type=ProjectError)
     report = IntegrityReport(str(target))
     try:
-        con, _key = _connect_with_any_key(target, key)
+        con, _key = attach_unchecked(target, key)
     except ProjectError as error:
         if not isinstance(error, ProjectDamagedError) and "not a valid" not in str(error):
             raise

@@ -309,6 +309,12 @@ def _remove_stale_staging(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def attach_unchecked(path: Path, key: bytes | None = None) -> tuple[duckdb.DuckDBPyConnection, bytes | None]:
+    """Attach ``path`` as :func:`open_project` does (plainly, with ``key``, with the keyring's) but
+    without checking or migrating its catalog: for the integrity check, which reports what it finds."""
+    return _connect_with_any_key(path, key)
+
+
 def _connect_with_any_key(path: Path, key: bytes | None) -> tuple[duckdb.DuckDBPyConnection, bytes | None]:
     """Connect plainly, then with the given key, then with the keyring's."""
     try:
