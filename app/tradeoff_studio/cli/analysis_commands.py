@@ -42,6 +42,7 @@ from ..core.decisions.preferences import (
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
+from . import bounds
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
 from .analyze_cost_quality import add_cost_quality
 from .analyze_model_variants import add_model_variants
@@ -104,7 +105,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--ci", action="append", default=[], metavar="COL=LO,HI",
         help="interval columns of an objective (default: COL_lo and COL_hi when present)",
     )  # fmt: skip
-    generic.add_argument("--ci-level", type=float, default=0.95, help="confidence of the intervals")
+    generic.add_argument("--ci-level", type=bounds.CI_LEVEL, default=0.95, help="confidence of the intervals")
     generic.add_argument(
         "--knob", action="append", metavar="COL[,COL]",
         help="columns the analyst sets (default: every column that is not an objective or interval)",

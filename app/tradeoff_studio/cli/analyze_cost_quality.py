@@ -19,6 +19,7 @@ from ..core import analysis_workflows as flows
 from ..core.analyses.cost_quality.missing import describe_missing
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
+from .bounds import COST, QUALITY, RESAMPLES, STEPS
 from .console import print_json
 
 
@@ -39,19 +40,19 @@ def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     command.add_argument("--latency", metavar="COL", help="latency column (p50/p95 per candidate)")
     command.add_argument("--confidence", metavar="COL", help="confidence column (enables cascades)")
-    command.add_argument("--human-cost", type=float, metavar="X", help="a human expert's cost per item")
+    command.add_argument("--human-cost", type=COST, metavar="X", help="a human expert's cost per item")
     command.add_argument("--systems", action="append", metavar="A,B", help="only these systems")
-    command.add_argument("--resamples", type=int, default=500, metavar="N", help="bootstrap resamples")
-    command.add_argument("--thresholds", type=int, default=20, metavar="N", help="cascade quantile steps")
+    command.add_argument("--resamples", type=RESAMPLES, default=500, metavar="N", help="bootstrap resamples")
+    command.add_argument("--thresholds", type=STEPS, default=20, metavar="N", help="cascade quantile steps")
     command.add_argument(
         "--target-quality",
-        type=float,
+        type=QUALITY,
         action="append",
         default=[],
         metavar="Q",
         help="add the cheapest hull mixture reaching this quality (repeatable)",
     )
-    command.add_argument("--budget", type=float, action="append", default=[], metavar="C",
+    command.add_argument("--budget", type=COST, action="append", default=[], metavar="C",
                          help="add the best hull mixture costing at most C an item (repeatable)")  # fmt: skip
     command.add_argument(
         "--missing", choices=("refuse", "common", "incorrect"), default="refuse",

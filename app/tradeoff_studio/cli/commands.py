@@ -49,7 +49,8 @@ def _announce_key(key: bytes) -> None:
     """After creating or encrypting: where the key lives, and the recovery key when nowhere else."""
     if keys.keyring_available():
         print(
-            "Its key is in this machine's keyring. Export a recovery key with 'tradeoff-studio recovery-key'."
+            f"Its key is in this machine's keyring ({keys.keyring_name()}). "
+            "Export a recovery key with 'tradeoff-studio recovery-key'."
         )
         return
     print(

@@ -42,6 +42,8 @@ class _Sample:
 
 def sniff(path: Path, options: ReadOptions) -> CsvDialect:
     """Decide the dialect of ``path`` from its head, honouring the user's overrides."""
+    if options.delimiter is not None:
+        check_delimiter(path, options.delimiter)
     sample = _read_sample(path, normalise_encoding(path, options.encoding))
     encoding = _encoding(path, options)
     delimiter = options.delimiter or _guess_delimiter(sample)
@@ -58,6 +60,20 @@ def sniff(path: Path, options: ReadOptions) -> CsvDialect:
     if header and len(rows) < 2 and sample.complete:
         raise DataImportError(f"{path} has a header ({', '.join(names)}) but no data rows.")
     return CsvDialect(delimiter=delimiter, header=header, encoding=encoding, names=names)
+
+
+def check_delimiter(path: Path, delimiter: str) -> None:
+    """Refuse a delimiter that is not exactly one character, or one that cannot separate fields."""
+    if len(delimiter) != 1:
+        raise DataImportError(
+            f"{path}: the delimiter must be exactly one character (e.g. ',' ';' '|' or 'tab'); "
+            f"got {delimiter!r} ({len(delimiter)} characters)."
+        )
+    if delimiter in '"\r\n\x00' or delimiter.isalnum():
+        raise DataImportError(
+            f"{path}: {delimiter!r} cannot be a delimiter (quotes, line breaks, NUL, letters and digits "
+            "are part of values). Use e.g. ',' ';' '|' or 'tab'."
+        )
 
 
 def _encoding(path: Path, options: ReadOptions) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from ..errors import DataImportError, NameInUseError
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
+from ..scratch import scratch_dir
 from ..sql import ident
 from . import checks, readers
 from .columns import plan_columns
@@ -66,8 +66,8 @@ def import_files(
     targets = _targets(project, files, table)
     pool, digests = hash_in_background(files)
     try:
-        with tempfile.TemporaryDirectory(prefix="tradeoff-import-") as workdir, project.transaction() as con:
-            job = _ImportJob(options, cancel, digests, Path(workdir))
+        with scratch_dir("import") as workdir, project.transaction() as con:
+            job = _ImportJob(options, cancel, digests, workdir)
             records = []
             for index, (name, group) in enumerate(targets.items()):
                 step = scaled(progress, index / len(targets), (index + 1) / len(targets))
@@ -150,7 +150,7 @@ def _read_into(
     first: bool,
     progress: Progress,
 ) -> dict[str, Any]:
-    read = readers.plan(con, path, fmt, job.options, job.workdir)
+    read = readers.plan(con, path, fmt, job.options, job.workdir, cancel=job.cancel)
     file_names = _file_names(read, [column for column, _dtype in _described(con, path, read)])
     columns = plan_columns(path, file_names, job.options.rename, job.options.columns)
     read = replace(read, sql=columns.wrap(read.sql))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataImportError
+from ..files import check_regular_file
 
 FORMATS_BY_SUFFIX = {
     ".csv": "csv",
@@ -83,8 +84,7 @@ def expand_sources(paths: list[Path]) -> list[Path]:
                     f"{path} holds no file that can be imported ({', '.join(FORMATS_BY_SUFFIX)})."
                 )
             files.extend(inside)
-        elif path.is_file():
-            files.append(path)
         else:
-            raise DataImportError(f"{path} does not exist.")
+            check_regular_file(path, what="data file", error_type=DataImportError)
+            files.append(path)
     return files

@@ -19,6 +19,7 @@ import duckdb
 
 from ..errors import DataImportError
 from ..extensions import load_extension
+from ..jobs import CancelToken
 from ..sql import ident
 from . import csv_dialect, json_sandbox
 from .columns import unique_names
@@ -44,11 +45,18 @@ class ReadPlan:
 
 
 def plan(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, options: ReadOptions, workdir: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    options: ReadOptions,
+    workdir: Path,
+    *,
+    cancel: CancelToken | None = None,
 ) -> ReadPlan:
     """The query that reads ``path`` in format ``fmt`` with ``options``.
 
-    ``workdir`` is a private folder for intermediate files (JSON is converted there first).
+    ``workdir`` is a private folder for intermediate files (JSON is converted there first);
+    ``cancel`` stops the JSON conversion, the one step that reads a whole file before the import.
     """
     for name, dtype in options.types.items():
         if not _TYPE_PATTERN.match(dtype):
@@ -58,7 +66,7 @@ def plan(
     if fmt == "parquet":
         base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)], file_names=_parquet_names(con, path))
     elif fmt == "json":
-        base = _plan_json(path, workdir)
+        base = _plan_json(path, workdir, cancel)
     else:
         base = _plan_xlsx(con, path, options)
     return _with_types(base, options)
@@ -88,10 +96,10 @@ def _parquet_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str] | No
     return names
 
 
-def _plan_json(path: Path, workdir: Path) -> ReadPlan:
+def _plan_json(path: Path, workdir: Path, cancel: CancelToken | None) -> ReadPlan:
     """JSON is read by a sandboxed child into Parquet (see json_sandbox), then read from there."""
     converted = workdir / f"{len(list(workdir.iterdir()))}.parquet"
-    failure = json_sandbox.convert(path, converted)
+    failure = json_sandbox.convert(path, converted, cancel=cancel)
     if failure is not None:
         raise translate(path, "json", failure)
     return ReadPlan("SELECT * FROM read_parquet(?)", [str(converted)])

@@ -26,7 +26,8 @@ from .intervals import bound_at
 Op = Literal[">=", "<=", ">", "<"]
 Method = Literal["tchebycheff", "weighted-sum", "reference"]
 METHODS: tuple[Method, ...] = ("tchebycheff", "weighted-sum", "reference")
-_CONSTRAINT = re.compile(r"^\s*(?P<metric>.+?)\s*(?P<op>>=|<=|>|<)\s*(?P<bound>[^@]*?)\s*(?:@(?P<conf>.*))?$")
+MAX_CONSTRAINT_LENGTH = 1_000
+_OPERATOR = re.compile(r"[<>]=?")  # the first '<' or '>' starts the operator (metric names hold neither)
 
 
 class DecisionError(StudioError):
@@ -77,15 +78,21 @@ class Constraint:
     @classmethod
     def parse(cls, text: str, *, confidence: float | None = None) -> Constraint:
         """``"dp_ratio>=0.8@95"`` → Constraint; ``confidence`` applies when the text has no ``@``."""
-        match = _CONSTRAINT.match(text)
-        if match is None or not match["bound"]:
+        if len(text) > MAX_CONSTRAINT_LENGTH:
+            raise DecisionError(
+                f"A constraint is at most {MAX_CONSTRAINT_LENGTH:,} characters; this one has {len(text):,} "
+                f"(it starts {text[:40]!r}). Give METRIC OP NUMBER[@CONFIDENCE], e.g. dp_ratio>=0.8."
+            )
+        parts = _split_constraint(text)
+        if parts is None:
             raise DecisionError(
                 f"Constraint {text!r} should read METRIC OP NUMBER[@CONFIDENCE] with OP one of >=, <=, >, <; "
                 "e.g. dp_ratio>=0.8 or dp_ratio>=0.8@95."
             )
-        bound = _number(match["bound"], f"The bound of constraint {text!r}")
-        level = parse_confidence(match["conf"]) if match["conf"] is not None else confidence
-        return cls(match["metric"], cast(Op, match["op"]), bound, level)
+        metric, op, bound_text, conf = parts
+        bound = _number(bound_text, f"The bound of constraint {text!r}")
+        level = parse_confidence(conf) if conf is not None else confidence
+        return cls(metric, cast(Op, op), bound, level)
 
     def check(self, table: CandidateTable) -> None:
         """Raise :class:`DecisionError` unless the table can evaluate this constraint."""
@@ -117,6 +124,18 @@ class Constraint:
         """JSON-ready form (the text form is enough to rebuild it)."""
         return {"text": str(self), "metric": self.metric, "op": self.op, "bound": self.bound,
                 "confidence": self.confidence}  # fmt: skip
+
+
+def _split_constraint(text: str) -> tuple[str, str, str, str | None] | None:
+    """``METRIC OP BOUND[@CONF]`` split in one pass (linear in the length), or None when malformed."""
+    found = _OPERATOR.search(text)
+    if found is None:
+        return None
+    metric, rest = text[: found.start()].strip(), text[found.end() :]
+    bound, at, conf = rest.partition("@")
+    if not metric or not bound.strip():
+        return None
+    return metric, found.group(), bound.strip(), conf if at else None
 
 
 def parse_assignments(text: str, flag: str) -> dict[str, float]:
