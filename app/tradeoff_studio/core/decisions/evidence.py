@@ -11,7 +11,7 @@ import numpy as np
 from ..analyses.candidates import CandidateTable
 from .frontier import row_of
 from .preferences import DecisionError, Preferences
-from .recommend import Recommendation, assess, recommend
+from .recommend import Recommendation, assess, excluded_text, recommend
 from .risks import Risk, risks
 from .sensitivity import Sensitivity, sensitivities
 from .tradeoffs import TradeoffRate, tradeoff_rates
@@ -67,7 +67,7 @@ def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None
             "yourself. Give one or the other."
         )
     else:
-        recommendation = assess(table, candidate_id, prefs.constraints)
+        recommendation = assess(table, candidate_id, prefs.constraints, prefs.allow_protected)
     if recommendation.candidate_id is None:
         raise DecisionError(_infeasible(recommendation))
     chosen = recommendation.candidate_id
@@ -83,9 +83,12 @@ def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None
 
 def _infeasible(recommendation: Recommendation) -> str:
     counts = recommendation.ruled_out
+    excluded = " ".join(excluded_text(recommendation.excluded))
+    if not counts:
+        return f"No candidate can be recommended: {excluded}"
     worst = next(iter(counts))
     listed = "; ".join(f"{text} rules out {count}" for text, count in counts.items())
     return (
         f"No candidate meets every constraint (of {recommendation.n_candidates} candidates: {listed}). "
-        f"'{worst}' rules out the most; relax it or drop it."
+        f"'{worst}' rules out the most; relax it or drop it." + (f" Also: {excluded}" if excluded else "")
     )

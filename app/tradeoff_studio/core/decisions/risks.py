@@ -17,7 +17,7 @@ from typing import Any
 
 from ..analyses.candidates import CandidateTable
 from .frontier import row_of
-from .intervals import ci_level, normal_cdf, spreads
+from .intervals import ci_level, has_interval, normal_cdf, spreads
 from .preferences import Constraint
 
 
@@ -52,7 +52,7 @@ def risks(table: CandidateTable, candidate_id: str, constraints: tuple[Constrain
     row = row_of(table, candidate_id)
     result = []
     for constraint in constraints:
-        if not table.has_ci(constraint.metric):
+        if not has_interval(table, constraint.metric):
             continue
         frame = table.frame
         value = float(frame[constraint.metric].iloc[row])

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from ..analyses.candidates import CandidateTable, Objective
 from ..pareto import non_dominated
 from .frontier import candidate_ids, is_proportion, row_of
-from .intervals import ci_level, spreads, two_sided_z
+from .intervals import ci_level, has_interval, spreads, two_sided_z
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _pair(table: CandidateTable, row: int, cost: Objective, gain: Objective) -> 
     values = frame[[cost.metric, gain.metric]].to_numpy(dtype=np.float64)
     spread = (
         float(frame[f"{gain.metric}_hi"].iloc[row] - frame[f"{gain.metric}_lo"].iloc[row])
-        if table.has_ci(gain.metric)
+        if has_interval(table, gain.metric)
         else 0.0
     )
     ends = _bracket(values, [cost.direction, gain.direction], row, spread)
@@ -121,7 +121,7 @@ def _interval(
     table: CandidateTable, metrics: tuple[str, str], ends: tuple[int, int], rate: float, d_gain: float
 ) -> tuple[float | None, float | None]:
     """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level."""
-    if not all(table.has_ci(metric) for metric in metrics):
+    if not all(has_interval(table, metric) for metric in metrics):
         return None, None
     left, right = ends
     variances = []
