@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import AnalysisError, Objective, parse_objectives
@@ -86,6 +86,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="COL",
         help="score column(s), one per model",
     )
+    _add_fairness_settings(fairness)
     fairness.set_defaults(handler=analyze_fairness)
     generic = kinds.add_parser("generic", help="any table: one row per candidate, objective columns")
     add_common(generic)
@@ -107,6 +108,89 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     add_model_variants(kinds)
 
 
+def _add_fairness_settings(fairness: argparse.ArgumentParser) -> None:
+    fairness.add_argument(
+        "--policies", default="global", metavar="global[,group,randomized,capacity]",
+        help="threshold rules to explore (default global: one threshold for everyone; the others read "
+        "the protected attribute at decision time)",
+    )  # fmt: skip
+    fairness.add_argument(
+        "--favorable", choices=("selected", "unselected"), default="selected",
+        help="the outcome people want (default selected); rates, dp and dp_ratio use it",
+    )  # fmt: skip
+    fairness.add_argument(
+        "--selected-means", default="selected", metavar="WORD",
+        help='what a selected row (score >= threshold) is, in words, e.g. "flagged" or "denied"',
+    )  # fmt: skip
+    fairness.add_argument(
+        "--costs", metavar="fp=X,fn=Y", help="costs of errors for expected_cost (default 1 each)"
+    )
+    fairness.add_argument(
+        "--resamples", type=int, metavar="N", help="bootstrap resamples (default 200; 0 = none)"
+    )
+    fairness.add_argument("--weight", metavar="COL", help="sample-weight column (non-negative)")
+    fairness.add_argument(
+        "--capacity", metavar="X", help="at most X rows selected (an integer >= 1) or a share in (0, 1]"
+    )
+    fairness.add_argument(
+        "--bins", action="append", default=[], metavar="COL=EDGES|COL=qN",
+        help="bin a numeric sensitive column: age=25,45,65 or age=q4",
+    )  # fmt: skip
+
+
+def _fairness_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The spec fields the fairness flags set, checked before any work."""
+    settings: dict[str, Any] = {
+        "policies": tuple(names(args.policies)),
+        "favorable": args.favorable,
+        "selected_means": args.selected_means,
+        "weights": args.weight,
+        "sensitive_bins": _bins(args.bins),
+    }
+    if args.resamples is not None:
+        settings["bootstrap"] = args.resamples
+    if args.costs:
+        costs = parse_assignments(args.costs, "--costs")
+        unknown = sorted(set(costs) - {"fp", "fn"})
+        if unknown or any(value <= 0 for value in costs.values()):
+            raise AnalysisError(
+                f"--costs expects fp=X,fn=Y with positive costs (e.g. fp=1,fn=5); got {args.costs!r}."
+            )
+        fp, fn = costs.get("fp", 1.0), costs.get("fn", 1.0)
+        settings |= {"cost_ratio": fp / fn, "false_negative_cost": fn}
+    if args.capacity is not None:
+        settings |= _capacity(args.capacity)
+    return settings
+
+
+def _capacity(text: str) -> dict[str, Any]:
+    raw = text.strip()
+    if raw.isdigit() and int(raw) >= 1:
+        return {"capacity_top_k": int(raw)}
+    try:
+        share = float(raw)
+    except ValueError:
+        share = float("nan")
+    if not 0.0 < share <= 1.0:
+        raise AnalysisError(
+            f"--capacity expects a number of rows (an integer >= 1) or a share in (0, 1], e.g. 500 or 0.2; "
+            f"got {text!r}."
+        )
+    return {"capacity_rate": share}
+
+
+def _bins(values: list[str]) -> dict[str, str]:
+    bins = {}
+    for value in values:
+        column, sep, edges = value.partition("=")
+        if not sep or not column.strip() or not edges.strip():
+            raise AnalysisError(
+                f"--bins expects COL=EDGES or COL=qN (e.g. age=25,45,65 or age=q4); got {value!r}."
+            )
+        bins[column.strip()] = edges.strip()
+    return bins
+
+
 def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ope = kinds.add_parser("ope", help="off-policy evaluation: top-k policies per estimator (SharpeRatio@k)")
     add_common(ope)
@@ -118,6 +202,9 @@ def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         ("--behaviour", "boolean column, true for the behaviour policy"),
     ):
         ope.add_argument(flag, required=True, metavar="COL", help=text)
+    ope.add_argument(
+        "--resamples", type=int, metavar="N", help="bootstrap resamples (default 500, at least 10)"
+    )
     ope.set_defaults(handler=analyze_ope)
 
 
@@ -135,6 +222,11 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument("--method", choices=METHODS, help="how to choose (default: tchebycheff)")
     command.add_argument("--reference", metavar="METRIC=V,...", help="aspiration levels (reference method)")
     command.add_argument("--rationale", required=True, metavar="TEXT", help="why this candidate")
+    command.add_argument(
+        "--allow-protected-attribute", action="store_true",
+        help="let the choice fall on a rule that uses the protected attribute (per-group thresholds or "
+        "coin flips); only where that is lawful",
+    )  # fmt: skip
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=decide)
 
@@ -182,6 +274,7 @@ def analyze_ope(args: argparse.Namespace) -> None:
         true_value=args.true_value,
         behaviour=args.behaviour,
         **objectives_option(args),
+        **({"resamples": args.resamples} if args.resamples is not None else {}),
     )
     record = run_analysis(args, flows.analyze_ope, spec)
     notes = record.spec["notes"]
@@ -213,9 +306,17 @@ def analyze_fairness(args: argparse.Namespace) -> None:
         scores=args.score,
         positive=args.positive,
         **objectives_option(args),
+        **_fairness_settings(args),
     )
     record = run_analysis(args, flows.analyze_fairness, spec)
-    print_analysis(record, args.json)
+    if args.json:
+        print_analysis(record, True)
+        return
+    from ..core.analyses.fairness.words import notes_lines
+
+    print_analysis(record, False)
+    for line in notes_lines(record.spec["notes"]):
+        print(line)
 
 
 def candidates(args: argparse.Namespace) -> None:
@@ -260,6 +361,7 @@ def _preferences(args: argparse.Namespace) -> Preferences:
         weights=weights,
         method=method,
         reference=reference,
+        allow_protected=bool(getattr(args, "allow_protected_attribute", False)),
     )
 
 

@@ -20,6 +20,7 @@ from ..candidates import AnalysisError, CandidateTable
 from .aggregate import Request, aggregate
 from .assemble import by_group, candidates_frame, groups_frame
 from .cells import Cells, curves
+from .grouping import bin_labels
 from .metrics import binned_bounds
 from .multiplicity import Multiplicity, analyze_multiplicity, refusal
 from .policies import PolicySet
@@ -236,7 +237,9 @@ def _finish(
         multiplicity = analyze_multiplicity(project, spec, facts, progress=step, cancel=cancel)
     notes = _notes(spec, plan, runs, groups)
     notes["multiplicity"] = reason if spec.multiplicity is not False else "not asked for"
+    notes["multiplicity_summary"] = _multiplicity_summary(multiplicity)
     notes["drift"] = drift_note
+    notes |= _group_notes(spec, facts, groups)
     frame = candidates_frame(runs, facts.groups, spec, {model: _iv_se(iv, model) for model in runs})
     table = with_front(
         CandidateTable("fairness", frame, list(KNOBS), list(METRICS), list(spec.objectives), notes)
@@ -263,6 +266,32 @@ def with_front(table: CandidateTable) -> CandidateTable:
     for column in ("on_front", "rank", "near_front"):
         out[column] = ranked[column]
     return replace(table, frame=out)
+
+
+def _multiplicity_summary(found: Multiplicity | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"epsilon": found.epsilon, "delta": found.delta, "baseline": found.baseline,
+            "rashomon": list(found.rashomon), "ambiguity": found.ambiguity, "discrepancy": found.discrepancy,
+            "discrepancy_model": found.discrepancy_model}  # fmt: skip
+
+
+def _group_notes(spec: FairnessSpec, facts: TableFacts, groups: pd.DataFrame) -> dict[str, Any]:
+    """The groups (rows, positives, base rate, small-cell reason), binned and per-value numeric columns."""
+    keep = ["group", "rows", "positive_rows", "negative_rows", "weight", "base_rate", "small", "small_reason"]
+    return {
+        "groups": json_rows(groups[keep]),
+        "min_cell_size": spec.min_cell_size,
+        "binned": {column: bin_labels(edges) for column, edges in facts.bins.items()},
+        "numeric_per_value": list(facts.per_value),
+        "costs": {"fp": spec.cost_ratio * spec.false_negative_cost, "fn": spec.false_negative_cost},
+    }
+
+
+def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A small frame as JSON-ready records (numpy values as Python ones)."""
+    return [{str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]  # fmt: skip
 
 
 def _iv_se(iv: pd.DataFrame, model: str) -> float:

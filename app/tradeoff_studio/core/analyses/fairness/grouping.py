@@ -52,10 +52,14 @@ def source(table: str, bins: Bins) -> str:
     return f"(SELECT * REPLACE ({replaced}) FROM {ident(table)})"
 
 
-def resolve_bins(project: Project, spec: FairnessSpec, columns: dict[str, str]) -> Bins:
-    """Edges per binned column (quantiles computed on the table); refuses a numeric sensitive
-    column with many distinct values that is not binned, and a binned column that is not numeric."""
+def resolve_bins(
+    project: Project, spec: FairnessSpec, columns: dict[str, str]
+) -> tuple[Bins, tuple[str, ...]]:
+    """Edges per binned column (quantiles computed on the table), and the numeric sensitive columns
+    kept one group per value. Refuses a numeric sensitive column with many distinct values that
+    is not binned, and a binned column that is not numeric."""
     bins: Bins = {}
+    per_value = []
     for column in spec.sensitive:
         numeric = is_numeric(columns[column])
         if column in spec.sensitive_bins:
@@ -65,9 +69,10 @@ def resolve_bins(project: Project, spec: FairnessSpec, columns: dict[str, str]) 
                     f"({columns[column]}); only numeric sensitive columns can be binned."
                 )
             bins[column] = _edges(project, spec, column, parse_bins(column, spec.sensitive_bins[column]))
-        elif numeric and columns[column] != "BOOLEAN":
+        elif numeric:
             _refuse_many_values(project, spec, column)
-    return bins
+            per_value.append(column)
+    return bins, tuple(per_value)
 
 
 def _edges(project: Project, spec: FairnessSpec, column: str, parsed: int | list[float]) -> list[float]:

@@ -56,6 +56,7 @@ class TableFacts:
     sites: list[Any] | None
     scores: dict[str, ScoreFacts]
     bins: dict[str, list[float]] = field(default_factory=dict)
+    per_value: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -77,9 +78,9 @@ def validate(project: Project, spec: FairnessSpec) -> TableFacts:
     scores = _score_facts(project, spec, rows, need_distinct)
     _check_weights(project, spec, rows)
     positive = _positive(project, spec, rows)
-    bins = resolve_bins(project, spec, columns)
+    bins, per_value = resolve_bins(project, spec, columns)
     groups = _groups(project, spec, bins)
-    return TableFacts(spec.table, rows, positive, groups, _sites(project, spec), scores, bins)
+    return TableFacts(spec.table, rows, positive, groups, _sites(project, spec), scores, bins, per_value)
 
 
 def _null_message(table: str, column: str, role: str, count: int, rows: int) -> str:
