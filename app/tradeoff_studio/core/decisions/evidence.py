@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from ..analyses.candidates import CandidateTable
 from .frontier import row_of
 from .preferences import DecisionError, Preferences
 from .recommend import Recommendation, assess, excluded_text, recommend
-from .risks import Risk, risks
+from .risks import Risk, constraint_checks, risks
 from .sensitivity import Sensitivity, sensitivities
 from .tradeoffs import TradeoffRate, tradeoff_rates
 
@@ -26,6 +27,9 @@ class Evidence:
     tradeoffs: list[TradeoffRate]
     sensitivity: list[Sensitivity]
     risks: list[Risk]
+    groups: dict[str, Any] | None = None
+    objectives: list[str] | None = None
+    constraints: list[dict[str, Any]] | None = None
 
     @property
     def candidate_id(self) -> str:
@@ -40,6 +44,9 @@ class Evidence:
             "tradeoffs": [rate.to_dict() for rate in self.tradeoffs],
             "sensitivity": [item.to_dict() for item in self.sensitivity],
             "risks": [risk.to_dict() for risk in self.risks],
+            "groups": self.groups,
+            "objectives": self.objectives,
+            "constraints": self.constraints,
         }
 
 
@@ -52,8 +59,15 @@ def plain(value: object) -> object:
     return value if isinstance(value, bool | int | float | str) else str(value)
 
 
-def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None = None) -> Evidence:
-    """Choose a candidate under ``prefs`` (or check ``candidate_id``) and gather its evidence.
+def evaluate(
+    table: CandidateTable,
+    prefs: Preferences,
+    candidate_id: str | None = None,
+    *,
+    details: Callable[[str], dict[str, Any]] | None = None,
+) -> Evidence:
+    """Choose a candidate under ``prefs`` (or check ``candidate_id``) and gather its evidence;
+    ``details`` (given the chosen id) adds kind-specific evidence, e.g. the fairness per-group table.
 
     Raises :class:`DecisionError` when no candidate is feasible (naming the constraint that rules
     out the most), when ``candidate_id`` violates a constraint, or when weights or a reference
@@ -78,6 +92,9 @@ def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None
         tradeoffs=tradeoff_rates(table, chosen),
         sensitivity=sensitivities(table, chosen),
         risks=risks(table, chosen, prefs.constraints),
+        groups=details(chosen) if details is not None else None,
+        objectives=[str(objective) for objective in table.objectives],
+        constraints=constraint_checks(table, chosen, prefs.constraints),
     )
 
 

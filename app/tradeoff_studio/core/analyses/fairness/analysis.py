@@ -123,7 +123,8 @@ def analyze_fairness(
     return _finish(project, spec, facts, plan, runs=runs, reason=reason, progress=progress, cancel=token)
 
 
-def _exact(spec: FairnessSpec, facts: TableFacts, score: str) -> bool:
+def exact_mode(spec: FairnessSpec, facts: TableFacts, score: str) -> bool:
+    """Whether ``score`` is counted exactly (every distinct score) or in quantile bins."""
     cells = 2 * len(facts.groups.labels) * facts.scores[score].distinct
     if spec.mode == "exact" and cells > CELL_LIMIT:
         raise AnalysisError(
@@ -149,7 +150,7 @@ def _run_models(
     for i, score in enumerate(spec.scores):
         request = Request(
             spec.table, spec.label, tuple(spec.sensitive), score, spec.weights, spec.site,
-            _exact(spec, facts, score), spec.bins, facts.source,
+            exact_mode(spec, facts, score), spec.bins, facts.source,
         )  # fmt: skip
         start = i * share
         cells = aggregate(
