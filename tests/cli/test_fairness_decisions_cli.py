@@ -117,6 +117,9 @@ def test_default_analysis_never_recommends_a_protected_or_degenerate_rule(cli: C
         chosen = json.loads(out)["evidence"]["candidate"]
         assert chosen["policy"] == "global" and not chosen["uses_protected_attribute"]
         assert not chosen["degenerate"] and chosen["dp_ratio"] >= 0.8
+        assert chosen["thresholds"] == {"sex=f": chosen["threshold"], "sex=m": chosen["threshold"]}
+        groups = json.loads(out)["evidence"]["groups"]["groups"]
+        assert [group["group"] for group in groups] == ["sex=f", "sex=m"]
     excluded = json.loads(out)["evidence"]["recommendation"]["excluded"]
     assert excluded["uses_protected_attribute"] > 0 and excluded["degenerate"] > 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,9 +87,13 @@ def evaluate(
         raise DecisionError(_infeasible(recommendation))
     chosen = recommendation.candidate_id
     row = table.frame.iloc[row_of(table, chosen)]
+    candidate = {str(column): plain(value) for column, value in row.items()}
+    for column in table.notes.get("json_columns", []):  # e.g. per-group thresholds: an object, not text
+        if isinstance(candidate.get(column), str):
+            candidate[column] = json.loads(candidate[column])
     return Evidence(
         recommendation=recommendation,
-        candidate={str(column): plain(value) for column, value in row.items()},
+        candidate=candidate,
         tradeoffs=tradeoff_rates(table, chosen),
         sensitivity=sensitivities(table, chosen),
         risks=risks(table, chosen, prefs.constraints),

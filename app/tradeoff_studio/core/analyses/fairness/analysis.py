@@ -190,6 +190,7 @@ def _notes(spec: FairnessSpec, plan: Plan, runs: dict[str, ModelRun], groups: pd
     )  # fmt: skip
     return {
         "threshold_rule": THRESHOLD_RULE,
+        "json_columns": ["thresholds"],
         "outcome": outcome_words(spec),
         "favorable": spec.favorable,
         "selected_means": spec.selected_means.strip(),
