@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 from ..analyses.candidates import CandidateTable, Objective
 from ..pareto import non_dominated
-from .frontier import candidate_ids, is_proportion, row_of
+from .frontier import candidate_ids, fill_undefined, is_proportion, row_of
 from .intervals import ci_level, has_interval, spreads, two_sided_z
 
 
@@ -107,7 +107,7 @@ def _bracket(
     values: NDArray[np.float64], directions: list[str], row: int, spread: float
 ) -> tuple[int, int] | None:
     """The two rows whose difference gives the slope at ``row`` along the 2-D front."""
-    good = values * np.array([1.0 if d == "max" else -1.0 for d in directions])
+    good = fill_undefined(values * np.array([1.0 if d == "max" else -1.0 for d in directions]))
     rows = np.flatnonzero(non_dominated(good, "max"))
     _, first = np.unique(good[rows], axis=0, return_index=True)
     rows = rows[np.sort(first)]

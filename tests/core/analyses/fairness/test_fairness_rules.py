@@ -9,13 +9,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tradeoff_studio.core.analyses.candidates import AnalysisError
+from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
 from tradeoff_studio.core.analyses.fairness import FairnessSpec, analyze_fairness
 from tradeoff_studio.core.analyses.fairness.cells import curves
 from tradeoff_studio.core.analyses.fairness.evidence import group_evidence
 from tradeoff_studio.core.analyses.fairness.metrics import evaluate
 from tradeoff_studio.core.analyses.fairness.policies import PolicySet, distinct
+from tradeoff_studio.core.decisions.evidence import evaluate as decide_on
 from tradeoff_studio.core.decisions.evidence import plain
+from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
 from tradeoff_studio.core.project import Project
 
 SENSITIVE = ["sex", "region"]
@@ -113,3 +115,17 @@ def test_group_evidence_matches_the_analysis(project: Project, random_table: Any
                 assert group[name] == pytest.approx(expected.loc[group["group"], name], abs=1e-12), name
                 assert group[f"{name}_lo"] <= group[f"{name}_hi"]
         assert (policy == "randomized") == ("with probability" in found["groups"][0]["rule"])
+
+
+def test_an_undefined_objective_is_worst_on_the_front_and_in_decisions(
+    project: Project, random_table: Any
+) -> None:
+    random_table(n=1500, seed=7)
+    objectives = [Objective("accuracy", "max"), Objective("dp_ratio", "max")]
+    spec = FairnessSpec("t", "y", SENSITIVE, ["score"], bootstrap=20, objectives=objectives)
+    table = analyze_fairness(project, spec).candidates
+    frame = table.frame
+    assert frame["degenerate"].any() and not frame.loc[frame["degenerate"], "on_front"].any()
+    evidence = decide_on(table, Preferences(constraints=(Constraint.parse("dp_ratio>=0.6@95"),)))
+    assert not evidence.candidate["degenerate"] and evidence.candidate["dp_ratio_lo"] >= 0.6
+    assert " pp (95% CI " in evidence.tradeoffs[0].text

@@ -252,14 +252,17 @@ def _finish(
 
 
 def with_front(table: CandidateTable) -> CandidateTable:
-    """``table.with_front()``, where an undefined (NaN) objective value counts as the worst one."""
+    """``table.with_front()``, where an undefined (NaN) objective value counts as worse than any other
+    (a finite stand-in one span beyond the worst defined value: the Pareto engine needs finite values)."""
     frame = table.frame
     names = [o.metric for o in table.objectives]
     if not frame[names].isna().to_numpy().any():
         return table.with_front()
     filled = frame.copy()
     for objective in table.objectives:
-        worst = -np.inf if objective.direction == "max" else np.inf
+        values = frame[objective.metric].to_numpy(dtype=np.float64)
+        low, high = (np.nanmin(values), np.nanmax(values)) if np.isfinite(values).any() else (0.0, 0.0)
+        worst = low - (high - low) - 1.0 if objective.direction == "max" else high + (high - low) + 1.0
         for column in (objective.metric, f"{objective.metric}_lo", f"{objective.metric}_hi"):
             if column in filled:
                 filled[column] = filled[column].fillna(worst)
