@@ -328,3 +328,22 @@ def test_observation_10_readable_output_and_merged_candidates(cli: Cli, credit: 
     assert lines[-1].startswith("Used: objectives accuracy:max, dp_difference:min; weights equal (1 each); "
                                 "method tchebycheff")  # fmt: skip
     assert max(len(line) for line in lines if not line.startswith("  ")) < 400
+
+
+def test_per_group_evidence_counts_the_rows_of_the_analysis_where(cli: Cli, credit: Path) -> None:
+    status, _, err = analyze(cli, credit, "--where", "age < 50", "--resamples", "0", "--name", "young")
+    assert status == 0, err
+    row = candidates_json(cli, credit, "young")[25]
+    status, out, err = cli(
+        "candidates", credit, "young", "--candidate", row["candidate_id"], "--by-group", "--json"
+    )  # fmt: skip
+    assert status == 0, err
+    frame = credit_rows()
+    kept = frame[frame["age"] < 50]
+    groups = {group["group"]: group for group in json.loads(out)["groups"]["groups"]}
+    for sex, part in kept.groupby("sex"):
+        assert groups[f"sex={sex}"]["n"] == len(part)
+        chosen = part["score"] >= row["threshold"]
+        assert groups[f"sex={sex}"]["selection_rate"] == pytest.approx(chosen.mean(), abs=1e-12)
+    status, out, err = cli("decide", credit, "young", "--constraint", "dp_ratio>=0.8", "--rationale", "x")
+    assert status == 0, err

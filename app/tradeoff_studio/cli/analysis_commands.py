@@ -14,8 +14,9 @@
     candidates PROJECT A [--front-only] [--candidate ID [--by-group]] [--out FILE.csv|.json]
     decide PROJECT A (--candidate ID | --constraint "dp_ratio>=0.8@95" ... [--weights M=W,...]
                       [--method tchebycheff|weighted-sum|reference] [--reference M=V,...])
-                     [--confidence 95] --rationale TEXT
+                     [--confidence 95] --rationale TEXT [--supersedes ID]
     decisions PROJECT [--analysis A]
+    decisions withdraw PROJECT ID --reason TEXT
 
 Every ``analyze`` takes ``--objectives METRIC:max|min,...`` and ``--name A``; every command
 takes ``--json``. The core modules imported here load no pandas (house rule 7).
@@ -46,7 +47,7 @@ from .analysis_common import add_common, names, objectives_option, print_analysi
 from .analyze_cost_quality import add_cost_quality
 from .analyze_model_variants import add_model_variants
 from .analyze_risk_return import add_risk_return
-from .commands import opened_project
+from .commands import opened_project, withdraw_command
 from .console import print_json, print_table
 from .fairness_options import add_fairness_settings, fairness_settings
 
@@ -62,12 +63,20 @@ def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command.add_argument(
         "--by-group", action="store_true", help="with --candidate: its per-group table (fairness analyses)"
     )
-    command.add_argument("--out", type=Path, metavar="FILE", help="write a .csv or .json file instead")
+    command.add_argument(
+        "--out", type=Path, metavar="FILE", help="write a .csv, .json, .parquet or .xlsx file instead"
+    )
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=candidates)
     _add_decide(sub)
-    listing = sub.add_parser("decisions", help="recorded decisions")
+    listing = sub.add_parser(
+        "decisions",
+        help="recorded decisions, with their status",
+        usage="%(prog)s PROJECT [--analysis A] [--json]\n       %(prog)s withdraw PROJECT ID --reason TEXT",
+    )
     listing.add_argument("project")
+    listing.add_argument("withdraw", nargs="*", metavar="ID", help=argparse.SUPPRESS)  # see withdraw_command
+    listing.add_argument("--reason", metavar="TEXT", help="why the decision is withdrawn (with withdraw)")
     listing.add_argument("--analysis", metavar="ANALYSIS", help="only the decisions on this analysis")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=decisions)
@@ -150,6 +159,7 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="let the choice fall on a rule that uses the protected attribute (per-group thresholds or "
         "coin flips); only where that is lawful",
     )  # fmt: skip
+    command.add_argument("--supersedes", metavar="ID", help="this decision replaces current decision ID")
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=decide)
 
@@ -263,6 +273,8 @@ def candidates(args: argparse.Namespace) -> None:
             print_json(export.to_dict())
         else:
             print(f"Wrote {export.rows:,} candidates to {export.path} (sha256 {export.sha256[:12]}…).")
+            for note in export.notes:
+                print(f"Note: {note}")
         return
     if args.json:
         rows = [_json_row(row) for row in table.frame.to_dict(orient="records")]
@@ -338,12 +350,15 @@ def decide(args: argparse.Namespace) -> None:
     prefs = _preferences(args)
     with opened_project(args) as project:
         record = flows.decide(
-            project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate
-        )
+            project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate,
+            supersedes=args.supersedes,
+        )  # fmt: skip
     if args.json:
         print_json(record.to_dict())
         return
     _print_decision(record)
+    if record.supersedes:
+        print(f"It supersedes decision {record.supersedes}, which is no longer current.")
 
 
 def _print_decision(record: DecisionRecord) -> None:
@@ -355,7 +370,10 @@ def _print_decision(record: DecisionRecord) -> None:
 
 
 def decisions(args: argparse.Namespace) -> None:
-    """``decisions PROJECT [--analysis A]``."""
+    """``decisions PROJECT [--analysis A]``, or ``decisions withdraw PROJECT ID --reason TEXT``."""
+    if args.withdraw or args.reason is not None:
+        withdraw_command(args)
+        return
     with opened_project(args) as project:
         records = flows.list_decisions(project, args.analysis)
     if args.json:
@@ -366,8 +384,10 @@ def decisions(args: argparse.Namespace) -> None:
         constraints = ", ".join(c["text"] for c in r.preferences["constraints"]) or "-"
         method = r.preferences["method"]
         rows.append(
-            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale]
-        )
+            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale,
+             r.status_text()]
+        )  # fmt: skip
     print_table(
-        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale"], rows
+        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale", "status"],
+        rows,
     )

@@ -6,6 +6,7 @@
             (--cost COL | --input-tokens COL --output-tokens COL --price-table T)
             [--latency COL] [--confidence COL] [--human-cost X] [--systems A,B,...]
             [--target-quality Q ...] [--budget C ...]
+            [--missing refuse|common|incorrect] [--missing-cost X]
             [--resamples N] [--thresholds N] [--objectives quality:max,cost:min] [--name A] [--json]
 """
 
@@ -15,6 +16,7 @@ import argparse
 import math
 
 from ..core import analysis_workflows as flows
+from ..core.analyses.cost_quality.missing import describe_missing
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
 from .console import print_json
@@ -51,6 +53,13 @@ def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     command.add_argument("--budget", type=float, action="append", default=[], metavar="C",
                          help="add the best hull mixture costing at most C an item (repeatable)")  # fmt: skip
+    command.add_argument(
+        "--missing", choices=("refuse", "common", "incorrect"), default="refuse",
+        help="items a system did not answer: refuse (default), keep only the items every system answered "
+        "(common), or score them as wrong (incorrect)",
+    )  # fmt: skip
+    command.add_argument("--missing-cost", type=float, metavar="X",
+                         help="with --missing incorrect: an unanswered item's cost (default 0)")  # fmt: skip
     command.set_defaults(handler=analyze_cost_quality)
 
 
@@ -66,7 +75,7 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
         input_tokens=args.input_tokens, output_tokens=args.output_tokens, price_table=args.price_table,
         latency=args.latency, confidence=args.confidence, human_cost=args.human_cost,
         resamples=args.resamples, thresholds=args.thresholds, target_qualities=tuple(args.target_quality),
-        budgets=tuple(args.budget), **options,
+        budgets=tuple(args.budget), missing=args.missing, missing_cost=args.missing_cost, **options,
     )  # fmt: skip
     record = run_analysis(args, flows.analyze_cost_quality, spec)
     if args.json:
@@ -88,6 +97,9 @@ def _print_summary(record: AnalysisRecord) -> None:
         rest = f"over the solved items alone: {solved:.6g}" if math.isfinite(solved) else "no item is solved"
         print(f"  {frontier['unsolved_items']:,} item(s) no system solves; {rest}.")
     print(f"Best single system: {best['system']} at cost-of-pass {best['cost_of_pass']:.6g}.")
+    missing = describe_missing(notes["missing"]) if notes.get("missing") else None
+    if missing:
+        print(missing)
     if notes.get("human_cost") is not None:
         print(f"Human-expert cost per item: {notes['human_cost']:.6g}.")
     for reason in notes["targets_out_of_reach"]:

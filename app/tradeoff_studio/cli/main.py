@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_models(sub)
     _add_score(sub)
+    _add_export(sub)
     analysis_commands.add_analysis_commands(sub)
     _add_project_command(
         sub, "info", commands.info, "what a project holds: tables, provenance, models, scores"
@@ -111,6 +112,16 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="COLUMN=TYPE",
         help="force a column's type, e.g. zip=VARCHAR",
     )
+    command.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="give a column another name in the table (repeatable)",
+    )
+    command.add_argument(
+        "--columns", action="append", metavar="A,B,...", help="keep only these columns, in this order"
+    )
     command.set_defaults(handler=commands.import_)
 
 
@@ -151,6 +162,22 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     command.add_argument("--class-index", type=int, help="column of a [N, k] output to store")
     command.add_argument("--json", action="store_true")
     command.set_defaults(handler=commands.score)
+
+
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("export", help="write a table to a .csv, .parquet or .xlsx file")
+    command.add_argument("project")
+    command.add_argument("table", metavar="TABLE")
+    command.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="FILE.csv, .parquet or .xlsx"
+    )
+    command.add_argument(
+        "--raw",
+        action="store_true",
+        help="write text cells as stored (by default, cells that start with = + - @ get a leading ')",
+    )
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.set_defaults(handler=commands.export)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Sniff and check a CSV/TSV file's head before DuckDB reads it.
 
-DuckDB's own sniffer is forgiving: a ragged file becomes one text column, duplicate names are
-renamed, a wrong delimiter yields one wide column. For an audit tool those must be errors that
+DuckDB's own sniffer is forgiving: a ragged file becomes one text column, a wrong delimiter
+yields one wide column. For an audit tool those must be errors that
 name the file, the line and the column, so the dialect is decided here on the first MiB and
 DuckDB then reads the whole file strictly with it.
 """
@@ -191,19 +191,13 @@ def _is_number(text: str) -> bool:
 
 
 def _names(path: Path, first_row: list[str], header: bool) -> list[str]:
+    """The header's names as written (repeats are made unique later, see :mod:`.columns`)."""
     if not header:
         return [f"column{index}" for index in range(len(first_row))]
-    seen: dict[str, int] = {}
     for position, name in enumerate(first_row, start=1):
         if not name.strip():
             raise DataImportError(
                 f"{path}: column {position} of the header has an empty name. Name it in the file, "
                 "or pass --no-header to name columns column0, column1, …"
             )
-        if name in seen:
-            raise DataImportError(
-                f"{path}: columns {seen[name]} and {position} of the header are both named {name!r}. "
-                "Rename one of them in the file."
-            )
-        seen[name] = position
     return list(first_row)

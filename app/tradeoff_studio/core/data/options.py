@@ -25,13 +25,19 @@ ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-16": "utf-16", "latin-1": "
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """User overrides; ``None`` means "sniff it". ``types`` maps column name to a DuckDB type."""
+    """User overrides; ``None`` means "sniff it". ``types`` maps column name to a DuckDB type.
+
+    ``rename`` maps a file's column name to the table's; ``columns`` keeps only those columns, in
+    that order (``None``: every column).
+    """
 
     delimiter: str | None = None
     header: bool | None = None
     encoding: str | None = None
     sheet: str | None = None
     types: dict[str, str] = field(default_factory=dict)
+    rename: dict[str, str] = field(default_factory=dict)
+    columns: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored in provenance."""
