@@ -50,6 +50,7 @@ __all__ = [
     "analyze_generic",
     "analyze_ope",
     "analyze_risk_return",
+    "candidate_groups",
     "decide",
     "evaluate_decision",
     "export_candidates",
@@ -308,8 +309,35 @@ def _registered(project: Project, frame: pd.DataFrame) -> Iterator[str]:
 def evaluate_decision(
     project: Project, analysis: str, preferences: Preferences, *, candidate_id: str | None = None
 ) -> Evidence:
-    """Preview a decision: the candidate the preferences choose (or ``candidate_id``) and its evidence."""
-    return evaluate(store.load_analysis(project, analysis), preferences, candidate_id)
+    """Preview a decision: the candidate the preferences choose (or ``candidate_id``) and its evidence
+    (for a fairness analysis, with the per-group table)."""
+    table = store.load_analysis(project, analysis)
+    details = None
+    if table.kind == "fairness":
+        details = lambda chosen: candidate_groups(project, analysis, chosen)  # noqa: E731
+    return evaluate(table, preferences, candidate_id, details=details)
+
+
+def candidate_groups(project: Project, analysis: str, candidate_id: str) -> dict[str, Any]:
+    """Per-group evidence of one candidate of a fairness analysis: n, base rate, selection rate, TPR,
+    FPR, precision, accuracy and threshold per group, with bootstrap intervals when the analysis
+    has resamples (see :mod:`.analyses.fairness.evidence`). Reads the project only."""
+    from .analyses.candidates import AnalysisError
+    from .analyses.fairness.evidence import group_evidence
+    from .decisions.evidence import plain
+    from .decisions.frontier import row_of
+
+    record = store.get_analysis(project, analysis)
+    if record.kind != "fairness":
+        raise AnalysisError(
+            f"Per-group evidence is computed for fairness analyses; '{analysis}' is a {record.kind} analysis."
+        )
+    table = store.load_analysis(project, analysis)
+    row = table.frame.iloc[row_of(table, candidate_id)]
+    inputs = dict(record.spec["inputs"])
+    where = inputs.pop("where", None)  # the analysis's --where: count the same rows again
+    with filtered(project, inputs["table"], where["expression"] if where else None):
+        return group_evidence(project, inputs, {str(k): plain(v) for k, v in row.items()})
 
 
 def decide(

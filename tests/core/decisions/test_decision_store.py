@@ -58,7 +58,7 @@ def test_decision_is_stored_audited_and_survives_reopening(tmp_path: Path) -> No
         assert evidence["candidate"]["candidate_id"] == stored.candidate_id
         assert evidence["recommendation"]["binding"][0]["constraint"] == "ratio>=0.92@95"
         assert {item["knob"] for item in evidence["sensitivity"]} == {"threshold"}
-        assert evidence["tradeoffs"][0]["text"].startswith("1 pp less gap costs")
+        assert evidence["tradeoffs"][0]["text"].startswith("giving up 1 pp of accuracy lowers gap by")
         [entry] = [e for e in audit.entries(project.con) if e.action == "decision"]
         assert entry.subject == f"generic-grid:{stored.candidate_id}"
         assert entry.input_sha256 == analysis.sha256

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from ..analyses.candidates import CandidateTable
 from ..errors import StudioError
-from .intervals import bound_at
+from .intervals import bound_at, has_interval
 
 Op = Literal[">=", "<=", ">", "<"]
 Method = Literal["tchebycheff", "weighted-sum", "reference"]
@@ -102,7 +102,7 @@ class Constraint:
                 f"Constraint '{self}' names '{self.metric}', which is not a metric of this analysis. "
                 f"Its metrics: {', '.join(table.metrics)}."
             )
-        if self.confidence is not None and not table.has_ci(self.metric):
+        if self.confidence is not None and not has_interval(table, self.metric):
             raise DecisionError(
                 f"Constraint '{self}' asks for {self.confidence:.0%} confidence, but '{self.metric}' has no "
                 "confidence interval in this analysis. Drop the @confidence part."
@@ -157,13 +157,16 @@ class Preferences:
 
     ``weights`` (objective → weight ≥ 0, missing = 1) scale each objective after it is normalised
     to [0, 1] over the front; ``reference`` (objective → aspiration level, in the metric's units)
-    is required by, and only used with, the ``"reference"`` method.
+    is required by, and only used with, the ``"reference"`` method. ``allow_protected`` lets the
+    choice fall on a rule that uses the protected attribute (``uses_protected_attribute``), which
+    is otherwise never recommended nor accepted.
     """
 
     constraints: tuple[Constraint, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     method: Method = "tchebycheff"
     reference: dict[str, float] = field(default_factory=dict)
+    allow_protected: bool = False
 
     def weight_vector_for(self, names: list[str]) -> NDArray[np.float64]:
         """One weight per objective name, in the order given (missing weights are 1)."""
@@ -204,4 +207,5 @@ class Preferences:
             "weights": dict(self.weights),
             "reference": dict(self.reference),
             "constraints": [constraint.to_dict() for constraint in self.constraints],
+            "allow_protected_attribute": self.allow_protected,
         }
