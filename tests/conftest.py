@@ -12,11 +12,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from support.memory_keyring import MemoryKeyring
 from tradeoff_studio.core.project import Project, create_project
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Hypothesis: `make test` runs the "deterministic" profile — the same examples on every machine
+# (derandomized, no example database, no deadline); a test's own max_examples still applies.
+# `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws new examples on every run and keeps failures in
+# .hypothesis/fuzz; every failure it finds becomes an @example regression in the test.
+settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, max_examples=100)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase(str(REPO / ".hypothesis" / "fuzz")),
+    deadline=None,
+    max_examples=1_000,
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture(autouse=True)

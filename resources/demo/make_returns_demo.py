@@ -41,11 +41,16 @@ to pay more than bonds.
 ``model_portfolios.parquet`` (zstd): ``portfolio, asset, weight`` (long), four portfolios whose
 weights sum to 1: ``sixty_forty``, ``equal_weight``, ``all_equity`` and ``risk_parity`` (weights
 proportional to 1 / realised volatility).
+
+No step uses BLAS or LAPACK (their sums depend on the thread count and the CPU kernel): the
+Cholesky factors and the factor-to-asset products are summed in a fixed order, so the files
+are the same bits on every machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,6 +187,32 @@ def _correlation(state: int) -> NDArray[np.float64]:
     return matrix
 
 
+def cholesky(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Lower Cholesky factor, computed in Python floats in a fixed order (no LAPACK: same bits anywhere)."""
+    size = len(matrix)
+    lower = np.zeros((size, size))
+    for i in range(size):
+        for j in range(i + 1):
+            total = float(matrix[i, j])
+            for k in range(j):
+                total -= float(lower[i, k]) * float(lower[j, k])
+            lower[i, j] = math.sqrt(total) if i == j else total / float(lower[j, j])
+    return lower
+
+
+def fixed_order_matmul(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``a @ b`` summed over the inner axis one term at a time, in index order.
+
+    BLAS splits and orders that sum by its thread count and CPU kernel (and may fuse the
+    multiply-adds), so ``@`` can differ in the last bit between machines; elementwise multiplies
+    and adds are exactly rounded, so this gives the same bits on any machine.
+    """
+    out = np.zeros((a.shape[0], b.shape[1]))
+    for k in range(a.shape[1]):
+        out += a[:, k, None] * b[None, k, :]
+    return out
+
+
 def business_days() -> pd.DatetimeIndex:
     """Every Monday–Friday from ``START`` to ``END`` (no holiday calendar)."""
     return pd.bdate_range(START, END)
@@ -218,8 +249,8 @@ def factor_returns(
     daily_vol = np.asarray(FACTOR_VOL) / np.sqrt(DAYS_PER_YEAR)
     for state in (CALM, STRESS, RATES_SHOCK):
         rows = chain == state
-        cholesky = np.linalg.cholesky(_correlation(state))
-        out[rows] = shocks[rows] @ cholesky.T * (daily_vol * np.asarray(STATE_VOL[state]))
+        lower = cholesky(_correlation(state))
+        out[rows] = fixed_order_matmul(shocks[rows], lower.T) * (daily_vol * np.asarray(STATE_VOL[state]))
     return drift + out * _t_scale(rng, (days, 1))
 
 
@@ -230,7 +261,8 @@ def asset_returns(
     loadings = np.array([[asset.loadings.get(factor, 0.0) for factor in FACTORS] for asset in ASSETS])
     noise_vol = np.array([asset.noise for asset in ASSETS]) / np.sqrt(DAYS_PER_YEAR)
     noise = rng.standard_normal((len(chain), len(ASSETS))) * _t_scale(rng, (len(chain), len(ASSETS)))
-    returns = factors @ loadings.T + noise * noise_vol * np.asarray(STATE_NOISE)[chain][:, None]
+    systematic = fixed_order_matmul(factors, loadings.T)
+    returns = systematic + noise * noise_vol * np.asarray(STATE_NOISE)[chain][:, None]
     designed = np.array([asset.mean for asset in ASSETS])
     return returns + (designed - DAYS_PER_YEAR * returns.mean(axis=0)) / DAYS_PER_YEAR
 

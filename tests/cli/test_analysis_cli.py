@@ -147,11 +147,13 @@ def test_decide_prints_the_evidence_and_decisions_lists_it(cli: Cli, project_fil
     )  # fmt: skip
     assert status == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("Decision ") and "candidate 12 (method tchebycheff" in lines[0]
-    for section in ("Binding constraints:", "Trade-off rates:", "Sensitivity:", "Risks:"):
+    assert lines[0].startswith("Decision ") and lines[0].endswith("candidate 12")
+    assert "method tchebycheff" in lines[-1] and "weights equal (1 each)" in lines[-1]
+    for section in ("Constraints:", "Binding constraints:", "Trade-off rates:", "Sensitivity:", "Risks:"):
         assert section in lines
     assert "  relaxing ratio>=0.94@95 (slack 0) would allow candidate 13: accuracy +0.03, gap +0.01" in out
-    assert "  1 pp less gap costs 4 pp accuracy" in lines
+    assert "  giving up 1 pp of accuracy lowers gap by 0.25 pp" in lines
+    assert "  ratio>=0.95: estimate 0.97, slack +0.02, P(violated) ≈ 9.6%" in lines
     assert "  accuracy +0.04 per 0.1 step of threshold (against candidates 11 and 13)" in lines
     assert "ratio>=0.95: estimate 0.97, 95% CI 0.94 to 1 crosses the bound; P(violated) ≈ 9.6%" in out
 
@@ -162,7 +164,9 @@ def test_decide_prints_the_evidence_and_decisions_lists_it(cli: Cli, project_fil
     decision = json.loads(out)
     assert decision["preferences"]["weights"] == {"accuracy": 3.0, "gap": 1.0}
     assert decision["preferences"]["constraints"][0]["text"] == "ratio>=0.9@95"
-    assert set(decision["evidence"]) == {"candidate", "recommendation", "tradeoffs", "sensitivity", "risks"}
+    assert set(decision["evidence"]) == {"candidate", "recommendation", "tradeoffs", "sensitivity", "risks",
+                                         "groups", "objectives", "constraints"}  # fmt: skip
+    assert decision["evidence"]["groups"] is None  # per-group tables are for fairness analyses
 
     status, out, _ = cli("decide", project_file, "a", "--candidate", "5", "--rationale", "By hand.")
     assert status == 0 and "method manual" in out
@@ -228,7 +232,7 @@ def test_fairness_analysis_and_decision(cli: Cli, tmp_path: Path) -> None:
         "decide", path, "fairness-apps", "--constraint", "dp_ratio>=0.8@95", "--rationale", "x"
     )
     assert status == 0, err
-    assert "1 pp less dp_difference costs" in out
+    assert "giving up 1 pp of accuracy lowers the DP difference by" in out
     status, out, _ = cli(
         "decide", path, "fairness-apps", "--candidate", "lr:global:0500", "--rationale", "x", "--json"
     )

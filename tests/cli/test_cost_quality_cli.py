@@ -74,3 +74,41 @@ def test_broken_column_and_missing_cost_fail_with_a_helpful_message(tmp_path: Pa
     )
     neither = cli("analyze", project, "cost-quality", *FLAGS)
     assert neither.returncode == 1 and "--price-table" in neither.stderr
+
+
+RAGGED = ["item,system,ok,usd", "i1,a,1,1", "i2,a,0,1", "i3,a,1,1",
+          "i1,b,1,3", "i2,b,1,3", "i3,b,0,3", "i4,b,1,3"]  # fmt: skip
+
+
+def test_ragged_log_refused_by_default_then_common_or_incorrect(tmp_path: Path) -> None:
+    project = tmp_path / "rag.tsproj"
+    (tmp_path / "rag.csv").write_text("\n".join(RAGGED) + "\n", encoding="utf-8")
+    assert cli("new", project).returncode == 0
+    assert cli("import", project, tmp_path / "rag.csv", "--table", "rag").returncode == 0
+    flags = ["--table", "rag", "--item", "item", "--system", "system", "--correct", "ok", "--cost", "usd",
+             "--resamples", "20"]  # fmt: skip
+    before = cli("info", project, "--json").stdout
+    refused = cli("analyze", project, "cost-quality", *flags)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "'a' lacks 1 item" in refused.stderr
+    assert "--missing common" in refused.stderr and "--missing incorrect" in refused.stderr
+    assert cli("info", project, "--json").stdout == before
+    common = cli("analyze", project, "cost-quality", *flags, "--missing", "common", "--name", "c", "--json")
+    assert common.returncode == 0, common.stderr
+    notes = json.loads(common.stdout)["notes"]["missing"]
+    assert notes["dropped_per_system"] == {"a": 0, "b": 1} and notes["items_kept"] == 3
+    text = cli("analyze", project, "cost-quality", *flags, "--missing", "common", "--name", "c2")
+    assert "kept the 3 of 4 items every system answered; answers dropped per system: a 0, b 1." in text.stdout
+    wrong = cli("analyze", project, "cost-quality", *flags, "--missing", "incorrect", "--missing-cost", "2",
+                "--name", "w", "--json")  # fmt: skip
+    assert wrong.returncode == 0, wrong.stderr
+    assert json.loads(wrong.stdout)["notes"]["missing"]["missing_cost"] == 2.0
+    rows = json.loads(cli("candidates", project, "w", "--json").stdout)
+    a = next(row for row in rows if row["candidate_id"] == "a")
+    assert (a["quality"], a["cost"]) == (0.5, 1.25)  # (1 + 0 + 1 + 0) / 4 at (1 + 1 + 1 + 2) / 4
+    negative = cli(
+        "analyze", project, "cost-quality", *flags, "--missing", "incorrect", "--missing-cost", "-1"
+    )
+    assert negative.returncode == 1 and "must lie between 0 and 1e+12" in negative.stderr
+    unknown = cli("analyze", project, "cost-quality", *flags, "--missing", "skip")
+    assert unknown.returncode == 2 and "refuse" in unknown.stderr

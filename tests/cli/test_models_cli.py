@@ -107,6 +107,8 @@ def test_models_remove_keeps_score_columns_and_is_audited(project: Path, tmp_pat
         ("score_m", "m", False)
     ]
     assert "m (removed)" in cli("info", project).stdout
+    check = cli("check", project)  # the audited removal accounts for the kept column's model
+    assert check.returncode == 0, check.stdout + check.stderr
     trail = json.loads(cli("audit", project, "--json").stdout)
     assert trail[-1]["action"] == "model.remove" and trail[-1]["details"]["kept_score_columns"] == [
         "t.score_m"

@@ -11,11 +11,12 @@
                         [--latency COL] [--confidence COL] [--human-cost X]   (see analyze_cost_quality)
     analyze PROJECT model-variants --table T --label COL --model M [--model M ...] [--batch-size N]
                         [--repeats N]   (ONNX models side by side; see analyze_model_variants)
-    candidates PROJECT A [--front-only] [--out FILE.csv|.json]
+    candidates PROJECT A [--front-only] [--candidate ID [--by-group]] [--out FILE.csv|.json]
     decide PROJECT A (--candidate ID | --constraint "dp_ratio>=0.8@95" ... [--weights M=W,...]
                       [--method tchebycheff|weighted-sum|reference] [--reference M=V,...])
-                     [--confidence 95] --rationale TEXT
+                     [--confidence 95] --rationale TEXT [--supersedes ID]
     decisions PROJECT [--analysis A]
+    decisions withdraw PROJECT ID --reason TEXT
 
 Every ``analyze`` takes ``--objectives METRIC:max|min,...`` and ``--name A``; every command
 takes ``--json``. The core modules imported here load no pandas (house rule 7).
@@ -24,12 +25,13 @@ takes ``--json``. The core modules imported here load no pandas (house rule 7).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ..core import analysis_workflows as flows
-from ..core.analyses.candidates import AnalysisError, Objective, parse_objectives
+from ..core.analyses.candidates import AnalysisError, CandidateTable, Objective, parse_objectives
 from ..core.analyses.generic import GenericSpec
 from ..core.decisions.evidence import plain
 from ..core.decisions.preferences import (
@@ -41,12 +43,14 @@ from ..core.decisions.preferences import (
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
+from . import bounds
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
 from .analyze_cost_quality import add_cost_quality
 from .analyze_model_variants import add_model_variants
 from .analyze_risk_return import add_risk_return
-from .commands import opened_project
+from .commands import opened_project, withdraw_command
 from .console import print_json, print_table
+from .fairness_options import add_fairness_settings, fairness_settings
 
 
 def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,12 +60,24 @@ def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command.add_argument("project")
     command.add_argument("analysis", metavar="ANALYSIS")
     command.add_argument("--front-only", action="store_true", help="only the Pareto front")
-    command.add_argument("--out", type=Path, metavar="FILE", help="write a .csv or .json file instead")
+    command.add_argument("--candidate", metavar="ID", help="only this candidate")
+    command.add_argument(
+        "--by-group", action="store_true", help="with --candidate: its per-group table (fairness analyses)"
+    )
+    command.add_argument(
+        "--out", type=Path, metavar="FILE", help="write a .csv, .json, .parquet or .xlsx file instead"
+    )
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=candidates)
     _add_decide(sub)
-    listing = sub.add_parser("decisions", help="recorded decisions")
+    listing = sub.add_parser(
+        "decisions",
+        help="recorded decisions, with their status",
+        usage="%(prog)s PROJECT [--analysis A] [--json]\n       %(prog)s withdraw PROJECT ID --reason TEXT",
+    )
     listing.add_argument("project")
+    listing.add_argument("withdraw", nargs="*", metavar="ID", help=argparse.SUPPRESS)  # see withdraw_command
+    listing.add_argument("--reason", metavar="TEXT", help="why the decision is withdrawn (with withdraw)")
     listing.add_argument("--analysis", metavar="ANALYSIS", help="only the decisions on this analysis")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=decisions)
@@ -86,6 +102,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="COL",
         help="score column(s), one per model",
     )
+    add_fairness_settings(fairness)
     fairness.set_defaults(handler=analyze_fairness)
     generic = kinds.add_parser("generic", help="any table: one row per candidate, objective columns")
     add_common(generic)
@@ -95,7 +112,7 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--ci", action="append", default=[], metavar="COL=LO,HI",
         help="interval columns of an objective (default: COL_lo and COL_hi when present)",
     )  # fmt: skip
-    generic.add_argument("--ci-level", type=float, default=0.95, help="confidence of the intervals")
+    generic.add_argument("--ci-level", type=bounds.CI_LEVEL, default=0.95, help="confidence of the intervals")
     generic.add_argument(
         "--knob", action="append", metavar="COL[,COL]",
         help="columns the analyst sets (default: every column that is not an objective or interval)",
@@ -118,6 +135,9 @@ def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         ("--behaviour", "boolean column, true for the behaviour policy"),
     ):
         ope.add_argument(flag, required=True, metavar="COL", help=text)
+    ope.add_argument(
+        "--resamples", type=int, metavar="N", help="bootstrap resamples (default 500, at least 10)"
+    )
     ope.set_defaults(handler=analyze_ope)
 
 
@@ -135,6 +155,12 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument("--method", choices=METHODS, help="how to choose (default: tchebycheff)")
     command.add_argument("--reference", metavar="METRIC=V,...", help="aspiration levels (reference method)")
     command.add_argument("--rationale", required=True, metavar="TEXT", help="why this candidate")
+    command.add_argument(
+        "--allow-protected-attribute", action="store_true",
+        help="let the choice fall on a rule that uses the protected attribute (per-group thresholds or "
+        "coin flips); only where that is lawful",
+    )  # fmt: skip
+    command.add_argument("--supersedes", metavar="ID", help="this decision replaces current decision ID")
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=decide)
 
@@ -182,6 +208,7 @@ def analyze_ope(args: argparse.Namespace) -> None:
         true_value=args.true_value,
         behaviour=args.behaviour,
         **objectives_option(args),
+        **({"resamples": args.resamples} if args.resamples is not None else {}),
     )
     record = run_analysis(args, flows.analyze_ope, spec)
     notes = record.spec["notes"]
@@ -213,18 +240,33 @@ def analyze_fairness(args: argparse.Namespace) -> None:
         scores=args.score,
         positive=args.positive,
         **objectives_option(args),
+        **fairness_settings(args),
     )
     record = run_analysis(args, flows.analyze_fairness, spec)
-    print_analysis(record, args.json)
+    if args.json:
+        print_analysis(record, True)
+        return
+    from ..core.analyses.fairness.words import notes_lines
+
+    print_analysis(record, False)
+    for line in notes_lines(record.spec["notes"]):
+        print(line)
 
 
 def candidates(args: argparse.Namespace) -> None:
-    """``candidates PROJECT A [--front-only] [--out FILE]``."""
+    """``candidates PROJECT A [--front-only] [--candidate ID [--by-group]] [--out FILE]``."""
+    if args.by_group and args.candidate is None:
+        raise AnalysisError("--by-group shows one candidate's groups: give --candidate ID as well.")
+    groups = None
     with opened_project(args) as project:
         if args.out is not None:
             export = flows.export_candidates(project, args.analysis, args.out, front_only=args.front_only)
         else:
             table = flows.get_candidates(project, args.analysis, front_only=args.front_only)
+            if args.candidate is not None:
+                table = _one_candidate(table, args.candidate)
+            if args.by_group:
+                groups = flows.candidate_groups(project, args.analysis, args.candidate)
     if args.out is not None:
         if export.warning:
             print(f"Warning: {export.warning}", file=sys.stderr)
@@ -232,19 +274,59 @@ def candidates(args: argparse.Namespace) -> None:
             print_json(export.to_dict())
         else:
             print(f"Wrote {export.rows:,} candidates to {export.path} (sha256 {export.sha256[:12]}…).")
+            for note in export.notes:
+                print(f"Note: {note}")
         return
-    columns = ["candidate_id", *table.knobs, *(o.metric for o in table.objectives), "on_front", "rank"]
     if args.json:
-        rows = table.frame.to_dict(orient="records")
-        print_json([{str(key): plain(value) for key, value in row.items()} for row in rows])
+        rows = [_json_row(row) for row in table.frame.to_dict(orient="records")]
+        print_json({"candidate": rows[0], "groups": groups} if args.by_group else rows)
         return
+    _print_candidates(table, groups)
+
+
+def _one_candidate(table: CandidateTable, candidate_id: str) -> CandidateTable:
+    from dataclasses import replace
+
+    from ..core.decisions.frontier import row_of
+
+    row = row_of(table, candidate_id)
+    return replace(table, frame=table.frame.iloc[[row]].reset_index(drop=True))
+
+
+def _json_row(row: dict[Any, Any]) -> dict[str, Any]:
+    """A candidate as JSON; per-group thresholds as an object, not a string."""
+    out = {str(key): plain(value) for key, value in row.items()}
+    if isinstance(out.get("thresholds"), str):
+        out["thresholds"] = json.loads(out["thresholds"])
+    return out
+
+
+def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> None:
+    knobs = [k for k in table.knobs if k not in table.notes.get("derived_knobs", [])]
+    flags = [c for c in ("rule", "uses_protected_attribute", "degenerate") if c in table.frame]
+    if "rule" in flags:
+        knobs = [k for k in knobs if k not in ("threshold", "policy")]
+    columns = ["candidate_id", *knobs, *(o.metric for o in table.objectives), *flags, "on_front", "rank"]
+    headers = [{"uses_protected_attribute": "uses attribute"}.get(c, c) for c in columns]
     print_table(
-        columns, [[_cell(value) for value in row] for row in table.frame[columns].itertuples(index=False)]
+        headers, [[_cell(value) for value in row] for row in table.frame[columns].itertuples(index=False)]
     )
+    if table.kind == "fairness":
+        from ..core.analyses.fairness.words import notes_lines
+
+        for line in notes_lines(table.notes):
+            print(line)
+    if groups is not None:
+        from ..core.decisions.card import group_lines
+
+        for line in group_lines(groups):
+            print(line)
 
 
 def _cell(value: object) -> str:
     shown = plain(value)
+    if shown is None:
+        return "—"
     return f"{shown:.4g}" if isinstance(shown, float) else str(shown)
 
 
@@ -260,6 +342,7 @@ def _preferences(args: argparse.Namespace) -> Preferences:
         weights=weights,
         method=method,
         reference=reference,
+        allow_protected=bool(getattr(args, "allow_protected_attribute", False)),
     )
 
 
@@ -268,37 +351,30 @@ def decide(args: argparse.Namespace) -> None:
     prefs = _preferences(args)
     with opened_project(args) as project:
         record = flows.decide(
-            project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate
-        )
+            project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate,
+            supersedes=args.supersedes,
+        )  # fmt: skip
     if args.json:
         print_json(record.to_dict())
         return
     _print_decision(record)
+    if record.supersedes:
+        print(f"It supersedes decision {record.supersedes}, which is no longer current.")
 
 
 def _print_decision(record: DecisionRecord) -> None:
-    evidence = record.evidence
-    summary = evidence["recommendation"]
-    print(
-        f"Decision {record.id} on {record.analysis!r}: candidate {record.candidate_id} "
-        f"(method {summary['method']}; {summary['feasible']} of {summary['candidates']} candidates feasible, "
-        f"{summary['feasible_front']} on the feasible front)."
-    )
-    print("  " + "  ".join(f"{key}={_cell(value)}" for key, value in evidence["candidate"].items()))
-    sections = [
-        ("Binding constraints", [item["text"] for item in summary["binding"]]),
-        ("Trade-off rates", [item["text"] for item in evidence["tradeoffs"]]),
-        ("Sensitivity", [item["text"] for item in evidence["sensitivity"]]),
-        ("Risks", [item["text"] for item in evidence["risks"]]),
-    ]
-    for title, lines in sections:
-        print(f"{title}:")
-        for line in lines or ["(none)"]:
-            print(f"  {line}")
+    """The decision card (:mod:`..core.decisions.card`)."""
+    from ..core.decisions.card import card_lines
+
+    for line in card_lines(record.to_dict()):
+        print(line)
 
 
 def decisions(args: argparse.Namespace) -> None:
-    """``decisions PROJECT [--analysis A]``."""
+    """``decisions PROJECT [--analysis A]``, or ``decisions withdraw PROJECT ID --reason TEXT``."""
+    if args.withdraw or args.reason is not None:
+        withdraw_command(args)
+        return
     with opened_project(args) as project:
         records = flows.list_decisions(project, args.analysis)
     if args.json:
@@ -309,8 +385,10 @@ def decisions(args: argparse.Namespace) -> None:
         constraints = ", ".join(c["text"] for c in r.preferences["constraints"]) or "-"
         method = r.preferences["method"]
         rows.append(
-            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale]
-        )
+            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale,
+             r.status_text()]
+        )  # fmt: skip
     print_table(
-        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale"], rows
+        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale", "status"],
+        rows,
     )

@@ -16,11 +16,16 @@ Action = Callable[..., AnalysisRecord]  # flows.analyze_*(project, spec, *, name
 
 
 def add_common(command: argparse.ArgumentParser) -> None:
-    """``--table``, ``--objectives``, ``--name`` and ``--json``, which every analysis kind takes."""
+    """``--table``, ``--objectives``, ``--name``, ``--json`` and ``--where``: what every kind takes."""
     command.add_argument("--table", required=True, metavar="T")
     command.add_argument("--objectives", metavar="METRIC:max|min,...", help="objectives, comma-separated")
     command.add_argument("--name", metavar="A", help="analysis name (default: KIND-TABLE, made unique)")
     command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.add_argument(
+        "--where",
+        metavar="EXPR",
+        help="analyse only the rows where this SQL condition holds, e.g. \"split = 'test'\"",
+    )
 
 
 def names(values: list[str] | str) -> list[str]:
@@ -38,6 +43,12 @@ def print_analysis(record: AnalysisRecord, as_json: bool) -> None:
         f"Stored analysis {record.name!r} ({record.kind}): {record.rows:,} candidates, "
         f"{record.spec['front']:,} on the Pareto front of {', '.join(record.spec['objectives'])}."
     )
+    where = record.spec["inputs"].get("where")
+    if where:
+        print(
+            f"Rows: {where['rows']:,} of {where['total']:,} in table {where['table']!r} "
+            f"(--where {where['expression']})."
+        )
 
 
 def objectives_option(args: argparse.Namespace) -> dict[str, Any]:
@@ -48,7 +59,9 @@ def objectives_option(args: argparse.Namespace) -> dict[str, Any]:
 def analysis_job(project: Project, args: argparse.Namespace, action: Action, spec: Any) -> AnalysisRecord:
     """Run ``action`` on ``project`` as a job: progress on stderr, Ctrl-C cancels, ``--name`` applies."""
     return run_job(
-        lambda progress, cancel: action(project, spec, name=args.name, progress=progress, cancel=cancel)
+        lambda progress, cancel: action(
+            project, spec, name=args.name, progress=progress, cancel=cancel, where=args.where
+        )
     )
 
 

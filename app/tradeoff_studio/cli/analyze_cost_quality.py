@@ -6,6 +6,7 @@
             (--cost COL | --input-tokens COL --output-tokens COL --price-table T)
             [--latency COL] [--confidence COL] [--human-cost X] [--systems A,B,...]
             [--target-quality Q ...] [--budget C ...]
+            [--missing refuse|common|incorrect] [--missing-cost X]
             [--resamples N] [--thresholds N] [--objectives quality:max,cost:min] [--name A] [--json]
 """
 
@@ -15,8 +16,10 @@ import argparse
 import math
 
 from ..core import analysis_workflows as flows
+from ..core.analyses.cost_quality.missing import describe_missing
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
+from .bounds import COST, QUALITY, RESAMPLES, STEPS
 from .console import print_json
 
 
@@ -37,20 +40,27 @@ def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     command.add_argument("--latency", metavar="COL", help="latency column (p50/p95 per candidate)")
     command.add_argument("--confidence", metavar="COL", help="confidence column (enables cascades)")
-    command.add_argument("--human-cost", type=float, metavar="X", help="a human expert's cost per item")
+    command.add_argument("--human-cost", type=COST, metavar="X", help="a human expert's cost per item")
     command.add_argument("--systems", action="append", metavar="A,B", help="only these systems")
-    command.add_argument("--resamples", type=int, default=500, metavar="N", help="bootstrap resamples")
-    command.add_argument("--thresholds", type=int, default=20, metavar="N", help="cascade quantile steps")
+    command.add_argument("--resamples", type=RESAMPLES, default=500, metavar="N", help="bootstrap resamples")
+    command.add_argument("--thresholds", type=STEPS, default=20, metavar="N", help="cascade quantile steps")
     command.add_argument(
         "--target-quality",
-        type=float,
+        type=QUALITY,
         action="append",
         default=[],
         metavar="Q",
         help="add the cheapest hull mixture reaching this quality (repeatable)",
     )
-    command.add_argument("--budget", type=float, action="append", default=[], metavar="C",
+    command.add_argument("--budget", type=COST, action="append", default=[], metavar="C",
                          help="add the best hull mixture costing at most C an item (repeatable)")  # fmt: skip
+    command.add_argument(
+        "--missing", choices=("refuse", "common", "incorrect"), default="refuse",
+        help="items a system did not answer: refuse (default), keep only the items every system answered "
+        "(common), or score them as wrong (incorrect)",
+    )  # fmt: skip
+    command.add_argument("--missing-cost", type=float, metavar="X",
+                         help="with --missing incorrect: an unanswered item's cost (default 0)")  # fmt: skip
     command.set_defaults(handler=analyze_cost_quality)
 
 
@@ -66,7 +76,7 @@ def analyze_cost_quality(args: argparse.Namespace) -> None:
         input_tokens=args.input_tokens, output_tokens=args.output_tokens, price_table=args.price_table,
         latency=args.latency, confidence=args.confidence, human_cost=args.human_cost,
         resamples=args.resamples, thresholds=args.thresholds, target_qualities=tuple(args.target_quality),
-        budgets=tuple(args.budget), **options,
+        budgets=tuple(args.budget), missing=args.missing, missing_cost=args.missing_cost, **options,
     )  # fmt: skip
     record = run_analysis(args, flows.analyze_cost_quality, spec)
     if args.json:
@@ -88,6 +98,9 @@ def _print_summary(record: AnalysisRecord) -> None:
         rest = f"over the solved items alone: {solved:.6g}" if math.isfinite(solved) else "no item is solved"
         print(f"  {frontier['unsolved_items']:,} item(s) no system solves; {rest}.")
     print(f"Best single system: {best['system']} at cost-of-pass {best['cost_of_pass']:.6g}.")
+    missing = describe_missing(notes["missing"]) if notes.get("missing") else None
+    if missing:
+        print(missing)
     if notes.get("human_cost") is not None:
         print(f"Human-expert cost per item: {notes['human_cost']:.6g}.")
     for reason in notes["targets_out_of_reach"]:

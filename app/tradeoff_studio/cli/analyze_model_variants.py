@@ -16,6 +16,7 @@ import argparse
 from typing import Any
 
 from ..core import analysis_workflows as flows
+from . import bounds
 from .analysis_common import add_common, analysis_job, names, objectives_option, print_analysis
 from .commands import opened_project
 from .console import print_table
@@ -33,13 +34,14 @@ def add_model_variants(kinds: argparse._SubParsersAction[argparse.ArgumentParser
         "--model", required=True, action="append", metavar="M[,M]", help="a model in the project (repeat)"
     )
     command.add_argument("--provider", choices=["auto", "cuda", "cpu"], default="auto")
-    for flag, text in (
-        ("--batch-size", "rows per timed request (default 1)"),
-        ("--bulk-size", "rows per batch of the throughput pass (default 65,536)"),
-        ("--repeats", "timed requests per model (default 200)"),
-        ("--resamples", "bootstrap resamples (default 500)"),
-    ):
-        command.add_argument(flag, type=int, metavar="N", help=text)
+    for flag, text, kind in (
+        ("--batch-size", "rows per timed request (default 1)", bounds.bounded_int(1, bounds.MAX_BATCH_ROWS)),
+        ("--bulk-size", "rows per batch of the throughput pass (default 65,536)",
+         bounds.bounded_int(1, bounds.MAX_BATCH_ROWS)),
+        ("--repeats", "timed requests per model (default 200)", bounds.bounded_int(10, bounds.MAX_REPEATS)),
+        ("--resamples", "bootstrap resamples (default 500)", bounds.RESAMPLES),
+    ):  # fmt: skip
+        command.add_argument(flag, type=kind, metavar="N", help=text)
     command.set_defaults(handler=analyze_model_variants)
 
 

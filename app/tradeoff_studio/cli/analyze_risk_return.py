@@ -21,6 +21,7 @@ from typing import Any
 from ..core import analysis_workflows as flows
 from ..core.analyses.candidates import AnalysisError
 from ..core.analyses.store import AnalysisRecord
+from . import bounds
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
 from .console import print_json
 
@@ -46,7 +47,12 @@ def add_risk_return(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--assets", metavar="A,B,...", help="a wide table's asset columns (default: all others)"
     )
     command.add_argument("--covariance", choices=("sample", "ledoit-wolf"), default="sample")
-    command.add_argument("--points", type=int, default=100, help="frontier points (default 100)")
+    command.add_argument(
+        "--points",
+        type=bounds.bounded_int(2, bounds.MAX_FRONTIER_POINTS),
+        default=100,
+        help="frontier points (default 100)",
+    )
     command.add_argument(
         "--bounds",
         default="0,1",
@@ -65,12 +71,20 @@ def add_risk_return(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) 
     command.add_argument(
         "--risk-free", default="0", metavar="R", help="annual risk-free rate (Sharpe, Sortino)"
     )
-    command.add_argument("--cvar-level", type=float, default=0.95, help="CVaR level (default 0.95)")
-    command.add_argument("--periods-per-year", type=int, help="default: read from the dates (daily = 252)")
+    command.add_argument(
+        "--cvar-level", type=bounds.CONFIDENCE_LEVEL, default=0.95, help="CVaR level (default 0.95)"
+    )
+    command.add_argument(
+        "--periods-per-year",
+        type=bounds.bounded_int(1, bounds.MAX_PERIODS_PER_YEAR),
+        help="default: read from the dates (daily = 252)",
+    )
     command.add_argument(
         "--drop-missing", action="store_true", help="drop dates where any asset has no value"
     )
-    command.add_argument("--resamples", type=int, default=500, help="bootstrap resamples (default 500)")
+    command.add_argument(
+        "--resamples", type=bounds.RESAMPLES, default=500, help="bootstrap resamples (default 500)"
+    )
     command.set_defaults(handler=analyze_risk_return)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from ..core import keys, workflows
 from ..core.data.options import ReadOptions
@@ -48,7 +49,8 @@ def _announce_key(key: bytes) -> None:
     """After creating or encrypting: where the key lives, and the recovery key when nowhere else."""
     if keys.keyring_available():
         print(
-            "Its key is in this machine's keyring. Export a recovery key with 'tradeoff-studio recovery-key'."
+            f"Its key is in this machine's keyring ({keys.keyring_name()}). "
+            "Export a recovery key with 'tradeoff-studio recovery-key'."
         )
         return
     print(
@@ -119,6 +121,8 @@ def import_(args: argparse.Namespace) -> None:
         encoding=args.encoding,
         sheet=args.sheet,
         types=_pairs(args.types, "--types", split_last=True),
+        rename=_pairs(args.rename, "--rename", split_last=False),
+        columns=_names(args.columns) if args.columns else None,
     )
     paths = [Path(path) for path in args.paths]
     with opened_project(args) as project:
@@ -133,6 +137,51 @@ def import_(args: argparse.Namespace) -> None:
             f"Imported {record.row_count:,} rows × {len(record.columns)} columns into table "
             f"{record.table_name!r} from {files} file{'s' if files != 1 else ''}."
         )
+        renamed = record.reader_options.get("renamed") or []
+        for item in renamed:
+            why = "--rename" if item["reason"] == "--rename" else "its name clashes with another column"
+            print(f"  column {item['column']!r} is named {item['name']!r} in the table ({why})")
+
+
+def _names(values: list[str]) -> list[str]:
+    """Repeated and comma-separated names (``--columns a,b --columns c``), in order."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def export(args: argparse.Namespace) -> None:
+    """``export PROJECT TABLE --out FILE.csv|.parquet|.xlsx [--raw]``."""
+    with opened_project(args) as project:
+        record = workflows.export_table(project, args.table, args.out, raw=args.raw)
+    if record.warning:
+        print(f"Warning: {record.warning}", file=sys.stderr)
+    if args.json:
+        print_json(record.to_dict() | {"notes": record.notes()})
+        return
+    print(
+        f"Wrote {record.rows:,} rows of {record.subject!r} to {record.path} (sha256 {record.sha256[:12]}…)."
+    )
+    for note in record.notes():
+        print(f"Note: {note}")
+
+
+def withdraw_command(args: argparse.Namespace) -> None:
+    """``decisions withdraw PROJECT ID --reason TEXT`` (parsed by the ``decisions`` command as
+    ``project="withdraw"``, ``withdraw=[PROJECT, ID]``)."""
+    if args.project != "withdraw" or len(args.withdraw) != 2 or args.reason is None:
+        raise StudioError(
+            "To withdraw a decision: decisions withdraw PROJECT ID --reason TEXT. "
+            "To list decisions: decisions PROJECT [--analysis A]."
+        )
+    args.project, decision_id = args.withdraw
+    with opened_project(args) as project:
+        record = workflows.withdraw_decision(project, decision_id, args.reason)
+    if args.json:
+        print_json(record.to_dict())
+        return
+    print(
+        f"Withdrew decision {record.id} on {record.analysis!r} (candidate {record.candidate_id}): "
+        f"{record.status_reason}"
+    )
 
 
 def models_add(args: argparse.Namespace) -> None:
@@ -260,17 +309,34 @@ def info(args: argparse.Namespace) -> None:
     )
     print("\nAnalyses")
     print_table(
-        ["name", "kind", "candidates", "on front"],
-        [[a["name"], a["kind"], f"{a['rows']:,}", a["front"]] for a in summary.analyses],
+        ["name", "kind", "candidates", "on front", "rows (--where)"],
+        [[a["name"], a["kind"], f"{a['rows']:,}", a["front"], _where_text(a)] for a in summary.analyses],
     )
     print("\nDecisions")
     print_table(
-        ["analysis", "candidate", "author", "when"],
+        ["id", "analysis", "candidate", "author", "when", "status"],
         [
-            [d.get("analysis"), d.get("candidate_id"), d.get("author"), d.get("decided_at")]
+            [d.get("id"), d.get("analysis"), d.get("candidate_id"), d.get("author"), d.get("decided_at"),
+             _status_text(d)]
             for d in summary.decisions
         ],
-    )
+    )  # fmt: skip
+
+
+def _where_text(analysis: dict[str, Any]) -> str:
+    where = (analysis.get("inputs") or {}).get("where")
+    if not where:
+        return "all"
+    return f"{where['rows']:,} of {where['total']:,} where {where['expression']}"
+
+
+def _status_text(decision: dict[str, object]) -> str:
+    status = str(decision.get("status") or "current")
+    if status == "superseded":
+        return f"superseded by {decision.get('superseded_by')}"
+    if status == "withdrawn":
+        return f"withdrawn: {decision.get('status_reason')}"
+    return status
 
 
 def _model_text(score: dict[str, object]) -> str:

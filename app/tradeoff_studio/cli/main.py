@@ -13,12 +13,20 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import duckdb
+
 from .. import __version__
+from ..core.crash import write_crash_report
 from ..core.errors import CancelledError, StudioError
-from . import analysis_commands, commands
+from ..core.project import damaged_file_error, is_damage
+from ..core.scratch import sweep_stale_scratch
+from . import analysis_commands, bounds, commands
+from .check_command import add_check
+from .console import one_line, safe_output
 
 EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,11 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_models(sub)
     _add_score(sub)
+    _add_export(sub)
     analysis_commands.add_analysis_commands(sub)
     _add_project_command(
         sub, "info", commands.info, "what a project holds: tables, provenance, models, scores"
     )
     _add_project_command(sub, "audit", commands.audit, "the project's audit trail")
+    add_check(sub)
     _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
     _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")
     _add_project_command(
@@ -111,6 +121,16 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="COLUMN=TYPE",
         help="force a column's type, e.g. zip=VARCHAR",
     )
+    command.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="give a column another name in the table (repeatable)",
+    )
+    command.add_argument(
+        "--columns", action="append", metavar="A,B,...", help="keep only these columns, in this order"
+    )
     command.set_defaults(handler=commands.import_)
 
 
@@ -159,7 +179,9 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--model-output", help="which model output to store (default: positive-class probability)"
     )
     command.add_argument(
-        "--class-index", type=int, help="column of a [N, k] output (or ZipMap class) to store"
+        "--class-index",
+        type=bounds.bounded_int(0, bounds.MAX_CLASS_INDEX),
+        help="column of a [N, k] output (or ZipMap class) to store",
     )
     command.add_argument(
         "--class-label", metavar="LABEL", help="class of a ZipMap output to store, by its label"
@@ -168,24 +190,81 @@ def _add_score(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     command.set_defaults(handler=commands.score)
 
 
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = sub.add_parser("export", help="write a table to a .csv, .parquet or .xlsx file")
+    command.add_argument("project")
+    command.add_argument("table", metavar="TABLE")
+    command.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="FILE.csv, .parquet or .xlsx"
+    )
+    command.add_argument(
+        "--raw",
+        action="store_true",
+        help="write text cells as stored (by default, cells that start with = + - @ get a leading ')",
+    )
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.set_defaults(handler=commands.export)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``tradeoff-studio``; returns the exit status."""
+    """Entry point of ``tradeoff-studio``; returns the exit status.
+
+    User errors exit 1, Ctrl-C 130, and anything unexpected 70 with one line naming a crash
+    report (see :mod:`..core.crash`). Text from data is printed escaped (:func:`safe_output`).
+    """
     # Ctrl-C cancels the running job, even when started from a shell that ignores SIGINT for
     # background commands (Python would otherwise keep the inherited "ignore").
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    args = build_parser().parse_args(argv)
+    with safe_output():
+        try:
+            sweep_stale_scratch()
+            args = build_parser().parse_args(argv)
+            return _run(args)
+        except KeyboardInterrupt:
+            print(f"tradeoff-studio: {CancelledError()}", file=sys.stderr)
+            return EXIT_CANCELLED
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
-        args.handler(args)
+        status = args.handler(args)
     except CancelledError as error:
         print(f"tradeoff-studio: {error}", file=sys.stderr)
         return EXIT_CANCELLED
     except StudioError as error:
-        print(f"tradeoff-studio: error: {error}", file=sys.stderr)
+        print(f"tradeoff-studio: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    return 0
+    except Exception as error:  # the last line of defence: a bug, not the user's doing
+        return _unexpected(error, args)
+    return status if isinstance(status, int) else 0
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The command and its sub-command (``analyze fairness``, ``models add``); never argument values."""
+    parts = [getattr(args, field, None) for field in ("command", "kind", "action")]
+    return " ".join(str(part) for part in parts if part)
+
+
+def _unexpected(error: Exception, args: argparse.Namespace) -> int:
+    """A damaged project file found mid-command is the user's to fix (exit 1); anything else is a bug."""
+    project = getattr(args, "project", None)
+    if isinstance(error, duckdb.Error) and is_damage(error) and project:
+        print(f"tradeoff-studio: error: {damaged_file_error(Path(project))}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return _internal_error(error, command_name(args))
+
+
+def _internal_error(error: Exception, command: str) -> int:
+    summary = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+    try:
+        where = f"a crash report was written to {write_crash_report(error, command)}"
+    except OSError as failure:
+        where = f"no crash report could be written ({failure.strerror or failure})"
+    print(f"tradeoff-studio: internal error: {one_line(summary.rstrip(': '))}; {where}", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

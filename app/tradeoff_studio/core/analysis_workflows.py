@@ -7,7 +7,9 @@ atomically with their audit entries; exports are audited too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,14 +18,25 @@ from . import audit
 from .analyses import generic, store
 from .analyses.candidates import CandidateTable
 from .analyses.store import AnalysisRecord
+from .analyses.where import filtered
 from .decisions import store as decision_store
 from .decisions.evidence import Evidence, evaluate
 from .decisions.preferences import Preferences
 from .decisions.store import DecisionRecord
+from .export import (
+    check_target,
+    export_format,
+    unencrypted_export_warning,
+    write_bytes_atomically,
+    write_query,
+)
 from .jobs import CancelToken, Progress, no_progress, scaled
 from .project import Project
+from .sql import ident
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .analyses.cost_quality import CostQualitySpec
     from .analyses.fairness import FairnessSpec
     from .analyses.ope import OpeSpec
@@ -37,6 +50,7 @@ __all__ = [
     "analyze_generic",
     "analyze_ope",
     "analyze_risk_return",
+    "candidate_groups",
     "decide",
     "evaluate_decision",
     "export_candidates",
@@ -70,15 +84,21 @@ def _run_and_store(
     name: str | None,
     progress: Progress,
     cancel: CancelToken | None,
+    source: tuple[str, str | None] = ("", None),
 ) -> AnalysisRecord:
     """What every ``analyze_*`` shares: a free name, ``analyze(project, spec, progress=…, cancel=…)``
-    with scaled progress, and atomic storage of the candidates with the spec."""
+    with scaled progress, and atomic storage of the candidates with the spec.
+
+    ``source`` is ``(table, where)``: with a ``where`` the analysis reads only the rows it keeps
+    (:mod:`.analyses.where`), and the stored spec records the filter and the rows kept."""
     token = cancel or CancelToken()
     target = _target_name(project, name, default_name)
-    table = analyze(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
+    with filtered(project, *source) as row_filter:
+        table = analyze(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
     token.raise_if_cancelled()
     progress(_ANALYSIS_SHARE, "Storing the candidates")
-    record = store.store_analysis(project, target, table, spec.to_dict())
+    inputs = spec.to_dict() | ({"where": row_filter.to_dict()} if row_filter else {})
+    record = store.store_analysis(project, target, table, inputs)
     progress(1.0, "Done")
     return record
 
@@ -90,11 +110,12 @@ def analyze_generic(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Turn any table into candidates with Pareto columns and store them (default ``generic-<table>``)."""
     return _run_and_store(
         project, spec, generic.analyze_generic, f"generic-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -105,6 +126,7 @@ def analyze_fairness(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run the fairness analysis and store its candidates (default name ``fairness-<table>``).
 
@@ -113,7 +135,7 @@ def analyze_fairness(
     """
     return _run_and_store(
         project, spec, _fairness_candidates, f"fairness-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -134,13 +156,14 @@ def analyze_ope(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run the OPE shortlist analysis (estimator × k, @k metrics) and store it (default ``ope-<table>``)."""
     from .analyses import ope
 
     return _run_and_store(
         project, spec, ope.analyze_ope, f"ope-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -151,13 +174,14 @@ def analyze_risk_return(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Trace the efficient frontier, add targets and given portfolios; store (``risk-return-<table>``)."""
     from .analyses.risk_return import analysis
 
     return _run_and_store(
         project, spec, analysis.analyze_risk_return, f"risk-return-{spec.source.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.source.table, where),
     )  # fmt: skip
 
 
@@ -168,13 +192,14 @@ def analyze_cost_quality(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run the cost–quality analysis (systems, mixtures, cascades); store it (``cost-quality-<table>``)."""
     from .analyses import cost_quality
 
     return _run_and_store(
         project, spec, cost_quality.analyze_cost_quality, f"cost-quality-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -185,6 +210,7 @@ def measure_model_variants(
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
     """Run and time each ONNX model on a labelled table; store one candidate per model
     (quality, latency, throughput, peak memory; default name ``model-variants-<table>``)."""
@@ -192,7 +218,7 @@ def measure_model_variants(
 
     return _run_and_store(
         project, spec, variants.measure_variants, f"model-variants-{spec.table}",
-        name=name, progress=progress, cancel=cancel,
+        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
     )  # fmt: skip
 
 
@@ -218,6 +244,7 @@ class CandidatesExport:
     rows: int
     sha256: str
     warning: str | None = None  # set when an encrypted project's data leaves it unencrypted
+    notes: tuple[str, ...] = ()  # what the writer changed (neutralised cells, hex columns)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -227,39 +254,90 @@ class CandidatesExport:
             "rows": self.rows,
             "sha256": self.sha256,
             "warning": self.warning,
+            "notes": list(self.notes),
         }
 
 
 def export_candidates(
-    project: Project, name: str, path: Path, *, front_only: bool = False
+    project: Project, name: str, path: Path, *, front_only: bool = False, raw: bool = False
 ) -> CandidatesExport:
-    """Write the candidates to ``.csv`` (spreadsheet formulas neutralised) or ``.json``; audited."""
+    """Write the candidates to ``.csv``, ``.parquet`` or ``.xlsx`` (through :mod:`.export`: formulas
+    neutralised unless ``raw``, written atomically) or ``.json``; audited."""
     table = get_candidates(project, name, front_only=front_only)
-    sha = store.write_candidates(table.frame, path)
+    input_sha = store.get_analysis(project, name).sha256
+    details = {"front_only": front_only}
+    if export_format(path, _CANDIDATE_FORMATS) != "json":
+        with _registered(project, table.frame) as view:
+            written = write_query(project, ident(view), path, subject=name, raw=raw,
+                                         audit_details=details, input_sha256=input_sha)  # fmt: skip
+        return CandidatesExport(name, written.path, written.rows, written.sha256, written.warning,
+                                tuple(written.notes()))  # fmt: skip
+    check_target(project, path)
+    sha = write_bytes_atomically(path, lambda scratch: store.write_candidates(table.frame, scratch))
     warning = unencrypted_export_warning(project, path)
     record = CandidatesExport(name, str(path.resolve()), len(table.frame), sha, warning)
     with project.transaction() as con:
-        details = {"path": record.path, "rows": record.rows, "front_only": front_only}
-        audit.record(con, action="export", subject=name, details=details,
-                     input_sha256=store.get_analysis(project, name).sha256, output_sha256=sha)  # fmt: skip
+        details |= {"path": record.path, "rows": record.rows, "format": "json"}
+        audit.record(con, action="export", subject=name, details=details, input_sha256=input_sha,
+                     output_sha256=sha)  # fmt: skip
     return record
 
 
-def unencrypted_export_warning(project: Project, path: Path) -> str | None:
-    """The warning every export of an encrypted project's data carries (files we write are plain)."""
-    if not project.encrypted:
-        return None
-    return (
-        f"{path} is NOT encrypted, although the project it comes from is. "
-        "Store it somewhere protected, and delete it when it is no longer needed."
-    )
+_CANDIDATE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".xlsx": "xlsx"}
+
+
+@contextmanager
+def _registered(project: Project, frame: pd.DataFrame) -> Iterator[str]:
+    """``frame`` as a view on the project's connection; cells that are lists or objects become JSON text."""
+    import json
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if (
+            safe[column].dtype == object
+            and not safe[column].map(lambda v: v is None or isinstance(v, str)).all()
+        ):
+            safe[column] = safe[column].map(lambda v: v if v is None else json.dumps(v, default=str))
+    view = f"_ts_export_{uuid.uuid4().hex}"
+    project.con.register(view, safe)
+    try:
+        yield view
+    finally:
+        project.con.unregister(view)
 
 
 def evaluate_decision(
     project: Project, analysis: str, preferences: Preferences, *, candidate_id: str | None = None
 ) -> Evidence:
-    """Preview a decision: the candidate the preferences choose (or ``candidate_id``) and its evidence."""
-    return evaluate(store.load_analysis(project, analysis), preferences, candidate_id)
+    """Preview a decision: the candidate the preferences choose (or ``candidate_id``) and its evidence
+    (for a fairness analysis, with the per-group table)."""
+    table = store.load_analysis(project, analysis)
+    details = None
+    if table.kind == "fairness":
+        details = lambda chosen: candidate_groups(project, analysis, chosen)  # noqa: E731
+    return evaluate(table, preferences, candidate_id, details=details)
+
+
+def candidate_groups(project: Project, analysis: str, candidate_id: str) -> dict[str, Any]:
+    """Per-group evidence of one candidate of a fairness analysis: n, base rate, selection rate, TPR,
+    FPR, precision, accuracy and threshold per group, with bootstrap intervals when the analysis
+    has resamples (see :mod:`.analyses.fairness.evidence`). Reads the project only."""
+    from .analyses.candidates import AnalysisError
+    from .analyses.fairness.evidence import group_evidence
+    from .decisions.evidence import plain
+    from .decisions.frontier import row_of
+
+    record = store.get_analysis(project, analysis)
+    if record.kind != "fairness":
+        raise AnalysisError(
+            f"Per-group evidence is computed for fairness analyses; '{analysis}' is a {record.kind} analysis."
+        )
+    table = store.load_analysis(project, analysis)
+    row = table.frame.iloc[row_of(table, candidate_id)]
+    inputs = dict(record.spec["inputs"])
+    where = inputs.pop("where", None)  # the analysis's --where: count the same rows again
+    with filtered(project, inputs["table"], where["expression"] if where else None):
+        return group_evidence(project, inputs, {str(k): plain(v) for k, v in row.items()})
 
 
 def decide(
@@ -269,12 +347,15 @@ def decide(
     rationale: str,
     preferences: Preferences | None = None,
     candidate_id: str | None = None,
+    supersedes: str | None = None,
 ) -> DecisionRecord:
-    """Choose a candidate (by preferences, or ``candidate_id``) and record it with its evidence."""
+    """Choose a candidate (by preferences, or ``candidate_id``) and record it with its evidence.
+
+    ``supersedes`` names a current decision on the same analysis that this one replaces."""
     prefs = preferences or Preferences()
     record = store.get_analysis(project, analysis)
     evidence = evaluate_decision(project, analysis, prefs, candidate_id=candidate_id)
-    return decision_store.store_decision(project, record, prefs, evidence, rationale)
+    return decision_store.store_decision(project, record, prefs, evidence, rationale, supersedes=supersedes)
 
 
 def list_decisions(project: Project, analysis: str | None = None) -> list[DecisionRecord]:

@@ -33,7 +33,8 @@ def _fairness(project: Project, name: str, progress: Progress, cancel: CancelTok
     from .analyses.fairness import FairnessSpec
 
     spec = FairnessSpec(table="credit_applications", label="default", sensitive=["sex"],
-                        scores=["score_credit_logreg", "score_credit_gbt", "score_credit_mlp"])  # fmt: skip
+                        scores=["score_credit_logreg", "score_credit_gbt", "score_credit_mlp"],
+                        favorable="unselected", selected_means="denied")  # fmt: skip
     return flows.analyze_fairness(project, spec, name=name, progress=progress, cancel=cancel)
 
 
@@ -64,8 +65,9 @@ def _cost_quality(project: Project, name: str, progress: Progress, cancel: Cance
 
 DEMO_ANALYSES = (
     DemoAnalysis("credit-fairness", _fairness, "dp_ratio>=0.8", "accuracy",
-                 "Four-fifths rule: the selection rate of women must be at least 80% of men's; "
-                 "the most accurate threshold rule that meets it."),
+                 "Four-fifths rule: a score of default risk at or above the threshold means denied, so the "
+                 "favourable outcome is approval; the approval rate of women must be at least 80% of men's. "
+                 "The most accurate single threshold (one rule for everyone) that meets it."),
     DemoAnalysis("multi-asset-frontier", _risk_return, "volatility<=0.10", "return",
                  "Risk budget of 10% annual volatility: the highest expected return within it. Check the "
                  "oos_* columns: 2024-2025 returned less than the 2019-2023 fit promised."),

@@ -39,3 +39,11 @@ class CancelledError(StudioError):
 
     def __init__(self, message: str = "Cancelled: nothing was written to the project.") -> None:
         super().__init__(message)
+
+
+class InvalidNameError(StudioError, ValueError):
+    """A table or column name that DuckDB cannot hold (e.g. one with a NUL character)."""
+
+
+class ProjectDamagedError(ProjectError):
+    """The project file or its catalog is damaged, truncated or was edited outside the app."""

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StudioError
+from .files import FileCheckError, read_small_file
 from .paths import user_data_dir
 
 SERVICE = "tradeoff-studio"
 KEY_BYTES = 32
 _CHECK_BYTES = 3
 _PREFIX = "TSK1"
-_INSECURE_BACKENDS = ("backends.fail", "backends.null", "plaintext")
+MAX_KEY_FILE_BYTES = 64 * 1024  # a recovery key is ~70 characters; room for a note beside it
+_INSECURE_BACKENDS = ("backends.fail", "backends.null", "plaintext", "keyrings.alt")
 
 
 class ProjectKeyError(StudioError):
@@ -72,29 +74,58 @@ def parse_recovery_text(text: str, source: str = "the recovery key") -> bytes:
 
 
 def read_recovery_file(path: Path) -> bytes:
-    """The key from a file holding a recovery key (other lines, e.g. a note, are ignored)."""
+    """The key from a file holding a recovery key (other lines, e.g. a note, are ignored).
+
+    The file must be a regular file of at most :data:`MAX_KEY_FILE_BYTES` (a FIFO or ``/dev/zero``
+    would otherwise block or exhaust memory).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path, what="key file", max_bytes=MAX_KEY_FILE_BYTES).decode("utf-8")
+    except FileCheckError as error:
+        raise ProjectKeyError(f"Cannot read the recovery key file: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ProjectKeyError(f"Cannot read the recovery key file {path}: {error}") from None
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise ProjectKeyError(f"Cannot read the recovery key file {path}: {reason}.") from None
     line = next((line for line in text.splitlines() if line.strip().upper().startswith(_PREFIX)), text)
     return parse_recovery_text(line, source=f"Recovery key file {path}")
 
 
+def _qualified(backend: Any) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def is_secure_backend(backend: Any) -> bool:
+    """Whether a keyring backend keeps secrets safely (not the fail/null ones, not a plain-text file)."""
+    name = _qualified(backend).lower()
+    return not any(marker in name for marker in _INSECURE_BACKENDS)
+
+
 def _backend() -> Any:
-    """The keyring backend, refused when it is absent or stores secrets in plain text."""
+    """The secure keyring backend to use: the keyring itself, or the best secure one of its chain.
+
+    A chain (keyring's ``ChainerBackend``) may hold a secure backend next to a plain-text one
+    (keyrings.alt beside GNOME Keyring): the secure one with the highest priority is used. Only
+    when no secure backend exists is the keyring refused.
+    """
     import keyring
 
     backend = keyring.get_keyring()
-    chain = [backend, *getattr(backend, "backends", [])]
-    names = [f"{type(item).__module__}.{type(item).__name__}".lower() for item in chain]
-    insecure = any(marker in name for name in names for marker in _INSECURE_BACKENDS)
-    if insecure or (hasattr(backend, "backends") and not backend.backends):
+    members = getattr(backend, "backends", None)
+    candidates = list(members) if members is not None else [backend]
+    secure = [item for item in candidates if is_secure_backend(item)]
+    if not secure:
+        shown = ", ".join(type(item).__name__ for item in candidates) or type(backend).__name__
         raise KeyringUnavailableError(
-            f"No secure keyring is available on this machine (backend {type(backend).__name__}), so "
-            "project keys cannot be stored here. Keep the recovery key and give it when opening the project."
+            f"No secure keyring is available on this machine (found: {shown}), so project keys cannot be "
+            "stored here. Keep the recovery key and give it when opening the project."
         )
-    return backend
+    return max(secure, key=lambda item: getattr(item, "priority", 0))
+
+
+def keyring_name() -> str:
+    """The name of the keyring backend keys are stored in, e.g. ``SecretService Keyring``."""
+    backend = _backend()
+    return str(getattr(backend, "name", None) or type(backend).__name__)
 
 
 def keyring_available() -> bool:

@@ -20,8 +20,10 @@ from pathlib import Path
 import duckdb
 
 from . import keys, schema
-from .errors import ProjectError, ProjectLockedError
+from .catalog_check import check_catalog_fields, parse_schema_version
+from .errors import ProjectDamagedError, ProjectError, ProjectLockedError
 from .extensions import load_extension
+from .files import check_regular_file
 from .keys import ProjectKeyError
 from .schema import CATALOG_SCHEMA
 from .sql import ident, literal
@@ -31,6 +33,8 @@ ALIAS = "proj"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 STAGING_SUFFIXES = (".encrypt", ".decrypt", ".encrypt.wal", ".decrypt.wal")
 _DISK_FULL = ("No space left", "File too large", "Disk quota")
+_DAMAGE = ("Could not read enough bytes", "Corrupt database file", "checksum", "Failed to load metadata",
+           "block id")  # fmt: skip
 _READ_ONLY = ("Permission denied", "Read-only file system", "Operation not permitted")
 
 
@@ -108,7 +112,7 @@ class Project:
     @property
     def schema_version(self) -> int:
         """The catalog schema version stored in the file."""
-        return int(self.meta("schema_version"))
+        return parse_schema_version(self.path, self.meta("schema_version"), schema.current_version())
 
     def tables(self) -> list[str]:
         """Names of the user's data tables, sorted."""
@@ -146,7 +150,7 @@ def _connect(path: Path, key: bytes | None = None) -> duckdb.DuckDBPyConnection:
         con.execute(f"USE {ALIAS}")
     except duckdb.Error as error:
         con.close()
-        raise _translate_open_error(path, error) from None
+        raise (damaged_file_error(path) if is_damage(error) else _translate_open_error(path, error)) from None
     return con
 
 
@@ -176,6 +180,19 @@ def _translate_open_error(path: Path, error: duckdb.Error) -> ProjectError:
             "Copy it somewhere writable, or change its permissions."
         )
     return ProjectError(f"Could not open {path}: {text.strip().splitlines()[0]}")
+
+
+def is_damage(error: duckdb.Error) -> bool:
+    """Whether DuckDB found the file truncated or its blocks overwritten."""
+    return any(marker in str(error) for marker in _DAMAGE)
+
+
+def damaged_file_error(path: Path) -> ProjectDamagedError:
+    """The user-facing error for a truncated or overwritten project file."""
+    return ProjectDamagedError(
+        f"The project file {path} is damaged or not a Tradeoff Studio project: it is truncated or parts "
+        "of it were overwritten. Restore it from a backup (or run 'tradeoff-studio check' on it)."
+    )
 
 
 def is_write_failure(error: duckdb.Error) -> bool:
@@ -264,11 +281,14 @@ def open_project(path: str | os.PathLike[str], *, key: bytes | None = None) -> P
     if not target.exists() and not target.suffix and project_path(target).exists():
         target = project_path(target)
     if not target.is_file():
+        if os.path.lexists(target):  # a directory, FIFO, device or link loop: say which
+            check_regular_file(target, what="project file", error_type=ProjectError)
         raise ProjectError(f"{target} does not exist. Create it with 'tradeoff-studio new {target}'.")
     _check_folder_writable(target)
     con, used_key = _connect_with_any_key(target, key)
     try:
         _check_and_migrate(target, con)
+        check_catalog_fields(target, con)
     except BaseException:
         con.close()
         raise
@@ -289,6 +309,12 @@ def _remove_stale_staging(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def attach_unchecked(path: Path, key: bytes | None = None) -> tuple[duckdb.DuckDBPyConnection, bytes | None]:
+    """Attach ``path`` as :func:`open_project` does (plainly, with ``key``, with the keyring's) but
+    without checking or migrating its catalog: for the integrity check, which reports what it finds."""
+    return _connect_with_any_key(path, key)
+
+
 def _connect_with_any_key(path: Path, key: bytes | None) -> tuple[duckdb.DuckDBPyConnection, bytes | None]:
     """Connect plainly, then with the given key, then with the keyring's."""
     try:
@@ -305,11 +331,13 @@ def _stored_version(path: Path, con: duckdb.DuckDBPyConnection) -> int:
         row = con.execute(f"SELECT value FROM {CATALOG_SCHEMA}.meta WHERE key = 'schema_version'").fetchone()
     except duckdb.CatalogException:
         row = None
+    except duckdb.Error as error:
+        raise (damaged_file_error(path) if is_damage(error) else _translate_open_error(path, error)) from None
     if row is None:
         raise ProjectError(
             f"{path} is a DuckDB database but not a Tradeoff Studio project (it has no catalog)."
         )
-    return int(row[0])
+    return parse_schema_version(path, row[0], schema.current_version())
 
 
 def _check_and_migrate(path: Path, con: duckdb.DuckDBPyConnection) -> None:

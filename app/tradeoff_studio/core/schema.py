@@ -49,7 +49,25 @@ def _create_catalog(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [_create_catalog]
+def _decision_status(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2: every decision has a status (``current``, ``superseded`` or ``withdrawn``).
+
+    Decisions recorded before are ``current``: nothing said otherwise. ``supersedes`` and
+    ``superseded_by`` link a decision to the one it replaced and the one that replaced it;
+    ``status_reason`` says why a decision was withdrawn, ``status_changed_at`` when.
+    """
+    for column in (
+        "status VARCHAR DEFAULT 'current'",
+        "supersedes VARCHAR",
+        "superseded_by VARCHAR",
+        "status_reason VARCHAR",
+        "status_changed_at TIMESTAMPTZ",
+    ):
+        con.execute(f"ALTER TABLE {CATALOG_SCHEMA}.decisions ADD COLUMN {column}")
+    con.execute(f"UPDATE {CATALOG_SCHEMA}.decisions SET status = 'current' WHERE status IS NULL")
+
+
+MIGRATIONS: list[Migration] = [_create_catalog, _decision_status]
 
 
 def current_version() -> int:

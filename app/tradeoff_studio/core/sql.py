@@ -9,18 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .errors import InvalidNameError
+
 
 def ident(name: str) -> str:
     """Quote ``name`` as a DuckDB identifier; any text round-trips exactly."""
     if "\x00" in name:
-        raise ValueError("identifiers cannot contain NUL characters")
+        raise InvalidNameError(
+            f"The name {name!r} contains a NUL character (\\x00), which a table or column name cannot "
+            "hold. Remove it from the file's header (or the name you gave) and try again."
+        )
     return '"' + name.replace('"', '""') + '"'
 
 
 def literal(text: str) -> str:
     """Quote ``text`` as a SQL string literal (for statements that take no parameters)."""
     if "\x00" in text:
-        raise ValueError("SQL literals cannot contain NUL characters")
+        raise InvalidNameError(
+            f"{text!r} contains a NUL character (\\x00), which a path or name given to DuckDB cannot hold."
+        )
     return "'" + text.replace("'", "''") + "'"
 
 

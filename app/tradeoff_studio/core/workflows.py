@@ -25,7 +25,10 @@ from .analysis_workflows import (
 from .audit import AuditEntry, entries
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
+from .decisions import store as decision_store
+from .decisions.store import DecisionRecord
 from .encryption import decrypt_project, encrypt_project
+from .export import ExportRecord
 from .inference import registry, runner
 from .jobs import CancelToken, Progress, no_progress
 from .project import Project, create_project, open_project
@@ -43,6 +46,7 @@ __all__ = [
     "encrypt",
     "evaluate_decision",
     "export_candidates",
+    "export_table",
     "get_candidates",
     "import_data",
     "inspect_model",
@@ -52,6 +56,7 @@ __all__ = [
     "open_project",
     "project_info",
     "score",
+    "withdraw_decision",
 ]
 
 
@@ -66,6 +71,14 @@ def import_data(
 ) -> list[DatasetRecord]:
     """Import files or folders into tables (one per file, or all into ``table``)."""
     return import_files(project, paths, table=table, options=options, progress=progress, cancel=cancel)
+
+
+def export_table(project: Project, table: str, path: Path, *, raw: bool = False) -> ExportRecord:
+    """Write a table to ``.csv``, ``.parquet`` or ``.xlsx``: spreadsheet formulas neutralised unless
+    ``raw``, DECIMAL exact, BLOB as hex text in CSV/XLSX, written atomically; audited."""
+    from .export import export_table as write
+
+    return write(project, table, path, raw=raw)
 
 
 def add_model(project: Project, path: Path, *, name: str | None = None) -> registry.ModelRecord:
@@ -141,6 +154,11 @@ def encrypt(project: Project) -> bytes:
 def decrypt(project: Project) -> None:
     """Write the project's file back unencrypted and forget its key. The project is closed."""
     decrypt_project(project)
+
+
+def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:
+    """Withdraw a current decision, saying why; audited. Superseded or withdrawn ones are refused."""
+    return decision_store.withdraw_decision(project, decision_id, reason)
 
 
 def audit_trail(project: Project) -> list[AuditEntry]:

@@ -145,7 +145,7 @@ def test_scores_and_token_costs_with_a_price_table(small: Project) -> None:
         (lambda f: pd.concat([f, f.iloc[[0]]]), "Item 'i1' has 2 rows for system 'A'"),
         (
             lambda f: f[(f["sys"] != "B") | (f["item"] != "i4")],
-            "'B' was not evaluated on 1 of the 4 items .*'i4'",
+            r"\(4 items\): 'B' lacks 1 item \(e\.g\. item 'i4' for 'B'\)\. .*--missing common.*incorrect",
         ),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -76,6 +77,24 @@ def test_behaviour_flag_must_name_exactly_one_policy(project: Project) -> None:
         analyze_ope(project, spec("none"))
     with pytest.raises(AnalysisError, match="2 different behaviour policies"):
         analyze_ope(project, spec("two"))
+
+
+BAD_CELLS = [("estimate", math.nan), ("truth", math.nan), ("estimate", None), ("truth", math.inf),
+             ("est", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("column", "value"), BAD_CELLS)
+def test_nan_missing_or_infinite_value_names_its_row_and_column(
+    project: Project, state: Callable[[Project], object], column: str, value: object
+) -> None:
+    frame = small_frame()
+    frame.loc[5, column] = value  # the table's 6th row
+    add_table(project, "ope", frame)
+    before = state(project)
+    message = rf"Row 6 of table 'ope' has no usable value in column '{column}'"
+    with pytest.raises(AnalysisError, match=message):
+        flows.analyze_ope(project, spec(), name="broken")
+    assert state(project) == before
 
 
 def test_missing_column_is_named_with_the_tables_columns(project: Project) -> None:

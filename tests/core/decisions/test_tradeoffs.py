@@ -33,14 +33,16 @@ def test_rate_is_the_slope_of_the_front(make_table: MakeTable, accuracy: float) 
 
 def test_text_reads_in_percentage_points(make_table: MakeTable) -> None:
     [rate] = tradeoff_rates(convex_front(make_table), "a0.25")
-    assert rate.text == "1 pp less gap costs 2 pp accuracy"
+    assert rate.text == "giving up 1 pp of accuracy lowers gap by 0.5 pp"
+    assert rate.per_cost == pytest.approx(0.5)
 
 
 def test_text_mixes_units_and_points(make_table: MakeTable) -> None:
     table = make_table({"accuracy": list(GRID), "cost": list(100 * GRID**2)}, "accuracy:max,cost:min")
     [rate] = tradeoff_rates(table, "c4")  # accuracy 0.25
     assert rate.rate == pytest.approx(1 / (200 * 0.25))
-    assert rate.text == "1 unit less cost costs 2 pp accuracy"
+    assert rate.text == "giving up 1 pp of accuracy lowers cost by 0.5"
+    assert rate.per_cost == pytest.approx(50.0)
 
 
 def test_ends_of_the_front_use_the_one_neighbour(make_table: MakeTable) -> None:
@@ -82,7 +84,9 @@ def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
     se = math.sqrt(2 * sd**2 + rate.rate**2 * 2 * sd**2) / d_gap  # type: ignore[operator]
     assert rate.lo == pytest.approx(1.0 - 1.959964 * se, rel=1e-5)
     assert rate.hi == pytest.approx(1.0 + 1.959964 * se, rel=1e-5)
-    assert rate.text.startswith("1 pp less gap costs 1 pp accuracy (95% CI ")
+    assert rate.text.startswith("giving up 1 pp of accuracy lowers gap by 1 pp (95% CI ")
+    assert rate.per_cost_lo is not None and rate.per_cost_hi is not None
+    assert rate.per_cost_lo < 1.0 < rate.per_cost_hi
 
 
 def test_every_pair_of_three_objectives(make_table: MakeTable) -> None:

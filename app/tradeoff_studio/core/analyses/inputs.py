@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 from ..dbjobs import interruptible
 from ..errors import NotFoundError
 from ..jobs import CancelToken
@@ -67,4 +69,29 @@ def read_frame(
 ) -> pd.DataFrame:
     """The result of ``sql`` as a DataFrame; Cancel interrupts the query (:func:`~..dbjobs.interruptible`)."""
     with interruptible(project.con, cancel):
-        return project.con.execute(sql, params).df()
+        try:
+            frame = project.con.execute(sql, params).df()
+        except duckdb.ConversionException as error:
+            if "infinity" not in str(error):
+                raise
+            raise AnalysisError(_INFINITE_TIME.format(column="A date column")) from None
+    check_finite_times(frame)
+    return frame
+
+
+_INFINITE_TIME = (
+    "{column} holds an infinite date or time ('infinity' or '-infinity'), which the analysis cannot use. "
+    "Remove those rows, or import the column as text (--types COLUMN=VARCHAR)."
+)
+
+
+def check_finite_times(frame: pd.DataFrame) -> None:
+    """Raise :class:`AnalysisError` naming a date/time column that holds ``infinity``.
+
+    DuckDB hands such values to pandas as years far outside Python's range (294247), which pandas
+    cannot format or compare later; the analysis refuses them up front instead.
+    """
+    for column in frame.select_dtypes(include=["datetime", "datetimetz"]).columns:
+        years = frame[column].dt.year
+        if bool(((years > 9999) | (years < 1)).any()):
+            raise AnalysisError(_INFINITE_TIME.format(column=f"Column '{column}'"))

@@ -161,7 +161,8 @@ def _read(project: Project, spec: OpeSpec, cancel: CancelToken) -> pd.DataFrame:
                (spec.estimate, "DOUBLE", "estimate"), (spec.true_value, "DOUBLE", "truth"),
                (spec.behaviour, "BOOLEAN", "behaviour")]  # fmt: skip
     select = ", ".join(f"CAST({ident(column)} AS {kind}) AS {alias}" for column, kind, alias in sources)
-    return read_frame(project, cancel, f"SELECT {select} FROM {ident(spec.table)}")
+    sql = f"SELECT rowid + 1 AS row_no, {select} FROM {ident(spec.table)} ORDER BY rowid"
+    return read_frame(project, cancel, sql)
 
 
 def _results(frame: pd.DataFrame, spec: OpeSpec) -> _Results:
@@ -171,17 +172,7 @@ def _results(frame: pd.DataFrame, spec: OpeSpec) -> _Results:
     names = {"policy": spec.policy, "estimator": spec.estimator, "estimate": spec.estimate,
              "truth": spec.true_value, "behaviour": spec.behaviour}  # fmt: skip
     for column, source in names.items():
-        values = frame[column]
-        bad = (
-            ~np.isfinite(values.to_numpy(np.float64, na_value=np.nan))
-            if column in {"estimate", "truth"}
-            else values.isna()
-        )
-        if bool(bad.any()):
-            row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
-            raise AnalysisError(
-                f"Row {row} of table '{spec.table}' has no usable value in column '{source}'."
-            )
+        _check_usable(frame, column, source, spec.table)
     behaviour_policy, baseline = _behaviour(frame, spec)
     duplicated = frame[frame.duplicated(["policy", "estimator"])]
     if not duplicated.empty:
@@ -191,6 +182,23 @@ def _results(frame: pd.DataFrame, spec: OpeSpec) -> _Results:
             f"in table '{spec.table}'."
         )
     return _pivot(frame[frame["policy"] != behaviour_policy], spec, behaviour_policy, baseline)
+
+
+def _check_usable(frame: pd.DataFrame, column: str, source: str, table: str) -> None:
+    """Every value of ``column`` is present (and, for the numbers, finite), else the first bad row."""
+    values = frame[column]
+    if column in {"estimate", "truth"}:
+        bad = ~np.isfinite(values.to_numpy(np.float64, na_value=np.nan))
+    else:
+        bad = values.isna().to_numpy(bool)
+    if bad.any():
+        row = int(frame["row_no"].to_numpy()[np.flatnonzero(bad)[0]])
+        kind = "missing, NaN or infinite" if column in {"estimate", "truth"} else "missing"
+        raise AnalysisError(
+            f"Row {row:,} of table '{table}' has no usable value in column '{source}' ({kind}). "
+            "Fill it in, or leave that row out (filter the table or re-import without it), and run "
+            "the analysis again."
+        )
 
 
 def _behaviour(frame: pd.DataFrame, spec: OpeSpec) -> tuple[str, float]:

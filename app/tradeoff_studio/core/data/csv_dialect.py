@@ -1,7 +1,7 @@
 """Sniff and check a CSV/TSV file's head before DuckDB reads it.
 
-DuckDB's own sniffer is forgiving: a ragged file becomes one text column, duplicate names are
-renamed, a wrong delimiter yields one wide column. For an audit tool those must be errors that
+DuckDB's own sniffer is forgiving: a ragged file becomes one text column, a wrong delimiter
+yields one wide column. For an audit tool those must be errors that
 name the file, the line and the column, so the dialect is decided here on the first MiB and
 DuckDB then reads the whole file strictly with it.
 """
@@ -42,6 +42,8 @@ class _Sample:
 
 def sniff(path: Path, options: ReadOptions) -> CsvDialect:
     """Decide the dialect of ``path`` from its head, honouring the user's overrides."""
+    if options.delimiter is not None:
+        check_delimiter(path, options.delimiter)
     sample = _read_sample(path, normalise_encoding(path, options.encoding))
     encoding = _encoding(path, options)
     delimiter = options.delimiter or _guess_delimiter(sample)
@@ -58,6 +60,20 @@ def sniff(path: Path, options: ReadOptions) -> CsvDialect:
     if header and len(rows) < 2 and sample.complete:
         raise DataImportError(f"{path} has a header ({', '.join(names)}) but no data rows.")
     return CsvDialect(delimiter=delimiter, header=header, encoding=encoding, names=names)
+
+
+def check_delimiter(path: Path, delimiter: str) -> None:
+    """Refuse a delimiter that is not exactly one character, or one that cannot separate fields."""
+    if len(delimiter) != 1:
+        raise DataImportError(
+            f"{path}: the delimiter must be exactly one character (e.g. ',' ';' '|' or 'tab'); "
+            f"got {delimiter!r} ({len(delimiter)} characters)."
+        )
+    if delimiter in '"\r\n\x00' or delimiter.isalnum():
+        raise DataImportError(
+            f"{path}: {delimiter!r} cannot be a delimiter (quotes, line breaks, NUL, letters and digits "
+            "are part of values). Use e.g. ',' ';' '|' or 'tab'."
+        )
 
 
 def _encoding(path: Path, options: ReadOptions) -> str:
@@ -191,19 +207,13 @@ def _is_number(text: str) -> bool:
 
 
 def _names(path: Path, first_row: list[str], header: bool) -> list[str]:
+    """The header's names as written (repeats are made unique later, see :mod:`.columns`)."""
     if not header:
         return [f"column{index}" for index in range(len(first_row))]
-    seen: dict[str, int] = {}
     for position, name in enumerate(first_row, start=1):
         if not name.strip():
             raise DataImportError(
                 f"{path}: column {position} of the header has an empty name. Name it in the file, "
                 "or pass --no-header to name columns column0, column1, …"
             )
-        if name in seen:
-            raise DataImportError(
-                f"{path}: columns {seen[name]} and {position} of the header are both named {name!r}. "
-                "Rename one of them in the file."
-            )
-        seen[name] = position
     return list(first_row)

@@ -8,9 +8,9 @@ a file larger than memory imports in bounded memory.
 from __future__ import annotations
 
 import json
-import tempfile
+import re
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,10 @@ from ..errors import DataImportError, NameInUseError
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
+from ..scratch import scratch_dir
 from ..sql import ident
 from . import checks, readers
+from .columns import plan_columns
 from .options import ReadOptions, expand_sources, file_format
 from .provenance import SourceFile, combined_sha256, hash_in_background, modified_at
 
@@ -64,8 +66,8 @@ def import_files(
     targets = _targets(project, files, table)
     pool, digests = hash_in_background(files)
     try:
-        with tempfile.TemporaryDirectory(prefix="tradeoff-import-") as workdir, project.transaction() as con:
-            job = _ImportJob(options, cancel, digests, Path(workdir))
+        with scratch_dir("import") as workdir, project.transaction() as con:
+            job = _ImportJob(options, cancel, digests, workdir)
             records = []
             for index, (name, group) in enumerate(targets.items()):
                 step = scaled(progress, index / len(targets), (index + 1) / len(targets))
@@ -148,7 +150,10 @@ def _read_into(
     first: bool,
     progress: Progress,
 ) -> dict[str, Any]:
-    read = readers.plan(con, path, fmt, job.options, job.workdir)
+    read = readers.plan(con, path, fmt, job.options, job.workdir, cancel=job.cancel)
+    file_names = _file_names(read, [column for column, _dtype in _described(con, path, read)])
+    columns = plan_columns(path, file_names, job.options.rename, job.options.columns)
+    read = replace(read, sql=columns.wrap(read.sql))
     incoming = _described(con, path, read)
     checks.check_width(path, len(incoming))
     if not first:
@@ -167,7 +172,22 @@ def _read_into(
         if is_write_failure(error):
             raise  # the project's transaction reports it as a full disk
         raise readers.translate(path, fmt, error) from None
-    return {"format": fmt, **read.options}
+    if columns.renamed:
+        progress(0.0, "Renamed " + "; ".join(item.describe() for item in columns.renamed))
+    return {"format": fmt, **read.options, **columns.provenance(job.options)}
+
+
+def _file_names(read: readers.ReadPlan, described: list[str]) -> list[str]:
+    """The names as the file writes them when the read knows them and only DuckDB's renaming of
+    repeats (``name`` → ``name_1``) tells them apart from ``described``; else ``described``."""
+    names = read.file_names
+    if names is None or len(names) != len(described):
+        return described
+    renamed = all(
+        name == shown or re.fullmatch(re.escape(name) + r"_\d+", shown, flags=re.IGNORECASE)
+        for name, shown in zip(names, described, strict=True)
+    )
+    return names if renamed else described
 
 
 def _described(con: duckdb.DuckDBPyConnection, path: Path, read: readers.ReadPlan) -> list[tuple[str, str]]:
@@ -207,8 +227,11 @@ def _check_file(
     if resolved["format"] == "json":
         checks.check_json_records(path, columns, rows)
     if resolved["format"] in _TEXT_TYPED_FORMATS:
+        file_name = {item["name"]: item["column"] for item in resolved.get("renamed", [])}
         text_columns = [
-            column for column, dtype in columns if dtype == "VARCHAR" and column not in options.types
+            column
+            for column, dtype in columns
+            if dtype == "VARCHAR" and file_name.get(column, column) not in options.types
         ]
         checks.check_mixed_types(
             con,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataImportError
+from ..files import check_regular_file
 
 FORMATS_BY_SUFFIX = {
     ".csv": "csv",
@@ -25,13 +26,19 @@ ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-16": "utf-16", "latin-1": "
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """User overrides; ``None`` means "sniff it". ``types`` maps column name to a DuckDB type."""
+    """User overrides; ``None`` means "sniff it". ``types`` maps column name to a DuckDB type.
+
+    ``rename`` maps a file's column name to the table's; ``columns`` keeps only those columns, in
+    that order (``None``: every column).
+    """
 
     delimiter: str | None = None
     header: bool | None = None
     encoding: str | None = None
     sheet: str | None = None
     types: dict[str, str] = field(default_factory=dict)
+    rename: dict[str, str] = field(default_factory=dict)
+    columns: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored in provenance."""
@@ -77,8 +84,7 @@ def expand_sources(paths: list[Path]) -> list[Path]:
                     f"{path} holds no file that can be imported ({', '.join(FORMATS_BY_SUFFIX)})."
                 )
             files.extend(inside)
-        elif path.is_file():
-            files.append(path)
         else:
-            raise DataImportError(f"{path} does not exist.")
+            check_regular_file(path, what="data file", error_type=DataImportError)
+            files.append(path)
     return files

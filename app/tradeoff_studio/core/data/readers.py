@@ -19,8 +19,10 @@ import duckdb
 
 from ..errors import DataImportError
 from ..extensions import load_extension
+from ..jobs import CancelToken
 from ..sql import ident
 from . import csv_dialect, json_sandbox
+from .columns import unique_names
 from .options import ReadOptions
 
 _TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])?$")
@@ -39,14 +41,22 @@ class ReadPlan:
     sql: str
     params: list[Any]
     options: dict[str, Any] = field(default_factory=dict)
+    file_names: list[str] | None = None  # the names as the file writes them, when the read renamed some
 
 
 def plan(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, options: ReadOptions, workdir: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    options: ReadOptions,
+    workdir: Path,
+    *,
+    cancel: CancelToken | None = None,
 ) -> ReadPlan:
     """The query that reads ``path`` in format ``fmt`` with ``options``.
 
-    ``workdir`` is a private folder for intermediate files (JSON is converted there first).
+    ``workdir`` is a private folder for intermediate files (JSON is converted there first);
+    ``cancel`` stops the JSON conversion, the one step that reads a whole file before the import.
     """
     for name, dtype in options.types.items():
         if not _TYPE_PATTERN.match(dtype):
@@ -54,18 +64,42 @@ def plan(
     if fmt == "csv":
         return _plan_csv(con, path, options)
     if fmt == "parquet":
-        base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)])
+        base = ReadPlan("SELECT * FROM read_parquet(?)", [str(path)], file_names=_parquet_names(con, path))
     elif fmt == "json":
-        base = _plan_json(path, workdir)
+        base = _plan_json(path, workdir, cancel)
     else:
         base = _plan_xlsx(con, path, options)
     return _with_types(base, options)
 
 
-def _plan_json(path: Path, workdir: Path) -> ReadPlan:
+def _parquet_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str] | None:
+    """The top-level column names as the file writes them (DuckDB renames repeats to ``name_1``).
+
+    None when the schema cannot be read here; the read itself then reports the problem.
+    """
+    try:
+        rows = con.execute("SELECT name, num_children FROM parquet_schema(?)", [str(path)]).fetchall()
+    except duckdb.Error:
+        return None
+    names, index = [], 1
+    for _ in range(int(rows[0][1] or 0) if rows else 0):
+        if index >= len(rows):
+            return None
+        names.append(str(rows[index][0]))
+        pending = int(rows[index][1] or 0)
+        index += 1
+        while pending:  # skip the column's nested fields, depth first
+            if index >= len(rows):
+                return None
+            pending += int(rows[index][1] or 0) - 1
+            index += 1
+    return names
+
+
+def _plan_json(path: Path, workdir: Path, cancel: CancelToken | None) -> ReadPlan:
     """JSON is read by a sandboxed child into Parquet (see json_sandbox), then read from there."""
     converted = workdir / f"{len(list(workdir.iterdir()))}.parquet"
-    failure = json_sandbox.convert(path, converted)
+    failure = json_sandbox.convert(path, converted, cancel=cancel)
     if failure is not None:
         raise translate(path, "json", failure)
     return ReadPlan("SELECT * FROM read_parquet(?)", [str(converted)])
@@ -73,14 +107,18 @@ def _plan_json(path: Path, workdir: Path) -> ReadPlan:
 
 def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
     dialect = csv_dialect.sniff(path, options)
+    names = unique_names(dialect.names)  # DuckDB refuses names that repeat, even by case alone
     types = _sniffed_csv_types(con, path, dialect)
-    unknown = sorted(set(options.types) - set(dialect.names))
+    unknown = sorted(set(options.types) - set(dialect.names) - set(names))
     if unknown:
         raise DataImportError(
             f"{path} has no column(s) {', '.join(map(repr, unknown))} to set a type for. "
             f"Its columns are: {', '.join(map(repr, dialect.names))}."
         )
-    columns = {name: options.types.get(name, dtype) for name, dtype in zip(dialect.names, types, strict=True)}
+    columns = {
+        name: options.types.get(name, options.types.get(file_name, dtype))
+        for name, file_name, dtype in zip(names, dialect.names, types, strict=True)
+    }
     sql = (
         "SELECT * FROM read_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?, "
         "strict_mode=true, auto_detect=false, columns=?)"
@@ -91,7 +129,8 @@ def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
         "encoding": dialect.encoding,
         "types": columns,
     }
-    return ReadPlan(sql, [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns], resolved)
+    params = [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns]
+    return ReadPlan(sql, params, resolved, list(dialect.names))
 
 
 def _sniffed_csv_types(
@@ -125,7 +164,21 @@ def _plan_xlsx(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions)
     load_extension(con, "excel")
     header = True if options.header is None else options.header
     resolved = {"sheet": sheet, "header": header}
-    return ReadPlan("SELECT * FROM read_xlsx(?, sheet=?, header=?)", [str(path), sheet, header], resolved)
+    names = _xlsx_header(con, path, sheet) if header else None
+    return ReadPlan(
+        "SELECT * FROM read_xlsx(?, sheet=?, header=?)", [str(path), sheet, header], resolved, names
+    )
+
+
+def _xlsx_header(con: duckdb.DuckDBPyConnection, path: Path, sheet: str) -> list[str] | None:
+    """The header row as written (DuckDB renames repeats to ``name_1``); None when unreadable here."""
+    try:
+        row = con.execute(
+            "SELECT * FROM read_xlsx(?, sheet=?, header=false, all_varchar=true) LIMIT 1", [str(path), sheet]
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    return None if row is None or any(cell is None for cell in row) else [str(cell) for cell in row]
 
 
 def xlsx_sheets(path: Path) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +13,8 @@ import numpy as np
 from ..analyses.candidates import CandidateTable
 from .frontier import row_of
 from .preferences import DecisionError, Preferences
-from .recommend import Recommendation, assess, recommend
-from .risks import Risk, risks
+from .recommend import Recommendation, assess, excluded_text, recommend
+from .risks import Risk, constraint_checks, risks
 from .sensitivity import Sensitivity, sensitivities
 from .tradeoffs import TradeoffRate, tradeoff_rates
 
@@ -26,6 +28,9 @@ class Evidence:
     tradeoffs: list[TradeoffRate]
     sensitivity: list[Sensitivity]
     risks: list[Risk]
+    groups: dict[str, Any] | None = None
+    objectives: list[str] | None = None
+    constraints: list[dict[str, Any]] | None = None
 
     @property
     def candidate_id(self) -> str:
@@ -40,6 +45,9 @@ class Evidence:
             "tradeoffs": [rate.to_dict() for rate in self.tradeoffs],
             "sensitivity": [item.to_dict() for item in self.sensitivity],
             "risks": [risk.to_dict() for risk in self.risks],
+            "groups": self.groups,
+            "objectives": self.objectives,
+            "constraints": self.constraints,
         }
 
 
@@ -52,8 +60,15 @@ def plain(value: object) -> object:
     return value if isinstance(value, bool | int | float | str) else str(value)
 
 
-def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None = None) -> Evidence:
-    """Choose a candidate under ``prefs`` (or check ``candidate_id``) and gather its evidence.
+def evaluate(
+    table: CandidateTable,
+    prefs: Preferences,
+    candidate_id: str | None = None,
+    *,
+    details: Callable[[str], dict[str, Any]] | None = None,
+) -> Evidence:
+    """Choose a candidate under ``prefs`` (or check ``candidate_id``) and gather its evidence;
+    ``details`` (given the chosen id) adds kind-specific evidence, e.g. the fairness per-group table.
 
     Raises :class:`DecisionError` when no candidate is feasible (naming the constraint that rules
     out the most), when ``candidate_id`` violates a constraint, or when weights or a reference
@@ -67,25 +82,35 @@ def evaluate(table: CandidateTable, prefs: Preferences, candidate_id: str | None
             "yourself. Give one or the other."
         )
     else:
-        recommendation = assess(table, candidate_id, prefs.constraints)
+        recommendation = assess(table, candidate_id, prefs.constraints, prefs.allow_protected)
     if recommendation.candidate_id is None:
         raise DecisionError(_infeasible(recommendation))
     chosen = recommendation.candidate_id
     row = table.frame.iloc[row_of(table, chosen)]
+    candidate = {str(column): plain(value) for column, value in row.items()}
+    for column in table.notes.get("json_columns", []):  # e.g. per-group thresholds: an object, not text
+        if isinstance(candidate.get(column), str):
+            candidate[column] = json.loads(candidate[column])
     return Evidence(
         recommendation=recommendation,
-        candidate={str(column): plain(value) for column, value in row.items()},
+        candidate=candidate,
         tradeoffs=tradeoff_rates(table, chosen),
         sensitivity=sensitivities(table, chosen),
         risks=risks(table, chosen, prefs.constraints),
+        groups=details(chosen) if details is not None else None,
+        objectives=[str(objective) for objective in table.objectives],
+        constraints=constraint_checks(table, chosen, prefs.constraints),
     )
 
 
 def _infeasible(recommendation: Recommendation) -> str:
     counts = recommendation.ruled_out
+    excluded = " ".join(excluded_text(recommendation.excluded))
+    if not counts:
+        return f"No candidate can be recommended: {excluded}"
     worst = next(iter(counts))
     listed = "; ".join(f"{text} rules out {count}" for text, count in counts.items())
     return (
         f"No candidate meets every constraint (of {recommendation.n_candidates} candidates: {listed}). "
-        f"'{worst}' rules out the most; relax it or drop it."
+        f"'{worst}' rules out the most; relax it or drop it." + (f" Also: {excluded}" if excluded else "")
     )

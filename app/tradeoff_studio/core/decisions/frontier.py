@@ -35,8 +35,25 @@ def signs(table: CandidateTable) -> NDArray[np.float64]:
 
 
 def goodness(table: CandidateTable) -> NDArray[np.float64]:
-    """Objective values ``(n, m)`` with minimised objectives negated: larger is always better."""
-    return table.frame[[o.metric for o in table.objectives]].to_numpy(dtype=np.float64) * signs(table)
+    """Objective values ``(n, m)`` with minimised objectives negated: larger is always better
+    (an undefined value counts as worse than any other, see :func:`fill_undefined`)."""
+    return fill_undefined(
+        table.frame[[o.metric for o in table.objectives]].to_numpy(dtype=np.float64) * signs(table)
+    )
+
+
+def fill_undefined(good: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Larger-is-better values with NaN (undefined, e.g. ``dp_ratio`` of a rule selecting nobody in
+    a group) replaced, per column, by a finite value one span below the worst defined one."""
+    missing = np.isnan(good)
+    if not missing.any():
+        return good
+    out = good.copy()
+    for column in np.flatnonzero(missing.any(axis=0)):
+        defined = good[~missing[:, column], column]
+        low, high = (defined.min(), defined.max()) if defined.size else (0.0, 0.0)
+        out[missing[:, column], column] = low - (high - low) - 1.0
+    return out
 
 
 def front_rows(good: NDArray[np.float64], mask: NDArray[np.bool_]) -> NDArray[np.intp]:
@@ -53,6 +70,7 @@ def dominates(good: NDArray[np.float64], row: int) -> NDArray[np.bool_]:
 
 
 def is_proportion(table: CandidateTable, metric: str) -> bool:
-    """Whether every value of ``metric`` lies in [0, 1], so it reads as percentage points."""
+    """Whether every defined value of ``metric`` lies in [0, 1], so it reads as percentage points."""
     values = table.frame[metric].to_numpy(dtype=np.float64)
-    return bool(((values >= 0.0) & (values <= 1.0)).all())
+    values = values[~np.isnan(values)]
+    return bool(values.size) and bool(((values >= 0.0) & (values <= 1.0)).all())

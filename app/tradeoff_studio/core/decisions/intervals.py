@@ -29,6 +29,19 @@ def ci_level(table: CandidateTable) -> float:
     return float(table.notes.get("ci_level", DEFAULT_LEVEL))
 
 
+def has_interval(table: CandidateTable, metric: str) -> bool:
+    """Whether ``metric`` has ``_lo``/``_hi`` columns with values; a candidate whose metric is
+    undefined (NaN, e.g. ``dp_ratio`` of a rule selecting nobody in a group) may lack its own."""
+    lo, hi = f"{metric}_lo", f"{metric}_hi"
+    frame = table.frame
+    return (
+        lo in frame
+        and hi in frame
+        and bool(frame[lo][frame[metric].notna()].notna().all())
+        and bool(frame[lo].notna().any())
+    )
+
+
 def two_sided_z(level: float) -> float:
     """The normal quantile ``z`` with ``P(|Z| <= z) = level``."""
     return _NORMAL.inv_cdf(0.5 + level / 2.0)

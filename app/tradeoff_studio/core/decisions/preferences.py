@@ -21,12 +21,13 @@ from numpy.typing import NDArray
 
 from ..analyses.candidates import CandidateTable
 from ..errors import StudioError
-from .intervals import bound_at
+from .intervals import bound_at, has_interval
 
 Op = Literal[">=", "<=", ">", "<"]
 Method = Literal["tchebycheff", "weighted-sum", "reference"]
 METHODS: tuple[Method, ...] = ("tchebycheff", "weighted-sum", "reference")
-_CONSTRAINT = re.compile(r"^\s*(?P<metric>.+?)\s*(?P<op>>=|<=|>|<)\s*(?P<bound>[^@]*?)\s*(?:@(?P<conf>.*))?$")
+MAX_CONSTRAINT_LENGTH = 1_000
+_OPERATOR = re.compile(r"[<>]=?")  # the first '<' or '>' starts the operator (metric names hold neither)
 
 
 class DecisionError(StudioError):
@@ -77,15 +78,21 @@ class Constraint:
     @classmethod
     def parse(cls, text: str, *, confidence: float | None = None) -> Constraint:
         """``"dp_ratio>=0.8@95"`` → Constraint; ``confidence`` applies when the text has no ``@``."""
-        match = _CONSTRAINT.match(text)
-        if match is None or not match["bound"]:
+        if len(text) > MAX_CONSTRAINT_LENGTH:
+            raise DecisionError(
+                f"A constraint is at most {MAX_CONSTRAINT_LENGTH:,} characters; this one has {len(text):,} "
+                f"(it starts {text[:40]!r}). Give METRIC OP NUMBER[@CONFIDENCE], e.g. dp_ratio>=0.8."
+            )
+        parts = _split_constraint(text)
+        if parts is None:
             raise DecisionError(
                 f"Constraint {text!r} should read METRIC OP NUMBER[@CONFIDENCE] with OP one of >=, <=, >, <; "
                 "e.g. dp_ratio>=0.8 or dp_ratio>=0.8@95."
             )
-        bound = _number(match["bound"], f"The bound of constraint {text!r}")
-        level = parse_confidence(match["conf"]) if match["conf"] is not None else confidence
-        return cls(match["metric"], cast(Op, match["op"]), bound, level)
+        metric, op, bound_text, conf = parts
+        bound = _number(bound_text, f"The bound of constraint {text!r}")
+        level = parse_confidence(conf) if conf is not None else confidence
+        return cls(metric, cast(Op, op), bound, level)
 
     def check(self, table: CandidateTable) -> None:
         """Raise :class:`DecisionError` unless the table can evaluate this constraint."""
@@ -95,7 +102,7 @@ class Constraint:
                 f"Constraint '{self}' names '{self.metric}', which is not a metric of this analysis. "
                 f"Its metrics: {', '.join(table.metrics)}."
             )
-        if self.confidence is not None and not table.has_ci(self.metric):
+        if self.confidence is not None and not has_interval(table, self.metric):
             raise DecisionError(
                 f"Constraint '{self}' asks for {self.confidence:.0%} confidence, but '{self.metric}' has no "
                 "confidence interval in this analysis. Drop the @confidence part."
@@ -119,6 +126,18 @@ class Constraint:
                 "confidence": self.confidence}  # fmt: skip
 
 
+def _split_constraint(text: str) -> tuple[str, str, str, str | None] | None:
+    """``METRIC OP BOUND[@CONF]`` split in one pass (linear in the length), or None when malformed."""
+    found = _OPERATOR.search(text)
+    if found is None:
+        return None
+    metric, rest = text[: found.start()].strip(), text[found.end() :]
+    bound, at, conf = rest.partition("@")
+    if not metric or not bound.strip():
+        return None
+    return metric, found.group(), bound.strip(), conf if at else None
+
+
 def parse_assignments(text: str, flag: str) -> dict[str, float]:
     """``"accuracy=2,dp_difference=1"`` → ``{"accuracy": 2.0, "dp_difference": 1.0}``."""
     result: dict[str, float] = {}
@@ -138,13 +157,16 @@ class Preferences:
 
     ``weights`` (objective → weight ≥ 0, missing = 1) scale each objective after it is normalised
     to [0, 1] over the front; ``reference`` (objective → aspiration level, in the metric's units)
-    is required by, and only used with, the ``"reference"`` method.
+    is required by, and only used with, the ``"reference"`` method. ``allow_protected`` lets the
+    choice fall on a rule that uses the protected attribute (``uses_protected_attribute``), which
+    is otherwise never recommended nor accepted.
     """
 
     constraints: tuple[Constraint, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     method: Method = "tchebycheff"
     reference: dict[str, float] = field(default_factory=dict)
+    allow_protected: bool = False
 
     def weight_vector_for(self, names: list[str]) -> NDArray[np.float64]:
         """One weight per objective name, in the order given (missing weights are 1)."""
@@ -185,4 +207,5 @@ class Preferences:
             "weights": dict(self.weights),
             "reference": dict(self.reference),
             "constraints": [constraint.to_dict() for constraint in self.constraints],
+            "allow_protected_attribute": self.allow_protected,
         }

@@ -12,6 +12,12 @@ constraints; ``u``: 0 = worst on the front, 1 = best), then scored, lower is bet
 
 with ``ρ = 1e-6``. Ties go to the first candidate in table order.
 
+Some candidates are never recommended, whatever the preferences: a **degenerate** rule (a
+``degenerate`` column, true when it selects nobody or everybody in some group) and, unless the
+preferences allow it, a rule that **uses the protected attribute** (``uses_protected_attribute``:
+different thresholds or coin flips per group are disparate treatment in most regulated uses).
+``excluded`` counts them; the analyst cannot pick them by id either (without the allowance).
+
 A constraint **binds** when relaxing it would give something better. For a recommendation: the
 choice re-made without that constraint (all others kept) scores strictly better than the chosen
 candidate; on the fixed scale that alternative necessarily violates the constraint. For a
@@ -23,7 +29,7 @@ feasible, every constraint reports how many candidates it rules out, most first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -71,6 +77,7 @@ class Recommendation:
     front_size: int
     binding: list[Binding]
     ruled_out: dict[str, int]
+    excluded: dict[str, int] = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -87,6 +94,8 @@ class Recommendation:
             "feasible_front": self.front_size,
             "binding": [binding.to_dict() for binding in self.binding],
             "ruled_out": self.ruled_out,
+            "excluded": self.excluded,
+            "excluded_text": excluded_text(self.excluded),
         }
 
 
@@ -100,6 +109,8 @@ class _Problem:
     masks: list[NDArray[np.bool_]]
     low: NDArray[np.float64]
     span: NDArray[np.float64]
+    eligible: NDArray[np.bool_]
+    excluded: dict[str, int]
 
     @classmethod
     def build(cls, table: CandidateTable, prefs: Preferences) -> _Problem:
@@ -109,11 +120,12 @@ class _Problem:
         low = front.min(axis=0)
         span = front.max(axis=0) - low
         masks = [c.satisfied(table) for c in prefs.constraints]
-        return cls(table, prefs, good, masks, low, np.where(span > 0, span, 1.0))
+        eligible, excluded = eligibility(table, prefs.allow_protected)
+        return cls(table, prefs, good, masks, low, np.where(span > 0, span, 1.0), eligible, excluded)
 
     def feasible(self, skip: int | None = None) -> NDArray[np.bool_]:
-        """Candidates meeting every constraint but the one at index ``skip``."""
-        mask = np.ones(self.good.shape[0], dtype=bool)
+        """Eligible candidates meeting every constraint but the one at index ``skip``."""
+        mask = self.eligible.copy()
         for index, satisfied in enumerate(self.masks):
             if index != skip:
                 mask &= satisfied
@@ -154,6 +166,38 @@ class _Problem:
         return Binding(str(constraint), slack, candidate_ids(self.table)[alternative], changes)
 
 
+def _flag(table: CandidateTable, column: str) -> NDArray[np.bool_]:
+    frame = table.frame
+    if column not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[column].fillna(False).to_numpy(dtype=bool)
+
+
+def eligibility(table: CandidateTable, allow_protected: bool) -> tuple[NDArray[np.bool_], dict[str, int]]:
+    """Mask of the candidates that may be recommended, and how many each rule leaves out."""
+    degenerate = _flag(table, "degenerate")
+    protected = _flag(table, "uses_protected_attribute") & (not allow_protected)
+    excluded = {"degenerate": int(degenerate.sum()), "uses_protected_attribute": int(protected.sum())}
+    return ~(degenerate | protected), {key: count for key, count in excluded.items() if count}
+
+
+def excluded_text(excluded: dict[str, int]) -> list[str]:
+    """The exclusions in words, one line each."""
+    lines = []
+    if excluded.get("uses_protected_attribute"):
+        lines.append(
+            f"{excluded['uses_protected_attribute']} candidate(s) use the protected attribute at decision "
+            "time (different thresholds or coin flips per group) and were not considered; give "
+            "--allow-protected-attribute to consider them."
+        )
+    if excluded.get("degenerate"):
+        lines.append(
+            f"{excluded['degenerate']} degenerate candidate(s) select nobody or everybody in some group "
+            "(their ratios are undefined) and are never recommended."
+        )
+    return lines
+
+
 def recommend(table: CandidateTable, prefs: Preferences) -> Recommendation:
     """Choose a candidate from the feasible front under ``prefs`` (see the module docstring).
 
@@ -165,23 +209,31 @@ def recommend(table: CandidateTable, prefs: Preferences) -> Recommendation:
     feasible = problem.feasible()
     n = len(table.frame)
     if not feasible.any():
-        return Recommendation(None, prefs.method, n, 0, 0, [], problem.ruled_out())
+        return Recommendation(None, prefs.method, n, 0, 0, [], problem.ruled_out(), problem.excluded)
     pool = front_rows(problem.good, feasible)
     chosen = problem.choose(pool)
     binding = [b for k in range(len(problem.masks)) if (b := _binding_by_score(problem, k, chosen))]
     ids = candidate_ids(table)
     return Recommendation(
-        ids[chosen], prefs.method, n, int(feasible.sum()), pool.size, binding, problem.ruled_out()
-    )
+        ids[chosen], prefs.method, n, int(feasible.sum()), pool.size, binding, problem.ruled_out(),
+        problem.excluded,
+    )  # fmt: skip
 
 
-def assess(table: CandidateTable, candidate_id: str, constraints: tuple[Constraint, ...]) -> Recommendation:
+def assess(
+    table: CandidateTable,
+    candidate_id: str,
+    constraints: tuple[Constraint, ...],
+    allow_protected: bool = False,
+) -> Recommendation:
     """Check a candidate the analyst picked against ``constraints`` and find those that bind.
 
-    Raises ``DecisionError`` when the candidate does not exist or violates a constraint.
+    Raises ``DecisionError`` when the candidate does not exist, violates a constraint, is
+    degenerate, or uses the protected attribute without ``allow_protected``.
     """
-    problem = _Problem.build(table, Preferences(constraints=constraints))
+    problem = _Problem.build(table, Preferences(constraints=constraints, allow_protected=allow_protected))
     row = row_of(table, candidate_id)
+    _check_pick(table, candidate_id, row, allow_protected)
     violated = [str(c) for c, mask in zip(constraints, problem.masks, strict=True) if not mask[row]]
     if violated:
         raise DecisionError(
@@ -193,8 +245,23 @@ def assess(table: CandidateTable, candidate_id: str, constraints: tuple[Constrai
     front = front_rows(problem.good, feasible)
     n = len(table.frame)
     return Recommendation(
-        str(candidate_id), "manual", n, int(feasible.sum()), front.size, binding, problem.ruled_out()
-    )
+        str(candidate_id), "manual", n, int(feasible.sum()), front.size, binding, problem.ruled_out(),
+        problem.excluded,
+    )  # fmt: skip
+
+
+def _check_pick(table: CandidateTable, candidate_id: str, row: int, allow_protected: bool) -> None:
+    if _flag(table, "degenerate")[row]:
+        raise DecisionError(
+            f"Candidate {candidate_id} selects nobody or everybody in some group: its fairness ratios are "
+            "undefined and it cannot be defended as a rule. Choose another candidate."
+        )
+    if _flag(table, "uses_protected_attribute")[row] and not allow_protected:
+        raise DecisionError(
+            f"Candidate {candidate_id} uses the protected attribute at decision time (different thresholds "
+            "or coin flips per group), which is disparate treatment in most regulated uses. Choose a rule "
+            "that does not, or give --allow-protected-attribute if its use is lawful here."
+        )
 
 
 def _binding_by_score(problem: _Problem, index: int, chosen: int) -> Binding | None:

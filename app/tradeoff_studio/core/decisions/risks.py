@@ -17,7 +17,7 @@ from typing import Any
 
 from ..analyses.candidates import CandidateTable
 from .frontier import row_of
-from .intervals import ci_level, normal_cdf, spreads
+from .intervals import ci_level, has_interval, normal_cdf, spreads
 from .preferences import Constraint
 
 
@@ -52,7 +52,7 @@ def risks(table: CandidateTable, candidate_id: str, constraints: tuple[Constrain
     row = row_of(table, candidate_id)
     result = []
     for constraint in constraints:
-        if not table.has_ci(constraint.metric):
+        if not has_interval(table, constraint.metric):
             continue
         frame = table.frame
         value = float(frame[constraint.metric].iloc[row])
@@ -73,5 +73,35 @@ def _violation(table: CandidateTable, constraint: Constraint, row: int) -> float
     sd = (
         below[row] if constraint.bound < value else above[row]
     )  # > 0: the interval strictly brackets the bound
+    below_bound = normal_cdf((constraint.bound - value) / sd)
+    return below_bound if constraint.lower else 1.0 - below_bound
+
+
+def constraint_checks(
+    table: CandidateTable, candidate_id: str, constraints: tuple[Constraint, ...]
+) -> list[dict[str, Any]]:
+    """Each constraint at ``candidate_id``: the value it is judged on (the estimate, or the bound
+    at its confidence), the slack (how far inside the bound; negative = violated) and, when the
+    metric has an interval, P(violated) under the normal reading of the interval (module doc)."""
+    row = row_of(table, candidate_id)
+    checks = []
+    for constraint in constraints:
+        judged = float(constraint.values(table)[row])
+        slack = judged - constraint.bound if constraint.lower else constraint.bound - judged
+        estimate = float(table.frame[constraint.metric].iloc[row])
+        probability = _probability(table, constraint, row) if has_interval(table, constraint.metric) else None
+        checks.append({"constraint": str(constraint), "metric": constraint.metric, "estimate": estimate,
+                       "judged_on": judged, "bound": constraint.bound, "slack": slack,
+                       "p_violated": probability})  # fmt: skip
+    return checks
+
+
+def _probability(table: CandidateTable, constraint: Constraint, row: int) -> float | None:
+    value = float(table.frame[constraint.metric].iloc[row])
+    below, above = spreads(table, constraint.metric)
+    sd = below[row] if constraint.bound < value else above[row]
+    if not sd > 0:
+        holds = value >= constraint.bound if constraint.lower else value <= constraint.bound
+        return 0.0 if holds else 1.0
     below_bound = normal_cdf((constraint.bound - value) / sd)
     return below_bound if constraint.lower else 1.0 - below_bound

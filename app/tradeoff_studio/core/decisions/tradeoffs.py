@@ -16,6 +16,10 @@ Its confidence interval, when both objectives have intervals, is the delta metho
 ratio, each value's standard deviation read from its interval (:mod:`.intervals`, the side
 facing the other point), the four values taken as independent — candidates estimated on the
 same data are positively correlated, so this errs on the wide side.
+
+The text reads from the side of what is given up: "giving up 1 pp of accuracy lowers the DP
+difference by 2.3 pp (95% CI 1.1–3.4)", i.e. ``|Δgain / Δcost|`` (``per_cost``), with its own
+delta-method interval, clipped at 0 (a rate is a magnitude).
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from numpy.typing import NDArray
 
 from ..analyses.candidates import CandidateTable, Objective
 from ..pareto import non_dominated
-from .frontier import candidate_ids, is_proportion, row_of
-from .intervals import ci_level, spreads, two_sided_z
+from .frontier import candidate_ids, fill_undefined, is_proportion, row_of
+from .intervals import ci_level, has_interval, spreads, two_sided_z
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,15 @@ class TradeoffRate:
     hi: float | None
     neighbours: tuple[str, str] | None
     text: str
+    per_cost: float | None = None
+    per_cost_lo: float | None = None
+    per_cost_hi: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         neighbours = list(self.neighbours) if self.neighbours else None
         return {"gain": self.gain, "cost": self.cost, "rate": self.rate, "lo": self.lo, "hi": self.hi,
+                "per_cost": self.per_cost, "per_cost_lo": self.per_cost_lo, "per_cost_hi": self.per_cost_hi,
                 "neighbours": neighbours, "text": self.text}  # fmt: skip
 
 
@@ -68,7 +76,7 @@ def _pair(table: CandidateTable, row: int, cost: Objective, gain: Objective) -> 
     values = frame[[cost.metric, gain.metric]].to_numpy(dtype=np.float64)
     spread = (
         float(frame[f"{gain.metric}_hi"].iloc[row] - frame[f"{gain.metric}_lo"].iloc[row])
-        if table.has_ci(gain.metric)
+        if has_interval(table, gain.metric)
         else 0.0
     )
     ends = _bracket(values, [cost.direction, gain.direction], row, spread)
@@ -83,15 +91,23 @@ def _pair(table: CandidateTable, row: int, cost: Objective, gain: Objective) -> 
     rate = abs(d_cost / d_gain)
     interval = _interval(table, (cost.metric, gain.metric), (left, right), rate, d_gain)
     ids = candidate_ids(table)
-    text = _describe(table, cost, gain, rate, interval)
-    return TradeoffRate(gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text)
+    if d_cost == 0:
+        text = f"no trade-off between {cost.metric} and {gain.metric} here: {gain.metric} improves for free."
+        return TradeoffRate(gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text)
+    per_cost = abs(d_gain / d_cost)
+    inverse = _interval(table, (gain.metric, cost.metric), (left, right), per_cost, d_cost)
+    inverse = (None if inverse[0] is None else max(0.0, inverse[0]), inverse[1])
+    text = _describe(table, cost, gain, per_cost, inverse)
+    return TradeoffRate(
+        gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text, per_cost, *inverse
+    )
 
 
 def _bracket(
     values: NDArray[np.float64], directions: list[str], row: int, spread: float
 ) -> tuple[int, int] | None:
     """The two rows whose difference gives the slope at ``row`` along the 2-D front."""
-    good = values * np.array([1.0 if d == "max" else -1.0 for d in directions])
+    good = fill_undefined(values * np.array([1.0 if d == "max" else -1.0 for d in directions]))
     rows = np.flatnonzero(non_dominated(good, "max"))
     _, first = np.unique(good[rows], axis=0, return_index=True)
     rows = rows[np.sort(first)]
@@ -121,7 +137,7 @@ def _interval(
     table: CandidateTable, metrics: tuple[str, str], ends: tuple[int, int], rate: float, d_gain: float
 ) -> tuple[float | None, float | None]:
     """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level."""
-    if not all(table.has_ci(metric) for metric in metrics):
+    if not all(has_interval(table, metric) for metric in metrics):
         return None, None
     left, right = ends
     variances = []
@@ -136,20 +152,41 @@ def _interval(
     return rate - z * se, rate + z * se
 
 
+NAMES = {
+    "dp_difference": "the DP difference",
+    "dp_ratio": "the adverse-impact ratio (dp_ratio)",
+    "eopp_difference": "the equal-opportunity difference",
+    "eodds_difference": "the equalized-odds difference",
+    "pp_difference": "the predictive-parity difference",
+    "expected_cost": "the expected cost",
+    "balanced_accuracy": "balanced accuracy",
+}
+
+
+def metric_name(metric: str) -> str:
+    """A metric's name in a sentence ("the DP difference"), its column name when it has none."""
+    return NAMES.get(metric, metric)
+
+
 def _describe(
     table: CandidateTable,
     cost: Objective,
     gain: Objective,
-    rate: float,
+    per_cost: float,
     interval: tuple[float | None, float | None],
 ) -> str:
-    """E.g. "1 pp less dp_difference costs 0.4 pp accuracy (95% CI 0.2–0.6)"."""
+    """E.g. "giving up 1 pp of accuracy lowers the DP difference by 2.3 pp (95% CI 1.1–3.4)"."""
     cost_pp, gain_pp = is_proportion(table, cost.metric), is_proportion(table, gain.metric)
-    scale = (100.0 if cost_pp else 1.0) / (100.0 if gain_pp else 1.0)
-    better = "more" if gain.direction == "max" else "less"
-    unit_gain, unit_cost = ("pp " if gain_pp else "unit "), ("pp " if cost_pp else "")
-    text = f"1 {unit_gain}{better} {gain.metric} costs {rate * scale:.3g} {unit_cost}{cost.metric}"
+    scale = (100.0 if gain_pp else 1.0) / (100.0 if cost_pp else 1.0)
+    unit_cost, unit_gain = ("pp" if cost_pp else "unit"), (" pp" if gain_pp else "")
+    given = (
+        f"giving up 1 {unit_cost} of {metric_name(cost.metric)}"
+        if cost.direction == "max"
+        else f"accepting 1 {unit_cost} more of {metric_name(cost.metric)}"
+    )
+    verb = "raises" if gain.direction == "max" else "lowers"
+    text = f"{given} {verb} {metric_name(gain.metric)} by {per_cost * scale:.3g}{unit_gain}"
     lo, hi = interval
     if lo is None or hi is None:
         return text
-    return f"{text} ({ci_level(table):.0%} CI {lo * scale:.3g} to {hi * scale:.3g})"
+    return f"{text} ({ci_level(table):.0%} CI {lo * scale:.3g}–{hi * scale:.3g})"

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import duckdb
 import numpy as np
 
+from ..analyses.where import source_sql  # --where on model-variants
 from ..errors import CancelledError, ModelError, NameInUseError, NotFoundError, ProjectError
 from ..jobs import CancelToken, Progress, no_progress, scaled
-from ..project import ALIAS, Project
+from ..project import Project
 from ..sql import ident
 from .mapping import InputMapping, OutputSpec, Overrides, choose_output, map_inputs
 from .prefetch import prefetched
@@ -145,7 +146,7 @@ def count_rows_without_nulls(project: Project, table: str, mapping: InputMapping
     """The table's row count, after checking (in one query) that no mapped column holds NULLs."""
     columns = mapping.columns
     nulls = ", ".join(f"count(*) - count({ident(column)})" for column in columns)
-    row = project.con.execute(f"SELECT count(*), {nulls} FROM {ALIAS}.main.{ident(table)}").fetchone()
+    row = project.con.execute(f"SELECT count(*), {nulls} FROM {source_sql(project, table)}").fetchone()
     assert row is not None
     counts = [(column, int(count)) for column, count in zip(columns, row[1:], strict=True) if count]
     if counts:

@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..analyses.candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from ..analyses.where import source_sql  # --where
 from ..dbjobs import interruptible
 from ..jobs import CancelToken, Progress, no_progress, scaled
-from ..project import ALIAS, Project
+from ..project import Project
 from ..sql import ident
 from .mapping import choose_output, map_inputs
 from .providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
@@ -218,7 +219,7 @@ def _query(
     try:
         with interruptible(cursor, cancel):
             return cursor.execute(
-                f"SELECT {', '.join(selected)} FROM {ALIAS}.main.{ident(table)}"
+                f"SELECT {', '.join(selected)} FROM {source_sql(project, table)}"
             ).to_arrow_table()
     finally:
         cursor.close()

@@ -17,6 +17,7 @@ from fairlearn.metrics import demographic_parity_difference, equalized_odds_diff
 
 from tradeoff_studio.core.analyses.candidates import parse_objectives
 from tradeoff_studio.core.analyses.fairness import KNOBS, METRICS, FairnessSpec, analyze_fairness
+from tradeoff_studio.core.analyses.fairness.spec import POLICIES
 from tradeoff_studio.core.errors import CancelledError
 from tradeoff_studio.core.jobs import CancelToken
 from tradeoff_studio.core.project import Project
@@ -27,14 +28,17 @@ DEMO = Path(__file__).resolve().parents[4] / "resources" / "demo" / "credit_appl
 
 def test_candidates_contract(project: Project, random_table: Any) -> None:
     random_table(n=3000, seed=1)
-    spec = FairnessSpec("t", "y", SENSITIVE, ["score", "other"], bootstrap=30, capacity_rate=0.5)
+    spec = FairnessSpec(
+        "t", "y", SENSITIVE, ["score", "other"], bootstrap=30, capacity_rate=0.5, policies=POLICIES
+    )
     result = analyze_fairness(project, spec)
     table = result.candidates
     frame = table.frame
     assert table.kind == "fairness" and table.knobs == list(KNOBS) and table.metrics == list(METRICS)
     assert [str(o) for o in table.objectives] == ["accuracy:max", "dp_difference:min"]
     expected = ["candidate_id", *KNOBS] + [f"{m}{s}" for m in METRICS for s in ("", "_lo", "_hi")]
-    assert list(frame.columns) == [*expected, "on_front", "rank", "near_front"]
+    flags = ["uses_protected_attribute", "degenerate", "rule"]
+    assert list(frame.columns) == [*expected, *flags, "on_front", "rank", "near_front"]
     assert frame["candidate_id"].is_unique and set(frame["model"]) == {"score", "other"}
     assert set(frame["policy"]) == {"global", "group", "randomized", "capacity"}
     deterministic = frame["policy"] == "global"
@@ -42,7 +46,11 @@ def test_candidates_contract(project: Project, random_table: Any) -> None:
     assert frame.loc[frame["policy"].isin(["group", "randomized"]), "threshold"].isna().all()
     rules = [json.loads(text) for text in frame["thresholds"]]
     assert all(set(rule) == set(result.groups["group"]) for rule in rules)
-    assert np.isfinite(frame[list(METRICS)].to_numpy()).all()
+    defined = ~frame["degenerate"].to_numpy()
+    assert np.isfinite(frame.loc[defined, list(METRICS)].to_numpy()).all()
+    assert frame.loc[~defined, "dp_ratio"].isna().all()
+    assert not frame.loc[frame["policy"] == "global", "uses_protected_attribute"].any()
+    assert frame.loc[frame["policy"].isin(["group", "randomized"]), "uses_protected_attribute"].all()
     values = frame[["accuracy", "dp_difference"]].to_numpy()
     dominated = [((values[:, 0] >= a) & (values[:, 1] <= d) & ((values[:, 0] > a) | (values[:, 1] < d))).any()
                  for a, d in values]  # fmt: skip

@@ -95,7 +95,7 @@ def test_unknown_table(project: Project, make_table: Any, changes: dict[str, Any
 
 
 def test_too_many_groups(project: Project, make_table: Any) -> None:
-    rows = _rows(600) | {"id": np.arange(600)}
+    rows = _rows(600) | {"id": np.arange(600).astype(str)}
     make_table("t", rows)
     with pytest.raises(AnalysisError, match=r"column\(s\) id of table 't' form more than 256 groups. Is one"):
         analyze_fairness(project, replace(SPEC, sensitive=["id"]))

@@ -110,7 +110,9 @@ def test_randomized_policies_meet_parity(project: Project, random_table: Any, ob
 
 def test_capacity_policies_and_filter(project: Project, random_table: Any, make_table: Any) -> None:
     rows = random_table(n=2000, seed=12, ties=False)
-    spec = FairnessSpec("t", "y", SENSITIVE, ["score"], bootstrap=0, capacity_top_k=300)
+    spec = FairnessSpec(
+        "t", "y", SENSITIVE, ["score"], bootstrap=0, capacity_top_k=300, policies=["global", "capacity"]
+    )
     result = analyze_fairness(project, spec)
     frame = result.candidates.frame
     assert (frame["selection_rate"] * 2000 <= 300 + 1e-9).all()

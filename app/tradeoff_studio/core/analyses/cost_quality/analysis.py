@@ -10,6 +10,7 @@ from ...jobs import CancelToken, Progress, no_progress, scaled
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable
 from .evaluate import Samples, bootstrap, evaluate, evaluate_base, point_latency
+from .missing import check_missing
 from .reading import EvalLog, read_log
 from .routing import MAX_CASCADE_PAIRS, Plan, plan_cascades, plan_mixtures
 from .spec import DERIVED_KNOBS, KNOBS, TOKENS_PER_PRICE, CostQualitySpec, check_spec
@@ -28,11 +29,12 @@ def analyze_cost_quality(
     """Candidates (kind ``"cost-quality"``): each system, hull mixtures and confidence cascades.
 
     Raises :class:`NotFoundError` for an unknown table and :class:`AnalysisError` for missing or
-    mistyped columns, missing or negative values, duplicate or missing (item, system) rows,
-    a price table without a system, or bad settings.
+    mistyped columns, missing or negative values, duplicate (item, system) rows, unanswered
+    items under ``missing="refuse"``, a price table without a system, or bad settings.
     """
     token = cancel or CancelToken()
     check_spec(spec)
+    check_missing(spec)
     progress(0.0, f"Reading {spec.table}")
     log = read_log(project, spec, token)
     progress(0.2, "Cascades and hull mixtures")
@@ -193,6 +195,7 @@ def _notes(
         "source_table": spec.table,
         "cost_axis": _cost_axis(spec),
         "items": log.items, "rows": log.rows, "systems": names,
+        "missing": log.missing,
         "quality": f"mean of '{spec.correct}' per item (true/1 = correct; a score in [0, 1] = partial)",
         "cost_of_pass": "mean cost per item / quality; inf when quality is 0",
         "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),

@@ -6,7 +6,7 @@ prices each row), so the log's rows never reach Python until they are known to b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import is_numeric, require_column, table_columns
+from .missing import ALL_ROWS, common_view, incorrect_view, missing_notes, refusal
 from .spec import PRICE_COLUMNS, TOKENS_PER_PRICE, CostQualitySpec
 
 
@@ -32,27 +33,43 @@ class EvalLog:
     cost: np.ndarray
     latency: np.ndarray | None
     confidence: np.ndarray | None
+    missing: dict[str, Any] = field(default_factory=dict)  # how unanswered items were treated
 
 
 @dataclass(frozen=True)
 class _Log:
-    """The log as a CTE (``WITH log AS (...)``) with its bound parameters and column sources."""
+    """The log as CTEs: ``raw`` (the checked rows) and ``log`` (a view of them: every row, or the
+    treatment of unanswered items), with their bound parameters and column sources."""
 
-    cte: str
+    body: str
     params: list[Any]
     sources: dict[str, str]  # alias -> what the user named (for messages)
+    view: str = ALL_ROWS
+    view_params: list[Any] = field(default_factory=list)
+
+    @property
+    def cte(self) -> str:
+        """``WITH raw AS (...), log AS (...)`` to put before a query over ``log``."""
+        return f"WITH raw AS ({self.body}), log AS ({self.view}) "
+
+    @property
+    def all_params(self) -> list[Any]:
+        """The CTE's bound parameters, in order."""
+        return self.params + self.view_params
 
 
 def read_log(project: Project, spec: CostQualitySpec, cancel: CancelToken) -> EvalLog:
     """Check the log (typed errors name table, column and row) and read it; DuckDB can be interrupted."""
     log = log_query(project, spec)
     with interruptible(project.con, cancel):
-        systems, items, rows = _check_rows(project, spec, log, cancel)
+        counts = _check_rows(project, spec, log, cancel)
+        log, items, missing = _treat_missing(project, spec, log, counts)
+        rows = int(_query(project, log, "SELECT count(row_no) FROM log")[0][0])
         cancel.raise_if_cancelled()
         summary = summarise(project, log, bool(spec.latency))
         cancel.raise_if_cancelled()
-        matrices = _matrices(project, log, len(systems), items)
-    return EvalLog(systems, items, rows, summary, **matrices)
+        matrices = _matrices(project, log, len(counts), items)
+    return EvalLog(list(counts), items, rows, summary, **matrices, missing=missing)
 
 
 def _require(
@@ -106,7 +123,7 @@ def log_query(project: Project, spec: CostQualitySpec) -> _Log:
         where = f" WHERE CAST(t.{ident(spec.system)} AS VARCHAR) IN ({', '.join('?' for _ in spec.systems)})"
         params = list(spec.systems)
     body = f"SELECT t.rowid + 1 AS row_no, {', '.join(select)} FROM {ident(spec.table)} AS t{join}{where}"
-    return _Log(f"WITH log AS ({body}) ", params, sources)
+    return _Log(body, params, sources)
 
 
 def _price_join(project: Project, spec: CostQualitySpec) -> str:
@@ -123,13 +140,11 @@ def _price_join(project: Project, spec: CostQualitySpec) -> str:
 
 
 def _query(project: Project, log: _Log, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    return project.con.execute(log.cte + sql, log.params + (params or [])).fetchall()
+    return project.con.execute(log.cte + sql, log.all_params + (params or [])).fetchall()
 
 
-def _check_rows(
-    project: Project, spec: CostQualitySpec, log: _Log, cancel: CancelToken
-) -> tuple[list[str], int, int]:
-    """Systems (name order), item count and row count, after every row-level check."""
+def _check_rows(project: Project, spec: CostQualitySpec, log: _Log, cancel: CancelToken) -> dict[str, int]:
+    """Each system's row count (systems in name order), after every row-level check."""
     if spec.price_table is not None:
         _check_prices(project, spec, log)
     _check_values(project, spec, log)
@@ -146,8 +161,7 @@ def _check_rows(
         )
     counts = dict(_query(project, log, "SELECT system, count(*) FROM log GROUP BY system ORDER BY system"))
     _check_systems(project, spec, counts)
-    items = _check_complete(project, spec, log, counts)
-    return list(counts), items, int(sum(counts.values()))
+    return counts
 
 
 def _check_systems(project: Project, spec: CostQualitySpec, counts: dict[str, int]) -> None:
@@ -164,20 +178,31 @@ def _check_systems(project: Project, spec: CostQualitySpec, counts: dict[str, in
         raise AnalysisError(f"Table '{spec.table}' has no rows to analyse.")
 
 
-def _check_complete(project: Project, spec: CostQualitySpec, log: _Log, counts: dict[str, int]) -> int:
-    """The number of items, once every system is known to have answered each of them."""
+def _treat_missing(
+    project: Project, spec: CostQualitySpec, log: _Log, counts: dict[str, int]
+) -> tuple[_Log, int, dict[str, Any]]:
+    """The log as the chosen treatment of unanswered items sees it, its item count and the notes."""
     items = int(_query(project, log, "SELECT count(DISTINCT item) FROM log")[0][0])
-    for system, count in counts.items():
-        if count == items:
-            continue
+    lacking = {system: items - count for system, count in counts.items() if count < items}
+    if not lacking or spec.missing == "incorrect":
+        if lacking:
+            view, params = incorrect_view(spec, list(log.sources))
+            log = replace(log, view=view, view_params=params)
+        return log, items, missing_notes(spec, items, items, counts)
+    if spec.missing == "refuse":
+        system = next(iter(lacking))
         example = _query(project, log, "SELECT item FROM log EXCEPT SELECT item FROM log WHERE system = ? "
                          "ORDER BY item LIMIT 1", [system])[0][0]  # fmt: skip
+        raise AnalysisError(refusal(spec, items, lacking, (example, system)))
+    view, params = common_view(len(counts))
+    log = replace(log, view=view, view_params=params)
+    kept = int(_query(project, log, "SELECT count(DISTINCT item) FROM log")[0][0])
+    if kept == 0:
         raise AnalysisError(
-            f"System {system!r} was not evaluated on {items - count:,} of the {items:,} items in table "
-            f"'{spec.table}' (e.g. item {example!r}). Every system must answer every item for a paired "
-            "comparison: filter the log to the items all systems answered, or leave the system out."
+            f"No item of table '{spec.table}' was answered by every selected system, so --missing common "
+            "keeps nothing. Use --missing incorrect, or leave out the system that answered least (--systems)."
         )
-    return items
+    return log, kept, missing_notes(spec, items, kept, counts)
 
 
 def _check_prices(project: Project, spec: CostQualitySpec, log: _Log) -> None:
@@ -265,7 +290,7 @@ def _matrices(project: Project, log: _Log, systems: int, items: int) -> dict[str
     """(system, item) matrices of quality, cost, latency and confidence; items in name order."""
     present = [alias for alias in ("r", "c", "lat", "conf") if alias in log.sources]
     result = project.con.execute(
-        log.cte + f"SELECT {', '.join(present)} FROM log ORDER BY system, item", log.params
+        log.cte + f"SELECT {', '.join(present)} FROM log ORDER BY system, item", log.all_params
     ).fetchnumpy()
     arrays = {alias: _filled(result[alias]).reshape(systems, items) for alias in present}
     return {"quality": arrays["r"], "cost": arrays["c"], "latency": arrays.get("lat"),

@@ -161,7 +161,8 @@ def plan_cascades(
     """The cascade sweeps (none without a confidence matrix) and how many eligible pairs were skipped."""
     if confidence is None:
         return [], 0
-    pairs, skipped = cascade_pairs(cost, quality, np.isfinite(confidence).all(axis=1))
+    # NaN: a system without confidence; -inf: an item it did not answer (always escalated)
+    pairs, skipped = cascade_pairs(cost, quality, ~np.isnan(confidence).any(axis=1))
     sweeps = [cascade(a, b, confidence[a], thresholds) for a, b in pairs]
     return [s for s in sweeps if len(s.ends)], skipped
 

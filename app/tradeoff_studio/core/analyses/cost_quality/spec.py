@@ -28,7 +28,8 @@ class CostQualitySpec:
     quantile steps of the cascades' confidence sweep, ``mix_steps`` the number of steps along
     each hull edge; ``human_cost`` (in the cost axis's unit) is the expert's cost per item.
     ``target_qualities`` and ``budgets`` add the exact hull mixture meeting each (its recipe in
-    ``system``), or a reason in the notes when it is out of reach.
+    ``system``), or a reason in the notes when it is out of reach. ``missing`` says what to do
+    when a system did not answer some items (:mod:`.missing`).
     """
 
     table: str
@@ -51,6 +52,8 @@ class CostQualitySpec:
     resamples: int = 500
     ci_level: float = 0.95
     seed: int = 20261127
+    missing: str = "refuse"  # unanswered items: refuse | common | incorrect (see .missing)
+    missing_cost: float | None = None  # with missing="incorrect": an unanswered item's cost (default 0)
 
     @property
     def uses_tokens(self) -> bool:

@@ -41,6 +41,7 @@ class Request:
     site: str | None
     exact: bool
     bins: int
+    source: str | None = None
 
 
 def _sql(request: Request, facts: ScoreFacts) -> tuple[str, list[Any]]:
@@ -59,7 +60,7 @@ def _sql(request: Request, facts: ScoreFacts) -> tuple[str, list[Any]]:
     sensitive = ", ".join(ident(column) for column in request.sensitive)
     sql = (
         f"WITH cells AS (SELECT {site}{sensitive}, {key} AS k, ({ident(request.label)} = ?) AS y, "
-        f"count(*) AS n{sums} FROM {ident(request.table)} GROUP BY ALL) "
+        f"count(*) AS n{sums} FROM {request.source or ident(request.table)} GROUP BY ALL) "
         f"SELECT {site_rank} AS s, dense_rank() OVER (ORDER BY {ident_order(request.sensitive)}) - 1 AS g, "
         f"k, y, n{', w, w2' if weight else ''} FROM cells"
     )

@@ -9,7 +9,7 @@ follow. The analysis only reads the project; it stores nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,12 +20,13 @@ from ..candidates import AnalysisError, CandidateTable
 from .aggregate import Request, aggregate
 from .assemble import by_group, candidates_frame, groups_frame
 from .cells import Cells, curves
+from .grouping import bin_labels
 from .metrics import binned_bounds
 from .multiplicity import Multiplicity, analyze_multiplicity, refusal
 from .policies import PolicySet
 from .runs import ModelRun, Plan, make_plan, run_model
 from .sites import site_frame
-from .spec import KNOBS, METRICS, FairnessSpec
+from .spec import KNOBS, METRICS, FairnessSpec, outcome_words
 from .tables import check_drift_table, drift_counts, drift_frame, woe_frames
 from .validate import Groups, TableFacts, validate
 
@@ -90,7 +91,8 @@ class FairnessResult:
         cut = [thresholds[label] for label in self.group_info.labels]
         positions = np.searchsorted(run.cells.thresholds, np.asarray(cut, dtype=np.float64), side="left")
         policy = PolicySet.deterministic("group", positions[None, :])
-        values = policy.evaluate(curves(run.cells.weight), self.spec.cost_ratio)
+        favorable = self.spec.favorable == "selected"
+        values = policy.evaluate(curves(run.cells.weight), self.spec.cost_ratio, favorable)
         return {name: float(values[name][0]) for name in values} | dict(run.constants)
 
 
@@ -121,7 +123,8 @@ def analyze_fairness(
     return _finish(project, spec, facts, plan, runs=runs, reason=reason, progress=progress, cancel=token)
 
 
-def _exact(spec: FairnessSpec, facts: TableFacts, score: str) -> bool:
+def exact_mode(spec: FairnessSpec, facts: TableFacts, score: str) -> bool:
+    """Whether ``score`` is counted exactly (every distinct score) or in quantile bins."""
     cells = 2 * len(facts.groups.labels) * facts.scores[score].distinct
     if spec.mode == "exact" and cells > CELL_LIMIT:
         raise AnalysisError(
@@ -147,7 +150,7 @@ def _run_models(
     for i, score in enumerate(spec.scores):
         request = Request(
             spec.table, spec.label, tuple(spec.sensitive), score, spec.weights, spec.site,
-            _exact(spec, facts, score), spec.bins,
+            exact_mode(spec, facts, score), spec.bins, facts.source,
         )  # fmt: skip
         start = i * share
         cells = aggregate(
@@ -175,6 +178,7 @@ def _model_notes(cells: Cells, run: ModelRun, spec: FairnessSpec) -> dict[str, A
         "error_bound": {name: (0.0 if cells.exact else value) for name, value in bounds.items()},
         "candidates": counts,
         "dropped_over_capacity": run.dropped,
+        "merged_identical": run.merged,
     }
 
 
@@ -186,6 +190,12 @@ def _notes(spec: FairnessSpec, plan: Plan, runs: dict[str, ModelRun], groups: pd
     )  # fmt: skip
     return {
         "threshold_rule": THRESHOLD_RULE,
+        "json_columns": ["thresholds"],
+        "outcome": outcome_words(spec),
+        "favorable": spec.favorable,
+        "selected_means": spec.selected_means.strip(),
+        "policies": list(plan.policies),
+        "uses_protected_attribute": [p for p in plan.policies if p != "global"],
         "models": {model: _model_notes(run.cells, run, spec) for model, run in runs.items()},
         "search": {
             "utility": plan.utility,
@@ -229,14 +239,64 @@ def _finish(
         multiplicity = analyze_multiplicity(project, spec, facts, progress=step, cancel=cancel)
     notes = _notes(spec, plan, runs, groups)
     notes["multiplicity"] = reason if spec.multiplicity is not False else "not asked for"
+    notes["multiplicity_summary"] = _multiplicity_summary(multiplicity)
     notes["drift"] = drift_note
+    notes |= _group_notes(spec, facts, groups)
     frame = candidates_frame(runs, facts.groups, spec, {model: _iv_se(iv, model) for model in runs})
-    table = CandidateTable(
-        "fairness", frame, list(KNOBS), list(METRICS), list(spec.objectives), notes
-    ).with_front()
+    table = with_front(
+        CandidateTable("fairness", frame, list(KNOBS), list(METRICS), list(spec.objectives), notes)
+    )
     sites = _sites(table, runs, facts, spec) if facts.sites is not None else None
     progress(1.0, "Done")
     return FairnessResult(spec, table, groups, woe, iv, drift, multiplicity, sites, notes, runs, facts.groups)
+
+
+def with_front(table: CandidateTable) -> CandidateTable:
+    """``table.with_front()``, where an undefined (NaN) objective value counts as worse than any other
+    (a finite stand-in one span beyond the worst defined value: the Pareto engine needs finite values)."""
+    frame = table.frame
+    names = [o.metric for o in table.objectives]
+    if not frame[names].isna().to_numpy().any():
+        return table.with_front()
+    filled = frame.copy()
+    for objective in table.objectives:
+        values = frame[objective.metric].to_numpy(dtype=np.float64)
+        low, high = (np.nanmin(values), np.nanmax(values)) if np.isfinite(values).any() else (0.0, 0.0)
+        worst = low - (high - low) - 1.0 if objective.direction == "max" else high + (high - low) + 1.0
+        for column in (objective.metric, f"{objective.metric}_lo", f"{objective.metric}_hi"):
+            if column in filled:
+                filled[column] = filled[column].fillna(worst)
+    ranked = replace(table, frame=filled).with_front().frame
+    out = frame.copy()
+    for column in ("on_front", "rank", "near_front"):
+        out[column] = ranked[column]
+    return replace(table, frame=out)
+
+
+def _multiplicity_summary(found: Multiplicity | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"epsilon": found.epsilon, "delta": found.delta, "baseline": found.baseline,
+            "rashomon": list(found.rashomon), "ambiguity": found.ambiguity, "discrepancy": found.discrepancy,
+            "discrepancy_model": found.discrepancy_model}  # fmt: skip
+
+
+def _group_notes(spec: FairnessSpec, facts: TableFacts, groups: pd.DataFrame) -> dict[str, Any]:
+    """The groups (rows, positives, base rate, small-cell reason), binned and per-value numeric columns."""
+    keep = ["group", "rows", "positive_rows", "negative_rows", "weight", "base_rate", "small", "small_reason"]
+    return {
+        "groups": json_rows(groups[keep]),
+        "min_cell_size": spec.min_cell_size,
+        "binned": {column: bin_labels(edges) for column, edges in facts.bins.items()},
+        "numeric_per_value": list(facts.per_value),
+        "costs": {"fp": spec.cost_ratio * spec.false_negative_cost, "fn": spec.false_negative_cost},
+    }
+
+
+def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A small frame as JSON-ready records (numpy values as Python ones)."""
+    return [{str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]  # fmt: skip
 
 
 def _iv_se(iv: pd.DataFrame, model: str) -> float:
@@ -259,8 +319,9 @@ def _drift(
         edges = run.cells.thresholds[run.iv_edges[1:-1]]
         sensitive = tuple(spec.sensitive) if by_group else ()
         counts = drift_counts(
-            project, spec.drift_table, model, edges, sensitive=sensitive, weights=weights, cancel=cancel
-        )
+            project, spec.drift_table, model, edges, sensitive=sensitive, weights=weights, cancel=cancel,
+            bins={c: e for c, e in facts.bins.items() if by_group},
+        )  # fmt: skip
         parts.append(drift_frame(run.cells, run.iv_edges, facts.groups, counts, by_group))
     note = {"table": spec.drift_table, "by_group": by_group, "weights": weights}
     return pd.concat(parts, ignore_index=True), note
@@ -278,4 +339,4 @@ def _sites(
         keep = frame["near_front"].to_numpy()[rows]
         ids = frame["candidate_id"].to_numpy()[rows]
         chosen[model] = [(str(ids[i]), int(i)) for i in np.flatnonzero(keep)]
-    return site_frame(runs, chosen, facts.sites, spec.cost_ratio)
+    return site_frame(runs, chosen, facts.sites, spec.cost_ratio, spec.favorable == "selected")

@@ -3,7 +3,11 @@
 Candidates: ``candidate_id`` (``model:policy:n``), the knobs ``model``, ``policy``,
 ``threshold`` (the common threshold of a global policy, NaN where groups differ) and
 ``thresholds`` (JSON: group → threshold, or group → ``[[threshold, probability], …]`` for a
-randomized group), then each metric with ``_lo``/``_hi``. Interval sources: the bootstrap
+randomized group), then each metric with ``_lo``/``_hi``, then ``uses_protected_attribute``
+(the rule treats groups differently: it reads the attribute at decision time), ``degenerate``
+(it selects nobody or everybody in some group: its ``dp_ratio`` and ``pp_difference`` are
+undefined, NaN, never 1.0) and ``rule`` (the rule in a few words: "score ≥ 0.49",
+"nobody selected", "per group: 3 thresholds 0.31–0.62"). Interval sources: the bootstrap
 percentiles for the threshold metrics and ``iv_protected`` (NaN without a bootstrap, except
 ``iv_protected``, which then gets its delta-method interval), DeLong for ``auc``.
 """
@@ -25,6 +29,8 @@ from .validate import Groups
 if TYPE_CHECKING:
     import pandas as pd
 
+#: Metrics that compare groups by a ratio: undefined for a rule selecting nobody or everybody in a group.
+UNDEFINED_WHEN_DEGENERATE = ("dp_ratio", "pp_difference")
 PER_GROUP = ("accuracy", "balanced_accuracy", "tpr", "fpr", "precision", "selection_rate")
 
 
@@ -48,6 +54,63 @@ def knob_columns(run: ModelRun, groups: Groups) -> dict[str, Any]:
         for lo, hi, p in zip(policies.lo, policies.hi, policies.p_hi, strict=True)
     ]
     return {"policy": policies.policy, "threshold": threshold, "thresholds": rules}
+
+
+def group_selection(run: ModelRun) -> Float:
+    """Expected share of each group's weight selected by each candidate: ``(C, G)`` (NaN: empty group)."""
+    found = curves(run.cells.weight)
+    selected = run.policies.gather(found.tp) + run.policies.gather(found.fp)
+    size = found.pos + found.neg
+    return np.where(size > 0, selected / np.where(size > 0, size, 1.0), np.nan)
+
+
+def degenerate(run: ModelRun) -> np.ndarray:
+    """Per candidate: whether it selects nobody or everybody in some (non-empty) group."""
+    share = group_selection(run)
+    edge = (share <= 1e-12) | (share >= 1.0 - 1e-12)
+    return np.asarray(np.where(np.isnan(share), False, edge).any(axis=1), dtype=bool)
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def rule_text(run: ModelRun, index: int, word: str = "selected") -> str:
+    """A candidate's rule in a few words (the candidates table's ``rule`` column)."""
+    policies, cut = run.policies, run.cells.thresholds
+    lo, hi, p_hi = policies.lo[index], policies.hi[index], policies.p_hi[index]
+    last = len(cut) - 1
+    if policies.randomized()[index]:
+        return f"randomized per group ({len(lo)} groups, two thresholds each)"
+    positions = np.where(p_hi >= 1.0, hi, lo)
+    if (positions == positions[0]).all():
+        position = int(positions[0])
+        if position == last:
+            return f"nobody {word}"
+        if position == 0:
+            return f"everybody {word}"
+        return f"score ≥ {_number(float(cut[position]))}"
+    inner = positions[(positions > 0) & (positions < last)]
+    text = f"per group: {len(np.unique(positions))} thresholds"
+    if inner.size:
+        low, high = float(cut[inner.min()]), float(cut[inner.max()])
+        text += f" {_number(low)}–{_number(high)}" if low != high else f" incl. {_number(low)}"
+    extremes = [
+        f"{who} {word} in {int(mask.sum())} group(s)"
+        for who, mask in (("nobody", positions == last), ("everybody", positions == 0))
+        if mask.any()
+    ]
+    return "; ".join([text, *extremes])
+
+
+def rule_columns(run: ModelRun, word: str) -> dict[str, Any]:
+    """``uses_protected_attribute``, ``degenerate`` and ``rule`` of every candidate of one model."""
+    count = len(run.policies)
+    return {
+        "uses_protected_attribute": run.policies.uses_attribute(),
+        "degenerate": degenerate(run),
+        "rule": [rule_text(run, i, word) for i in range(count)],
+    }
 
 
 def _intervals(run: ModelRun, name: str, confidence: float, iv_se: float) -> tuple[Float, Float]:
@@ -86,6 +149,14 @@ def candidates_frame(
             else:
                 frame[name] = run.constants[name]
             frame[f"{name}_lo"], frame[f"{name}_hi"] = _intervals(run, name, spec.confidence, iv_se[model])
+        for column in ("expected_cost", "expected_cost_lo", "expected_cost_hi"):
+            frame[column] = frame[column] * spec.false_negative_cost
+        for name, values in rule_columns(run, spec.selected_means.strip()).items():
+            frame[name] = values
+        undefined = frame["degenerate"].to_numpy()
+        for name in UNDEFINED_WHEN_DEGENERATE:
+            for column in (name, f"{name}_lo", f"{name}_hi"):
+                frame.loc[undefined, column] = np.nan
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 

@@ -58,10 +58,10 @@ class _Merged:
     policies: PolicySet
     iv_edges: Int
 
-    def metrics(self, drawn: Float, cost_ratio: float) -> dict[str, Float]:
+    def metrics(self, drawn: Float, cost_ratio: float, favorable_selected: bool = True) -> dict[str, Float]:
         """Every metric of every policy for resampled row counts ``drawn`` (shape ``(R, G, P', 2)``)."""
         resampled = drawn * self.mean_weight
-        metrics = self.policies.evaluate(curves(resampled), cost_ratio)
+        metrics = self.policies.evaluate(curves(resampled), cost_ratio, favorable_selected)
         iv = protected_iv(resampled, drawn, self.iv_edges)
         metrics["iv_protected"] = np.repeat(iv[:, None], len(self.policies), axis=1)
         return metrics
@@ -83,6 +83,7 @@ def bootstrap(
     confidence: float,
     seed: Sequence[int],
     cost_ratio: float,
+    favorable_selected: bool = True,
     progress: Progress,
     cancel: CancelToken,
 ) -> Intervals:
@@ -101,11 +102,20 @@ def bootstrap(
         cancel.raise_if_cancelled()
         size = min(chunk, resamples - done)
         drawn = rng.multinomial(rows, shares_, size=size).reshape((size, *merged.count.shape))
-        for name, values in merged.metrics(drawn.astype(np.float64), cost_ratio).items():
+        for name, values in merged.metrics(drawn.astype(np.float64), cost_ratio, favorable_selected).items():
             store = samples.setdefault(name, np.empty((resamples, len(policies)), dtype=np.float32))
             store[done : done + size] = values
         progress((done + size) / resamples, f"Bootstrap of {cells.model}: {done + size:,} of {resamples:,}")
     tail = (1.0 - confidence) / 2.0
-    lo = {name: np.quantile(values, tail, axis=0).astype(np.float64) for name, values in samples.items()}
-    hi = {name: np.quantile(values, 1 - tail, axis=0).astype(np.float64) for name, values in samples.items()}
+    lo = {name: _quantile(values, tail) for name, values in samples.items()}
+    hi = {name: _quantile(values, 1 - tail) for name, values in samples.items()}
     return Intervals(lo, hi)
+
+
+def _quantile(values: Float, q: float) -> Float:
+    """Per-candidate quantile of the resamples, ignoring undefined (NaN) ones; NaN when all are."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanquantile(values, q, axis=0).astype(np.float64)

@@ -6,7 +6,11 @@ leading axes (bootstrap resamples, sites) broadcast. Definitions follow scikit-l
 Fairlearn (``MetricFrame.overall``, ``difference()``, ``ratio()``), with weights:
 
 - a ratio whose denominator is 0 is 0 (scikit-learn's ``zero_division`` default), except
-  ``dp_ratio``, which is 1 when every group selects no one (they are equal);
+  ``dp_ratio``, which is NaN (undefined) when no group gets the favourable outcome; the
+  candidates table also leaves it undefined for a rule that selects nobody or everybody in
+  some group (see :mod:`.assemble`);
+- with ``favorable_selected=False`` (the favourable outcome is *not* being selected),
+  ``selection_rate``, ``dp_difference`` and ``dp_ratio`` are computed on the share not selected;
 - ``balanced_accuracy`` averages the recalls of the classes present;
 - ``expected_cost`` = (cost_ratio·FP + FN) / total weight: a false negative costs 1;
 - between-group spreads (``dp_difference`` = max − min selection rate, ``eopp_difference`` on
@@ -58,8 +62,10 @@ def _spread(values: Float, present: np.ndarray) -> tuple[Float, Float]:
     return low, high
 
 
-def evaluate(tp: Float, fp: Float, pos: Float, neg: Float, cost_ratio: float) -> dict[str, Float]:
-    """Every metric of :data:`THRESHOLD_METRICS`, shape ``(..., C)``."""
+def evaluate(
+    tp: Float, fp: Float, pos: Float, neg: Float, cost_ratio: float, *, favorable_selected: bool = True
+) -> dict[str, Float]:
+    """Every metric of :data:`THRESHOLD_METRICS`, shape ``(..., C)`` (favourable outcome: module doc)."""
     total_pos = pos.sum(axis=-1)[..., None]
     total_neg = neg.sum(axis=-1)[..., None]
     total = total_pos + total_neg
@@ -77,7 +83,11 @@ def evaluate(tp: Float, fp: Float, pos: Float, neg: Float, cost_ratio: float) ->
         "selection_rate": ratio(tp_all + fp_all, total),
         "expected_cost": ratio(cost_ratio * fp_all + total_pos - tp_all, total),
     }
-    out.update(_disparities(group_rates(tp, fp, pos, neg), (pos + neg)[..., None, :] > 0))
+    rates = group_rates(tp, fp, pos, neg)
+    if not favorable_selected:
+        out["selection_rate"] = np.where(total > 0, 1.0 - out["selection_rate"], 0.0)
+        rates["selection_rate"] = np.where((pos + neg)[..., None, :] > 0, 1.0 - rates["selection_rate"], 0.0)
+    out.update(_disparities(rates, (pos + neg)[..., None, :] > 0))
     return out
 
 
@@ -90,7 +100,7 @@ def _disparities(rates: dict[str, Float], present: np.ndarray) -> dict[str, Floa
     eopp = tpr_high - tpr_low
     return {
         "dp_difference": sr_high - sr_low,
-        "dp_ratio": np.where(sr_high > 0, ratio(sr_low, sr_high), 1.0),
+        "dp_ratio": np.where(sr_high > 0, ratio(sr_low, sr_high), np.nan),
         "eopp_difference": eopp,
         "eodds_difference": np.maximum(eopp, fpr_high - fpr_low),
         "pp_difference": pp_high - pp_low,

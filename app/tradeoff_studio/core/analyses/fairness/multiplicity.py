@@ -24,6 +24,7 @@ from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from .grouping import Bins, source
 from .spec import FairnessSpec
 from .validate import TableFacts, group_label, ident_order
 
@@ -134,7 +135,7 @@ def analyze_multiplicity(
     rashomon = [s for s in spec.scores if losses[s] <= losses[baseline] + spec.epsilon]
     others = [s for s in rashomon if s != baseline]
     sql = _spread_sql(baseline, others)
-    found = _by_group(job, spec, sql)
+    found = _by_group(job, spec, sql, facts.bins)
     keys = len(spec.sensitive)
     sums = np.array([row[keys + 1 :] for row in found], dtype=np.float64)
     weight_sum, ambiguous, width, width_max = sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3]
@@ -159,13 +160,13 @@ def analyze_multiplicity(
     )  # fmt: skip
 
 
-def _by_group(job: _Job, spec: FairnessSpec, sql: dict[str, str]) -> list[tuple[Any, ...]]:
+def _by_group(job: _Job, spec: FairnessSpec, sql: dict[str, str], bins: Bins) -> list[tuple[Any, ...]]:
     """Per group: rows, weight, ambiguous weight, summed and largest width, weight each model moves."""
     weight = f"CAST({ident(spec.weights)} AS DOUBLE)" if spec.weights else "CAST(1 AS DOUBLE)"
     sensitive = ", ".join(ident(column) for column in spec.sensitive)
     return job.rows(
         f"WITH r AS (SELECT {sensitive}, {weight} AS w, {sql['move']} AS move, "
-        f"{sql['hi']} - {sql['lo']} AS width{sql['flags']} FROM {ident(spec.table)}) "
+        f"{sql['hi']} - {sql['lo']} AS width{sql['flags']} FROM {source(spec.table, bins)}) "
         f"SELECT {sensitive}, count(*), sum(w), sum(w * CAST(move >= $1 AS DOUBLE)), sum(w * width), "
         f"max(width){sql['sums']} FROM r GROUP BY ALL ORDER BY {ident_order(spec.sensitive)}",
         [spec.delta],

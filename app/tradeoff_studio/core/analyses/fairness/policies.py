@@ -77,9 +77,22 @@ class PolicySet:
         high = curve[..., groups, self.hi]
         return low + self.p_hi * (high - low)
 
-    def evaluate(self, curves: Curves, cost_ratio: float) -> dict[str, Float]:
-        """Every threshold metric of every policy (see :func:`.metrics.evaluate`)."""
-        return evaluate(self.gather(curves.tp), self.gather(curves.fp), curves.pos, curves.neg, cost_ratio)
+    def evaluate(self, curves: Curves, cost_ratio: float, favorable: bool = True) -> dict[str, Float]:
+        """Every threshold metric of every policy (see :func:`.metrics.evaluate`); ``favorable`` is
+        False when the favourable outcome is not being selected."""
+        return evaluate(
+            self.gather(curves.tp), self.gather(curves.fp), curves.pos, curves.neg, cost_ratio,
+            favorable_selected=favorable,
+        )  # fmt: skip
+
+    def uses_attribute(self) -> np.ndarray:
+        """Per policy: whether groups are treated differently (the rule reads the protected attribute)."""
+        same = (self.lo == self.lo[:, :1]) & (self.hi == self.hi[:, :1]) & (self.p_hi == self.p_hi[:, :1])
+        return ~same.all(axis=1)
+
+    def randomized(self) -> np.ndarray:
+        """Per policy: whether some group flips a coin between two thresholds."""
+        return ((self.p_hi > 0) & (self.p_hi < 1) & (self.lo != self.hi)).any(axis=1)
 
 
 def global_policies(
@@ -136,6 +149,29 @@ def capacity_policies(cells: Cells, capacity: int) -> PolicySet:
         ],
         groups,
     )
+
+
+SIMPLICITY = ("global", "capacity", "group", "randomized")
+
+
+def distinct(policies: PolicySet, found: Curves) -> tuple[PolicySet, int]:
+    """The policies with identical expected counts per group (so identical metrics) merged.
+
+    Of each set of identical policies the simplest is kept: one that does not use the protected
+    attribute before one that does, deterministic before randomized, then by kind (global,
+    capacity, group, randomized) and table order. Returns the kept policies, in their original
+    order, and how many were merged away.
+    """
+    if len(policies) < 2:
+        return policies, 0
+    scale = float(found.pos.sum() + found.neg.sum()) or 1.0
+    key = np.concatenate([policies.gather(found.tp), policies.gather(found.fp)], axis=1) / scale
+    key = np.round(key, 12)
+    kind = np.array([SIMPLICITY.index(name) for name in policies.policy])
+    order = np.lexsort((np.arange(len(policies)), kind, policies.randomized(), policies.uses_attribute()))
+    _, first = np.unique(key[order], axis=0, return_index=True)
+    keep = np.sort(order[first])
+    return policies.select(keep), len(policies) - len(keep)
 
 
 def within_capacity(policies: PolicySet, rows: Float, capacity: int) -> np.ndarray:

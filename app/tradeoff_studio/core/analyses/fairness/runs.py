@@ -19,7 +19,14 @@ from ...jobs import CancelToken, Progress
 from .bootstrap import Intervals, bootstrap, protected_iv
 from .cells import Cells, Curves, Float, Int, curves, quantile_positions
 from .metrics import ratio
-from .policies import PolicySet, capacity_policies, global_policies, selected_rows, within_capacity
+from .policies import (
+    PolicySet,
+    capacity_policies,
+    distinct,
+    global_policies,
+    selected_rows,
+    within_capacity,
+)
 from .randomized import randomized_policies
 from .search import Constraint, Window, window_search
 from .spec import FairnessSpec, active_policies, capacity_rows
@@ -55,6 +62,7 @@ class ModelRun:
     metrics: dict[str, Float]
     intervals: Intervals | None
     dropped: int
+    merged: int = 0
 
 
 def make_plan(spec: FairnessSpec, facts: TableFacts) -> Plan:
@@ -191,12 +199,14 @@ def run_model(
         keep = within_capacity(policies, selected_rows(cells), plan.capacity)
         dropped = int((~keep).sum())
         policies = policies.select(keep)
-    metrics = policies.evaluate(found, spec.cost_ratio)
+    policies, merged = distinct(policies, found)
+    metrics = policies.evaluate(found, spec.cost_ratio, spec.favorable == "selected")
     cancel.raise_if_cancelled()
     intervals = None
     if spec.bootstrap and len(policies):
         intervals = bootstrap(
             cells, policies, iv_edges, resamples=spec.bootstrap, confidence=spec.confidence, seed=seed,
-            cost_ratio=spec.cost_ratio, progress=progress, cancel=cancel,
+            cost_ratio=spec.cost_ratio, favorable_selected=spec.favorable == "selected", progress=progress,
+            cancel=cancel,
         )  # fmt: skip
-    return ModelRun(cells, policies, iv_edges, constants, metrics, intervals, dropped)
+    return ModelRun(cells, policies, iv_edges, constants, metrics, intervals, dropped, merged)

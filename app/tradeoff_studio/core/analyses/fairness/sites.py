@@ -46,7 +46,11 @@ def site_confusion(cells: SiteCells, policies: PolicySet, groups: int) -> tuple[
 
 
 def site_frame(
-    runs: dict[str, ModelRun], chosen: dict[str, list[tuple[str, int]]], sites: list[Any], cost_ratio: float
+    runs: dict[str, ModelRun],
+    chosen: dict[str, list[tuple[str, int]]],
+    sites: list[Any],
+    cost_ratio: float,
+    favorable_selected: bool = True,
 ) -> pd.DataFrame:
     """One row per (candidate, site) with ``scope`` "local", plus one "pooled" row per candidate.
 
@@ -66,7 +70,7 @@ def site_frame(
         tp, fp, pos, neg = site_confusion(
             run.cells.sites, run.policies.select(index), run.cells.weight.shape[0]
         )
-        local = evaluate(tp, fp, pos, neg, cost_ratio)
+        local = evaluate(tp, fp, pos, neg, cost_ratio, favorable_selected=favorable_selected)
         frame = pd.DataFrame({"candidate_id": np.repeat(ids, len(sites)), "model": model,
                               "site": np.tile(names, len(ids)), "scope": "local",
                               "weight": np.tile((pos + neg).sum(axis=1), len(ids))})  # fmt: skip

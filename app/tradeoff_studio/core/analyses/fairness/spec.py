@@ -7,8 +7,9 @@ everything that needs the data (columns, label values, NULLs) is checked by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..candidates import AnalysisError, Objective, spec_dict
@@ -35,9 +36,16 @@ METRICS: tuple[str, ...] = (
 #: The knob columns of a fairness candidate.
 KNOBS: tuple[str, ...] = ("model", "policy", "threshold", "thresholds")
 POLICIES: tuple[str, ...] = ("global", "group", "randomized", "capacity")
+#: The policies computed unless others are asked for: one threshold for everyone, which does not
+#: read the protected attribute at decision time.
+DEFAULT_POLICIES: tuple[str, ...] = ("global",)
+FAVORABLE: tuple[str, ...] = ("selected", "unselected")
 DEFAULT_OBJECTIVES: tuple[Objective, ...] = (Objective("accuracy", "max"), Objective("dp_difference", "min"))
 MAX_GROUPS = 256
 MAX_SITES = 1_000
+MAX_RESAMPLES = 100_000
+#: A numeric sensitive column with more distinct values than this is refused unless it is binned.
+MAX_NUMERIC_VALUES = 20
 
 
 def _tuple(values: Sequence[Any] | str) -> tuple[Any, ...]:
@@ -54,11 +62,16 @@ class FairnessSpec:
     its score is ≥ the threshold); optional ``weights`` (non-negative sample weights) and
     ``site`` (adds per-site against pooled disparity).
 
-    Knobs: ``policies`` among ``global`` (one threshold per model), ``group`` (deterministic
-    per-group thresholds found by a window search), ``randomized`` (Hardt et al.'s per-group
-    mixtures of two thresholds) and ``capacity`` (top-k; needs ``capacity_top_k`` or
-    ``capacity_rate``, which then also drops every candidate that selects more rows). With the
-    default ``policies`` and no capacity, ``capacity`` is skipped; asked for alone, it is an error.
+    Knobs: ``policies`` among ``global`` (one threshold per model, the default: it does not read
+    the protected attribute), ``group`` (deterministic per-group thresholds found by a window
+    search), ``randomized`` (Hardt et al.'s per-group mixtures of two thresholds) and ``capacity``
+    (top-k; needs ``capacity_top_k`` or ``capacity_rate``, which then also drops every candidate
+    that selects more rows). Every policy but ``global`` may use the protected attribute.
+
+    Outcome: ``favorable`` says which outcome the people scored want: ``selected`` (the default)
+    or ``unselected`` (e.g. a score of default risk, where selected means denied). Selection
+    rates, ``dp_difference`` and ``dp_ratio`` are computed on the favourable outcome.
+    ``selected_means`` is the word for a selected row in every text ("flagged", "denied").
 
     Resolution: ``mode`` ``exact`` evaluates every distinct score; ``binned`` merges scores into
     ``bins`` quantile bins and reports the error bound; ``auto`` is exact when the table has at
@@ -68,8 +81,11 @@ class FairnessSpec:
 
     Uncertainty: ``bootstrap`` resamples of the counts (0 = none) at ``confidence``, drawn
     from ``seed``. ``min_cell_size`` flags small groups. ``cost_ratio`` is the cost of a false
-    positive over that of a false negative (``expected_cost``). ``iv_bins`` quantile bins of the
-    score serve WoE, IV and PSI; ``drift_table`` adds PSI of each score against that table.
+    positive over that of a false negative, ``false_negative_cost`` the cost of a false negative
+    (``expected_cost`` per row = (fp cost·FP + fn cost·FN) / rows). ``sensitive_bins`` bins
+    numeric sensitive columns: column → ``"25,45,65"`` (edges) or ``"q4"`` (quantiles).
+    ``iv_bins`` quantile bins of the score serve WoE, IV and PSI; ``drift_table`` adds PSI of
+    each score against that table.
     Multiplicity uses models within ``epsilon`` log-loss of the best and moves ≥ ``delta``;
     ``multiplicity`` None computes it when possible, True requires it, False skips it.
     """
@@ -82,7 +98,9 @@ class FairnessSpec:
     weights: str | None = None
     site: str | None = None
     objectives: Sequence[Objective] = DEFAULT_OBJECTIVES
-    policies: Sequence[str] = POLICIES
+    policies: Sequence[str] = DEFAULT_POLICIES
+    favorable: str = "selected"
+    selected_means: str = "selected"
     mode: Mode = "auto"
     bins: int = 2000
     exact_limit: int = 100_000
@@ -94,6 +112,8 @@ class FairnessSpec:
     confidence: float = 0.95
     seed: int = 0
     cost_ratio: float = 1.0
+    false_negative_cost: float = 1.0
+    sensitive_bins: dict[str, str] = field(default_factory=dict)
     capacity_top_k: int | None = None
     capacity_rate: float | None = None
     iv_bins: int = 10
@@ -106,6 +126,7 @@ class FairnessSpec:
     def __post_init__(self) -> None:
         for name in ("sensitive", "scores", "objectives", "policies"):
             object.__setattr__(self, name, _tuple(getattr(self, name)))
+        object.__setattr__(self, "sensitive_bins", dict(self.sensitive_bins))
         _check_roles(self)
         _check_objectives(self.objectives)
         _check_numbers(self)
@@ -141,8 +162,14 @@ def _check_roles(spec: FairnessSpec) -> None:
             f"choose among {', '.join(POLICIES)}."
         )
     no_capacity = spec.capacity_top_k is None and spec.capacity_rate is None
-    if "capacity" in spec.policies and no_capacity and spec.policies != POLICIES:
-        raise AnalysisError("The capacity policy needs a capacity: give capacity_top_k or capacity_rate.")
+    if "capacity" in spec.policies and no_capacity:
+        raise AnalysisError(
+            "The capacity policy needs a capacity: give capacity_top_k or capacity_rate (--capacity X)."
+        )
+    if spec.favorable not in FAVORABLE:
+        raise AnalysisError(f"favorable must be 'selected' or 'unselected'; got {spec.favorable!r}.")
+    if not str(spec.selected_means).strip():
+        raise AnalysisError("selected_means (the word for a selected row, e.g. flagged) cannot be empty.")
     if spec.capacity_top_k is not None and spec.capacity_rate is not None:
         raise AnalysisError("Give either capacity_top_k or capacity_rate, not both.")
 
@@ -177,7 +204,10 @@ def _check_numbers(spec: FairnessSpec) -> None:
         (spec.bins >= 2, f"bins must be at least 2; got {spec.bins}."),
         (spec.thresholds >= 2, f"thresholds must be at least 2; got {spec.thresholds}."),
         (spec.iv_bins >= 2, f"iv_bins must be at least 2; got {spec.iv_bins}."),
-        (spec.bootstrap >= 0, f"bootstrap must be 0 (none) or a number of resamples; got {spec.bootstrap}."),
+        (0 <= spec.bootstrap <= MAX_RESAMPLES,
+         f"bootstrap (resamples) must lie from 0 (none) to {MAX_RESAMPLES:,}; got {spec.bootstrap}."),
+        (spec.false_negative_cost > 0.0,
+         f"The cost of a false negative must be > 0; got {spec.false_negative_cost}."),
         (0.0 < spec.confidence < 1.0, f"confidence must lie in (0, 1), e.g. 0.95; got {spec.confidence}."),
         (spec.cost_ratio > 0.0, f"cost_ratio (cost of a false positive / a false negative) must be > 0; "
          f"got {spec.cost_ratio}."),
@@ -192,6 +222,29 @@ def _check_numbers(spec: FairnessSpec) -> None:
         raise AnalysisError(f"capacity_top_k must be at least 1 row; got {spec.capacity_top_k}.")
     if spec.capacity_rate is not None and not 0.0 < spec.capacity_rate <= 1.0:
         raise AnalysisError(f"capacity_rate must lie in (0, 1]; got {spec.capacity_rate}.")
+    for column, text in spec.sensitive_bins.items():
+        if column not in spec.sensitive:
+            raise AnalysisError(
+                f"--bins names '{column}', which is not a sensitive column ({', '.join(spec.sensitive)})."
+            )
+        parse_bins(column, text)
+
+
+def parse_bins(column: str, text: str) -> int | list[float]:
+    """``"q4"`` → 4 (quantile bins); ``"25,45,65"`` → sorted distinct edges. Refuses anything else."""
+    raw = str(text).strip()
+    hint = f"--bins {column}=25,45,65 (edges) or --bins {column}=q4 (quartiles)"
+    if raw[:1].lower() == "q":
+        if not raw[1:].isdigit() or not 2 <= int(raw[1:]) <= 100:
+            raise AnalysisError(f"Bins {raw!r} for '{column}': qN needs N from 2 to 100, e.g. {hint}.")
+        return int(raw[1:])
+    try:
+        edges = sorted({float(part) for part in raw.split(",") if part.strip()})
+    except ValueError:
+        raise AnalysisError(f"Bins {raw!r} for '{column}' are neither edges nor qN; write {hint}.") from None
+    if not edges or not all(math.isfinite(edge) for edge in edges) or len(edges) > 100:
+        raise AnalysisError(f"Bins {raw!r} for '{column}' need 1 to 100 finite edges; write {hint}.")
+    return edges
 
 
 def capacity_rows(spec: FairnessSpec, rows: int) -> int | None:
@@ -207,3 +260,10 @@ def active_policies(spec: FairnessSpec) -> tuple[str, ...]:
     """The policies to compute: ``capacity`` only when a capacity is given."""
     has_capacity = spec.capacity_top_k is not None or spec.capacity_rate is not None
     return tuple(policy for policy in spec.policies if policy != "capacity" or has_capacity)
+
+
+def outcome_words(spec: FairnessSpec) -> str:
+    """What a selected row means, in words: "score ≥ t → flagged; favourable = not flagged"."""
+    word = spec.selected_means.strip()
+    favourable = word if spec.favorable == "selected" else f"not {word}"
+    return f"score ≥ threshold → {word}; favourable = {favourable}"

@@ -25,6 +25,7 @@ from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import require_column, table_columns
 from .cells import Cells, Float, Int, collapse
+from .grouping import source
 from .validate import NUMERIC_REASON, Groups
 from .woe import Divergence, Sides, divergence, woe_columns
 
@@ -107,6 +108,7 @@ def drift_counts(
     sensitive: tuple[str, ...],
     weights: str | None,
     cancel: CancelToken,
+    bins: dict[str, list[float]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """Rows ``(*group values, bin, rows, weight, squared weight)`` of ``score`` in ``table``."""
     value = f"CAST({ident(score)} AS DOUBLE)"
@@ -115,7 +117,7 @@ def drift_counts(
     keys = "".join(f"{ident(column)}, " for column in sensitive)
     sql = (
         f"SELECT {keys}{bin_sql} AS b, count(*), sum({weight}), sum({weight} * {weight}) "
-        f"FROM {ident(table)} WHERE {value} IS NOT NULL GROUP BY ALL"
+        f"FROM {source(table, bins or {})} WHERE {value} IS NOT NULL GROUP BY ALL"
     )
     params = [float(edge) for edge in edges]
     execute_long(project.con, sql, params, progress=no_progress, cancel=cancel, message=f"Drift of {score}")

@@ -8,7 +8,7 @@ weights are counted. NULL in a sensitive column is kept as its own group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import require_column, table_columns
+from .grouping import Bins, resolve_bins, source
 from .spec import MAX_GROUPS, MAX_SITES, FairnessSpec
 
 MISSING = "(missing)"
@@ -54,6 +55,13 @@ class TableFacts:
     groups: Groups
     sites: list[Any] | None
     scores: dict[str, ScoreFacts]
+    bins: dict[str, list[float]] = field(default_factory=dict)
+    per_value: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The FROM source of every grouped query: the table with binned sensitive columns."""
+        return source(self.table, self.bins)
 
 
 def validate(project: Project, spec: FairnessSpec) -> TableFacts:
@@ -70,7 +78,9 @@ def validate(project: Project, spec: FairnessSpec) -> TableFacts:
     scores = _score_facts(project, spec, rows, need_distinct)
     _check_weights(project, spec, rows)
     positive = _positive(project, spec, rows)
-    return TableFacts(spec.table, rows, positive, _groups(project, spec), _sites(project, spec), scores)
+    bins, per_value = resolve_bins(project, spec, columns)
+    groups = _groups(project, spec, bins)
+    return TableFacts(spec.table, rows, positive, groups, _sites(project, spec), scores, bins, per_value)
 
 
 def _null_message(table: str, column: str, role: str, count: int, rows: int) -> str:
@@ -155,10 +165,10 @@ def _match_positive(spec: FairnessSpec, values: list[Any], shown: str) -> Any:
     )
 
 
-def _groups(project: Project, spec: FairnessSpec) -> Groups:
+def _groups(project: Project, spec: FairnessSpec, bins: Bins) -> Groups:
     names = ident_order(spec.sensitive)
     found = project.con.execute(
-        f"SELECT {', '.join(ident(c) for c in spec.sensitive)}, count(*) FROM {ident(spec.table)} "
+        f"SELECT {', '.join(ident(c) for c in spec.sensitive)}, count(*) FROM {source(spec.table, bins)} "
         f"GROUP BY ALL ORDER BY {names} LIMIT {MAX_GROUPS + 1}"
     ).fetchall()
     if len(found) > MAX_GROUPS:

@@ -1,0 +1,102 @@
+"""Crash reports: what a developer needs to fix an unexpected error, and nothing of the user's data.
+
+A report holds the command's name (never its argument values), the exception's type and the
+stack of every chained exception (files, lines, functions and source lines), and the versions
+of Python, the platform and the packages that matter. Exception messages are left out: they can
+quote data values (a column name, a cell). Reports go to ``crash-reports/`` in the user's data
+folder; the desktop app reuses :func:`write_crash_report` for its own last line of defence.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import traceback
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from .paths import user_data_dir
+
+PACKAGES = ("tradeoff-studio", "duckdb", "numpy", "pandas", "onnxruntime", "onnxruntime-gpu", "onnx",
+            "PySide6-Essentials", "pyqtgraph", "keyring", "pyarrow")  # fmt: skip
+KEEP_REPORTS = 50
+
+
+def crash_reports_dir() -> Path:
+    """The folder crash reports are written to."""
+    return user_data_dir() / "crash-reports"
+
+
+def _versions() -> list[str]:
+    lines = [f"python: {sys.version.split()[0]} ({platform.python_implementation()})",
+             f"platform: {platform.platform()} {platform.machine()}"]  # fmt: skip
+    for name in PACKAGES:
+        try:
+            lines.append(f"{name}: {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return lines
+
+
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _chain(error: BaseException) -> list[tuple[BaseException, str]]:
+    """The exception and its causes/contexts, innermost first as Python prints them, each with the
+    line that introduces it (empty for the first)."""
+    chain: list[tuple[BaseException, str]] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not item for item, _ in chain):
+        cause = current.__cause__
+        context = None if current.__suppress_context__ else current.__context__
+        chain.append((current, _CAUSE if cause is not None else _CONTEXT if context is not None else ""))
+        current = cause if cause is not None else context
+    return list(reversed(chain))  # each exception's line says how it follows the one printed before it
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """The traceback of ``error`` and its chain, with every exception message left out."""
+    parts = []
+    for item, link in _chain(error):
+        parts.append(link)
+        frames = traceback.extract_tb(item.__traceback__)
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_list(frames))
+        kind = type(item)
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message left out: it may quote data)\n")
+    return "".join(parts)
+
+
+def crash_report_text(error: BaseException, command: str) -> str:
+    """The text of a crash report for ``error`` raised while running ``command`` (its name only)."""
+    header = [
+        "Tradeoff Studio crash report",
+        f"when: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"command: {command}",
+        *_versions(),
+        "",
+    ]
+    return "\n".join(header) + "\n" + redacted_traceback(error)
+
+
+def write_crash_report(error: BaseException, command: str, folder: Path | None = None) -> Path:
+    """Write a crash report for ``error`` and return its path (OSError when it cannot be written).
+
+    The oldest reports beyond the newest :data:`KEEP_REPORTS` are removed.
+    """
+    target_dir = folder or crash_reports_dir()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = target_dir / f"crash-{stamp}-{os.getpid()}.txt"
+    path.write_text(crash_report_text(error, command), encoding="utf-8")
+    _prune(target_dir)
+    return path
+
+
+def _prune(folder: Path) -> None:
+    reports = sorted(folder.glob("crash-*.txt"))
+    for old in reports[:-KEEP_REPORTS]:
+        old.unlink(missing_ok=True)

@@ -1,0 +1,154 @@
+"""A decision card: a stored decision in words, for the CLI, the desktop app and reports.
+
+Reads only the decision's JSON (``DecisionRecord.to_dict()``): the chosen rule in words, its
+objectives with intervals, each constraint with its slack and P(violated), the per-group table
+(fairness), two or three trade-off rates in plain words, the risks, what was left out of the
+recommendation and why, and the defaults the choice used. Undefined values print as "—".
+No numpy or pandas: cheap to import.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .recommend import excluded_text
+
+DASH = "—"
+MAX_TRADEOFFS = 3
+GROUP_COLUMNS = (
+    ("n", "n"),
+    ("base_rate", "base rate"),
+    ("selection_rate", "selected"),
+    ("tpr", "TPR"),
+    ("fpr", "FPR"),
+    ("precision", "precision"),
+    ("accuracy", "accuracy"),
+)
+
+
+def number(value: Any) -> str:
+    """A cell in text: 4 significant digits, integers as they are, undefined as "—"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(value) if isinstance(value, int) else f"{value:.4g}"
+
+
+def with_interval(row: dict[str, Any], name: str) -> str:
+    """``0.8125 (0.801–0.829)`` or the value alone when it has no interval."""
+    lo, hi = row.get(f"{name}_lo"), row.get(f"{name}_hi")
+    text = number(row.get(name))
+    if lo is None or hi is None or text == DASH:
+        return text
+    return f"{text} ({number(lo)}–{number(hi)})"
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """Fixed-width lines: a header, a rule and the rows, columns two spaces apart."""
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in [headers, *rows]]  # fmt: skip
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return lines
+
+
+def group_lines(groups: dict[str, Any]) -> list[str]:
+    """The per-group table of a fairness candidate (``analyses.fairness.evidence.group_evidence``)."""
+    headers = ["group", *(title for _, title in GROUP_COLUMNS), "threshold"]
+    rows = []
+    for group in groups["groups"]:
+        cells = [group["group"] + (" (small)" if group.get("small") else "")]
+        cells += [with_interval(group, name) for name, _ in GROUP_COLUMNS]
+        rows.append([*cells, group["rule"]])
+    level = f"{groups['confidence']:.0%} bootstrap CI, {groups['resamples']:,} resamples"
+    note = level if groups.get("resamples") else "no intervals (the analysis has no bootstrap resamples)"
+    selected = groups.get("selected_means", "selected")
+    return [
+        f"Per group ({groups['outcome']}; 'selected' = share {selected}; {note}):",
+        *text_table(headers, rows),
+    ]
+
+
+def rule_sentence(candidate: dict[str, Any], groups: dict[str, Any] | None) -> str:
+    """The chosen rule in words: which rule, what a selected row means, whether it reads the attribute."""
+    if "rule" not in candidate:
+        knobs = ", ".join(f"{k}={number(v)}" for k, v in candidate.items() if k in ("model", "threshold"))
+        return f"Candidate {candidate['candidate_id']}" + (f" ({knobs})" if knobs else "") + "."
+    text = f"Model {candidate.get('model')}: {candidate['rule']}"
+    if groups is not None:
+        word = groups.get("selected_means", "selected")
+        favourable = word if groups.get("favorable") == "selected" else f"not {word}"
+        text += f" → {word}; favourable = {favourable}"
+    if candidate.get("uses_protected_attribute"):
+        text += ". It USES the protected attribute at decision time (allowed by --allow-protected-attribute)"
+    else:
+        text += ". It does not use the protected attribute (one rule for everyone)"
+    return text + "."
+
+
+def _objectives(evidence: dict[str, Any]) -> list[str]:
+    candidate = evidence["candidate"]
+    lines = []
+    for text in evidence.get("objectives") or []:
+        metric, _, direction = text.rpartition(":")
+        lines.append(f"  {metric} ({direction}): {with_interval(candidate, metric)}")
+    return lines
+
+
+def _constraints(evidence: dict[str, Any]) -> list[str]:
+    lines = []
+    for check in evidence.get("constraints") or []:
+        chance = check["p_violated"]
+        risk = f"P(violated) ≈ {chance:.1%}" if chance is not None else "P(violated) unknown (no interval)"
+        judged = (
+            "" if check["judged_on"] == check["estimate"] else f", judged on {number(check['judged_on'])}"
+        )
+        lines.append(
+            f"  {check['constraint']}: estimate {number(check['estimate'])}{judged}, slack "
+            f"{check['slack']:+.4g}, {risk}"
+        )
+    return lines
+
+
+def _defaults(decision: dict[str, Any]) -> str:
+    prefs, evidence = decision["preferences"], decision["evidence"]
+    weights = prefs.get("weights") or {}
+    shown = ", ".join(f"{k}={v:g}" for k, v in weights.items()) if weights else "equal (1 each)"
+    objectives = ", ".join(evidence.get("objectives") or []) or "(as stored)"
+    summary = evidence["recommendation"]
+    return (
+        f"Used: objectives {objectives}; weights {shown}; method {prefs['method']}; "
+        f"{summary['feasible']} of {summary['candidates']} candidates feasible, "
+        f"{summary['feasible_front']} on the feasible front."
+    )
+
+
+def card_lines(decision: dict[str, Any]) -> list[str]:
+    """Every line of the decision card of ``decision`` (a ``DecisionRecord.to_dict()``)."""
+    evidence = decision["evidence"]
+    groups = evidence.get("groups")
+    lines = [
+        f"Decision {decision['id']} on {decision['analysis']!r}: candidate {decision['candidate_id']}",
+        f"Rule: {rule_sentence(evidence['candidate'], groups)}",
+        "Objectives (with intervals where the analysis has them):",
+        *_objectives(evidence),
+        "Constraints:",
+        *(_constraints(evidence) or ["  (none)"]),
+    ]
+    if groups:
+        lines += group_lines(groups)
+    rates = [item["text"] for item in evidence["tradeoffs"]][:MAX_TRADEOFFS]
+    sections = [
+        ("Trade-off rates", rates),
+        ("Binding constraints", [item["text"] for item in evidence["recommendation"]["binding"]]),
+        ("Sensitivity", [item["text"] for item in evidence["sensitivity"]]),
+        ("Risks", [item["text"] for item in evidence["risks"]]),
+        ("Not considered", excluded_text(evidence["recommendation"].get("excluded", {}))),
+    ]
+    for title, items in sections:
+        lines.append(f"{title}:")
+        lines += [f"  {item}" for item in items or ["(none)"]]
+    lines.append(_defaults(decision))
+    return lines
