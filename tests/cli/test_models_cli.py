@@ -129,7 +129,7 @@ def test_hostile_model_files_are_refused_quickly(project: Path, tmp_path: Path) 
     before = (_models(project), json.loads(cli("audit", project, "--json").stdout))
     for path, expected in [
         (fifo, "is a FIFO (named pipe), not a file"),
-        (Path("/dev/zero"), "/dev/zero is a character device, not a file"),
+        (Path("/dev/zero"), "/dev/zero is a device, not a file"),
         (tmp_path, "is a directory, not a file"),
         (future, "uses opset 99 of ai.onnx, but the installed onnxruntime"),
         (outside, "refers to external data '../secret.bin', outside its own folder"),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tradeoff_studio.core.data.importer import import_files
@@ -90,6 +90,7 @@ def test_importers_survive_mutated_files(tmp_path: Path, seed: Path, steps: list
 @pytest.mark.timeout(600)
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.sampled_from(MODEL_SEEDS), steps=mutations)
+@example(seed=CORPUS / "logreg.onnx", steps=[("flip", 1.0, 128)])  # description came back as non-UTF-8 bytes
 def test_model_loader_survives_mutated_models(tmp_path: Path, seed: Path, steps: list[Mutation]) -> None:
     run_fuzz(tmp_path, seed, steps, lambda project, path: add_model(project, path, name="fuzzed"))
 

@@ -48,7 +48,7 @@ def test_special_files_are_refused_without_reading(project: Project, state: Stat
     fifo = tmp_path / "model.onnx"
     os.mkfifo(fifo)
     assert "is a FIFO (named pipe), not a file" in _refused(project, fifo, state, "FIFO")
-    _refused(project, Path("/dev/zero"), state, re.escape("/dev/zero is a character device, not a file"))
+    _refused(project, Path("/dev/zero"), state, re.escape("/dev/zero is a device, not a file"))
     _refused(project, tmp_path, state, "is a directory, not a file")
     loop = tmp_path / "loop.onnx"
     loop.symlink_to(loop)

@@ -8,21 +8,14 @@ a file swapped after a path check) and read only when it is a regular file under
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from ..errors import ModelError
+from ..files import file_kind
 
 MAX_MODEL_BYTES = 2**31 - 1  # protobuf's hard limit for one serialised model (2 GiB)
 
 _GIVE_FILE = "Give the path of the file itself."
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 
 
 def describe_size(size: int) -> str:
@@ -33,13 +26,6 @@ def describe_size(size: int) -> str:
             return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit} ({size:,} bytes)"
         value /= 1024
     raise AssertionError("unreachable")
-
-
-def kind_of(mode: int) -> str | None:
-    """What a non-regular file is (``a FIFO (named pipe)``...), or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((text for check, text in _KINDS if check(mode)), "not a regular file")
 
 
 def open_regular(path: Path, *, what: str) -> tuple[int, os.stat_result]:
@@ -56,7 +42,7 @@ def open_regular(path: Path, *, what: str) -> tuple[int, os.stat_result]:
     except OSError as error:
         raise ModelError(f"Cannot read {what} {path}: {error.strerror or error}.") from None
     info = os.fstat(descriptor)
-    kind = kind_of(info.st_mode)
+    kind = file_kind(info.st_mode)
     if kind is not None:
         os.close(descriptor)
         raise ModelError(f"{what} {path} is {kind}, not a file. {_GIVE_FILE}")
