@@ -26,7 +26,8 @@ DEMO_MODELS = ("credit_logreg", "credit_gbt", "credit_mlp")
 
 def demo_project_path() -> Path:
     """Where the demo project lives."""
-    return user_data_dir() / "demo-2.tsproj"  # -2: the demo grew; an older demo.tsproj is left alone
+    # -3: the credit story changed (favourable = approval, global rules); older demos are left alone
+    return user_data_dir() / "demo-3.tsproj"
 
 
 def ensure_demo_project(progress: Progress = no_progress, cancel: CancelToken | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -52,6 +53,17 @@ def test_picking_them_by_hand_is_refused_unless_allowed(flagged: CandidateTable)
     with pytest.raises(DecisionError, match="uses the protected attribute at decision time"):
         evaluate(flagged, Preferences(), "c1")
     assert evaluate(flagged, Preferences(allow_protected=True), "c1").candidate_id == "c1"
+
+
+def test_a_fairness_analysis_stored_without_the_flags_is_refused(flagged: CandidateTable) -> None:
+    """Analyses stored before the flags existed: deciding on them could pick a per-group or empty rule."""
+    legacy = replace(flagged, kind="fairness", frame=flagged.frame.drop(columns=["degenerate"]))
+    with pytest.raises(DecisionError, match=r"stored by an earlier version.*Run the analysis again"):
+        recommend(legacy, Preferences())
+    with pytest.raises(DecisionError, match="lack the 'degenerate' flag"):
+        evaluate(legacy, Preferences(), "c2")
+    other_kind = replace(legacy, kind="generic")  # other kinds have no such flag and are not refused
+    assert recommend(other_kind, Preferences()).candidate_id == "c0"
 
 
 def test_undefined_values_keep_intervals_usable(flagged: CandidateTable) -> None:

@@ -167,10 +167,19 @@ class _Problem:
 
 
 def _flag(table: CandidateTable, column: str) -> NDArray[np.bool_]:
+    """A candidate flag column as booleans; a fairness analysis stored before the flags existed is refused,
+    since without them a rule that reads the protected attribute or selects nobody could be chosen."""
     frame = table.frame
-    if column not in frame:
-        return np.zeros(len(frame), dtype=bool)
-    return frame[column].fillna(False).to_numpy(dtype=bool)
+    if column in frame:
+        return frame[column].fillna(False).to_numpy(dtype=bool)
+    if table.kind == "fairness":
+        raise DecisionError(
+            f"This fairness analysis was stored by an earlier version and its candidates lack the "
+            f"'{column}' flag, which keeps decisions off rules that read the protected attribute or "
+            "select nobody. Run the analysis again (tradeoff-studio analyze PROJECT fairness …, same "
+            "settings) and decide on the new one."
+        )
+    return np.zeros(len(frame), dtype=bool)
 
 
 def eligibility(table: CandidateTable, allow_protected: bool) -> tuple[NDArray[np.bool_], dict[str, int]]:

@@ -135,11 +135,21 @@ class FairnessSpec:
     def from_dict(cls, data: dict[str, Any]) -> FairnessSpec:
         """The spec that :meth:`to_dict` wrote (objectives as ``METRIC:direction`` strings)."""
         objectives = [Objective.parse(o) if isinstance(o, str) else o for o in data.get("objectives", ())]
-        return cls(**(data | {"objectives": objectives or DEFAULT_OBJECTIVES}))
+        return cls(
+            **(data | {"objectives": objectives or DEFAULT_OBJECTIVES, "policies": _stored_policies(data)})
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
         return spec_dict(self)
+
+
+def _stored_policies(data: dict[str, Any]) -> tuple[str, ...]:
+    """The policies a stored spec ran. Specs stored before policies were explicit list all four and
+    skipped ``capacity`` when no capacity was given; they read back as what actually ran."""
+    policies = tuple(data.get("policies", ("global",)))
+    no_capacity = data.get("capacity_top_k") is None and data.get("capacity_rate") is None
+    return tuple(p for p in policies if p != "capacity" or not no_capacity) or ("global",)
 
 
 def _check_roles(spec: FairnessSpec) -> None:
