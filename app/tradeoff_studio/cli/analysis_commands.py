@@ -136,7 +136,10 @@ def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ):
         ope.add_argument(flag, required=True, metavar="COL", help=text)
     ope.add_argument(
-        "--resamples", type=int, metavar="N", help="bootstrap resamples (default 500, at least 10)"
+        "--resamples",
+        type=bounds.RESAMPLES,
+        metavar="N",
+        help="bootstrap resamples (default 500, at least 10)",
     )
     ope.set_defaults(handler=analyze_ope)
 

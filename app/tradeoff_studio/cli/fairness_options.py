@@ -13,6 +13,7 @@ from typing import Any
 from ..core.analyses.candidates import AnalysisError
 from ..core.decisions.preferences import parse_assignments
 from .analysis_common import names
+from .bounds import MAX_RESAMPLES, bounded_int
 
 
 def add_fairness_settings(fairness: argparse.ArgumentParser) -> None:
@@ -34,7 +35,10 @@ def add_fairness_settings(fairness: argparse.ArgumentParser) -> None:
         "--costs", metavar="fp=X,fn=Y", help="costs of errors for expected_cost (default 1 each)"
     )
     fairness.add_argument(
-        "--resamples", type=int, metavar="N", help="bootstrap resamples (default 200; 0 = none)"
+        "--resamples",
+        type=bounded_int(0, MAX_RESAMPLES),
+        metavar="N",
+        help="bootstrap resamples (default 200; 0 = none)",
     )
     fairness.add_argument("--weight", metavar="COL", help="sample-weight column (non-negative)")
     fairness.add_argument(
