@@ -239,7 +239,7 @@ def test_observation_4_per_group_evidence(
 
 
 def test_observation_9_settings_reach_the_cli(
-    cli: Cli, credit: Path, state: Callable[..., dict[str, object]]
+    cli: Cli, credit: Path, state: Callable[..., dict[str, object]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = analyze(cli, credit, "--costs", "fp=1,fn=5", "--resamples", "0", "--capacity", "300")
     assert status == 0, err
@@ -264,7 +264,6 @@ def test_observation_9_settings_reach_the_cli(
     refused = [
         (("--capacity", "0"), "--capacity expects a number of rows"),
         (("--capacity", "1.5"), "--capacity expects a number of rows"),
-        (("--resamples", "-1"), "bootstrap (resamples) must lie from 0"),
         (("--costs", "fp=0,fn=5"), "--costs expects fp=X,fn=Y with positive costs"),
         (("--costs", "tp=1"), "--costs expects fp=X,fn=Y"),
         (("--policies", "global,magic"), "Unknown or missing policies magic"),
@@ -276,6 +275,9 @@ def test_observation_9_settings_reach_the_cli(
     for extra, message in refused:
         status, _, err = analyze(cli, credit, *extra)
         assert status == 1 and message in err, (extra, err)
+    with pytest.raises(SystemExit) as usage:  # argparse refuses it before the project is opened
+        analyze(cli, credit, "--resamples", "-1")
+    assert usage.value.code == 2 and "use a whole number from 0 to 100,000" in capsys.readouterr().err
     assert snapshot(credit, state) == before
 
 
