@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tradeoff_studio.core.analyses.candidates import CandidateTable
-from tradeoff_studio.core.decisions.card import card_lines, number, text_table
+from tradeoff_studio.core.decisions.card import card_lines, number, rule_sentence, text_table
 from tradeoff_studio.core.decisions.evidence import evaluate
 from tradeoff_studio.core.decisions.intervals import has_interval
 from tradeoff_studio.core.decisions.preferences import Constraint, DecisionError, Preferences
@@ -112,3 +112,10 @@ def test_cells_and_tables() -> None:
         and number(0.123456) == "0.1235"
     )
     assert text_table(["a", "bb"], [["xyz", "1"]]) == ["a    bb", "---  --", "xyz  1"]
+
+
+def test_the_rule_of_another_kind_names_only_the_knobs_it_has() -> None:
+    routed = {"candidate_id": "mid>large@q0.55", "model": None, "threshold": math.nan}
+    assert rule_sentence(routed, None) == "Candidate mid>large@q0.55."
+    scored = {"candidate_id": "m:0001", "model": "m", "threshold": 0.25}
+    assert rule_sentence(scored, None) == "Candidate m:0001 (model=m, threshold=0.25)."

@@ -74,7 +74,9 @@ def group_lines(groups: dict[str, Any]) -> list[str]:
 def rule_sentence(candidate: dict[str, Any], groups: dict[str, Any] | None) -> str:
     """The chosen rule in words: which rule, what a selected row means, whether it reads the attribute."""
     if "rule" not in candidate:
-        knobs = ", ".join(f"{k}={number(v)}" for k, v in candidate.items() if k in ("model", "threshold"))
+        knobs = ", ".join(
+            f"{k}={number(v)}" for k, v in candidate.items() if k in ("model", "threshold") and _known(v)
+        )
         return f"Candidate {candidate['candidate_id']}" + (f" ({knobs})" if knobs else "") + "."
     text = f"Model {candidate.get('model')}: {candidate['rule']}"
     if groups is not None:
@@ -86,6 +88,11 @@ def rule_sentence(candidate: dict[str, Any], groups: dict[str, Any] | None) -> s
     else:
         text += ". It does not use the protected attribute (one rule for everyone)"
     return text + "."
+
+
+def _known(value: Any) -> bool:
+    """Whether a knob has a value worth printing (not None, not NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _objectives(evidence: dict[str, Any]) -> list[str]:
