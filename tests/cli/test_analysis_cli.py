@@ -6,46 +6,26 @@ same error handling as ``tradeoff_studio.cli.main.main`` (user errors: exit 1 an
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tradeoff_studio.cli.analysis_commands import add_analysis_commands
+from support.inprocess_cli import Cli, Run, in_process_cli
 from tradeoff_studio.core import audit
-from tradeoff_studio.core.errors import StudioError
 from tradeoff_studio.core.project import create_project, open_project
-
-Run = tuple[int, str, str]
-Cli = Callable[..., Run]
 
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    """Run one command; returns (exit status, stdout, stderr)."""
-
-    def run(*argv: str | Path) -> Run:
-        parser = argparse.ArgumentParser(prog="tradeoff-studio")
-        add_analysis_commands(parser.add_subparsers(dest="command", required=True))
-        args = parser.parse_args([str(arg) for arg in argv])
-        try:
-            args.handler(args)
-            status = 0
-        except StudioError as error:
-            print(f"tradeoff-studio: error: {error}", file=sys.stderr)
-            status = 1
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
+    """Run one analysis command in-process; returns (exit status, stdout, stderr)."""
+    return in_process_cli(capsys)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ in-process through the real parser, with ``main``'s error handling (exit 1 and t
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,32 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tradeoff_studio.cli.analysis_commands import add_analysis_commands
-from tradeoff_studio.core.errors import StudioError
+from support.inprocess_cli import Cli, Run, in_process_cli
 from tradeoff_studio.core.project import create_project, open_project
-
-Run = tuple[int, str, str]
-Cli = Callable[..., Run]
 
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    """Run one command; returns (exit status, stdout, stderr)."""
-
-    def run(*argv: str | Path) -> Run:
-        parser = argparse.ArgumentParser(prog="tradeoff-studio")
-        add_analysis_commands(parser.add_subparsers(dest="command", required=True))
-        args = parser.parse_args([str(arg) for arg in argv])
-        try:
-            args.handler(args)
-            status = 0
-        except StudioError as error:
-            print(f"tradeoff-studio: error: {error}", file=sys.stderr)
-            status = 1
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
+    """Run one analysis command in-process; returns (exit status, stdout, stderr)."""
+    return in_process_cli(capsys)
 
 
 def credit_rows(n: int = 1500, seed: int = 0) -> pd.DataFrame:
