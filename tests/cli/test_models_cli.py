@@ -10,33 +10,12 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
 
 from support.cli import cli
+from support.onnx_builders import scaled
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/zero are POSIX")
-
-
-def _scaled(weight: float = 2.0, *, opset: int = 17, location: str | None = None) -> onnx.ModelProto:
-    """``score`` = x * w for a float [N] input ``x`` (w inline, or as external data at ``location``)."""
-    tensor = numpy_helper.from_array(np.array([weight], np.float32), "w")
-    if location is not None:
-        tensor.ClearField("raw_data")
-        tensor.data_location = TensorProto.EXTERNAL
-        for key, text in (("location", location), ("offset", "0"), ("length", "4")):
-            tensor.external_data.add(key=key, value=text)
-    graph = helper.make_graph(
-        [helper.make_node("Mul", ["x", "w"], ["score"])],
-        "scaled",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None])],
-        [helper.make_tensor_value_info("score", TensorProto.FLOAT, [None])],
-        initializer=[tensor],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 9
-    return model
 
 
 @pytest.fixture
@@ -90,7 +69,7 @@ def test_sklearn_export_with_zipmap_scores_as_it_is(project: Path, tmp_path: Pat
 
 def test_models_remove_keeps_score_columns_and_is_audited(project: Path, tmp_path: Path) -> None:
     model = tmp_path / "m.onnx"
-    model.write_bytes(_scaled(2.0).SerializeToString())
+    model.write_bytes(scaled(2.0).SerializeToString())
     assert cli("models", "add", project, model).returncode == 0
     assert cli("score", project, "--model", "m", "--table", "t").returncode == 0
     unknown = cli("models", "remove", project, "nope")
@@ -121,11 +100,11 @@ def test_hostile_model_files_are_refused_quickly(project: Path, tmp_path: Path) 
     fifo = tmp_path / "fifo.onnx"
     os.mkfifo(fifo)
     future = tmp_path / "future.onnx"
-    future.write_bytes(_scaled(opset=99).SerializeToString())
+    future.write_bytes(scaled(opset=99).SerializeToString())
     (tmp_path / "secret.bin").write_bytes(np.array([42.0], np.float32).tobytes())
     (tmp_path / "export").mkdir()
     outside = tmp_path / "export" / "outside.onnx"
-    outside.write_bytes(_scaled(location="../secret.bin").SerializeToString())
+    outside.write_bytes(scaled(location="../secret.bin").SerializeToString())
     before = (_models(project), json.loads(cli("audit", project, "--json").stdout))
     for path, expected in [
         (fifo, "is a FIFO (named pipe), not a file"),
@@ -144,11 +123,11 @@ def test_hostile_model_files_are_refused_quickly(project: Path, tmp_path: Path) 
 
 def test_a_tampered_project_is_refused_at_score_and_flagged_by_inspect(project: Path, tmp_path: Path) -> None:
     model = tmp_path / "m.onnx"
-    model.write_bytes(_scaled(2.0).SerializeToString())
+    model.write_bytes(scaled(2.0).SerializeToString())
     assert cli("models", "add", project, model).returncode == 0
     ((_, recorded),) = _models(project)
     with duckdb.connect(str(project)) as con:
-        con.execute("UPDATE _ts.models SET onnx = ? WHERE name = 'm'", [_scaled(1000.0).SerializeToString()])
+        con.execute("UPDATE _ts.models SET onnx = ? WHERE name = 'm'", [scaled(1000.0).SerializeToString()])
     result = cli("score", project, "--model", "m", "--table", "t")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "Model 'm'" in result.stderr and "has been altered" in result.stderr and recorded in result.stderr

@@ -23,7 +23,7 @@ from tradeoff_studio.core.inference.registry import add_model
 from tradeoff_studio.core.project import Project
 
 sys.path.insert(0, str(Path(__file__).parent / "inference"))
-from onnx_builders import build, logistic, value
+from support.onnx_builders import build, logistic, value
 
 pytestmark = pytest.mark.timeout(120)
 State = Callable[[Project], object]

@@ -1,4 +1,4 @@
-"""Fixtures for the inference tests: models written to temporary folders (see onnx_builders)."""
+"""Fixtures for the inference tests: models written to temporary folders (see support/onnx_builders.py)."""
 
 from __future__ import annotations
 

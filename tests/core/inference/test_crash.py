@@ -12,8 +12,8 @@ from pathlib import Path
 
 import onnx
 import pytest
-from onnx_builders import create_table, logistic
 
+from support.onnx_builders import create_table, logistic
 from tradeoff_studio.core.inference.registry import add_model
 from tradeoff_studio.core.project import create_project, open_project
 

@@ -6,8 +6,18 @@ import json
 from dataclasses import replace
 
 import pytest
-from onnx_builders import FLOAT, INT64, STRING, feature_metadata, logistic, passthrough, summed, value, zipmap
 
+from support.onnx_builders import (
+    FLOAT,
+    INT64,
+    STRING,
+    feature_metadata,
+    logistic,
+    passthrough,
+    summed,
+    value,
+    zipmap,
+)
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference.manifest import ModelManifest, TensorSpec, describe
 from tradeoff_studio.core.inference.mapping import InputBinding, InputMapping, choose_output, map_inputs

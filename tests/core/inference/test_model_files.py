@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
-from onnx_builders import create_x_table, scaled, scores_by_id, weight_bytes
 
+from support.onnx_builders import create_x_table, scaled, scores_by_id, weight_bytes
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference.external import has_external_data
 from tradeoff_studio.core.inference.registry import add_model, load_model

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import onnx
 import pytest
-from onnx_builders import create_x_table, scaled, scores_by_id
 
+from support.onnx_builders import create_x_table, scaled, scores_by_id
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference.manifest import sha256_hex
 from tradeoff_studio.core.inference.registry import add_model, load_model, model_bytes, stored_digest

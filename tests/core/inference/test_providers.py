@@ -10,8 +10,8 @@ from pathlib import Path
 
 import onnx
 import pytest
-from onnx_builders import logistic
 
+from support.onnx_builders import logistic
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference import providers
 from tradeoff_studio.core.inference.providers import create_session, session_options, working_providers

@@ -12,8 +12,8 @@ import numpy as np
 import onnx
 import pytest
 from onnx import helper, numpy_helper
-from onnx_builders import FLOAT, build, create_x_table, logistic, scaled, value
 
+from support.onnx_builders import FLOAT, build, create_x_table, logistic, scaled, value
 from tradeoff_studio.core import audit
 from tradeoff_studio.core.errors import ModelError, NameInUseError, NotFoundError
 from tradeoff_studio.core.inference.registry import (

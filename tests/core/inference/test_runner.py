@@ -13,7 +13,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from onnx_builders import (
+
+from support.onnx_builders import (
     create_table,
     feature_metadata,
     features_by_id,
@@ -23,7 +24,6 @@ from onnx_builders import (
     scores_by_id,
     summed,
 )
-
 from tradeoff_studio.core import audit
 from tradeoff_studio.core.errors import CancelledError, ModelError, NameInUseError, NotFoundError
 from tradeoff_studio.core.inference.providers import working_providers

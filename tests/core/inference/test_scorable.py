@@ -11,8 +11,8 @@ import onnx
 import onnxruntime
 import pytest
 from onnx import TensorProto, helper
-from onnx_builders import FLOAT, build, logistic, scaled, value, zipmap
 
+from support.onnx_builders import FLOAT, build, logistic, scaled, value, zipmap
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference.manifest import describe
 from tradeoff_studio.core.inference.registry import add_model, get_model, list_models

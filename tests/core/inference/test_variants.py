@@ -12,9 +12,9 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from onnx_builders import lookup
 from sklearn.metrics import log_loss, roc_auc_score
 
+from support.onnx_builders import lookup
 from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
 from tradeoff_studio.core.errors import CancelledError, ModelError, NotFoundError

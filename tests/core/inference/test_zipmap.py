@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
-from onnx_builders import scores_by_id
 
+from support.onnx_builders import scores_by_id
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference.registry import add_model
 from tradeoff_studio.core.inference.runner import score_table

@@ -164,7 +164,7 @@ def scores_by_id(project: Project, table: str, column: str) -> np.ndarray:
     return arrow.column(0).to_numpy()
 
 
-def scaled(weight: float = 2.0, *, location: str | None = None) -> onnx.ModelProto:
+def scaled(weight: float = 2.0, *, location: str | None = None, opset: int = 17) -> onnx.ModelProto:
     """``score`` = x * w for a float [N] input ``x``; w is stored inline, or (``location``) as external data.
 
     With a location, the model refers to 4 bytes at offset 0 of that file: write
@@ -177,7 +177,8 @@ def scaled(weight: float = 2.0, *, location: str | None = None) -> onnx.ModelPro
         for key, text in (("location", location), ("offset", "0"), ("length", "4")):
             tensor.external_data.add(key=key, value=text)
     nodes = [helper.make_node("Mul", ["x", "w"], ["score"])]
-    return build(nodes, [value("x", FLOAT, [None])], [value("score", FLOAT, [None])], initializers=[tensor])
+    inputs, outputs = [value("x", FLOAT, [None])], [value("score", FLOAT, [None])]
+    return build(nodes, inputs, outputs, initializers=[tensor], opset=opset)
 
 
 def weight_bytes(weight: float) -> bytes:
