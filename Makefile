@@ -34,6 +34,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_import.py
 	$(BIN)/python tests/benchmarks/bench_scoring.py
+	$(BIN)/python tests/benchmarks/bench_zipmap.py
 	$(BIN)/python tests/benchmarks/bench_pareto.py
 	$(BIN)/python tests/benchmarks/bench_fairness.py
 	$(BIN)/python tests/benchmarks/bench_risk_return.py
