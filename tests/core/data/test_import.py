@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import write_parquet, write_xlsx
+from support.data_files import write_parquet, write_xlsx
 from tradeoff_studio.core.audit import entries
 from tradeoff_studio.core.data.importer import import_files, list_datasets
 from tradeoff_studio.core.data.options import ReadOptions

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_parquet, write_xlsx
+from support.data_files import write_parquet, write_xlsx
 from tradeoff_studio.core.audit import entries
 from tradeoff_studio.core.data.columns import unique_names
 from tradeoff_studio.core.data.importer import import_files, list_datasets

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import numbered_csv, write_parquet, write_sheetless_xlsx, write_xlsx
+from support.data_files import numbered_csv, write_parquet, write_sheetless_xlsx, write_xlsx
 from tradeoff_studio.core.data.importer import import_files
 from tradeoff_studio.core.data.options import ReadOptions
 from tradeoff_studio.core.errors import DataImportError, NameInUseError, StudioError
