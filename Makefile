@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test fuzz lint bench demo-data models clean
+.PHONY: run test fuzz lint bench screenshots demo-data models clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_fairness.py
 	$(BIN)/python tests/benchmarks/bench_risk_return.py
 	$(BIN)/python tests/benchmarks/bench_cost_quality.py
+	$(BIN)/python tests/benchmarks/bench_ui.py
+
+## PNGs of the app on the demo project, under a virtual display (apt-get install xvfb xauth).
+SHOTS ?= screenshots
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python tests/screenshots/make_screenshots.py $(SHOTS)
 
 ## Regenerate the demo dataset and the sample models (seeded, deterministic).
 demo-data: $(STAMP)
