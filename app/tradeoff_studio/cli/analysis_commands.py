@@ -37,6 +37,7 @@ from ..core.decisions.evidence import plain
 from ..core.decisions.preferences import (
     METHODS,
     Constraint,
+    DecisionError,
     Method,
     Preferences,
     parse_assignments,
@@ -157,7 +158,10 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument("--weights", action="append", default=[], metavar="METRIC=W,...")
     command.add_argument("--method", choices=METHODS, help="how to choose (default: tchebycheff)")
     command.add_argument("--reference", metavar="METRIC=V,...", help="aspiration levels (reference method)")
-    command.add_argument("--rationale", required=True, metavar="TEXT", help="why this candidate")
+    command.add_argument("--rationale", metavar="TEXT", help="why this candidate (required unless --dry-run)")
+    command.add_argument(
+        "--dry-run", action="store_true", help="print the decision card and store nothing (explore freely)"
+    )
     command.add_argument(
         "--allow-protected-attribute", action="store_true",
         help="let the choice fall on a rule that uses the protected attribute (per-group thresholds or "
@@ -352,6 +356,14 @@ def _preferences(args: argparse.Namespace) -> Preferences:
 def decide(args: argparse.Namespace) -> None:
     """``decide PROJECT A (--candidate ID | --constraint C ... [--weights W]) --rationale TEXT``."""
     prefs = _preferences(args)
+    if getattr(args, "dry_run", False):
+        _dry_run(args, prefs)
+        return
+    if not args.rationale:
+        raise DecisionError(
+            "A recorded decision needs --rationale TEXT (why this candidate). To try methods and weights "
+            "without recording anything, add --dry-run."
+        )
     with opened_project(args) as project:
         record = flows.decide(
             project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate,
@@ -363,6 +375,21 @@ def decide(args: argparse.Namespace) -> None:
     _print_decision(record)
     if record.supersedes:
         print(f"It supersedes decision {record.supersedes}, which is no longer current.")
+
+
+def _dry_run(args: argparse.Namespace, prefs: Preferences) -> None:
+    """``decide … --dry-run``: the card of the decision these preferences would make; nothing stored."""
+    from ..core.decisions.card import card_lines
+    from ..core.decisions.dry_run import dry_run_dict
+
+    with opened_project(args) as project:
+        evidence = flows.evaluate_decision(project, args.analysis, prefs, candidate_id=args.candidate)
+    preview = dry_run_dict(args.analysis, prefs, evidence)
+    if args.json:
+        print_json(preview)
+        return
+    for line in card_lines(preview):
+        print(line)
 
 
 def _print_decision(record: DecisionRecord) -> None:
@@ -388,10 +415,23 @@ def decisions(args: argparse.Namespace) -> None:
         constraints = ", ".join(c["text"] for c in r.preferences["constraints"]) or "-"
         method = r.preferences["method"]
         rows.append(
-            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale,
-             r.status_text()]
+            [r.id, r.analysis, r.candidate_id, method, _weights_text(r.preferences), constraints, r.author,
+             r.decided_at, r.rationale, r.status_text()]
         )  # fmt: skip
     print_table(
-        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale", "status"],
+        ["id", "analysis", "candidate", "method", "weights", "constraints", "author", "decided", "rationale",
+         "status"],
         rows,
-    )
+    )  # fmt: skip
+
+
+def _weights_text(preferences: dict[str, Any]) -> str:
+    """``a=2, b=1``, ``equal`` when none were given, ``-`` for a candidate picked by hand."""
+    if preferences["method"] == "manual":
+        return "-"
+    weights = preferences.get("weights") or {}
+    text = ", ".join(f"{metric}={weight:g}" for metric, weight in weights.items()) or "equal"
+    reference = preferences.get("reference") or {}
+    if reference:
+        text += "; reference " + ", ".join(f"{metric}={value:g}" for metric, value in reference.items())
+    return text

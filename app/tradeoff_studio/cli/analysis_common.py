@@ -49,6 +49,11 @@ def print_analysis(record: AnalysisRecord, as_json: bool) -> None:
             f"Rows: {where['rows']:,} of {where['total']:,} in table {where['table']!r} "
             f"(--where {where['expression']})."
         )
+    if record.spec.get("indicators"):
+        from ..core.pareto.summary import indicator_lines
+
+        for line in indicator_lines(record.spec["indicators"]):
+            print(line)
 
 
 def objectives_option(args: argparse.Namespace) -> dict[str, Any]:

@@ -132,12 +132,33 @@ def _defaults(decision: dict[str, Any]) -> str:
     )
 
 
+def _scores(summary: dict[str, Any]) -> list[str]:
+    """The finalists' scores under the method, and how objectives were normalised for them."""
+    finalists = summary.get("finalists") or []
+    if not finalists:
+        return []
+    lines = [f"Scores ({summary['method']}; {summary.get('normalisation')}):"]
+    for item in finalists:
+        lines.append(f"  {item['candidate']}: {item['score']:.6g}" + (" (chosen)" if item["chosen"] else ""))
+    if summary["feasible_front"] > len(finalists):
+        lines.append(f"  … {summary['feasible_front'] - len(finalists)} more on the feasible front")
+    return lines
+
+
 def card_lines(decision: dict[str, Any]) -> list[str]:
-    """Every line of the decision card of ``decision`` (a ``DecisionRecord.to_dict()``)."""
+    """Every line of the decision card of ``decision`` (a ``DecisionRecord.to_dict()``).
+
+    A dry run (``decision["dry_run"]``, no id) says that nothing was stored.
+    """
     evidence = decision["evidence"]
     groups = evidence.get("groups")
+    title = (
+        f"Dry run on {decision['analysis']!r} (nothing stored): candidate {decision['candidate_id']}"
+        if decision.get("dry_run")
+        else f"Decision {decision['id']} on {decision['analysis']!r}: candidate {decision['candidate_id']}"
+    )
     lines = [
-        f"Decision {decision['id']} on {decision['analysis']!r}: candidate {decision['candidate_id']}",
+        title,
         f"Rule: {rule_sentence(evidence['candidate'], groups)}",
         "Objectives (with intervals where the analysis has them):",
         *_objectives(evidence),
@@ -157,5 +178,6 @@ def card_lines(decision: dict[str, Any]) -> list[str]:
     for title, items in sections:
         lines.append(f"{title}:")
         lines += [f"  {item}" for item in items or ["(none)"]]
+    lines += _scores(evidence["recommendation"])
     lines.append(_defaults(decision))
     return lines

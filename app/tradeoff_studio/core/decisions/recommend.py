@@ -41,6 +41,12 @@ from .preferences import Constraint, DecisionError, Preferences
 
 RHO = 1e-6
 _TIE = 1e-12
+MAX_FINALISTS = 10
+"""The card lists at most this many best-scoring candidates of the feasible front."""
+NORMALISATION = (
+    "each objective made larger-is-better and scaled to [0, 1] over the analysis's Pareto front "
+    "(0 = worst front value, 1 = best), then weighted; scores: lower is better"
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Recommendation:
     binding: list[Binding]
     ruled_out: dict[str, int]
     excluded: dict[str, int] = field(default_factory=dict)
+    finalists: list[dict[str, Any]] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -96,6 +104,9 @@ class Recommendation:
             "ruled_out": self.ruled_out,
             "excluded": self.excluded,
             "excluded_text": excluded_text(self.excluded),
+            "finalists": self.finalists,
+            "weights": self.weights,
+            "normalisation": NORMALISATION if self.finalists else None,
         }
 
 
@@ -223,10 +234,22 @@ def recommend(table: CandidateTable, prefs: Preferences) -> Recommendation:
     chosen = problem.choose(pool)
     binding = [b for k in range(len(problem.masks)) if (b := _binding_by_score(problem, k, chosen))]
     ids = candidate_ids(table)
+    objectives = [o.metric for o in table.objectives]
+    weights = dict(zip(objectives, prefs.weight_vector_for(objectives).tolist(), strict=True))
     return Recommendation(
         ids[chosen], prefs.method, n, int(feasible.sum()), pool.size, binding, problem.ruled_out(),
-        problem.excluded,
+        problem.excluded, _finalists(problem, pool, chosen, ids), weights,
     )  # fmt: skip
+
+
+def _finalists(
+    problem: _Problem, pool: NDArray[np.intp], chosen: int, ids: list[str]
+) -> list[dict[str, Any]]:
+    """The best-scoring candidates of the feasible front (the chosen one first), with their scores."""
+    scores = problem.scores(pool)
+    order = sorted(range(pool.size), key=lambda i: (pool[i] != chosen, scores[i], pool[i]))[:MAX_FINALISTS]
+    return [{"candidate": ids[pool[i]], "score": float(scores[i]), "chosen": bool(pool[i] == chosen)}
+            for i in order]  # fmt: skip
 
 
 def assess(
