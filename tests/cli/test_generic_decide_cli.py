@@ -21,7 +21,8 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
 @pytest.fixture
 def project_file(tmp_path: Path, cli: Cli) -> Path:
     frame = pd.DataFrame({"judge": ["cheap", "mid", "premium", "bad"], "agreement": [60.0, 68.0, 68.06, 59.0],
-                          "price": [1.0, 2.0, 24.0, 30.0]})  # fmt: skip
+                          "price": [1.0, 2.0, 24.0, 30.0],
+                          "mode": ["draft", "draft", "verified", "verified"]})  # fmt: skip
     path = tmp_path / "p.tsproj"
     with create_project(path) as project:
         project.con.register("incoming", frame)
@@ -72,3 +73,14 @@ def test_decisions_list_method_and_weights(cli: Cli, project_file: Path) -> None
     assert header.split()[:5] == ["id", "analysis", "candidate", "method", "weights"]
     assert "tchebycheff" in first and "price=0.5" in first
     assert "manual" in second
+
+
+def test_a_constraint_on_a_text_column(cli: Cli, project_file: Path) -> None:
+    status, out, err = cli("decide", project_file, "j", "--constraint", "mode == 'verified'", "--dry-run")
+    assert status == 0, err  # used to be refused: "should read METRIC OP NUMBER"
+    assert out.startswith("Dry run on 'j' (nothing stored): candidate premium")
+    assert "mode == 'verified': holds (mode = 'verified')" in out
+    status, out, err = cli("decide", project_file, "j", "--constraint", "mode in ('draft')",
+                           "--rationale", "r", "--json")  # fmt: skip
+    assert status == 0, err
+    assert json.loads(out)["preferences"]["constraints"][0]["values"] == ["draft"]

@@ -36,7 +36,6 @@ from ..core.analyses.generic import GenericSpec
 from ..core.decisions.evidence import plain
 from ..core.decisions.preferences import (
     METHODS,
-    Constraint,
     DecisionError,
     Method,
     Preferences,
@@ -44,6 +43,7 @@ from ..core.decisions.preferences import (
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
+from ..core.decisions.text_constraints import parse_constraint
 from . import bounds
 from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
 from .analyze_cost_quality import add_cost_quality
@@ -152,7 +152,8 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument("--candidate", metavar="ID", help="choose this candidate yourself")
     command.add_argument(
         "--constraint", action="append", default=[], metavar="METRIC>=NUMBER[@CONF]",
-        help='hard constraint, e.g. "dp_ratio>=0.8" or, to hold at the 95%% bound, "dp_ratio>=0.8@95"',
+        help='hard constraint, e.g. "dp_ratio>=0.8" or, to hold at the 95%% bound, "dp_ratio>=0.8@95"; '
+        "on a text column \"mode == 'verified'\", \"mode != 'x'\" or \"mode in ('a', 'b')\"",
     )  # fmt: skip
     command.add_argument("--confidence", metavar="CONF", help="confidence for constraints without @, e.g. 95")
     command.add_argument("--weights", action="append", default=[], metavar="METRIC=W,...")
@@ -345,7 +346,7 @@ def _preferences(args: argparse.Namespace) -> Preferences:
     reference = parse_assignments(args.reference, "--reference") if args.reference else {}
     method = cast(Method, args.method or ("reference" if reference else "tchebycheff"))
     return Preferences(
-        constraints=tuple(Constraint.parse(text, confidence=confidence) for text in args.constraint),
+        constraints=tuple(parse_constraint(text, confidence=confidence) for text in args.constraint),
         weights=weights,
         method=method,
         reference=reference,

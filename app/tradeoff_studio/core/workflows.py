@@ -68,9 +68,26 @@ def import_data(
     options: ReadOptions | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    replace: bool = False,
 ) -> list[DatasetRecord]:
-    """Import files or folders into tables (one per file, or all into ``table``)."""
-    return import_files(project, paths, table=table, options=options, progress=progress, cancel=cancel)
+    """Import files or folders into tables (one per file, or all into ``table``); ``replace`` swaps
+    out a table of the same name in the same transaction."""
+    return import_files(
+        project,
+        paths,
+        table=table,
+        options=options,
+        progress=progress,
+        cancel=cancel,
+        replace_existing=replace,
+    )
+
+
+def remove_table(project: Project, name: str) -> dict[str, Any]:
+    """Remove an imported table with its provenance and score-column records (audited)."""
+    from .data.tables import remove_table as remove
+
+    return remove(project, name)
 
 
 def export_table(project: Project, table: str, path: Path, *, raw: bool = False) -> ExportRecord:

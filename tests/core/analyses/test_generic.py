@@ -69,6 +69,23 @@ def test_near_front_band_uses_the_intervals(project: Project) -> None:
     assert table.frame["near_front"].sum() > table.frame["on_front"].sum()
 
 
+def test_an_interval_on_one_objective_still_widens_the_band(project: Project) -> None:
+    """Issue #18, observation 6: a CI on one objective used to drop the band to the front."""
+    frame = small_frame(seed=7).drop(columns=["cost_lo", "cost_hi"])
+    add_table(project, "runs", frame)
+    table = analyze_generic(project, GenericSpec("runs", MAX_ACC_MIN_COST))
+    expected = near_front_band(
+        frame[["acc", "cost"]], frame[["acc_lo", "cost"]], frame[["acc_hi", "cost"]], ["max", "min"]
+    )
+    assert table.frame["near_front"].tolist() == expected.tolist()
+    assert table.frame["near_front"].sum() > table.frame["on_front"].sum()
+    assert table.notes["near_front_band"] == (
+        "The near-front band uses the confidence intervals of acc and treats cost as exact (no interval)."
+    )
+    full = analyze_generic(project, GenericSpec("runs", [Objective("acc", "max")]))
+    assert "near_front_band" not in full.notes
+
+
 def test_explicit_intervals_ids_and_knobs(project: Project) -> None:
     frame = pd.DataFrame(
         {

@@ -31,4 +31,7 @@ def analysis_indicators(table: CandidateTable, frame: pd.DataFrame) -> dict[str,
     values = frame[names].to_numpy(dtype=np.float64)
     maximize = [objective.direction == "max" for objective in table.objectives]
     ids = frame["candidate_id"].astype(str).tolist()
-    return front_indicators(values, maximize, names, ids, plausibility=table.kind in PLAUSIBILITY_KINDS)
+    result = front_indicators(values, maximize, names, ids, plausibility=table.kind in PLAUSIBILITY_KINDS)
+    if table.notes.get("near_front_band"):
+        result["band_note"] = table.notes["near_front_band"]
+    return result

@@ -25,10 +25,11 @@ from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
 from ..scratch import scratch_dir
 from ..sql import ident
-from . import checks, readers
+from . import checks, numbers, readers
 from .columns import plan_columns
 from .options import ReadOptions, expand_sources, file_format
 from .provenance import SourceFile, combined_sha256, hash_in_background, modified_at
+from .tables import drop_table
 
 _TEXT_TYPED_FORMATS = {"csv", "xlsx"}
 
@@ -58,18 +59,26 @@ def import_files(
     options: ReadOptions | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    replace_existing: bool = False,
 ) -> list[DatasetRecord]:
-    """Import files and folders; with ``table`` all files go into that one table."""
+    """Import files and folders; with ``table`` all files go into that one table.
+
+    With ``replace_existing`` a table of the same name is dropped (with its catalog rows, audited)
+    in the same transaction, so a failed import leaves the old table in place.
+    """
     options = options or ReadOptions()
     cancel = cancel or CancelToken()
     files = expand_sources([Path(path).absolute() for path in paths])
-    targets = _targets(project, files, table)
+    targets = _targets(project, files, table, replace_existing=replace_existing)
+    existing = {name.casefold(): name for name in project.tables()}
     pool, digests = hash_in_background(files)
     try:
         with scratch_dir("import") as workdir, project.transaction() as con:
             job = _ImportJob(options, cancel, digests, workdir)
             records = []
             for index, (name, group) in enumerate(targets.items()):
+                if name.casefold() in existing:
+                    drop_table(con, existing[name.casefold()], reason=f"replaced by an import of {group[0]}")
                 step = scaled(progress, index / len(targets), (index + 1) / len(targets))
                 records.append(_import_table(con, name, group, job, step))
             cancel.raise_if_cancelled()
@@ -91,7 +100,9 @@ class _ImportJob:
     workdir: Path  # private scratch space, removed when the call ends
 
 
-def _targets(project: Project, files: list[Path], table: str | None) -> dict[str, list[Path]]:
+def _targets(
+    project: Project, files: list[Path], table: str | None, *, replace_existing: bool = False
+) -> dict[str, list[Path]]:
     """Table name → files, refusing names already taken (DuckDB names are case-insensitive)."""
     if table is not None:
         targets = {table: files}
@@ -109,10 +120,10 @@ def _targets(project: Project, files: list[Path], table: str | None) -> dict[str
     for name, group in targets.items():
         if not name.strip():
             raise DataImportError(f"{group[0]}: a table name cannot be empty. Pass --table NAME.")
-        if name.lower() in existing:
+        if name.lower() in existing and not replace_existing:
             raise NameInUseError(
-                f"The project already has a table {name!r}. Choose another with --table NAME, "
-                "or remove the old table first."
+                f"The project already has a table {name!r}. Choose another with --table NAME, replace it "
+                f"with --replace, or remove it first (tables remove PROJECT {name})."
             )
     return targets
 
@@ -134,10 +145,23 @@ def _import_table(
         sources.append(
             SourceFile(str(path), fmt, stat.st_size, job.digests[path].result(), modified_at(path), rows)
         )
+    if job.options.parse_numbers:
+        resolved = resolved | _parse_numbers(con, name, files[0], job.options)
     columns = [{"name": column, "type": dtype} for column, dtype in _columns(con, name)]
     now = datetime.now(UTC).isoformat()
     formats = sorted({source.format for source in sources})
     return DatasetRecord(name, "+".join(formats), _row_count(con, name), columns, sources, resolved, now)
+
+
+def _parse_numbers(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, options: ReadOptions
+) -> dict[str, Any]:
+    """``--parse-numbers``: convert the text columns asked, and record each one's unit."""
+    text_columns = [column for column, dtype in _columns(con, name) if dtype == "VARCHAR"]
+    units = numbers.parse_number_columns(
+        con, name, path, options.parse_numbers, text_columns, keep_text=set(options.types)
+    )
+    return {"parse_numbers": list(options.parse_numbers), "units": units}
 
 
 def _read_into(
@@ -231,7 +255,9 @@ def _check_file(
         text_columns = [
             column
             for column, dtype in columns
-            if dtype == "VARCHAR" and file_name.get(column, column) not in options.types
+            if dtype == "VARCHAR"
+            and file_name.get(column, column) not in options.types
+            and not (options.parse_numbers and numbers.will_parse(con, name, column, options.parse_numbers))
         ]
         checks.check_mixed_types(
             con,

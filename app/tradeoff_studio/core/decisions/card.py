@@ -107,6 +107,9 @@ def _objectives(evidence: dict[str, Any]) -> list[str]:
 def _constraints(evidence: dict[str, Any]) -> list[str]:
     lines = []
     for check in evidence.get("constraints") or []:
+        if check.get("slack") is None:  # a text constraint: it holds, with this value
+            lines.append(f"  {check['constraint']}: holds ({check['metric']} = {check['estimate']!r})")
+            continue
         chance = check["p_violated"]
         risk = f"P(violated) ≈ {chance:.1%}" if chance is not None else "P(violated) unknown (no interval)"
         judged = (

@@ -6,6 +6,9 @@ pessimistic bound of the metric's interval at that two-sided confidence (``@95``
 interval: ``dp_ratio_lo >= 0.8``; other levels are rescaled, see :mod:`.intervals`).
 Confidence is given in percent (``@95``, ``@95%``) or as a fraction (``@0.95``).
 
+Text columns take ``COL == 'text'``, ``COL != 'text'`` and ``COL in ('a', 'b')``
+(:mod:`.text_constraints`); a column name may be double-quoted (``"latency [ms]" <= 5``).
+
 Weights and reference points are ``METRIC=NUMBER`` lists: ``accuracy=2,dp_difference=1``.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +25,9 @@ from numpy.typing import NDArray
 from ..analyses.candidates import CandidateTable
 from ..errors import StudioError
 from .intervals import bound_at, has_interval
+
+if TYPE_CHECKING:
+    from .text_constraints import AnyConstraint
 
 Op = Literal[">=", "<=", ">", "<"]
 Method = Literal["tchebycheff", "weighted-sum", "reference"]
@@ -87,7 +93,8 @@ class Constraint:
         if parts is None:
             raise DecisionError(
                 f"Constraint {text!r} should read METRIC OP NUMBER[@CONFIDENCE] with OP one of >=, <=, >, <; "
-                "e.g. dp_ratio>=0.8 or dp_ratio>=0.8@95."
+                "e.g. dp_ratio>=0.8 or dp_ratio>=0.8@95; on a text column COL == 'text', COL != 'text' or "
+                "COL in ('a', 'b')."
             )
         metric, op, bound_text, conf = parts
         bound = _number(bound_text, f"The bound of constraint {text!r}")
@@ -132,6 +139,8 @@ def _split_constraint(text: str) -> tuple[str, str, str, str | None] | None:
     if found is None:
         return None
     metric, rest = text[: found.start()].strip(), text[found.end() :]
+    if len(metric) > 2 and metric[0] == metric[-1] == '"':  # a quoted name: "latency [ms]"
+        metric = metric[1:-1].replace('""', '"')
     bound, at, conf = rest.partition("@")
     if not metric or not bound.strip():
         return None
@@ -162,7 +171,7 @@ class Preferences:
     is otherwise never recommended nor accepted.
     """
 
-    constraints: tuple[Constraint, ...] = ()
+    constraints: tuple[AnyConstraint, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     method: Method = "tchebycheff"
     reference: dict[str, float] = field(default_factory=dict)

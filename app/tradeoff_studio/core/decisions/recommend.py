@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from ..analyses.candidates import CandidateTable
 from .frontier import candidate_ids, dominates, front_rows, goodness, row_of, signs
 from .preferences import Constraint, DecisionError, Preferences
+from .text_constraints import AnyConstraint
 
 RHO = 1e-6
 _TIE = 1e-12
@@ -54,17 +55,15 @@ class Binding:
     """A constraint that binds at the chosen candidate."""
 
     constraint: str
-    slack: float
+    slack: float | None
     alternative: str
     changes: dict[str, float]
 
     def text(self) -> str:
         """One line: what relaxing the constraint would allow."""
         moves = ", ".join(f"{metric} {delta:+.4g}" for metric, delta in self.changes.items())
-        return (
-            f"relaxing {self.constraint} (slack {self.slack:.4g}) would allow candidate "
-            f"{self.alternative}: {moves}"
-        )
+        slack = "" if self.slack is None else f" (slack {self.slack:.4g})"
+        return f"relaxing {self.constraint}{slack} would allow candidate {self.alternative}: {moves}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -169,9 +168,13 @@ class _Problem:
     def binding(self, index: int, chosen: int, alternative: int) -> Binding:
         """Constraint ``index`` binds at ``chosen``: ``alternative`` shows what relaxing it gives."""
         constraint = self.prefs.constraints[index]
-        value = float(constraint.values(self.table)[chosen])
-        slack = value - constraint.bound if constraint.lower else constraint.bound - value
-        metrics = dict.fromkeys([*(o.metric for o in self.table.objectives), constraint.metric])
+        objectives = [o.metric for o in self.table.objectives]
+        if isinstance(constraint, Constraint):
+            value = float(constraint.values(self.table)[chosen])
+            slack: float | None = value - constraint.bound if constraint.lower else constraint.bound - value
+            metrics = dict.fromkeys([*objectives, constraint.metric])
+        else:  # a text constraint: it holds or not, and its column is not a number
+            slack, metrics = None, dict.fromkeys(objectives)
         frame = self.table.frame
         changes = {m: float(frame[m].iloc[alternative] - frame[m].iloc[chosen]) for m in metrics}
         return Binding(str(constraint), slack, candidate_ids(self.table)[alternative], changes)
@@ -255,7 +258,7 @@ def _finalists(
 def assess(
     table: CandidateTable,
     candidate_id: str,
-    constraints: tuple[Constraint, ...],
+    constraints: tuple[AnyConstraint, ...],
     allow_protected: bool = False,
 ) -> Recommendation:
     """Check a candidate the analyst picked against ``constraints`` and find those that bind.

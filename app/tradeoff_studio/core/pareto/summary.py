@@ -135,5 +135,7 @@ def indicator_lines(indicators: dict[str, Any]) -> list[str]:
     ]
     if indicators.get("front_note"):
         lines.append(f"Note: {indicators['front_note']}")
+    if indicators.get("band_note"):
+        lines.append(f"Note: {indicators['band_note']}")
     lines += [f"Check: {flag['text']}." for flag in indicators.get("plausibility", [])]
     return lines
