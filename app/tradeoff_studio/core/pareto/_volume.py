@@ -25,21 +25,43 @@ from numpy.typing import NDArray
 
 from tradeoff_studio.core.pareto.front import front_mask
 
+SMALL_SET = 32
+"""Up to this many points, limited sets are filtered by comparing all pairs (less overhead)."""
+
 
 def volume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
     """The hypervolume of the points ``cols`` (``(m, n)``, minimised) against ``ref``."""
     inside = np.compress((cols < ref[:, None]).all(axis=0), cols, axis=1)
     if inside.shape[1] == 0:
         return 0.0
+    if cols.shape[0] == 3:  # the sweep skips dominated points and duplicates itself
+        return _front_volume(inside, ref)
+    if cols.shape[0] <= 2:  # the staircase needs the front (duplicates add zero-width steps)
+        return _front_volume(np.compress(front_mask(inside), inside, axis=1), ref)
     return _front_volume(_distinct_front(inside), ref)
 
 
 def _distinct_front(cols: NDArray[np.float64]) -> NDArray[np.float64]:
     """The distinct non-dominated points of ``cols`` (duplicates add no volume)."""
-    front = np.compress(front_mask(cols), cols, axis=1)
-    if front.shape[1] < 2:
-        return front
-    return np.ascontiguousarray(np.unique(front, axis=1))
+    k = cols.shape[1]
+    if k < 2:
+        return cols
+    if k == 2:
+        a, b = cols[:, 0], cols[:, 1]
+        if (a <= b).all():
+            return cols[:, :1]
+        return cols[:, 1:] if (b <= a).all() else cols
+    cols = np.unique(cols, axis=1)
+    mask = _small_front_mask(cols) if cols.shape[1] <= SMALL_SET else front_mask(cols)
+    return np.ascontiguousarray(np.compress(mask, cols, axis=1))
+
+
+def _small_front_mask(cols: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Non-dominated mask of a few distinct points by comparing every pair (O(k^2 m), vectorised)."""
+    points = cols.T
+    no_worse = (points[:, None, :] <= points[None, :, :]).all(axis=2)  # [i, j]: i no worse than j
+    np.fill_diagonal(no_worse, False)
+    return ~no_worse.any(axis=0)  # distinct points: no worse everywhere and different = dominates
 
 
 def _front_volume(front: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
@@ -122,6 +144,11 @@ def _wfg(front: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
         later = head[:, k + 1 :]
         if later.shape[1]:
             limited = np.maximum(later, corner[:, None])
-            box -= _front_volume(_distinct_front(limited), sub_ref)
+            if limited.shape[0] == 3:  # the 3-D sweep skips dominated points and duplicates itself
+                box -= (
+                    volume_3d(limited, sub_ref) if limited.shape[1] > 1 else _front_volume(limited, sub_ref)
+                )
+            else:
+                box -= _front_volume(_distinct_front(limited), sub_ref)
         total += box * float(ref[-1] - last[k])
     return total

@@ -32,8 +32,9 @@ MOST_ON_FRONT = 0.5
 """With 3 or more objectives and above this share of candidates on the front, the output says the
 front no longer discriminates (with 2 objectives a front of trade-offs is what one expects)."""
 
-HYPERVOLUME_LIMITS = {4: 3_000, 5: 600, 6: 200}
-"""Largest front (distinct points) measured exactly per number of objectives; 7 or more: 80."""
+HYPERVOLUME_LIMITS = {4: 2_000, 5: 400, 6: 120}
+"""Largest front (distinct points) measured exactly per number of objectives (a few seconds at most
+on this machine); 7 or more: 50."""
 
 NORMALISATION = (
     "Each objective is scaled over the Pareto front: ideal (best front value) = 0, nadir (worst "
@@ -94,7 +95,7 @@ def _hypervolume(
     m = len(names)
     reference = reference_point(points, list(maximize))
     result: dict[str, Any] = {"hypervolume": None, "reference_point": _by_name(names, reference)}
-    limit = HYPERVOLUME_LIMITS.get(m, 80 if m > 6 else None)
+    limit = HYPERVOLUME_LIMITS.get(m, 50 if m > 6 else None)
     if limit is not None and distinct > limit:
         result["hypervolume_note"] = (
             f"Hypervolume not computed: the front has {distinct} distinct points in {m} objectives "
