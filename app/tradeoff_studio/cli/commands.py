@@ -154,6 +154,10 @@ def import_(args: argparse.Namespace) -> None:
                 f"  column {column!r} read as numbers"
                 + (f" (unit {unit!r} kept in provenance)" if unit else "")
             )
+        if record.reader_options.get("optuna"):
+            from ..core.data.optuna import optuna_note
+
+            print(f"  {optuna_note(record.reader_options['optuna'])}")
         renamed = record.reader_options.get("renamed") or []
         for item in renamed:
             why = "--rename" if item["reason"] == "--rename" else "its name clashes with another column"

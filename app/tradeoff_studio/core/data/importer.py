@@ -25,7 +25,7 @@ from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
 from ..scratch import scratch_dir
 from ..sql import ident
-from . import checks, numbers, readers
+from . import checks, numbers, optuna, readers
 from .columns import plan_columns
 from .options import ReadOptions, expand_sources, file_format
 from .provenance import SourceFile, combined_sha256, hash_in_background, modified_at
@@ -147,6 +147,11 @@ def _import_table(
         )
     if job.options.parse_numbers:
         resolved = resolved | _parse_numbers(con, name, files[0], job.options)
+    found = optuna.recognise(con, name, dict(_columns(con, name)), files[0])
+    if found is not None:
+        resolved = resolved | {"optuna": found}
+        if found["duration"] and found["duration"].startswith("seconds"):
+            resolved["units"] = {**resolved.get("units", {}), "duration": "s"}
     columns = [{"name": column, "type": dtype} for column, dtype in _columns(con, name)]
     now = datetime.now(UTC).isoformat()
     formats = sorted({source.format for source in sources})
