@@ -47,9 +47,9 @@ def add_parameter(command: argparse.ArgumentParser, parameter: Parameter) -> Non
     if parameter.choice_flags:
         group = command.add_mutually_exclusive_group(required=parameter.required)
         for value, (flag, text) in zip(parameter.choices, parameter.choice_flags, strict=True):
-            group.add_argument(flag, dest=parameter.name, action="store_const", const=value, help=text)
+            group.add_argument(flag, dest=parameter.name, action="store_const", const=value, help=_help(text))
         return
-    options: dict[str, Any] = {"dest": parameter.name, "help": parameter.help}
+    options: dict[str, Any] = {"dest": parameter.name, "help": _help(parameter.help)}
     if parameter.type == "bool":
         command.add_argument(parameter.flag, action="store_true", **options)
         return
@@ -69,6 +69,11 @@ def add_parameter(command: argparse.ArgumentParser, parameter: Parameter) -> Non
     if kind is not None:
         options["type"] = kind
     command.add_argument(parameter.flag, **options)
+
+
+def _help(text: str | None) -> str | None:
+    """A descriptor's plain help text as argparse reads it (``%`` doubled: no format specifiers)."""
+    return text.replace("%", "%%") if text else text
 
 
 def _argument_type(parameter: Parameter) -> Callable[[str], Any] | None:

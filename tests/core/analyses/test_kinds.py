@@ -85,7 +85,8 @@ def test_the_cli_subcommand_is_the_descriptor(name: str) -> None:
         for flag in flags:
             action = actions[flag]
             assert action.dest == parameter.name, flag
-            assert action.help == (dict(parameter.choice_flags).get(flag) or parameter.help), flag
+            shown = (action.help or "").replace("%%", "%")  # argparse formats help: % is doubled
+            assert shown == (dict(parameter.choice_flags).get(flag) or parameter.help or ""), flag
             if not parameter.choice_flags:
                 assert action.required == parameter.required, flag
                 repeated = parameter.repeat and parameter.default is not None
