@@ -84,3 +84,21 @@ def test_five_objectives_are_measured_and_a_crowded_front_is_called_out(cli: Cli
     # x_i >= 1, so the union is the cube minus [0, 1)^5: 1.1^5 - 1.
     assert indicators["hypervolume"] == pytest.approx(1.1**5 - 1.0, rel=1e-12)
     assert indicators["front_note"].startswith("5 of 6 candidates (83%) are on the front of 5 objectives")
+
+
+def test_missing_values_refuse_then_drop(cli: Cli, tmp_path: Path) -> None:
+    """Issue #18, observation 3: two unpriced judges used to block the whole leaderboard."""
+    frame = LEADERBOARD.assign(price=[2.0, None, 0.5, 3.0, None, 2.5, 0.0])
+    path = tmp_path / "unpriced.tsproj"
+    with create_project(path) as project:
+        project.con.register("incoming", frame)
+        project.con.execute("CREATE TABLE judges AS SELECT * FROM incoming")
+        project.con.unregister("incoming")
+    status, _, err = analyze(cli, path)
+    assert status == 1 and "'gpt-mid'" in err and "--missing drop" in err and "--where" in err
+    status, out, err = analyze(cli, path, "--missing", "drop")
+    assert status == 0, err
+    assert "Dropped 2 row(s) with missing values (--missing drop): gpt-mid (price); premium (price)." in out
+    assert "5 candidates" in out
+    status, out, _ = analyze(cli, path, "--missing", "drop", "--json")
+    assert json.loads(out)["dropped"]["count"] == 2
