@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core import analysis_workflows as flows
 from ..core.analyses.kinds import kind
-from .analysis_common import analysis_job, print_analysis, spec_from
+from .analysis_common import analysis_job, print_analysis, print_indicators, spec_from
 from .commands import opened_project
 from .console import print_table
 
@@ -28,9 +28,10 @@ def analyze_model_variants(args: argparse.Namespace) -> None:
     with opened_project(args) as project:
         record = analysis_job(project, args, spec)
         table = None if args.json else flows.get_candidates(project, record.name)
-    print_analysis(record, args.json)
+    print_analysis(record, args.json, indicators=False)
     if table is not None:
         _print_comparison(table.frame)
+        print_indicators(record)
 
 
 _SHOWN = (("system", "model", "{}"), ("provider", "provider", "{}"), ("quality", "accuracy", "{:.4f}"),

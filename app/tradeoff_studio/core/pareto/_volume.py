@@ -36,8 +36,10 @@ def volume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
         return 0.0
     if cols.shape[0] == 3:  # the sweep skips dominated points and duplicates itself
         return _front_volume(inside, ref)
-    if cols.shape[0] <= 2:  # the staircase needs the front (duplicates add zero-width steps)
-        return _front_volume(np.compress(front_mask(inside), inside, axis=1), ref)
+    if cols.shape[0] == 2:
+        return _staircase_2d(inside, ref)
+    if cols.shape[0] == 1:
+        return float(ref[0] - inside[0].min())
     return _front_volume(_distinct_front(inside), ref)
 
 
@@ -78,6 +80,22 @@ def _front_volume(front: NDArray[np.float64], ref: NDArray[np.float64]) -> float
     if m == 3:
         return volume_3d(front, ref)
     return _wfg(front, ref)
+
+
+def _staircase_2d(points: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
+    """Area dominated by any 2-D points: one lexicographic sort, then the strictly falling staircase.
+
+    After sorting by (x, y), a point adds area iff its y is below every earlier y (earlier points
+    have no larger x); the others are dominated or duplicates.
+    """
+    order = np.lexsort((points[1], points[0]))
+    xs, ys = points[0][order], points[1][order]
+    keep = np.empty(ys.size, dtype=bool)
+    keep[0] = True
+    np.less(ys[1:], np.minimum.accumulate(ys)[:-1], out=keep[1:])
+    xs, ys = xs[keep], ys[keep]
+    widths = np.diff(np.append(xs, ref[0]))
+    return float(np.dot(widths, ref[1] - ys))
 
 
 def volume_2d(front: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
