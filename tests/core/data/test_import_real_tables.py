@@ -107,3 +107,20 @@ def test_tables_remove(project: Project, make_file: MakeFile, state: Callable[[P
     assert project.con.execute("SELECT count(*) FROM _ts.datasets").fetchone() == (0,)
     last = project.con.execute("SELECT action, subject FROM _ts.audit ORDER BY seq DESC LIMIT 1").fetchone()
     assert last == ("remove-table", "Optuna_Trials")
+
+
+def test_a_removed_table_leaves_a_sound_project(tmp_path: Path, make_file: MakeFile) -> None:
+    """Analyses keep their candidates; ``check`` does not call the audited removal damage."""
+    from tradeoff_studio.core import analysis_workflows as flows
+    from tradeoff_studio.core.analyses.candidates import Objective
+    from tradeoff_studio.core.analyses.generic import GenericSpec
+    from tradeoff_studio.core.integrity import check_project
+    from tradeoff_studio.core.project import create_project
+
+    path = tmp_path / "p.tsproj"
+    with create_project(path) as project:
+        import_files(project, [make_file("runs.csv", "a,b\n1,2\n2,1\n3,3\n")])
+        flows.analyze_generic(project, GenericSpec("runs", [Objective("a", "min"), Objective("b", "min")]))
+        remove_table(project, "runs")
+        assert len(flows.get_candidates(project, "generic-runs").frame) == 3
+    assert check_project(path).problems == []
