@@ -39,6 +39,7 @@ class DensityLayer:
         self._x: NDArray[np.float32] | None = None
         self._y: NDArray[np.float32] | None = None
         self._weights: NDArray[np.float32] | None = None
+        self._y_limits = (0.0, 0.0)
         view_box.sigRangeChanged.connect(self.rebin)
         view_box.sigResized.connect(self.rebin)
 
@@ -50,11 +51,16 @@ class DensityLayer:
     def set_points(
         self, x: NDArray[np.float64], y: NDArray[np.float64], weights: NDArray[np.float64] | None = None
     ) -> None:
-        """Show the density of (x, y); ``weights`` (default 1) let filtered-out points count for less."""
+        """Show the density of (x, y); ``weights`` (default 1) let filtered-out points count for less.
+
+        The points are kept sorted by x, so a re-bin reads only the slice inside the view's x range.
+        """
         finite = np.isfinite(x) & np.isfinite(y)
-        self._x = np.asarray(x[finite], dtype=np.float32)
-        self._y = np.asarray(y[finite], dtype=np.float32)
-        self._weights = None if weights is None else np.asarray(weights[finite], dtype=np.float32)
+        order = np.argsort(x[finite], kind="stable")
+        self._x = np.asarray(x[finite][order], dtype=np.float32)
+        self._y = np.asarray(y[finite][order], dtype=np.float32)
+        self._weights = None if weights is None else np.asarray(weights[finite][order], dtype=np.float32)
+        self._y_limits = (float(self._y.min()), float(self._y.max())) if self._y.size else (0.0, 0.0)
         self.item.setVisible(True)
         self.rebin()
 
@@ -80,10 +86,19 @@ class DensityLayer:
         if not (x1 > x0 and y1 > y0):
             return None
         nx, ny = self.bins()
-        inside = (self._x >= x0) & (self._x < x1) & (self._y >= y0) & (self._y < y1)
-        ix = np.minimum(((self._x[inside] - x0) * (nx / (x1 - x0))).astype(np.int64), nx - 1)
-        iy = np.minimum(((self._y[inside] - y0) * (ny / (y1 - y0))).astype(np.int64), ny - 1)
-        weights = None if self._weights is None else self._weights[inside]
+        start, stop = (
+            np.searchsorted(self._x, np.float32(x0), "left"),
+            np.searchsorted(self._x, np.float32(x1), "left"),
+        )
+        fx = (self._x[start:stop] - np.float32(x0)) * np.float32(nx / (x1 - x0))
+        fy = (self._y[start:stop] - np.float32(y0)) * np.float32(ny / (y1 - y0))
+        weights = None if self._weights is None else self._weights[start:stop]
+        if not (y0 <= self._y_limits[0] and self._y_limits[1] < y1):  # some points are above or below
+            inside = (fy >= 0) & (fy < ny)
+            fx, fy = fx[inside], fy[inside]
+            weights = None if weights is None else weights[inside]
+        ix = np.minimum(fx.astype(np.int64), nx - 1)  # x is inside by the slice: fx in [0, nx]
+        iy = np.minimum(fy.astype(np.int64), ny - 1)
         counts = np.bincount(ix * ny + iy, weights=weights, minlength=nx * ny).reshape(nx, ny)
         return counts, QRectF(x0, y0, x1 - x0, y1 - y0)
 

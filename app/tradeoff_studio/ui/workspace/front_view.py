@@ -97,7 +97,6 @@ class FrontView(pg.PlotWidget):
             axis = self.plotItem.getAxis(name)
             axis.setPen(foreground)
             axis.setTextPen(foreground)
-        self.plotItem.showGrid(x=True, y=True, alpha=0.15)
 
     # ----------------------------------------------------------------- data
     def set_candidates(  # noqa: PLR0917 (the published API)
