@@ -85,7 +85,7 @@ def test_density_bins_equal_numpy_histogram2d(qtbot: QtBot) -> None:
     widget.show()
     qtbot.waitExposed(widget)
     box = widget.plotItem.getViewBox()
-    layer = DensityLayer(box, qcolor(LIGHT.cloud))
+    layer = DensityLayer(box, qcolor(LIGHT.cloud), kept=qcolor(LIGHT.ranked), faded=qcolor(LIGHT.faded))
     rng = np.random.default_rng(9)
     x, y = rng.random(100_000), rng.random(100_000) * 2
     box.setRange(xRange=(0.13, 0.71), yRange=(0.2, 1.9), padding=0)
@@ -99,7 +99,13 @@ def test_density_bins_equal_numpy_histogram2d(qtbot: QtBot) -> None:
     assert counts.sum() == inside.sum()
     reference, _, _ = np.histogram2d(x[inside], y[inside], bins=(nx, ny), range=((x0, x1), (y0, y1)))
     assert np.abs(counts - reference).sum() <= 0.002 * inside.sum()  # float32 edges move a few points
-    assert layer.item.image.shape == (nx, ny)
+    assert layer.item.image.shape == (nx, ny) and not layer.showing_points
+    box.setRange(xRange=(0.5, 0.52), yRange=(0.5, 0.6), padding=0)  # ~100 points in view: drawn exactly
+    in_view = (x >= 0.5) & (x < 0.52) & (y >= 0.5) & (y < 0.6)
+    assert layer.showing_points and not layer.item.isVisible()
+    assert sorted(layer.points.getData()[0]) == pytest.approx(sorted(x[in_view]))
+    box.setRange(xRange=(0.13, 0.71), yRange=(0.2, 1.9), padding=0)
+    assert not layer.showing_points and len(layer.points.getData()[0]) == 0
     layer.clear()
     assert layer.point_count == 0 and not layer.item.isVisible()
 

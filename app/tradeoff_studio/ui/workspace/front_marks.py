@@ -182,11 +182,19 @@ class FrontMarks:
             return
         self.markers[name].setData(x=[self._x[row]], y=[self._y[row]])
 
-    def show_hover(self, row: int | None, x: float, y: float, text: str) -> None:
-        """Show ``text`` beside (x, y), or hide the hover text when ``row`` is None."""
+    def show_hover(
+        self, row: int | None, x: float, y: float, text: str, inward: tuple[bool, bool] = (False, False)
+    ) -> None:
+        """Show ``text`` beside (x, y), or hide it when ``row`` is None.
+
+        ``inward`` (left, down): open the text to the left of the point and below it, so that near the
+        right or top edge of the view it stays inside.
+        """
         if row is None:
             self.hover.setVisible(False)
             return
+        left, down = inward
+        self.hover.setAnchor((1.05 if left else -0.05, -0.05 if down else 1.05))
         self.hover.setText(text)
         self.hover.setPos(x, y)
         self.hover.setVisible(True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
@@ -31,7 +31,7 @@ from tradeoff_studio.ui.workspace.front_layers import (
     walk_step,
 )
 from tradeoff_studio.ui.workspace.front_marks import FrontMarks
-from tradeoff_studio.ui.workspace.palette import Palette, active_palette, qcolor
+from tradeoff_studio.ui.workspace.palette import Palette, active_palette, qcolor, with_alpha
 from tradeoff_studio.ui.workspace.pick_index import PointGrid
 
 HOVER_RADIUS_PX = 6.0
@@ -76,7 +76,12 @@ class FrontView(pg.PlotWidget):
         self._style_axes()
         self.plotItem.disableAutoRange()
         self.plotItem.hideButtons()  # the "A" auto-range button would frame the front only: Home resets
-        self.density = DensityLayer(self.plotItem.getViewBox(), qcolor(self.palette_.cloud))
+        self.density = DensityLayer(
+            self.plotItem.getViewBox(),
+            qcolor(self.palette_.cloud),
+            kept=with_alpha(self.palette_.ranked, 150),
+            faded=with_alpha(self.palette_.faded, 110),
+        )
         self.marks = FrontMarks(self.plotItem, self.palette_)
         self.constraints = ConstraintLines(self.plotItem, self.palette_)
         self.constraints.moved.connect(self.constraintMoved)
@@ -114,13 +119,15 @@ class FrontView(pg.PlotWidget):
 
         ``ranks`` (0 on the front) fade the dominated layers; ``lo``/``hi`` (n, m) are CI bounds (NaN =
         none) drawn as whiskers on front points; ``tooltip(row)`` gives the hover text. The first two
-        objectives are drawn until ``set_axes`` picks others. Selection and markers are cleared.
+        objectives are drawn until ``set_axes`` picks others; axes already picked are kept when the new
+        candidates have both objectives (a re-run). Selection, markers and the filter are cleared.
         """
         points = np.asarray(points, dtype=np.float64)
         if points.ndim != 2 or points.shape[1] != len(objectives) or len(senses) != len(objectives):
             raise ValueError(f"points {points.shape} do not match {len(objectives)} objectives and senses")
         if points.shape[1] < 2:
             raise ValueError("the front view needs at least two objectives")
+        previous = self.axes if self._objectives else ("", "")
         self._points = points
         self._objectives, self._senses = list(objectives), list(senses)
         self._front = np.asarray(front, dtype=bool).reshape(points.shape[0])
@@ -131,7 +138,10 @@ class FrontView(pg.PlotWidget):
         self._tooltip = tooltip
         self._filter = None
         self.marks.clear_choices()
-        self._axes = (0, 1)
+        kept = all(name in self._objectives for name in previous) and previous[0] != previous[1]
+        self._axes = (
+            (self._objectives.index(previous[0]), self._objectives.index(previous[1])) if kept else (0, 1)
+        )
         self._redraw()
 
     def set_axes(self, x: str, y: str) -> None:
@@ -282,6 +292,11 @@ class FrontView(pg.PlotWidget):
         found = self.candidate_at(scene_pos)
         self._set_hovered(-1 if found is None else found)
 
+    def leaveEvent(self, event: QEvent) -> None:
+        """The pointer left the plot: no candidate is hovered."""
+        self._set_hovered(-1)
+        super().leaveEvent(event)
+
     def _set_hovered(self, row: int) -> None:
         if row == self._hovered:
             return
@@ -289,8 +304,10 @@ class FrontView(pg.PlotWidget):
         if row < 0:
             self.marks.show_hover(None, 0.0, 0.0, "")
         else:
-            x, y = self._xy()
-            self.marks.show_hover(row, float(x[row]), float(y[row]), self.hover_text(row))
+            x, y = float(self._xy()[0][row]), float(self._xy()[1][row])
+            (x0, x1), (y0, y1) = self.plotItem.getViewBox().viewRange()
+            inward = (x > (x0 + x1) / 2, y > (y0 + y1) / 2)
+            self.marks.show_hover(row, x, y, self.hover_text(row), inward)
         self.candidateHovered.emit(row)
 
     def _on_mouse_clicked(self, event: object) -> None:
@@ -320,7 +337,17 @@ class FrontView(pg.PlotWidget):
         event.accept()
         if row is not None and row != self.selected:
             self.set_selected(row)
+            self._keep_in_view(row)
             self.candidateClicked.emit(row)
+
+    def _keep_in_view(self, row: int) -> None:
+        """Pan (without zooming) so that a candidate stepped to outside the view is centred."""
+        x, y = float(self._xy()[0][row]), float(self._xy()[1][row])
+        view_box = self.plotItem.getViewBox()
+        (x0, x1), (y0, y1) = view_box.viewRange()
+        if not (np.isfinite(x) and np.isfinite(y)) or (x0 <= x <= x1 and y0 <= y <= y1):
+            return
+        view_box.translateBy(x=x - (x0 + x1) / 2, y=y - (y0 + y1) / 2)
 
 
 def _limits(values: NDArray[np.float64]) -> tuple[float, float]:
