@@ -327,7 +327,7 @@ def test_markers_ghost_and_pin(qtbot: QtBot, view: FrontView) -> None:
     assert view.marks.markers["recommended"].getData()[1].tolist() == [5.0]
     assert view.marks.markers["pinned"].opts["symbol"] != view.marks.markers["selected"].opts["symbol"]
     legend = [label.text for _sample, label in view.marks.legend.items]
-    assert {"Pareto front", "knee", "recommended"} <= set(legend)
+    assert {"Pareto front", "knee", "recommended", "selected", "pinned"} <= set(legend)
     view.keep_ghost()
     view.set_candidates(points * 2, ["cost", "risk"], ["min", "min"], front)
     assert view.marks.ghost.getData()[0].tolist() == [1.0, 2.0, 3.0]

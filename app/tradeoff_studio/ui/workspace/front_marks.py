@@ -81,8 +81,13 @@ class FrontMarks:
         for item in [self.front_faded, self.front, *self.markers.values()]:
             plot_item.addItem(item)
         plot_item.addItem(self.hover, ignoreBounds=True)
-        self.legend = plot_item.addLegend(offset=(-10, 10), labelTextColor=qcolor(palette.foreground))
-        for name in ("Pareto front", "knee", "recommended"):
+        self.legend = plot_item.addLegend(
+            offset=(-10, 10),
+            labelTextColor=qcolor(palette.foreground),
+            brush=pg.mkBrush(qcolor(palette.tooltip_fill)),
+            pen=pg.mkPen(with_alpha(palette.foreground, 60)),
+        )
+        for name in ("Pareto front", "knee", "recommended", "selected", "pinned"):
             item = self.front if name == "Pareto front" else self.markers[name]
             self.legend.addItem(item, name)
         self._choices: dict[str, int | None] = dict.fromkeys(CHOICES)
