@@ -303,7 +303,9 @@ class ParallelView(QWidget):
         if not self._brushes:
             self.mask = None
             self.brushed.setData(x=[], y=[])
-            self.count_label.setText(f"{n:,} candidates · {int(self._front.sum()):,} on the front")
+            text = f"{n:,} candidates · {int(self._front.sum()):,} on the front"
+            drawn = min(n, BACKGROUND_CAP)
+            self.count_label.setText(text + (f" ({drawn:,} lines drawn)" if drawn < n else ""))
         else:
             mask = np.ones(n, dtype=bool)
             for column, (low, high) in self._brushes.items():
