@@ -41,14 +41,14 @@ class FrontMarks:
         ]
         self.cloud_faded = _scatter(-12, size=4, pen=no_pen, brush=with_alpha(palette.faded, 110))
         self.ghost = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.ghost, 170), width=2, style=Qt.PenStyle.DashLine)
+            antialias=False, pen=pg.mkPen(with_alpha(palette.ghost, 170), width=2, style=Qt.PenStyle.DashLine)
         )
         self.ghost.setZValue(-5)
-        self.whiskers = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.whisker, 200), width=1), connect="pairs"
-        )
+        whisker_pen = pg.mkPen(with_alpha(palette.whisker, 200), width=1)
+        # thousands of segments: never antialiased, whatever the application's default
+        self.whiskers = pg.PlotCurveItem(antialias=False, pen=whisker_pen, connect="pairs")
         self.whiskers.setZValue(0)
-        self.front_line = pg.PlotCurveItem(pen=pg.mkPen(qcolor(palette.front), width=1.5))
+        self.front_line = pg.PlotCurveItem(antialias=False, pen=pg.mkPen(qcolor(palette.front), width=1.5))
         self.front_line.setZValue(1)
         front_pen = pg.mkPen(qcolor(palette.background), width=0.8)
         self.front = _scatter(3, size=7, pen=front_pen, brush=qcolor(palette.front), name="Pareto front")

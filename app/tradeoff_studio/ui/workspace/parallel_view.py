@@ -117,14 +117,14 @@ class ParallelView(QWidget):
     def _build_items(self) -> None:
         palette, item = self.palette_, self.plot.plotItem
         self.background = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.ranked, 45), width=1), connect="finite"
+            antialias=False, pen=pg.mkPen(with_alpha(palette.ranked, 45), width=1), connect="finite"
         )
         self.background.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.front_lines = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.front, 170), width=1.2), connect="finite"
+            antialias=False, pen=pg.mkPen(with_alpha(palette.front, 170), width=1), connect="finite"
         )
         self.brushed = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.highlight, 150), width=1), connect="finite"
+            antialias=False, pen=pg.mkPen(with_alpha(palette.highlight, 150), width=1), connect="finite"
         )
         self.highlight = pg.PlotCurveItem(pen=pg.mkPen(qcolor(palette.selected), width=3), connect="finite")
         self.axis_lines = pg.PlotCurveItem(
@@ -168,7 +168,7 @@ class ParallelView(QWidget):
         self.background.setData(*self._lines(background))
         front_rows = sample_rows(np.flatnonzero(self._front), HIGHLIGHT_CAP)
         self.front_lines.setPen(
-            pg.mkPen(with_alpha(self.palette_.front, line_alpha(front_rows.size, 220)), width=1.2)
+            pg.mkPen(with_alpha(self.palette_.front, line_alpha(front_rows.size, 220)), width=1)
         )
         self.front_lines.setData(*self._lines(front_rows))
         self.highlight.setData(x=[], y=[])
