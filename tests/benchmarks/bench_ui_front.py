@@ -142,6 +142,9 @@ def bench_brush(app: QApplication) -> dict[str, float]:
 
 def measure() -> dict[str, float]:
     """Every figure of this module, printed as it goes."""
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True)  # as in the app, where ui/detail_panel.py turns it on for all plots
     app = QApplication.instance() or QApplication([])
     figures = bench_front(app)
     figures.update(bench_brush(app))

@@ -135,6 +135,7 @@ def test_a_constraint_line_reports_moves_and_the_release(qtbot: QtBot, view: Fro
     drawn = view.constraints.drawn[0]
     assert drawn.region.getRegion()[0] == pytest.approx(0.5)  # infeasible side: cost above the bound
     assert view.constraints.drawn[1].region.getRegion()[1] == pytest.approx(0.3)  # accuracy below it
+    assert drawn.line.label.toPlainText() == "cost ≤ 0.5"
     with qtbot.waitSignal(view.constraintMoved) as moved:
         drawn.line.setPos(0.4)
     assert moved.args == ["cost", pytest.approx(0.4)]
