@@ -417,6 +417,21 @@ def test_palettes_are_readable(palette) -> None:
         assert contrast_ratio(getattr(palette, name), palette.background) >= 2.5, name
 
 
+def test_empty_missing_and_constant_values_draw(view: FrontView) -> None:
+    view.set_candidates(np.zeros((0, 2)), ["a", "b"], ["min", "max"], np.zeros(0, dtype=bool))
+    view.grab()
+    assert view.candidate_at(view.mapToScene(QPoint(100, 100))) is None
+    points = np.array([[1.0, np.nan], [2.0, 2.0], [3.0, 1.0]])
+    view.set_candidates(
+        points, ["a", "b"], ["min", "max"], np.ones(3, dtype=bool), lo=points - 0.1, hi=points + 0.1
+    )
+    view.grab()
+    assert view.walk_order().tolist() == [1, 2]  # the NaN candidate is not on the line nor in the walk
+    view.set_candidates(np.ones((5, 2)), ["a", "b"], ["min", "max"], np.ones(5, dtype=bool))
+    (x0, x1), _ = view.plotItem.getViewBox().viewRange()
+    assert x0 < 1.0 < x1
+
+
 def test_bad_input_is_refused(view: FrontView) -> None:
     with pytest.raises(ValueError, match="do not match"):
         view.set_candidates(np.zeros((3, 2)), ["a", "b", "c"], ["min"] * 3, np.zeros(3, dtype=bool))

@@ -159,6 +159,19 @@ def test_normalise_maps_each_axis_to_unit_range() -> None:
     np.testing.assert_allclose(scaled[:, 0], [0.0, 1.0, 0.5])
     np.testing.assert_allclose(scaled[:, 1], [0.5, 0.5, 0.5])  # a constant axis sits in the middle
     assert np.isnan(scaled[1, 2]) and low.tolist() == [1.0, 5.0, 2.0] and high.tolist() == [3.0, 5.0, 4.0]
+    scaled, low, high = normalise(np.array([[np.nan, 1.0], [np.inf, 2.0]]))  # a column with no finite value
+    assert np.isnan(scaled[:, 0]).all() and low.tolist() == [0.0, 1.0] and high.tolist() == [0.0, 2.0]
+    assert normalise(np.zeros((0, 3)))[0].shape == (0, 3)
+
+
+def test_no_candidates_draw_nothing(qtbot: QtBot) -> None:
+    widget = ParallelView(palette=LIGHT)
+    qtbot.addWidget(widget)
+    widget.set_candidates(np.zeros((0, 3)), ["a", "b", "c"], ["min"] * 3, np.zeros(0, dtype=bool))
+    widget.set_brush("a", 0, 1)
+    assert widget.mask is not None and widget.mask.shape == (0,)
+    assert widget.count_label.text() == "0 of 0 candidates in the brush"
+    widget.grab()
 
 
 def test_unknown_objectives_and_rows_are_refused(view: ParallelView) -> None:

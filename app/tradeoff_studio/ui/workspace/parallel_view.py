@@ -45,15 +45,15 @@ def normalise(
     points: NDArray[np.float64],
 ) -> tuple[NDArray[np.float32], NDArray[np.float64], NDArray[np.float64]]:
     """Each column scaled to 0–1 over its finite range (a constant column sits at 0.5); its lows and highs."""
-    with np.errstate(all="ignore"):
-        low = np.nanmin(np.where(np.isfinite(points), points, np.nan), axis=0) if points.size else np.zeros(0)
-        high = (
-            np.nanmax(np.where(np.isfinite(points), points, np.nan), axis=0) if points.size else np.zeros(0)
-        )
-    low, high = np.nan_to_num(low), np.nan_to_num(high)
+    finite = np.isfinite(points)
+    low, high = np.zeros(points.shape[1]), np.zeros(points.shape[1])
+    for column in range(points.shape[1]):  # an empty or all-NaN column keeps 0 … 0
+        values = points[finite[:, column], column]
+        if values.size:
+            low[column], high[column] = values.min(), values.max()
     span = high - low
     scaled = np.where(span > 0, (points - low) / np.where(span > 0, span, 1.0), 0.5)
-    scaled[~np.isfinite(points)] = np.nan
+    scaled[~finite] = np.nan
     return scaled.astype(np.float32), low, high
 
 
