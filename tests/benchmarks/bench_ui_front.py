@@ -62,6 +62,34 @@ def _frames(app: QApplication, view: object, ranges: list[Range]) -> tuple[list[
     return samples, cpu
 
 
+def view_ranges(view: object, front_points: NDArray[np.float64]) -> list[Range]:
+    """20 pans over the full view, then 20 zooms of 4–16× centred on front points."""
+    (x0, x1), (y0, y1) = view.plotItem.getViewBox().viewRange()  # type: ignore[attr-defined]
+    width, height = x1 - x0, y1 - y0
+    ranges = [((x0 + s, x1 + s), (y0, y1)) for s in np.linspace(-0.1, 0.1, 20) * width]
+    for k, zoom in enumerate(np.geomspace(4, 16, 20)):
+        cx, cy = front_points[(k * 37) % len(front_points)]
+        half_w, half_h = width / zoom / 2, height / zoom / 2
+        ranges.append(((cx - half_w, cx + half_w), (cy - half_h, cy + half_h)))
+    return ranges
+
+
+def _hovers(view: object, front_points: NDArray[np.float64]) -> list[float]:
+    """Pointer-move handler times at 100 front points and 100 random places (seconds)."""
+    view.reset_view()  # type: ignore[attr-defined]
+    box = view.plotItem.getViewBox()  # type: ignore[attr-defined]
+    rng = np.random.default_rng(1)
+    targets = [box.mapViewToScene(QPointF(*front_points[k % len(front_points)])) for k in range(100)]
+    targets += [box.mapViewToScene(QPointF(*rng.random(2))) for _ in range(100)]
+    view.candidate_at(targets[0])  # type: ignore[attr-defined]  # builds the grid once
+    hovers = []
+    for target in targets:
+        start = time.perf_counter()
+        view.scene().sigMouseMoved.emit(target)  # type: ignore[attr-defined]
+        hovers.append(time.perf_counter() - start)
+    return hovers
+
+
 def bench_front(app: QApplication) -> dict[str, float]:
     """Pan and zoom a million-candidate front view; time hovers."""
     from tradeoff_studio.ui.workspace import FrontView
@@ -82,27 +110,8 @@ def bench_front(app: QApplication) -> dict[str, float]:
     view.set_selected(int(rows[len(rows) // 2]))
     app.processEvents()
     view.viewport().repaint()
-    (x0, x1), (y0, y1) = view.plotItem.getViewBox().viewRange()
-    width, height = x1 - x0, y1 - y0
-    pans = [((x0 + s, x1 + s), (y0, y1)) for s in np.linspace(-0.1, 0.1, 20) * width]
-    zooms = []
-    for k, zoom in enumerate(np.geomspace(4, 16, 20)):
-        cx, cy = points[rows[(k * 37) % rows.size], :2]
-        zooms.append(
-            ((cx - width / zoom / 2, cx + width / zoom / 2), (cy - height / zoom / 2, cy + height / zoom / 2))
-        )
-    frames, frames_cpu = _frames(app, view, pans + zooms)
-    view.reset_view()
-    box = view.plotItem.getViewBox()
-    rng = np.random.default_rng(1)
-    targets = [box.mapViewToScene(QPointF(*points[rows[k % rows.size], :2])) for k in range(100)]
-    targets += [box.mapViewToScene(QPointF(*rng.random(2))) for _ in range(100)]
-    view.candidate_at(targets[0])  # builds the grid once
-    hovers = []
-    for target in targets:
-        start = time.perf_counter()
-        view.scene().sigMouseMoved.emit(target)
-        hovers.append(time.perf_counter() - start)
+    frames, frames_cpu = _frames(app, view, view_ranges(view, points[rows, :2]))
+    hovers = _hovers(view, points[rows, :2])
     figures = {
         "pan_1m_frame_ms_p95": p95(frames),
         "pan_1m_frame_ms_p50": float(np.median(frames) * 1000),

@@ -88,13 +88,18 @@ class FrontView(pg.PlotWidget):
         self.constraints.finished.connect(self.constraintFinished)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        self.reset_action = QAction("Reset view", self)
-        self.reset_action.setObjectName("resetViewAction")
-        self.reset_action.setShortcut(Qt.Key.Key_Home)
-        self.reset_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.reset_action.triggered.connect(self.reset_view)
-        self.addAction(self.reset_action)
-        self.plotItem.getViewBox().menu.addAction(self.reset_action)
+        self.reset_action = self._reset_action()
+
+    def _reset_action(self) -> QAction:
+        """ "Reset view" (objectName ``resetViewAction``): Home, and in the plot's right-click menu."""
+        action = QAction("Reset view", self)
+        action.setObjectName("resetViewAction")
+        action.setShortcut(Qt.Key.Key_Home)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(self.reset_view)
+        self.addAction(action)
+        self.plotItem.getViewBox().menu.addAction(action)
+        return action
 
     def _style_axes(self) -> None:
         foreground = qcolor(self.palette_.foreground)
