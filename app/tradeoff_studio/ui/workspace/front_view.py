@@ -173,6 +173,7 @@ class FrontView(pg.PlotWidget):
         x_name, y_name = self.axes
         self.plotItem.setLabel("bottom", direction_label(x_name, self._senses[self._axes[0]]))
         self.plotItem.setLabel("left", direction_label(y_name, self._senses[self._axes[1]]))
+        self._place_legend()
         self._order = front_order(x, y, self._front)
         self._draw_cloud()
         self.marks.set_data(x, y, self._order, self._axes, self._bounds, self._objectives, self._filter)
@@ -180,6 +181,15 @@ class FrontView(pg.PlotWidget):
         self._grid = None
         self._set_hovered(-1)
         self.reset_view()
+
+    def _place_legend(self) -> None:
+        """Put the legend in the ideal corner (low cost, high accuracy): no candidate is beyond the front."""
+        left = self._senses[self._axes[0]] != "max"
+        top = self._senses[self._axes[1]] != "min"
+        corner = (0 if left else 1, 0 if top else 1)
+        self.marks.legend.anchor(
+            itemPos=corner, parentPos=corner, offset=(10 if left else -10, 10 if top else -10)
+        )
 
     def _draw_cloud(self) -> None:
         """The dominated candidates: a density image when many, else faded points per rank."""
