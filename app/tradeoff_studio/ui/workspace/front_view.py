@@ -91,7 +91,7 @@ class FrontView(pg.PlotWidget):
         self.reset_action = self._reset_action()
 
     def _reset_action(self) -> QAction:
-        """ "Reset view" (objectName ``resetViewAction``): Home, and in the plot's right-click menu."""
+        """The "Reset view" action (objectName ``resetViewAction``): Home, and the right-click menu."""
         action = QAction("Reset view", self)
         action.setObjectName("resetViewAction")
         action.setShortcut(Qt.Key.Key_Home)
