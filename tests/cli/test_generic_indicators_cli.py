@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import moocore
 import pandas as pd
 import pytest
 
 from support.cli import cli as subprocess_cli
 from support.inprocess_cli import Cli, in_process_cli
-from tradeoff_studio.core.project import create_project
+from tradeoff_studio.core.pareto import non_dominated
+from tradeoff_studio.core.project import create_project, open_project
 
 LEADERBOARD = pd.DataFrame(
     {
@@ -19,6 +21,11 @@ LEADERBOARD = pd.DataFrame(
         "price": [2.0, 1.0, 0.5, 3.0, 14.0, 2.5, 0.0],
         "time": [5.0, 4.0, 3.0, 9.0, 20.0, 6.0, 0.0],
     }
+)
+
+
+FRONT = set(
+    LEADERBOARD["judge"][non_dominated(LEADERBOARD[["agreement", "price", "time"]], ["max", "min", "min"])]
 )
 
 
@@ -102,3 +109,27 @@ def test_missing_values_refuse_then_drop(cli: Cli, tmp_path: Path) -> None:
     assert "5 candidates" in out
     status, out, _ = analyze(cli, path, "--missing", "drop", "--json")
     assert json.loads(out)["dropped"]["count"] == 2
+
+
+def test_igd_plus_and_epsilon_against_a_reference_set(cli: Cli, project_file: Path) -> None:
+    best = pd.DataFrame({"agreement": [72.0, 70.0, 60.0], "price": [3.0, 1.5, 0.0], "time": [5.0, 3.0, 0.0]})
+    with open_project(project_file) as project:
+        project.con.register("incoming", best)
+        project.con.execute("CREATE TABLE best_known AS SELECT * FROM incoming")
+        project.con.unregister("incoming")
+    status, out, err = analyze(cli, project_file, "--reference-set", "best_known", "--json")
+    assert status == 0, err
+    indicators = json.loads(out)["indicators"]
+    front = LEADERBOARD[LEADERBOARD["judge"].isin(FRONT)][["agreement", "price", "time"]].to_numpy()
+    maximise = [True, False, False]
+    assert indicators["reference_set"] == "best_known"
+    assert indicators["igd_plus"] == pytest.approx(
+        moocore.igd_plus(front, ref=best.to_numpy(), maximise=maximise)
+    )
+    assert indicators["epsilon_additive"] == pytest.approx(
+        moocore.epsilon_additive(front, ref=best.to_numpy(), maximise=maximise)
+    )
+    status, out, _ = analyze(cli, project_file, "--reference-set", "best_known")
+    assert "Against the reference set 'best_known': IGD+ " in out
+    status, _, err = analyze(cli, project_file, "--reference-set", "nope")
+    assert status == 1 and "no reference-set table 'nope'" in err

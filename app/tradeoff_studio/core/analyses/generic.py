@@ -34,6 +34,7 @@ from ..project import Project
 from ..sql import ident
 from .candidates import PARETO_COLUMNS, AnalysisError, CandidateTable, Objective, spec_dict
 from .inputs import is_numeric, read_frame, require_column, table_columns
+from .reference_set import reference_quality
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +54,8 @@ class GenericSpec:
     of every interval (two-sided, 0.95 unless the table's intervals say otherwise). ``knobs``
     names the columns the analyst sets (model, threshold…); see the module doc for the default.
     ``missing`` says what a row with a missing metric value does: ``"refuse"`` the analysis or
-    ``"drop"`` the row.
+    ``"drop"`` the row. ``reference_set`` names a table of reference points (its objective columns)
+    against which the front's IGD+ and additive ε are measured.
     """
 
     table: str
@@ -63,6 +65,7 @@ class GenericSpec:
     ci_level: float = 0.95
     knobs: list[str] | None = None
     missing: Literal["refuse", "drop"] = "refuse"
+    reference_set: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
@@ -120,6 +123,9 @@ def analyze_generic(
         objectives=list(spec.objectives),
         notes=notes,
     ).with_front()
+    if spec.reference_set is not None:
+        token.raise_if_cancelled()
+        table.notes["reference_set"] = reference_quality(project, spec, table.frame, token)
     progress(1.0, "Candidates ready")
     return table
 

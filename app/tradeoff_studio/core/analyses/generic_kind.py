@@ -49,6 +49,14 @@ PARAMETERS = (
         default="refuse",
         choices=MISSING_CHOICES,
     ),
+    Parameter(
+        "reference_set",
+        "--reference-set",
+        "table",
+        "a table of reference points (e.g. the best known front) with the objective columns: adds IGD+ "
+        "and the additive epsilon indicator of the front against it",
+        metavar="T",
+    ),
 )
 
 
@@ -63,6 +71,7 @@ def build(values: Mapping[str, Any]) -> GenericSpec:
         values.get("ci_level", 0.95),
         knobs,
         values.get("missing") or "refuse",
+        values.get("reference_set"),
     )
 
 

@@ -34,4 +34,8 @@ def analysis_indicators(table: CandidateTable, frame: pd.DataFrame) -> dict[str,
     result = front_indicators(values, maximize, names, ids, plausibility=table.kind in PLAUSIBILITY_KINDS)
     if table.notes.get("near_front_band"):
         result["band_note"] = table.notes["near_front_band"]
+    quality = table.notes.get("reference_set")
+    if quality:
+        result |= {"reference_set": quality["table"], "igd_plus": quality["igd_plus"],
+                   "epsilon_additive": quality["epsilon_additive"]}  # fmt: skip
     return result

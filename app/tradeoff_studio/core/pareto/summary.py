@@ -136,6 +136,12 @@ def indicator_lines(indicators: dict[str, Any]) -> list[str]:
     ]
     if indicators.get("front_note"):
         lines.append(f"Note: {indicators['front_note']}")
+    if indicators.get("reference_set"):
+        lines.append(
+            f"Against the reference set {indicators['reference_set']!r}: IGD+ {indicators['igd_plus']:.6g}, "
+            f"additive epsilon {indicators['epsilon_additive']:.6g} (IGD+ 0 and epsilon <= 0: the front "
+            "weakly dominates it)."
+        )
     if indicators.get("band_note"):
         lines.append(f"Note: {indicators['band_note']}")
     lines += [f"Check: {flag['text']}." for flag in indicators.get("plausibility", [])]
