@@ -9,11 +9,14 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress, scaled
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable
+from .clusters import check_cluster, suspect_nesting
 from .evaluate import Samples, bootstrap, evaluate, evaluate_base, point_latency
+from .fronts import with_fronts
 from .missing import check_missing
+from .notes import analysis_notes
 from .reading import EvalLog, read_log
-from .routing import MAX_CASCADE_PAIRS, Plan, plan_cascades, plan_mixtures
-from .spec import DERIVED_KNOBS, KNOBS, TOKENS_PER_PRICE, CostQualitySpec, check_spec
+from .routing import Plan, plan_cascades, plan_mixtures
+from .spec import KNOBS, CostQualitySpec, check_spec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,6 +38,7 @@ def analyze_cost_quality(
     token = cancel or CancelToken()
     check_spec(spec)
     check_missing(spec)
+    check_cluster(spec)
     progress(0.0, f"Reading {spec.table}")
     log = read_log(project, spec, token)
     progress(0.2, "Cascades and hull mixtures")
@@ -51,10 +55,14 @@ def analyze_cost_quality(
     _check_infinite_objectives(frame, spec)
     progress(0.9, "Computing the Pareto front")
     hull = frame["candidate_id"].iloc[plan.hull].tolist()  # base points come first in the frame
-    described = _notes(spec, log, plan, point, hull) | {"targets_out_of_reach": out_of_reach}
+    described = analysis_notes(spec, log, plan, point, hull) | {"targets_out_of_reach": out_of_reach}
+    described["nesting"] = suspect_nesting(project, spec)
     table = CandidateTable("cost-quality", frame, list(KNOBS), list(spec.metrics), list(spec.objectives),
                            described)  # fmt: skip
-    table = table.with_front()
+    on_hull = np.zeros(len(frame), dtype=bool)
+    on_hull[plan.hull] = True
+    on_hull[len(frame) - len(plan.mixtures) :] = True  # mixtures come last, all on hull edges
+    table = with_fronts(table, on_hull)
     progress(1.0, "Candidates ready")
     return table
 
@@ -72,6 +80,10 @@ def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
     base = list(rows)
     for m in plan.mixtures:
         a, b = base[m.first], base[m.second]
+        if m.share in (0.0, 1.0):  # a target met at a hull vertex: that system or cascade itself
+            vertex = base[m.first if m.share == 0.0 else m.second]
+            rows.append(vertex | {"candidate_id": f"target {m.target}"})
+            continue
         recipe = f"mix {100 * (1 - m.share):.0f}% {_bracketed(a)} + {100 * m.share:.0f}% {_bracketed(b)}"
         candidate = (
             f"target {m.target}" if m.target else f"{a['candidate_id']}+{b['candidate_id']}@{m.share:.2f}"
@@ -144,91 +156,3 @@ def _check_infinite_objectives(frame: pd.DataFrame, spec: CostQualitySpec) -> No
                 f"{objective.metric} is infinite for {infinite.iloc[0]!r} (it never succeeds), so it cannot "
                 "be an objective. Use quality:max,cost:min, or leave that system out."
             )
-
-
-def frontier_cost_of_pass(log: EvalLog, human_cost: float | None) -> dict[str, Any]:
-    """The per-item frontier cost-of-pass (formula in the result's ``formula``).
-
-    An item no system solves has an infinite cost-of-pass, so without a human expert to take it
-    the frontier is infinite (as in the Cost-of-Pass reference code); ``value_over_solved_items``
-    then gives the mean over the solved items alone.
-    """
-    solved = log.quality > 0
-    per_item = np.where(solved, log.cost / np.where(solved, log.quality, 1.0), np.inf).min(axis=0)
-    unsolved = int((~np.isfinite(per_item)).sum())
-    if human_cost is not None:
-        value = float(np.minimum(per_item, human_cost).mean())
-        formula = "mean over items of min(human_cost, min over systems with score > 0 of cost / score)"
-        return {"value": value, "formula": formula, "unsolved_items": unsolved,
-                "items_given_to_human": int((per_item > human_cost).sum())}  # fmt: skip
-    finite = per_item[np.isfinite(per_item)]
-    formula = (
-        "mean over items of min over systems with score > 0 of cost / score; inf when some item "
-        "no system solves (give a human-expert cost to price those items)"
-    )
-    return {"value": float(per_item.mean()), "formula": formula, "unsolved_items": unsolved,
-            "value_over_solved_items": float(finite.mean()) if len(finite) else float("inf")}  # fmt: skip
-
-
-def _best_single(log: EvalLog, point: Samples, human_cost: float | None) -> dict[str, Any]:
-    values = point.cost_of_pass[0, : len(log.systems)]
-    best = int(np.argmin(values))
-    if human_cost is not None and human_cost < values[best]:
-        return {"system": "human expert", "cost_of_pass": human_cost}
-    return {"system": log.systems[best], "cost_of_pass": float(values[best])}
-
-
-def _cost_axis(spec: CostQualitySpec) -> dict[str, Any]:
-    if not spec.uses_tokens:
-        return {"column": spec.cost, "unit": f"the unit of column '{spec.cost}' per item"}
-    return {"column": None, "price_table": spec.price_table, "unit": "price-table currency per item",
-            "formula": f"({spec.input_tokens} × input_price + {spec.output_tokens} × output_price) "
-                       f"/ {TOKENS_PER_PRICE:,} (prices per 1M tokens)"}  # fmt: skip
-
-
-def _notes(
-    spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples, hull: list[str]
-) -> dict[str, Any]:
-    """What the candidates mean: cost axis, frontier cost-of-pass, hull, cascades, bootstrap."""
-    names = log.systems
-    return {
-        "source_table": spec.table,
-        "cost_axis": _cost_axis(spec),
-        "items": log.items, "rows": log.rows, "systems": names,
-        "missing": log.missing,
-        "quality": f"mean of '{spec.correct}' per item (true/1 = correct; a score in [0, 1] = partial)",
-        "cost_of_pass": "mean cost per item / quality; inf when quality is 0",
-        "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),
-        "best_single_system": _best_single(log, point, spec.human_cost),
-        "human_cost": spec.human_cost,
-        "hull": hull,
-        "mixtures": "route a random share share_second of the items to second, the rest to first "
-                    "(adjacent vertices of the upper convex hull of the systems and cascades); latency "
-                    "percentiles are those of the mixture distribution, without bootstrap intervals",
-        "cascades": _cascade_notes(spec, log, plan),
-        "latency_quantiles": "inverted CDF (DuckDB quantile_disc); intervals for single systems only",
-        "bootstrap": {"resamples": spec.resamples, "seed": spec.seed, "method": "percentile (inverted CDF)",
-                      "unit": "items, with replacement, same draw for every candidate (paired)"},
-        "ci_level": spec.ci_level,
-        "derived_knobs": list(DERIVED_KNOBS),
-        "knobs": "system: recipe; kind: system|mixture|cascade; first/second: the systems (of a mixture: "
-                 "the systems or cascades it mixes); "
-                 "share_second: mixture share of second; threshold: cascade confidence threshold",
-    }  # fmt: skip
-
-
-def _cascade_notes(spec: CostQualitySpec, log: EvalLog, plan: Plan) -> dict[str, Any] | str:
-    """How the cascades were chosen and evaluated."""
-    if log.confidence is None:
-        return "no confidence column: no cascades"
-    without = [name for name, row in zip(log.systems, log.confidence, strict=True) if np.isnan(row).any()]
-    return {
-        "pairs": [f"{log.systems[s.first]} → {log.systems[s.second]}" for s in plan.cascades],
-        "systems_without_confidence": without,
-        "skipped_pairs": plan.skipped_pairs,
-        "max_pairs": MAX_CASCADE_PAIRS,
-        "pairs_rule": "first cheaper and worse than second; efficient systems' pairs first, then by cost",
-        "rule": "first answers every item (its cost always paid); items whose first-system confidence is "
-        "below threshold also go to second, whose answer counts and whose cost and latency add",
-        "thresholds": f"k/{spec.thresholds} quantiles of first's confidence, k = 1..{spec.thresholds - 1}",
-    }

@@ -29,7 +29,9 @@ class CostQualitySpec:
     each hull edge; ``human_cost`` (in the cost axis's unit) is the expert's cost per item.
     ``target_qualities`` and ``budgets`` add the exact hull mixture meeting each (its recipe in
     ``system``), or a reason in the notes when it is out of reach. ``missing`` says what to do
-    when a system did not answer some items (:mod:`.missing`).
+    when a system did not answer some items (:mod:`.missing`). ``cluster`` names a column that
+    groups the items (dataset, source document): the bootstrap then resamples whole clusters
+    (:mod:`.clusters`).
     """
 
     table: str
@@ -54,6 +56,7 @@ class CostQualitySpec:
     seed: int = 20261127
     missing: str = "refuse"  # unanswered items: refuse | common | incorrect (see .missing)
     missing_cost: float | None = None  # with missing="incorrect": an unanswered item's cost (default 0)
+    cluster: str | None = None  # items nest in clusters of this column: resample whole clusters
 
     @property
     def uses_tokens(self) -> bool:
