@@ -16,7 +16,7 @@ from .missing import check_missing
 from .notes import analysis_notes
 from .reading import EvalLog, read_log
 from .routing import Plan, plan_cascades, plan_mixtures
-from .spec import KNOBS, CostQualitySpec, check_spec
+from .spec import KNOBS, CostQualitySpec, check_ratio_objective, check_spec, ratio_metric
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +41,7 @@ def analyze_cost_quality(
     check_cluster(spec)
     progress(0.0, f"Reading {spec.table}")
     log = read_log(project, spec, token)
+    check_ratio_objective(spec, log.graded)
     progress(0.2, "Cascades and hull mixtures")
     cascades, skipped = plan_cascades(
         log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds
@@ -57,8 +58,9 @@ def analyze_cost_quality(
     hull = frame["candidate_id"].iloc[plan.hull].tolist()  # base points come first in the frame
     described = analysis_notes(spec, log, plan, point, hull) | {"targets_out_of_reach": out_of_reach}
     described["nesting"] = suspect_nesting(project, spec)
-    table = CandidateTable("cost-quality", frame, list(KNOBS), list(spec.metrics), list(spec.objectives),
-                           described)  # fmt: skip
+    ratio = ratio_metric(spec, log.graded)
+    metrics = [ratio if metric == "cost_of_pass" else metric for metric in spec.metrics]
+    table = CandidateTable("cost-quality", frame, list(KNOBS), metrics, list(spec.objectives), described)
     on_hull = np.zeros(len(frame), dtype=bool)
     on_hull[plan.hull] = True
     on_hull[len(frame) - len(plan.mixtures) :] = True  # mixtures come last, all on hull edges
@@ -123,7 +125,8 @@ def _frame(log: EvalLog, plan: Plan, point: Samples, boot: Samples, spec: CostQu
             frame[metric] = latency[:, column]
             frame[f"{metric}_lo"] = _padded(lo[:, column], len(frame))
             frame[f"{metric}_hi"] = _padded(hi[:, column], len(frame))
-    return frame
+    ratio = ratio_metric(spec, log.graded)
+    return frame.rename(columns={f"cost_of_pass{end}": f"{ratio}{end}" for end in ("", "_lo", "_hi")})
 
 
 def _percentiles(samples: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:

@@ -9,9 +9,10 @@ import numpy as np
 from .clusters import ci_label
 from .evaluate import Samples
 from .fronts import FRONTS_NOTE
+from .headline import headline, ratio_label
 from .reading import EvalLog
 from .routing import MAX_CASCADE_PAIRS, Plan
-from .spec import DERIVED_KNOBS, TOKENS_PER_PRICE, CostQualitySpec
+from .spec import DERIVED_KNOBS, TOKENS_PER_PRICE, CostQualitySpec, ratio_metric
 
 
 def frontier_cost_of_pass(log: EvalLog, human_cost: float | None) -> dict[str, Any]:
@@ -64,9 +65,13 @@ def analysis_notes(
         "cost_axis": _cost_axis(spec),
         "items": log.items, "rows": log.rows, "systems": names,
         "missing": log.missing,
-        "quality": f"mean of '{spec.correct}' per item (true/1 = correct; a score in [0, 1] = partial)",
-        "cost_of_pass": "mean cost per item / quality; inf when quality is 0",
-        "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),
+        "quality": _quality_note(spec, log),
+        "cost_ratio": {"metric": ratio_metric(spec, log.graded), "label": ratio_label(spec, log.graded),
+                       "graded": log.graded, "pass_at": spec.pass_at},
+        ratio_metric(spec, log.graded): "mean cost per item / quality; inf when quality is 0",
+        "headline": headline(spec, log, point),
+        "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost)
+        | {"name": f"frontier {ratio_label(spec, log.graded)}"},
         "best_single_system": _best_single(log, point, spec.human_cost),
         "human_cost": spec.human_cost,
         "hull": hull,
@@ -114,3 +119,15 @@ def _bootstrap_notes(spec: CostQualitySpec, log: EvalLog) -> dict[str, Any]:
                      "replacement, same draw for every candidate (paired)")  # fmt: skip
     notes |= {"cluster": log.clusters.column, "clusters": log.clusters.count}
     return notes
+
+
+def _quality_note(spec: CostQualitySpec, log: EvalLog) -> str:
+    """What quality means: the share correct, the mean graded score, or the share passing --pass-at."""
+    if spec.pass_at is not None:
+        return f"share of items whose '{spec.correct}' is at least {spec.pass_at:g} (--pass-at)"
+    if log.graded:
+        return (
+            f"mean of the graded score '{spec.correct}' per item; cost_per_quality is the expected cost per "
+            "unit of score, not a cost-of-pass (give --pass-at X to count a score ≥ X as a pass)"
+        )
+    return f"share of items with '{spec.correct}' true (1)"

@@ -36,6 +36,7 @@ class EvalLog:
     confidence: np.ndarray | None
     missing: dict[str, Any] = field(default_factory=dict)  # how unanswered items were treated
     clusters: Clusters | None = None  # each item's cluster, with --cluster (see .clusters)
+    graded: bool = False  # some score lies strictly between 0 and 1 (before any --pass-at)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,14 @@ def read_log(project: Project, spec: CostQualitySpec, cancel: CancelToken) -> Ev
         cancel.raise_if_cancelled()
         matrices = _matrices(project, log, len(counts), items)
         clusters = read_clusters(project, spec, log.cte, log.all_params)
-    return EvalLog(list(counts), items, rows, summary, **matrices, missing=missing, clusters=clusters)
+    quality = matrices["quality"]
+    assert quality is not None
+    graded = bool(((quality > 0.0) & (quality < 1.0)).any())
+    if spec.pass_at is not None:
+        matrices["quality"] = (quality >= spec.pass_at).astype(np.float64)
+        summary["quality"] = matrices["quality"].mean(axis=1)
+    return EvalLog(list(counts), items, rows, summary, **matrices, missing=missing, clusters=clusters,
+                   graded=graded)  # fmt: skip
 
 
 def _require(
