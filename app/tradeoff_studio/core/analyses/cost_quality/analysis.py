@@ -10,6 +10,7 @@ from ...jobs import CancelToken, Progress, no_progress, scaled
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable
 from .clusters import check_cluster, suspect_nesting
+from .crossfit import cross_fit, fold_of_item
 from .evaluate import Samples, bootstrap, evaluate, evaluate_base, point_latency
 from .fronts import with_fronts
 from .missing import check_missing
@@ -43,15 +44,12 @@ def analyze_cost_quality(
     log = read_log(project, spec, token)
     check_ratio_objective(spec, log.graded)
     progress(0.2, "Cascades and hull mixtures")
-    cascades, skipped = plan_cascades(
-        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds
-    )
-    quality, cost = evaluate_base(log, cascades, np.ones((1, log.items)))
-    plan, out_of_reach = plan_mixtures(cascades, skipped, (cost[0], quality[0]), spec.mix_steps,
-                                       (spec.target_qualities, spec.budgets))  # fmt: skip
+    plan, out_of_reach, in_sample = _plan(log, spec)
     point = evaluate(log, plan, np.ones((1, log.items)))
     boot = bootstrap(log, plan, spec.resamples, spec.seed, cancel=token, progress=scaled(progress, 0.3, 0.9))
     frame = _frame(log, plan, point, boot, spec)
+    if in_sample is not None:
+        frame = _with_in_sample(frame, len(log.systems), in_sample)
     _check_unique_ids(frame)
     _check_infinite_objectives(frame, spec)
     progress(0.9, "Computing the Pareto front")
@@ -69,16 +67,45 @@ def analyze_cost_quality(
     return table
 
 
+def _plan(log: EvalLog, spec: CostQualitySpec) -> tuple[Plan, list[str], tuple[np.ndarray, ...] | None]:
+    """Cascades (cross-fitted with ``folds``) and hull mixtures; the cascades' in-sample quality and
+    cost when cross-fitted; the reasons of targets out of reach."""
+    cascades, skipped = plan_cascades(
+        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds
+    )
+    ones = np.ones((1, log.items))
+    in_sample = None
+    if spec.folds is not None and log.confidence is not None:
+        folds = fold_of_item(log.items, spec.folds, spec.seed, log.clusters)
+        quality, cost = evaluate_base(log, cascades, ones)
+        in_sample = (quality[0, len(log.systems) :], cost[0, len(log.systems) :])
+        cascades = [cross_fit(sweep, log.confidence[sweep.first], folds) for sweep in cascades]
+    quality, cost = evaluate_base(log, cascades, ones)
+    plan, out_of_reach = plan_mixtures(cascades, skipped, (cost[0], quality[0]), spec.mix_steps,
+                                       (spec.target_qualities, spec.budgets))  # fmt: skip
+    return plan, out_of_reach, in_sample
+
+
+def _with_in_sample(frame: pd.DataFrame, systems: int, in_sample: tuple[np.ndarray, ...]) -> pd.DataFrame:
+    """The cascades' in-sample quality and cost beside their cross-fitted ones (NaN for the others)."""
+    for name, values in zip(("quality_in_sample", "cost_in_sample"), in_sample, strict=True):
+        column = np.full(len(frame), np.nan)
+        column[systems : systems + len(values)] = values
+        frame[name] = column
+    return frame
+
+
 def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
     """Id, recipe and knob values of every candidate, in the evaluator's order."""
     names = log.systems
     rows = [_knobs(name, name, "system", name, None, escalated=0.0) for name in names]
     for sweep in plan.cascades:
         a, b = names[sweep.first], names[sweep.second]
-        for level, threshold, end in zip(sweep.levels, sweep.thresholds, sweep.ends, strict=True):
+        shares = sweep.escalated_shares()
+        for level, threshold, share in zip(sweep.levels, sweep.thresholds, shares, strict=True):
             recipe = f"cascade {a} → {b} if confidence < {threshold:.4g}"
             rows.append(_knobs(f"{a}>{b}@q{level:.2f}", recipe, "cascade", a, b,
-                               threshold=float(threshold), escalated=end / log.items))  # fmt: skip
+                               threshold=float(threshold), escalated=float(share)))  # fmt: skip
     base = list(rows)
     for m in plan.mixtures:
         a, b = base[m.first], base[m.second]

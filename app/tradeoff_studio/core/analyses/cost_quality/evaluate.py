@@ -72,6 +72,11 @@ def _cascade_means(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean quality and cost at each threshold: first's values plus the escalated items' prefix sums."""
     a, b = sweep.first, sweep.second
+    if sweep.masks is not None:  # cross-fitted: each item's escalation is given per level
+        gain = sweep.masks * (log.quality[b] - log.quality[a])[None, :]
+        extra = sweep.masks * log.cost[b][None, :]
+        quality = (weights @ log.quality[a])[:, None] + weights @ gain.T
+        return quality / total, ((weights @ log.cost[a])[:, None] + weights @ extra.T) / total
     ranked = weights[:, sweep.order]
     gain = (log.quality[b] - log.quality[a])[sweep.order]
     quality = (weights @ log.quality[a])[:, None] + _prefix_sums(ranked, gain, sweep.ends)
@@ -120,8 +125,7 @@ def _item_latency(log: EvalLog, cascades: list[Cascade], index: int) -> np.ndarr
     index -= len(log.systems)
     for sweep in cascades:
         if index < len(sweep.ends):
-            escalated = np.zeros(log.items, dtype=bool)
-            escalated[sweep.order[: sweep.ends[index]]] = True
+            escalated = sweep.escalated(index)
             return log.latency[sweep.first] + np.where(escalated, log.latency[sweep.second], 0.0)
         index -= len(sweep.ends)
     raise IndexError("no such base point")

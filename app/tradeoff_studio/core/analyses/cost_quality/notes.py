@@ -105,6 +105,7 @@ def _cascade_notes(spec: CostQualitySpec, log: EvalLog, plan: Plan) -> dict[str,
         "rule": "first answers every item (its cost always paid); items whose first-system confidence is "
         "below threshold also go to second, whose answer counts and whose cost and latency add",
         "thresholds": f"k/{spec.thresholds} quantiles of first's confidence, k = 1..{spec.thresholds - 1}",
+        "evaluation": _evaluation(spec, log),
     }
 
 
@@ -131,3 +132,16 @@ def _quality_note(spec: CostQualitySpec, log: EvalLog) -> str:
             "unit of score, not a cost-of-pass (give --pass-at X to count a score ≥ X as a pass)"
         )
     return f"share of items with '{spec.correct}' true (1)"
+
+
+def _evaluation(spec: CostQualitySpec, log: EvalLog) -> str:
+    """How the cascades' quality and cost were measured: in-sample, or cross-fitted."""
+    if spec.folds is None:
+        return ("in-sample: thresholds set and scored on the same items, so the quality is optimistic; "
+                "give --folds K to cross-fit them")  # fmt: skip
+    by = f"whole clusters of '{log.clusters.column}'" if log.clusters else "items"
+    return (
+        f"cross-fitted over {spec.folds} folds of {by} (seed {spec.seed}): each fold escalates on the "
+        "thresholds at the same quantile levels of the other folds' confidence; the threshold shown is "
+        "the one over all items; quality_in_sample and cost_in_sample give the in-sample figures"
+    )

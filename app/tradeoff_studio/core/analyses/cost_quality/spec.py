@@ -60,6 +60,7 @@ class CostQualitySpec:
     missing_cost: float | None = None  # with missing="incorrect": an unanswered item's cost (default 0)
     cluster: str | None = None  # items nest in clusters of this column: resample whole clusters
     pass_at: float | None = None  # a graded score at least this passes (cost-of-pass of graded scores)
+    folds: int | None = None  # cross-fit the cascades' thresholds over this many folds (see .crossfit)
 
     @property
     def uses_tokens(self) -> bool:
@@ -106,6 +107,8 @@ def check_spec(spec: CostQualitySpec) -> None:
         raise AnalysisError(
             f"--pass-at must lie in (0, 1] (a score at least this passes); got {spec.pass_at}."
         )
+    if spec.folds is not None and spec.confidence is None:
+        raise AnalysisError("--folds cross-fits cascades, which need a confidence column (--confidence COL).")
     if spec.systems is not None and not spec.systems:
         raise AnalysisError("The list of systems to compare is empty; name at least one.")
     _check_objectives(spec)
