@@ -287,7 +287,7 @@ def _plain_p50_ms(model: bytes, output: str, feeds: list[dict[str, np.ndarray]])
 
 def bench_variants(project: Project, models: list[str], repeat: int) -> None:
     """Per model: the p50 the model-variants analysis reports against a plain onnxruntime loop."""
-    from tradeoff_studio.core.inference.variants import VariantSpec, measure_variants
+    from tradeoff_studio.core.analyses.model_variants.analysis import VariantSpec, measure_variants
 
     project.con.execute(
         f"CREATE OR REPLACE TABLE labelled AS SELECT *, (random() < 0.3)::INT AS y FROM {TABLE}"

@@ -13,12 +13,12 @@ import pytest
 from support.onnx_builders import feature_metadata, logistic
 from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
+from tradeoff_studio.core.analyses.model_variants import analysis as variants
+from tradeoff_studio.core.analyses.model_variants.analysis import VariantSpec, measure_variants
 from tradeoff_studio.core.errors import ModelError
-from tradeoff_studio.core.inference import variants
 from tradeoff_studio.core.inference.registry import add_model
 from tradeoff_studio.core.inference.variant_report import latency_front
 from tradeoff_studio.core.inference.variant_timing import EMPTY, TimingJob, time_interleaved
-from tradeoff_studio.core.inference.variants import VariantSpec, measure_variants
 from tradeoff_studio.core.jobs import CancelToken, no_progress
 from tradeoff_studio.core.project import Project
 
