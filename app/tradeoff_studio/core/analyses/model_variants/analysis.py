@@ -40,6 +40,12 @@ from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from ..where import source_sql  # --where
+from .definitions import BOOTSTRAP as _BOOTSTRAP
+from .definitions import CLIP as _CLIP
+from .definitions import DEFINITIONS as _DEFINITIONS
+from .definitions import MEMORY as _MEMORY
+from .definitions import MEMORY_METHODS as _MEMORY_METHODS
+from .definitions import THRESHOLD
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -51,37 +57,7 @@ LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
 FIDELITY_METRICS = ("agreement", "max_abs_score_diff")  # against --reference (NaN without one)
 METRICS = (*QUALITY_METRICS, *LATENCY_METRICS, "throughput_rows_per_s", "peak_memory_mb", "model_size_bytes",
            *FIDELITY_METRICS)  # fmt: skip
-THRESHOLD = 0.5
-_CLIP = 1e-15
 _BOOTSTRAP_CELLS = 2_000_000  # resampled rows counted at once
-_DEFINITIONS = {
-    "quality": f"accuracy of 'positive when score >= {THRESHOLD}' on the positive-class probability",
-    "auc": "area under the ROC curve of the score (ties count half)",
-    "log_loss": f"mean negative log-likelihood, probabilities clipped to [{_CLIP:g}, 1 - {_CLIP:g}]",
-    "latency": "wall time of one session.run on a request of batch_size rows (successive row windows), "
-    "inputs built before the clock starts; p50/p95 (inverted CDF: observed times) over the timed "
-    "requests after warm-up",
-    "throughput": "rows / median wall time of a pass over the whole table in bulk_size batches (inputs "
-    "from in-memory columns, session.run, output selection) after one untimed bulk batch; passes repeat "
-    "until they add up to 0.5 s (at most 25)",
-    "isolation": "each model measured in its own fresh process (multiprocessing spawn), in turn",
-}
-_MEMORY = {
-    "unit": "MiB",
-    "counts": "peak resident memory of a fresh process per model above its baseline (onnxruntime "
-    "imported, providers initialised, columns loaded): session, weights, arenas, inputs, outputs",
-    "not_counted": "GPU device memory on CUDA (only the session's host memory is resident)",
-}
-_MEMORY_METHODS = {
-    "VmHWM": "Linux: VmHWM after resetting it through /proc/self/clear_refs, minus VmRSS at the baseline",
-    "ru_maxrss": "growth of ru_maxrss over its baseline (0 when an earlier transient peak was higher)",
-    "unavailable": "not measured on this platform (NaN)",
-}
-_BOOTSTRAP = {
-    "method": "percentile",
-    "quality": "rows resampled with replacement, the same draws for every model",
-    "latency": "timed requests resampled with replacement",
-}
 
 
 @dataclass(frozen=True)
