@@ -66,6 +66,8 @@ def test_only_is_repeatable_and_without_it_a_mixture_can_win(analysed: Project) 
 
 
 def test_only_refused_with_a_reason(analysed: Project, make_table: object) -> None:
+    with pytest.raises(DecisionError, match="give --only system, --only cascade or --only mixture"):
+        Constraint.parse("kind==system")
     with pytest.raises(DecisionError, match="'router' is not a kind"):
         decide(analysed, only=("router",))
     with pytest.raises(DecisionError, match="with --candidate you choose yourself"):

@@ -84,6 +84,11 @@ class Constraint:
                 f"(it starts {text[:40]!r}). Give METRIC OP NUMBER[@CONFIDENCE], e.g. dp_ratio>=0.8."
             )
         parts = _split_constraint(text)
+        if parts is None and text.strip().casefold().startswith("kind"):
+            raise DecisionError(
+                f"Constraint {text!r} is not a metric bound; to choose among kinds of candidate give "
+                "--only system, --only cascade or --only mixture (repeatable)."
+            )
         if parts is None:
             raise DecisionError(
                 f"Constraint {text!r} should read METRIC OP NUMBER[@CONFIDENCE] with OP one of >=, <=, >, <; "
