@@ -59,12 +59,17 @@ def analyze_cost_quality(
     ratio = ratio_metric(spec, log.graded)
     metrics = [ratio if metric == "cost_of_pass" else metric for metric in spec.metrics]
     table = CandidateTable("cost-quality", frame, list(KNOBS), metrics, list(spec.objectives), described)
-    on_hull = np.zeros(len(frame), dtype=bool)
-    on_hull[plan.hull] = True
-    on_hull[len(frame) - len(plan.mixtures) :] = True  # mixtures come last, all on hull edges
-    table = with_fronts(table, on_hull)
+    table = with_fronts(table, _on_hull(len(frame), plan))
     progress(1.0, "Candidates ready")
     return table
+
+
+def _on_hull(size: int, plan: Plan) -> np.ndarray:
+    """The hull's vertices and every mixture (they come last, all on hull edges)."""
+    on_hull = np.zeros(size, dtype=bool)
+    on_hull[plan.hull] = True
+    on_hull[size - len(plan.mixtures) :] = True
+    return on_hull
 
 
 def _plan(log: EvalLog, spec: CostQualitySpec) -> tuple[Plan, list[str], tuple[np.ndarray, ...] | None]:
