@@ -23,8 +23,10 @@ from .analysis_workflows import (
     list_decisions,
 )
 from .audit import AuditEntry, entries
+from .data import roles as column_roles
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
+from .data.roles import ColumnRole, RolesChange
 from .decisions import store as decision_store
 from .decisions.store import DecisionRecord
 from .encryption import decrypt_project, encrypt_project
@@ -48,6 +50,7 @@ __all__ = [
     "export_candidates",
     "export_table",
     "get_candidates",
+    "get_roles",
     "import_data",
     "inspect_model",
     "list_analyses",
@@ -55,7 +58,10 @@ __all__ = [
     "list_models",
     "open_project",
     "project_info",
+    "replace_roles",
+    "roles_defaults",
     "score",
+    "set_roles",
     "withdraw_decision",
 ]
 
@@ -154,6 +160,31 @@ def encrypt(project: Project) -> bytes:
 def decrypt(project: Project) -> None:
     """Write the project's file back unencrypted and forget its key. The project is closed."""
     decrypt_project(project)
+
+
+def get_roles(project: Project, table: str) -> list[ColumnRole]:
+    """The roles set on a table's columns (label, weight, sensitive…), in column order."""
+    return column_roles.get_roles(project, table)
+
+
+def set_roles(
+    project: Project, table: str, *, set_: dict[str, tuple[str, str | None]], clear: list[str]
+) -> RolesChange:
+    """Clear the ``clear`` columns' roles and give each ``set_`` column (role, value): one audited change.
+
+    A one-column role given to a new column moves there; anything refused changes nothing.
+    """
+    return column_roles.change_roles(project, table, set_=set_, clear=clear)
+
+
+def replace_roles(project: Project, table: str, wanted: list[ColumnRole]) -> RolesChange:
+    """Make ``wanted`` the table's whole set of roles (the data view's undo and redo); audited."""
+    return column_roles.apply_roles(project, table, wanted)
+
+
+def roles_defaults(project: Project, table: str) -> dict[str, Any]:
+    """Role → column(s) set on ``table`` (and ``label_value``): defaults for analysis forms and the CLI."""
+    return column_roles.roles_defaults(project, table)
 
 
 def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:
