@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tradeoff_studio.core.project import Project
 
+TAGS = ["alpha", "beta", "gamma", "delta"]
 PEOPLE_COLUMNS = ["id", "approved", "sex", "income", "weight", "city", "born", "score"]
 
 
@@ -28,9 +29,9 @@ def make_people(project: Project, rows: int = 1_000, table: str = "people") -> s
 
 
 def make_big(project: Project, rows: int = 10_000_000, table: str = "big") -> str:
-    """A long table of three cheap columns; row ``i`` holds ``i``, ``i * 0.5`` and ``'r' || i``."""
+    """A long table of three cheap columns; row ``i`` holds ``i``, ``i * 0.5`` and ``TAGS[i % 4]``."""
     project.con.execute(
-        f"""CREATE TABLE "{table}" AS SELECT i::BIGINT AS n, i * 0.5 AS half, 'r' || i::VARCHAR AS tag
+        f"""CREATE TABLE "{table}" AS SELECT i::BIGINT AS n, i * 0.5 AS half, {TAGS}[(i % 4) + 1] AS tag
         FROM range({int(rows)}) AS t(i)"""
     )
     project.con.execute("CHECKPOINT")

@@ -1,0 +1,395 @@
+"""The data view (objectName ``dataView``): a table of any length, sorted and filtered in SQL, with
+column statistics (``columnStats``) and the roles editor (``rolesEditor``, undo with Ctrl+Z).
+
+Blocks of rows load on a worker of their own (:class:`~.data_lane.Lane`, newest request first,
+blocks scrolled past are skipped); sorts and filters run on a second worker, statistics on a third,
+each on its own DuckDB cursor so the window's connection stays free and Cancel interrupts only
+that job. A sort shows its first screen by a top-N query at once, then pages a sorted copy written
+to a scratch database (``core.data.view_scratch``); a filter pages a list of the rowids it keeps.
+While a table is shown DuckDB's ``memory_limit`` is lowered to 128 MB (the buffer cache is what
+grows while scrolling), and reset to DuckDB's default for the sorted copy and when the view closes.
+Call :meth:`DataView.close_table` before closing the project: it joins the workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import workflows
+from ..core.data import column_stats, paging
+from ..core.data.paging import BROWSING_MEMORY, Source, ViewSpec
+from ..core.data.roles import ColumnRole
+from ..core.data.view_scratch import ViewScratch, build_view, check_filter
+from ..core.errors import StudioError
+from ..core.project import Project
+from .column_stats_panel import ColumnStatsPanel
+from .data_lane import Lane
+from .data_model import DuckTableModel
+from .roles_editor import RoleCommand, RolesEditor
+
+ROW_PX = 22  # Fixed sections: 10M rows fit the header's int range (limit ≈ 97M rows at 22 px)
+
+
+class DataView(QWidget):
+    """One table of the open project at a time: :meth:`show_table`, then :meth:`close_table`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataView")
+        self.project: Project | None = None
+        self.table: str | None = None
+        self.spec = ViewSpec()
+        self.plain: Source | None = None
+        self._lanes: dict[str, Lane] = {}
+        self._control: duckdb.DuckDBPyConnection | None = None
+        self._scratch: ViewScratch | None = None
+        self._relations: list[str] = []
+        self._view_token = 0
+        self.wanted_blocks: frozenset[int] | None = None
+        self.model = DuckTableModel(self)
+        self.undo_stack = QUndoStack(self)
+        self._build()
+        self.model.sort_requested.connect(self._on_sort)
+        self.model.modelReset.connect(self._forget_visible)
+        self.roles.role_edited.connect(self._on_role_edited)
+        self.stats.cancel_requested.connect(self.cancel_stats)
+
+    def _build(self) -> None:
+        self.view = QTableView(self)
+        self.view.setObjectName("dataTable")
+        self.view.setModel(self.model)
+        self.view.setWordWrap(False)
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never ResizeToContents: 88 s at 1M rows
+        rows.setDefaultSectionSize(ROW_PX)
+        self.view.horizontalHeader().setDefaultSectionSize(130)
+        self.view.setSortingEnabled(True)
+        self.view.verticalScrollBar().valueChanged.connect(self._note_visible)
+        self.view.selectionModel().currentColumnChanged.connect(self._on_current_column)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("dataFilter")
+        self.filter_edit.setPlaceholderText(
+            "Filter rows by a condition, e.g. income > 500 AND sex = 'F' (Enter)"
+        )
+        self.filter_edit.returnPressed.connect(lambda: self.apply_filter(self.filter_edit.text()))
+        self.unsort_button = QPushButton("Stored order")
+        self.unsort_button.setObjectName("dataUnsort")
+        self.unsort_button.clicked.connect(self.clear_sort)
+        self.status = QLabel("")
+        self.status.setObjectName("dataStatus")
+        self.status.setWordWrap(True)
+        self.stats = ColumnStatsPanel()
+        self.roles = RolesEditor()
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.roles)
+        side.addWidget(self.stats)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
+        side.setSizes([300, 400])
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.unsort_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        for text, keys, slot in [
+            ("Undo role change", QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+            ("Redo role change", QKeySequence.StandardKey.Redo, self.undo_stack.redo),
+        ]:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # --- showing a table -------------------------------------------------------------------
+
+    def show_table(self, project: Project, table: str) -> None:
+        """Show ``table`` of ``project`` at once (rows load as they come into view)."""
+        self.close_table()
+        if project is not self.project:
+            self.undo_stack.clear()
+        self.project, self.table, self.spec = project, table, ViewSpec()
+        self._control = project.con.cursor()
+        paging.set_memory_limit(self._control, BROWSING_MEMORY)
+        self._lanes = {name: Lane(project.con, newest_first=name == "blocks", parent=self) for name in _LANES}
+        self.plain = paging.plain_source(self._control, table)
+        self.filter_edit.clear()
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.wanted_blocks = None
+        self.model.set_source(self.plain, self._load_block)
+        self.stats.clear_stats()
+        self.roles.show_columns(self.plain.columns, workflows.get_roles(project, table))
+        self._show_roles_in_headers()
+        self._say(self._summary())
+
+    def close_table(self) -> None:
+        """Stop and join the workers, drop the scratch database, restore DuckDB's memory limit."""
+        for lane in self._lanes.values():
+            lane.stop()
+        self._lanes = {}
+        if self._scratch is not None:
+            self._scratch.close()
+            self._scratch = None
+        if self._control is not None:
+            paging.set_memory_limit(self._control, None)
+            self._control.close()
+            self._control = None
+        self._relations.clear()
+        self.model.set_source(None, None)
+        self.plain, self.table = None, None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the view joins its workers (house rule 5)."""
+        self.close_table()
+        super().closeEvent(event)
+
+    def busy(self) -> bool:
+        """Whether a sort, filter or statistics job is queued or running."""
+        return any(lane.busy(slot) for slot, lane in self._lanes.items() if slot != "blocks")
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def _load_block(self, generation: int, block: int) -> None:
+        source, model = self.model.source, self.model
+
+        def task(cursor: duckdb.DuckDBPyConnection, _cancel: object, post: Any) -> None:
+            wanted = self.wanted_blocks
+            if (
+                source is None
+                or generation != model.generation
+                or (wanted is not None and block not in wanted)
+            ):
+                post(lambda _none: model.block_loaded(generation, block, None), None)
+                return
+            rows = paging.read_block(cursor, source, block)
+            post(lambda loaded: model.block_loaded(generation, block, loaded), rows)
+
+        def failed(_error: BaseException) -> None:
+            model.block_loaded(generation, block, None)
+
+        self._lanes["blocks"].submit(task, on_error=failed)
+
+    def _forget_visible(self) -> None:
+        """A new source: every block asked for is wanted until the view scrolls again."""
+        self.wanted_blocks = None
+
+    def _note_visible(self, _value: int = 0) -> None:
+        """Blocks on screen and one either side: requests for others are skipped when their turn comes."""
+        first = max(self.view.rowAt(0), 0)
+        last = self.view.rowAt(self.view.viewport().height() - 1)
+        last = self.model.rowCount() - 1 if last < 0 else last
+        block = paging.BLOCK_ROWS
+        self.wanted_blocks = frozenset(range(first // block - 1, last // block + 2))
+
+    # --- sort and filter --------------------------------------------------------------------
+
+    def _on_sort(self, column: int, descending: bool) -> None:
+        if self.plain is not None:
+            self.sort_by(self.plain.columns[column][0], descending=descending)
+
+    def sort_by(self, column: str, *, descending: bool = False) -> None:
+        """Sort by ``column`` in SQL: the first screen at once (top-N), then the whole sorted copy."""
+        if self.plain is None:
+            return
+        self.spec = ViewSpec(column, descending, self.spec.where)
+        rows = self.model.rowCount()
+        self.model.set_source(
+            Source(self.plain.table, self.plain.columns, rows, self.plain.relation), None, loadable=False
+        )
+        self._start_view_job(top_first=True)
+
+    def clear_sort(self) -> None:
+        """Back to the stored order (keeping the filter)."""
+        if self.plain is None or self.spec.sort is None:
+            return
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.spec = ViewSpec(None, False, self.spec.where)
+        self._start_view_job(top_first=False)
+
+    def apply_filter(self, text: str) -> None:
+        """Keep the rows where ``text`` (one SQL condition on the columns) holds; empty: all rows."""
+        if self.plain is None:
+            return
+        self.spec = ViewSpec(self.spec.sort, self.spec.descending, text.strip() or None)
+        self._start_view_job(top_first=False)
+
+    def _start_view_job(self, *, top_first: bool) -> None:
+        assert self.plain is not None and self.project is not None and self._control is not None
+        if self._scratch is None and not self.spec.plain:
+            self._scratch = ViewScratch(self._control, encrypted=self.project.encrypted)
+        self._view_token += 1
+        token, spec, plain, scratch = self._view_token, self.spec, self.plain, self._scratch
+        stale, self._relations = self._relations, []
+        self._say(f"Sorting by {spec.sort!r}…" if spec.sort else "Filtering…" if spec.where else "Reading…")
+
+        def task(cursor: duckdb.DuckDBPyConnection, cancel: Any, post: Any) -> None:
+            for relation in stale:
+                cursor.execute(f"DROP TABLE IF EXISTS {relation}")
+            where = check_filter(cursor, plain.table, spec.where) if spec.where else None
+            checked = ViewSpec(spec.sort, spec.descending, where)
+            if top_first and checked.sort is not None:
+                top = [tuple(row) for row in cursor.execute(paging.top_rows_sql(plain, checked)).fetchall()]
+                post(self._top_ready, (token, top))
+            if checked.plain or scratch is None:
+                post(self._view_ready, (token, plain, top_first))
+                return
+            paging.set_memory_limit(cursor, None)  # the sort may need more than browsing does
+            try:
+                post(
+                    self._view_ready, (token, build_view(cursor, scratch, plain, checked, cancel), top_first)
+                )
+            finally:
+                paging.set_memory_limit(cursor, BROWSING_MEMORY)
+
+        self._lanes["view"].submit(task, slot="view", on_error=lambda error: self._view_failed(token, error))
+
+    def _top_ready(self, value: tuple[int, list[tuple[str | None, ...]]]) -> None:
+        token, rows = value
+        if token == self._view_token:
+            self.model.block_loaded(self.model.generation, 0, rows)
+
+    def _view_ready(self, value: tuple[int, Source, bool]) -> None:
+        token, source, swap = value
+        stored = paging.table_relation(source.table)
+        self._relations += [name for name in (source.relation, source.rowids) if name and name != stored]
+        if token != self._view_token:
+            return
+        if swap:
+            self.model.swap_source(source, self._load_block)
+        else:
+            self.model.set_source(source, self._load_block)
+        self._show_roles_in_headers()
+        self._say(self._summary())
+
+    def _view_failed(self, token: int, error: BaseException) -> None:
+        if token != self._view_token:
+            return
+        self.spec = ViewSpec()
+        if self.plain is not None:
+            self.model.set_source(self.plain, self._load_block)
+            self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._say(
+            str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}", error=True
+        )
+
+    def _summary(self) -> str:
+        if self.plain is None:
+            return ""
+        shown = self.model.rowCount()
+        rows = f"{shown:,} of {self.plain.rows:,} rows" if self.spec.where else f"{shown:,} rows"
+        sort = (
+            f", sorted by {self.spec.sort!r}{' descending' if self.spec.descending else ''}"
+            if self.spec.sort
+            else ""
+        )
+        where = f" where {self.spec.where}" if self.spec.where else ""
+        return f"{self.plain.table}: {rows} × {len(self.plain.columns)} columns{where}{sort}"
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setProperty("error", error)
+        self.status.setText(text)
+
+    # --- statistics --------------------------------------------------------------------------
+
+    def _on_current_column(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.plain is not None:
+            self.show_stats(self.plain.columns[current.column()][0])
+
+    def show_stats(self, column: str) -> None:
+        """Compute ``column``'s statistics off the UI thread, cheapest first (cancels the previous)."""
+        if self.plain is None:
+            return
+        dtype = dict(self.plain.columns)[column]
+        table, panel = self.plain.table, self.stats
+        panel.show_pending(column, dtype)
+
+        def task(cursor: duckdb.DuckDBPyConnection, cancel: Any, post: Any) -> None:
+            post(panel.show_basic, column_stats.basic_stats(cursor, table, column, dtype, cancel))
+            shape = column_stats.distribution(cursor, table, column, dtype, cancel)
+            post(lambda done: panel.show_distribution(column, done), shape)
+
+        def failed(error: BaseException) -> None:
+            panel.show_message(
+                str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
+            )
+
+        self._lanes["stats"].submit(task, slot="stats", on_error=failed)
+
+    def cancel_stats(self) -> None:
+        """Stop the running statistics job."""
+        if "stats" in self._lanes:
+            self._lanes["stats"].cancel_slot("stats")
+            self.stats.show_message("Statistics cancelled.")
+
+    # --- roles -----------------------------------------------------------------------------
+
+    def _on_role_edited(self, column: str, role: str, value: str) -> None:
+        if self.project is None or self.table is None:
+            return
+        table = self.table
+        try:
+            if role:
+                change = workflows.set_roles(
+                    self.project, table, set_={column: (role, value or None)}, clear=[]
+                )
+            elif column in {item.column for item in workflows.get_roles(self.project, table)}:
+                change = workflows.set_roles(self.project, table, set_={}, clear=[column])
+            else:
+                return
+        except StudioError as error:
+            self._say(str(error), error=True)
+            self._refresh_roles()
+            return
+        if change.changed:
+            what = f"{column} → {role}" if role else f"{column}: no role"
+            self.undo_stack.push(RoleCommand(self._apply_roles, table, change.before, change.after, what))
+            self._say(f"Role set: {what} (Ctrl+Z undoes it).")
+        self._refresh_roles()
+
+    def _apply_roles(self, table: str, roles: list[ColumnRole]) -> None:
+        """Undo/redo: make ``roles`` the table's roles again (audited), and show them."""
+        if self.project is None:
+            return
+        try:
+            workflows.replace_roles(self.project, table, roles)
+        except StudioError as error:
+            self._say(str(error), error=True)
+        else:
+            held = ", ".join(f"{item.column} → {item.role}" for item in roles) or "none"
+            self._say(f"Roles of {table!r} now: {held}.")
+        if table == self.table:
+            self._refresh_roles()
+
+    def _refresh_roles(self) -> None:
+        if self.project is not None and self.table is not None:
+            self.roles.show_roles(workflows.get_roles(self.project, self.table))
+            self._show_roles_in_headers()
+
+    def _show_roles_in_headers(self) -> None:
+        if self.project is not None and self.table is not None:
+            held = workflows.get_roles(self.project, self.table)
+            self.model.set_roles({item.column: item.role for item in held})
+
+
+_LANES = ("blocks", "view", "stats")
