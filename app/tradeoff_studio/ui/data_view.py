@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -46,7 +46,13 @@ ROW_PX = 22  # Fixed sections: 10M rows fit the header's int range (limit ≈ 97
 
 
 class DataView(QWidget):
-    """One table of the open project at a time: :meth:`show_table`, then :meth:`close_table`."""
+    """One table of the open project at a time: :meth:`show_table`, then :meth:`close_table`.
+
+    ``view_ready`` fires when a sort or filter is in place, ``view_failed(message)`` when it is refused.
+    """
+
+    view_ready = Signal()
+    view_failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -281,6 +287,7 @@ class DataView(QWidget):
             self.model.set_source(source, self._load_block)
         self._show_roles_in_headers()
         self._say(self._summary())
+        self.view_ready.emit()
 
     def _view_failed(self, token: int, error: BaseException) -> None:
         if token != self._view_token:
@@ -289,9 +296,9 @@ class DataView(QWidget):
         if self.plain is not None:
             self.model.set_source(self.plain, self._load_block)
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self._say(
-            str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}", error=True
-        )
+        message = str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
+        self._say(message, error=True)
+        self.view_failed.emit(message)
 
     def _summary(self) -> str:
         if self.plain is None:
