@@ -42,7 +42,6 @@ class ColumnStatsPanel(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("columnStatsPlot")
         self.plot.setMinimumHeight(160)
-        self.plot.setLabel("left", "rows")
         self.plot.showGrid(x=False, y=True, alpha=0.2)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))

@@ -144,10 +144,19 @@ class DataView(QWidget):
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.wanted_blocks = None
         self.model.set_source(self.plain, self._load_block)
+        self._fit_columns()
         self.stats.clear_stats()
         self.roles.show_columns(self.plain.columns, workflows.get_roles(project, table))
         self._show_roles_in_headers()
         self._say(self._summary())
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header (with a role), within bounds; rows are not measured."""
+        assert self.plain is not None
+        metrics = self.view.horizontalHeader().fontMetrics()
+        for index, (name, _dtype) in enumerate(self.plain.columns):
+            width = metrics.horizontalAdvance(f"{name} · confidence") + 28
+            self.view.setColumnWidth(index, min(max(width, 90), 260))
 
     def close_table(self) -> None:
         """Stop and join the workers, drop the scratch database, restore DuckDB's memory limit."""
@@ -219,17 +228,28 @@ class DataView(QWidget):
         if self.plain is None:
             return
         self.spec = ViewSpec(column, descending, self.spec.where)
+        self._show_sort_indicator(column, descending)
         rows = self.model.rowCount()
         self.model.set_source(
             Source(self.plain.table, self.plain.columns, rows, self.plain.relation), None, loadable=False
         )
         self._start_view_job(top_first=True)
 
+    def _show_sort_indicator(self, column: str | None, descending: bool) -> None:
+        """The header's arrow, set without asking for a sort again."""
+        assert self.plain is not None
+        names = [name for name, _dtype in self.plain.columns]
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(names.index(column) if column in names else -1, order)
+        header.blockSignals(False)
+
     def clear_sort(self) -> None:
         """Back to the stored order (keeping the filter)."""
         if self.plain is None or self.spec.sort is None:
             return
-        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._show_sort_indicator(None, False)
         self.spec = ViewSpec(None, False, self.spec.where)
         self._start_view_job(top_first=False)
 

@@ -32,12 +32,15 @@ class RolesEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rolesEditor")
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 3)
         self.table.setObjectName("rolesTable")
-        self.table.setHorizontalHeaderLabels(["column", "type", "role", "favourable value"])
+        self.table.setHorizontalHeaderLabels(["column", "role", "favourable value"])
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 110)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.combos: dict[str, QComboBox] = {}
         self.values: dict[str, QLineEdit] = {}
@@ -62,7 +65,9 @@ class RolesEditor(QWidget):
             value = self.values[column]
             value.blockSignals(True)
             value.setText(item.value or "" if item else "")
-            value.setEnabled(item is not None and item.role == "label")
+            label = item is not None and item.role == "label"
+            value.setEnabled(label)
+            value.setPlaceholderText("e.g. yes, 1" if label else "")
             value.blockSignals(False)
 
     def choose(self, column: str, role: str, value: str = "") -> None:
@@ -79,8 +84,9 @@ class RolesEditor(QWidget):
         self.values.clear()
         self.table.setRowCount(len(columns))
         for row, (name, dtype) in enumerate(columns):
-            self.table.setItem(row, 0, QTableWidgetItem(name))
-            self.table.setItem(row, 1, QTableWidgetItem(dtype))
+            cell = QTableWidgetItem(name)
+            cell.setToolTip(f"{name}: {dtype}")
+            self.table.setItem(row, 0, cell)
             combo = QComboBox()
             combo.setObjectName(f"role:{name}")
             combo.addItems([NO_ROLE, *ROLES])
@@ -89,10 +95,9 @@ class RolesEditor(QWidget):
             combo.currentTextChanged.connect(self._emitter(name))
             value = QLineEdit()
             value.setObjectName(f"roleValue:{name}")
-            value.setPlaceholderText("e.g. yes / 1")
             value.editingFinished.connect(self._value_emitter(name))
-            self.table.setCellWidget(row, 2, combo)
-            self.table.setCellWidget(row, 3, value)
+            self.table.setCellWidget(row, 1, combo)
+            self.table.setCellWidget(row, 2, value)
             self.combos[name] = combo
             self.values[name] = value
 
