@@ -4,11 +4,13 @@ column roles with undo, kept across a reopen; a bad role is refused by name and 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from support.dataview_tables import TAGS, make_big, make_people
@@ -241,3 +243,21 @@ def test_close_releases_the_project(tmp_path: Path, qtbot: QtBot, view: DataView
     assert not Path(scratch).exists()
     with open_project(path) as again:  # the lock went with the view's cursors
         assert again.row_count("people") == 700
+
+
+def test_cancelled_stats_never_arrive(qtbot: QtBot, people: Project, view: DataView) -> None:
+    gate = threading.Event()
+    stats_lane = view._lanes["stats"]
+    stats_lane.submit(lambda _cursor, _cancel, _post: gate.wait(10), slot="gate")  # keeps the lane busy
+    view.show_stats("income")
+    assert view.stats.values["type"].text() == "INTEGER" and view.stats.cancel_button.isVisible()
+    view.stats.cancel_button.click()
+    assert view.stats.title.text() == "Statistics cancelled." and not view.stats.cancel_button.isVisible()
+    gate.set()
+    qtbot.waitUntil(lambda: not stats_lane.busy("gate"), timeout=10_000)
+    QApplication.processEvents()
+    assert view.stats.values["rows"].text() == "…" and view.stats.distribution is None  # nothing came
+    view.show_stats("city")  # the next column still works
+    qtbot.waitUntil(lambda: view.stats.distribution is not None, timeout=30_000)
+    assert view.stats.distribution.kind == "top" and view.stats.values["rows"].text() == f"{PEOPLE_ROWS:,}"
+    assert view.stats.title.text().startswith("Column 'city'")

@@ -30,17 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import workflows
 from ..core.data import column_stats, paging
 from ..core.data.paging import BROWSING_MEMORY, Source, ViewSpec
-from ..core.data.roles import ColumnRole
 from ..core.data.view_scratch import ViewScratch, build_view, check_filter
 from ..core.errors import StudioError
 from ..core.project import Project
 from .column_stats_panel import ColumnStatsPanel
 from .data_lane import Lane
 from .data_model import DuckTableModel
-from .roles_editor import RoleCommand, RolesEditor
+from .data_view_roles import RoleEditing
+from .roles_editor import RolesEditor
 
 ROW_PX = 22  # Fixed sections: 10M rows fit the header's int range (limit ≈ 97M rows at 22 px)
 
@@ -72,7 +71,7 @@ class DataView(QWidget):
         self._build()
         self.model.sort_requested.connect(self._on_sort)
         self.model.modelReset.connect(self._forget_visible)
-        self.roles.role_edited.connect(self._on_role_edited)
+        self.role_editing = RoleEditing(self.roles, self.model, self.undo_stack, self._say_text)
         self.stats.cancel_requested.connect(self.cancel_stats)
 
     def _build(self) -> None:
@@ -146,8 +145,7 @@ class DataView(QWidget):
         self.model.set_source(self.plain, self._load_block)
         self._fit_columns()
         self.stats.clear_stats()
-        self.roles.show_columns(self.plain.columns, workflows.get_roles(project, table))
-        self._show_roles_in_headers()
+        self.role_editing.show(project, table, self.plain.columns)
         self._say(self._summary())
 
     def _fit_columns(self) -> None:
@@ -171,6 +169,7 @@ class DataView(QWidget):
             self._control.close()
             self._control = None
         self._relations.clear()
+        self.role_editing.clear()
         self.model.set_source(None, None)
         self.plain, self.table = None, None
 
@@ -305,7 +304,7 @@ class DataView(QWidget):
             self.model.swap_source(source, self._load_block)
         else:
             self.model.set_source(source, self._load_block)
-        self._show_roles_in_headers()
+        self.role_editing.show_in_headers()
         self._say(self._summary())
         self.view_ready.emit()
 
@@ -332,6 +331,9 @@ class DataView(QWidget):
         )
         where = f" where {self.spec.where}" if self.spec.where else ""
         return f"{self.plain.table}: {rows} × {len(self.plain.columns)} columns{where}{sort}"
+
+    def _say_text(self, text: str, error: bool) -> None:
+        self._say(text, error=error)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setProperty("error", error)
@@ -368,55 +370,6 @@ class DataView(QWidget):
         if "stats" in self._lanes:
             self._lanes["stats"].cancel_slot("stats")
             self.stats.show_message("Statistics cancelled.")
-
-    # --- roles -----------------------------------------------------------------------------
-
-    def _on_role_edited(self, column: str, role: str, value: str) -> None:
-        if self.project is None or self.table is None:
-            return
-        table = self.table
-        try:
-            if role:
-                change = workflows.set_roles(
-                    self.project, table, set_={column: (role, value or None)}, clear=[]
-                )
-            elif column in {item.column for item in workflows.get_roles(self.project, table)}:
-                change = workflows.set_roles(self.project, table, set_={}, clear=[column])
-            else:
-                return
-        except StudioError as error:
-            self._say(str(error), error=True)
-            self._refresh_roles()
-            return
-        if change.changed:
-            what = f"{column} → {role}" if role else f"{column}: no role"
-            self.undo_stack.push(RoleCommand(self._apply_roles, table, change.before, change.after, what))
-            self._say(f"Role set: {what} (Ctrl+Z undoes it).")
-        self._refresh_roles()
-
-    def _apply_roles(self, table: str, roles: list[ColumnRole]) -> None:
-        """Undo/redo: make ``roles`` the table's roles again (audited), and show them."""
-        if self.project is None:
-            return
-        try:
-            workflows.replace_roles(self.project, table, roles)
-        except StudioError as error:
-            self._say(str(error), error=True)
-        else:
-            held = ", ".join(f"{item.column} → {item.role}" for item in roles) or "none"
-            self._say(f"Roles of {table!r} now: {held}.")
-        if table == self.table:
-            self._refresh_roles()
-
-    def _refresh_roles(self) -> None:
-        if self.project is not None and self.table is not None:
-            self.roles.show_roles(workflows.get_roles(self.project, self.table))
-            self._show_roles_in_headers()
-
-    def _show_roles_in_headers(self) -> None:
-        if self.project is not None and self.table is not None:
-            held = workflows.get_roles(self.project, self.table)
-            self.model.set_roles({item.column: item.role for item in held})
 
 
 _LANES = ("blocks", "view", "stats")

@@ -178,3 +178,32 @@ def test_memory_limit_lowers_and_resets(cursor: duckdb.DuckDBPyConnection) -> No
     assert paging.memory_limit(cursor) == default
     with pytest.raises(ValueError, match="not a memory size"):
         paging.set_memory_limit(cursor, "1GB'; DROP TABLE x; --")
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_sorted_copy_of_an_encrypted_project_is_encrypted_on_disk(tmp_path: Path, encrypted: bool) -> None:
+    from tradeoff_studio.core.project import create_project
+
+    marker = "ZQXJ-SECRET-MARKER"
+    with create_project(tmp_path / "p.tsproj", encrypted=encrypted) as project:
+        project.con.execute(
+            f"CREATE TABLE t AS SELECT i, '{marker}' || i::VARCHAR AS secret FROM range(5000) r(i)"
+        )
+        cursor = project.con.cursor()
+        cursor.execute("SET force_compression = 'uncompressed'")  # so that clear text would show verbatim
+        scratch = ViewScratch(cursor, encrypted=project.encrypted)
+        try:
+            plain = paging.plain_source(cursor, "t")
+            source = build_view(
+                cursor, scratch, plain, ViewSpec(sort="secret", descending=True), CancelToken()
+            )
+            assert paging.read_block(cursor, source, 0)[0][1] == f"{marker}999"
+            cursor.execute(f'CHECKPOINT "{scratch.alias}"')
+            path = cursor.execute(
+                "SELECT path FROM duckdb_databases() WHERE database_name = ?", [scratch.alias]
+            ).fetchone()[0]
+            stored = Path(path).read_bytes()
+        finally:
+            scratch.close()
+            cursor.close()
+    assert (marker.encode() in stored) is not encrypted
