@@ -34,7 +34,7 @@ def test_set_list_and_json(people_project: Path) -> None:
             {"column": "approved", "role": "label", "value": "yes", "type": "VARCHAR"},
             {"column": "sex", "role": "sensitive", "value": None, "type": "VARCHAR"},
         ],
-        "defaults": {"label": "approved", "label_value": "yes", "sensitive": ["sex"]},
+        "defaults": {"label": "approved", "favourable": "yes", "sensitive": ["sex"]},
         "changed": False,
     }
 

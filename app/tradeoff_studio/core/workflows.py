@@ -185,7 +185,7 @@ def replace_roles(project: Project, table: str, wanted: list[ColumnRole]) -> Rol
 
 
 def roles_defaults(project: Project, table: str) -> dict[str, Any]:
-    """Role → column(s) set on ``table`` (and ``label_value``): defaults for analysis forms and the CLI."""
+    """Role → column(s) set on ``table`` (and ``favourable``): defaults for analysis forms and the CLI."""
     return column_roles.roles_defaults(project, table)
 
 

@@ -44,7 +44,7 @@ def test_set_get_and_defaults(project: Project) -> None:
     ]
     assert workflows.roles_defaults(project, "people") == {
         "label": "approved",
-        "label_value": "yes",
+        "favourable": "yes",
         "sensitive": ["sex", "city"],
         "weight": "weight",
         "score": ["score"],
@@ -172,3 +172,10 @@ def test_project_made_before_roles_is_migrated(tmp_path: Path, monkeypatch: pyte
         workflows.set_roles(project, "people", set_={"weight": ("weight", None)}, clear=[])
     with open_project(path) as project:
         assert workflows.roles_defaults(project, "people") == {"weight": "weight"}
+
+
+def test_roles_are_the_ones_analysis_parameters_name() -> None:
+    """The registry's parameters name fitting roles; ``favourable`` is the label's value, not a role."""
+    from tradeoff_studio.core.analyses.kinds import ROLES as PARAMETER_ROLES
+
+    assert {*ROLES, "favourable"} == set(PARAMETER_ROLES)

@@ -3,7 +3,7 @@
 Roles are stored in the project's catalog (``_ts.column_roles``), set in the data view or with
 ``tradeoff-studio roles``, and read back by :func:`roles_defaults` as the defaults of analysis setup
 forms and the CLI. A column has at most one role. Most roles belong to one column of a table; setting
-one on another column moves it there. ``sensitive``, ``price_return``, ``confidence`` and ``score``
+one on another column moves it there. ``sensitive``, ``price``, ``return``, ``confidence`` and ``score``
 may be held by several columns. Every change is validated first (the column exists, its type fits the
 role, a label's favourable value occurs in it), written in one transaction and audited.
 """
@@ -48,7 +48,8 @@ ROLES: dict[str, RoleSpec] = {
         RoleSpec("id", "a row identifier", frozenset({"integer", "text", "uuid"})),
         RoleSpec("date", "when the row happened", frozenset({"temporal"})),
         RoleSpec("asset", "the asset a price or return belongs to", frozenset({"integer", "text"})),
-        RoleSpec("price_return", "a price or a return", NUMERIC, multiple=True),
+        RoleSpec("price", "an asset's price", NUMERIC, multiple=True),
+        RoleSpec("return", "an asset's return", NUMERIC, multiple=True),
         RoleSpec("item", "the item (task, query) a system was run on", frozenset({"integer", "text"})),
         RoleSpec("system", "the system (model, router) that was run", frozenset({"integer", "text"})),
         RoleSpec("correct", "whether the system got the item right", frozenset({"boolean", *NUMERIC})),
@@ -199,9 +200,10 @@ def apply_roles(project: Project, table: str, roles: list[ColumnRole]) -> RolesC
 
 
 def roles_defaults(project: Project, table: str) -> dict[str, Any]:
-    """Role → column (one-column roles) or list of columns (``sensitive``, ``price_return``,
-    ``confidence``, ``score``), for the roles set on ``table``; plus ``label_value`` (the label's
-    favourable value) when one is set. Analysis setup forms and the CLI use these as defaults."""
+    """Role → column (one-column roles) or list of columns (``sensitive``, ``price``, ``return``,
+    ``confidence``, ``score``), for the roles set on ``table``; plus ``favourable`` (the label's
+    favourable value) when one is set. Analysis setup forms and the CLI use these as defaults: the
+    keys are the roles that ``core.analyses.kinds`` parameters name."""
     defaults: dict[str, Any] = {}
     for item in get_roles(project, table):
         if ROLES[item.role].multiple:
@@ -209,7 +211,7 @@ def roles_defaults(project: Project, table: str) -> dict[str, Any]:
         else:
             defaults[item.role] = item.column
             if item.role == "label" and item.value is not None:
-                defaults["label_value"] = item.value
+                defaults["favourable"] = item.value
     return defaults
 
 
