@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -73,6 +73,9 @@ class DataView(QWidget):
         self.model.modelReset.connect(self._forget_visible)
         self.role_editing = RoleEditing(self.roles, self.model, self.undo_stack, self._say_text)
         self.stats.cancel_requested.connect(self.cancel_stats)
+        application = QCoreApplication.instance()
+        if application is not None:  # a safety net: the workers' threads would keep the process alive
+            application.aboutToQuit.connect(self.close_table)
 
     def _build(self) -> None:
         self.view = QTableView(self)

@@ -207,3 +207,25 @@ def test_sorted_copy_of_an_encrypted_project_is_encrypted_on_disk(tmp_path: Path
             scratch.close()
             cursor.close()
     assert (marker.encode() in stored) is not encrypted
+
+
+def test_a_missing_table_is_named(cursor: duckdb.DuckDBPyConnection) -> None:
+    from tradeoff_studio.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="The project has no table 'gone'"):
+        paging.plain_source(cursor, "gone")
+
+
+def test_a_table_with_its_own_rowid_column_filters_and_sorts_right(project: Project) -> None:
+    project.con.execute("CREATE TABLE odd AS SELECT 999 - i AS rowid, i % 3 AS k FROM range(1000) r(i)")
+    cursor = project.con.cursor()
+    scratch = ViewScratch(cursor, encrypted=False)
+    try:
+        plain = paging.plain_source(cursor, "odd")
+        kept = build_view(cursor, scratch, plain, ViewSpec(where="k = 1"), CancelToken())
+        ordered = build_view(cursor, scratch, plain, ViewSpec(sort="k"), CancelToken())
+        assert all_rows(kept, cursor) == [(str(999 - i), "1") for i in range(1000) if i % 3 == 1]
+        assert all_rows(ordered, cursor)[:2] == [("0", "0"), ("3", "0")]  # ties by the table's own rowid
+    finally:
+        scratch.close()
+        cursor.close()

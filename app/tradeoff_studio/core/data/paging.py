@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ..errors import NotFoundError
 from ..project import ALIAS
 from ..sql import ident
 
@@ -81,9 +82,14 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 
 def plain_source(con: duckdb.DuckDBPyConnection, table: str) -> Source:
     """The stored table: its row count (catalog metadata, ~1 ms) and its columns."""
+    columns = table_columns(con, table)
+    if not columns:
+        raise NotFoundError(
+            f"The project has no table {table!r}; it may have been removed. Pick another table."
+        )
     relation = table_relation(table)
     row = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
-    return Source(table, table_columns(con, table), int(row[0]) if row else 0, relation)
+    return Source(table, columns, int(row[0]) if row else 0, relation)
 
 
 def read_block(con: duckdb.DuckDBPyConnection, source: Source, block: int) -> list[tuple[str | None, ...]]:
@@ -93,11 +99,17 @@ def read_block(con: duckdb.DuckDBPyConnection, source: Source, block: int) -> li
 
 
 def order_clause(spec: ViewSpec) -> str:
-    """``ORDER BY "col" [DESC] NULLS LAST, rowid``: ties keep the stored order, NULLs go last."""
+    """``ORDER BY "col" [DESC] NULLS LAST, rowid``: ties keep the stored order, NULLs go last (ties of a
+    table with its own ``rowid`` column, which hides DuckDB's, are broken by that column)."""
     if spec.sort is None:
         return ""
     direction = "DESC" if spec.descending else "ASC"
     return f" ORDER BY {ident(spec.sort)} {direction} NULLS LAST, rowid"
+
+
+def hides_rowid(columns: list[tuple[str, str]]) -> bool:
+    """Whether the table has a column named ``rowid`` (which hides DuckDB's row id)."""
+    return any(name.casefold() == "rowid" for name, _dtype in columns)
 
 
 def where_clause(spec: ViewSpec) -> str:
@@ -109,7 +121,8 @@ def top_rows_sql(source: Source, spec: ViewSpec) -> str:
     """The first ``BLOCK_ROWS`` rows of the sorted (and filtered) table: a top-N query, no full sort."""
     cells = ", ".join(f"{ident(name)}::VARCHAR" for name, _dtype in source.columns) or "NULL"
     return (
-        f"SELECT {cells} FROM {table_relation(source.table)}{where_clause(spec)}{order_clause(spec)} "
+        f"SELECT {cells} FROM {table_relation(source.table)}{where_clause(spec)}"
+        f"{order_clause(spec)} "
         f"LIMIT {BLOCK_ROWS}"
     )
 

@@ -22,7 +22,15 @@ from ..errors import StudioError
 from ..jobs import CancelToken
 from ..scratch import scratch_dir
 from ..sql import ident, literal
-from .paging import Source, ViewSpec, order_clause, table_columns, table_relation, where_clause
+from .paging import (
+    Source,
+    ViewSpec,
+    hides_rowid,
+    order_clause,
+    table_columns,
+    table_relation,
+    where_clause,
+)
 
 
 class FilterError(StudioError):
@@ -95,11 +103,10 @@ def build_view(
         return plain
     table = table_relation(plain.table)
     with interruptible(con, cancel):
-        if spec.sort is not None:
+        if spec.sort is not None or hides_rowid(plain.columns):  # a filtered copy when rowid is hidden
             relation = scratch.new_relation("sorted")
-            con.execute(
-                f"CREATE TABLE {relation} AS SELECT * FROM {table}{where_clause(spec)}{order_clause(spec)}"
-            )
+            order = order_clause(spec)
+            con.execute(f"CREATE TABLE {relation} AS SELECT * FROM {table}{where_clause(spec)}{order}")
             return _counted(con, plain, relation, None)
         rowids = scratch.new_relation("rows")
         con.execute(f"CREATE TABLE {rowids} AS SELECT rowid AS rid FROM {table}{where_clause(spec)}")
