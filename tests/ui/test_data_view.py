@@ -261,3 +261,23 @@ def test_cancelled_stats_never_arrive(qtbot: QtBot, people: Project, view: DataV
     qtbot.waitUntil(lambda: view.stats.distribution is not None, timeout=30_000)
     assert view.stats.distribution.kind == "top" and view.stats.values["rows"].text() == f"{PEOPLE_ROWS:,}"
     assert view.stats.title.text().startswith("Column 'city'")
+
+
+def test_ctrl_z_is_the_windows_where_it_has_an_undo_group(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QUndoGroup
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    group = QUndoGroup(window)
+    inner = DataView()
+    window.setCentralWidget(inner)
+    window.show()
+    assert not any(action.isEnabled() for action in inner.undo_actions)  # the window's Edit ▸ Undo acts
+    group.addStack(inner.undo_stack)
+    group.setActiveStack(inner.undo_stack)
+    assert group.activeStack() is inner.undo_stack
+    alone = DataView()
+    qtbot.addWidget(alone)
+    alone.show()
+    assert all(action.isEnabled() for action in alone.undo_actions)

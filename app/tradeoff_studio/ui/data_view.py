@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -120,6 +120,7 @@ class DataView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        self.undo_actions: list[QAction] = []
         for text, keys, slot in [
             ("Undo role change", QKeySequence.StandardKey.Undo, self.undo_stack.undo),
             ("Redo role change", QKeySequence.StandardKey.Redo, self.undo_stack.redo),
@@ -129,6 +130,7 @@ class DataView(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
+            self.undo_actions.append(action)
 
     # --- showing a table -------------------------------------------------------------------
 
@@ -175,6 +177,14 @@ class DataView(QWidget):
         self.role_editing.clear()
         self.model.set_source(None, None)
         self.plain, self.table = None, None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Ctrl+Z here only where the window has no Edit ▸ Undo of its own (a ``QUndoGroup`` that
+        follows ``undo_stack``): two live Ctrl+Z shortcuts would be ambiguous, and neither would fire."""
+        window_undoes = self.window().findChild(QUndoGroup) is not None
+        for action in self.undo_actions:
+            action.setEnabled(not window_undoes)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the view joins its workers (house rule 5)."""
