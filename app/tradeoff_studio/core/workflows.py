@@ -40,6 +40,7 @@ from .schema import CATALOG_SCHEMA
 __all__ = [
     "ProjectInfo",
     "add_model",
+    "analysis_defaults",
     "analyze",
     "analyze_fairness",
     "analyze_generic",
@@ -187,6 +188,16 @@ def replace_roles(project: Project, table: str, wanted: list[ColumnRole]) -> Rol
 def roles_defaults(project: Project, table: str) -> dict[str, Any]:
     """Role → column(s) set on ``table`` (and ``favourable``): defaults for analysis forms and the CLI."""
     return column_roles.roles_defaults(project, table)
+
+
+def analysis_defaults(project: Project, kind: str, table: str) -> dict[str, Any]:
+    """Parameter values of analysis ``kind`` that ``table``'s column roles give (label, sensitive
+    attributes, scores, weight, item, system, cost…): what a setup form pre-fills, or the CLI uses for
+    options left out."""
+    from .analyses.kinds import kind as analysis_kind
+    from .data.role_defaults import parameter_defaults
+
+    return parameter_defaults(analysis_kind(kind), column_roles.roles_defaults(project, table))
 
 
 def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:
