@@ -281,3 +281,19 @@ def test_ctrl_z_is_the_windows_where_it_has_an_undo_group(qtbot: QtBot) -> None:
     qtbot.addWidget(alone)
     alone.show()
     assert all(action.isEnabled() for action in alone.undo_actions)
+
+
+def test_scratch_keeps_only_what_is_shown(qtbot: QtBot, people: Project, view: DataView) -> None:
+    for step in (
+        lambda: view.sort_by("income"),
+        lambda: view.sort_by("city"),
+        lambda: view.apply_filter("id > 5"),
+    ):
+        with qtbot.waitSignal(view.view_ready, timeout=30_000):
+            step()
+    qtbot.waitUntil(lambda: not view._lanes["view"].busy(None), timeout=10_000)
+    held = people.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name LIKE 'dataview_%'"
+    ).fetchall()
+    assert len(held) == 1 and view.model.source is not None and held[0][0] in view.model.source.relation
+    assert view.model.rowCount() == PEOPLE_ROWS - 6

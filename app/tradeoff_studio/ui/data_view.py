@@ -63,8 +63,8 @@ class DataView(QWidget):
         self._lanes: dict[str, Lane] = {}
         self._control: duckdb.DuckDBPyConnection | None = None
         self._scratch: ViewScratch | None = None
-        self._relations: list[str] = []
         self._view_token = 0
+        self._shown_tables: list[str] = []
         self.wanted_blocks: frozenset[int] | None = None
         self.model = DuckTableModel(self)
         self.undo_stack = QUndoStack(self)
@@ -173,7 +173,7 @@ class DataView(QWidget):
             paging.set_memory_limit(self._control, None)
             self._control.close()
             self._control = None
-        self._relations.clear()
+        self._shown_tables = []
         self.role_editing.clear()
         self.model.set_source(None, None)
         self.plain, self.table = None, None
@@ -278,12 +278,9 @@ class DataView(QWidget):
             self._scratch = ViewScratch(self._control, encrypted=self.project.encrypted)
         self._view_token += 1
         token, spec, plain, scratch = self._view_token, self.spec, self.plain, self._scratch
-        stale, self._relations = self._relations, []
         self._say(f"Sorting by {spec.sort!r}…" if spec.sort else "Filtering…" if spec.where else "Reading…")
 
         def task(cursor: duckdb.DuckDBPyConnection, cancel: Any, post: Any) -> None:
-            for relation in stale:
-                cursor.execute(f"DROP TABLE IF EXISTS {relation}")
             where = check_filter(cursor, plain.table, spec.where) if spec.where else None
             checked = ViewSpec(spec.sort, spec.descending, where)
             if top_first and checked.sort is not None:
@@ -309,10 +306,11 @@ class DataView(QWidget):
 
     def _view_ready(self, value: tuple[int, Source, bool]) -> None:
         token, source, swap = value
-        stored = paging.table_relation(source.table)
-        self._relations += [name for name in (source.relation, source.rowids) if name and name != stored]
         if token != self._view_token:
+            self._drop_scratch_tables(_scratch_tables(source))  # superseded meanwhile: never shown
             return
+        self._drop_scratch_tables(self._shown_tables)  # what was shown until now
+        self._shown_tables = _scratch_tables(source)
         if swap:
             self.model.swap_source(source, self._load_block)
         else:
@@ -320,6 +318,17 @@ class DataView(QWidget):
         self.role_editing.show_in_headers()
         self._say(self._summary())
         self.view_ready.emit()
+
+    def _drop_scratch_tables(self, names: list[str]) -> None:
+        """Drop sorted copies or rowid lists no longer shown, on the view's worker (after its job)."""
+        if not names or "view" not in self._lanes:
+            return
+
+        def task(cursor: duckdb.DuckDBPyConnection, _cancel: Any, _post: Any) -> None:
+            for name in names:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+        self._lanes["view"].submit(task)
 
     def _view_failed(self, token: int, error: BaseException) -> None:
         if token != self._view_token:
@@ -386,3 +395,9 @@ class DataView(QWidget):
 
 
 _LANES = ("blocks", "view", "stats")
+
+
+def _scratch_tables(source: Source) -> list[str]:
+    """The scratch tables a source reads (none for the stored table)."""
+    stored = paging.table_relation(source.table)
+    return [name for name in (source.relation, source.rowids) if name and name != stored]
