@@ -78,17 +78,7 @@ class DataView(QWidget):
             application.aboutToQuit.connect(self.close_table)
 
     def _build(self) -> None:
-        self.view = QTableView(self)
-        self.view.setObjectName("dataTable")
-        self.view.setModel(self.model)
-        self.view.setWordWrap(False)
-        rows = self.view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never ResizeToContents: 88 s at 1M rows
-        rows.setDefaultSectionSize(ROW_PX)
-        self.view.horizontalHeader().setDefaultSectionSize(130)
-        self.view.setSortingEnabled(True)
-        self.view.verticalScrollBar().valueChanged.connect(self._note_visible)
-        self.view.selectionModel().currentColumnChanged.connect(self._on_current_column)
+        self._build_table()
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("dataFilter")
         self.filter_edit.setPlaceholderText(
@@ -120,6 +110,22 @@ class DataView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        self._build_undo_actions()
+
+    def _build_table(self) -> None:
+        self.view = QTableView(self)
+        self.view.setObjectName("dataTable")
+        self.view.setModel(self.model)
+        self.view.setWordWrap(False)
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never ResizeToContents: 88 s at 1M rows
+        rows.setDefaultSectionSize(ROW_PX)
+        self.view.horizontalHeader().setDefaultSectionSize(130)
+        self.view.setSortingEnabled(True)
+        self.view.verticalScrollBar().valueChanged.connect(self._note_visible)
+        self.view.selectionModel().currentColumnChanged.connect(self._on_current_column)
+
+    def _build_undo_actions(self) -> None:
         self.undo_actions: list[QAction] = []
         for text, keys, slot in [
             ("Undo role change", QKeySequence.StandardKey.Undo, self.undo_stack.undo),
