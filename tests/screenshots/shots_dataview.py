@@ -79,6 +79,7 @@ def _shots(window: object, out: Path) -> list[Path]:
     column = [name for name, _dtype in view.plain.columns].index("score_credit_gbt")
     view.view.setCurrentIndex(view.model.index(0, column))
     _wait(lambda: view.stats.distribution is not None)
+    view.view.horizontalScrollBar().setValue(0)  # the first columns, with their roles in the headers
     _settle()  # let the plot size its axes
     first = out / "dataview_roles_stats.png"
     window.grab().save(str(first))  # type: ignore[attr-defined]
