@@ -3,7 +3,9 @@
 ``open_10m_rows_s``: from opening the project to the first screen of rows painted (goal < 1 s).
 ``open_10m_rows_mb``: resident memory growth from before the open to after the scrolling (goal < 200).
 ``scroll_10m_frame_ms_p95``: 95th percentile of a frame (scroll, deliver loaded blocks, repaint) over
-page-downs from the top and jumps across the table as a dragged scroll thumb makes (goal < 30 ms).
+page-downs from the top and jumps across the table as a dragged scroll thumb makes (goal < 30 ms);
+``scroll_10m_frame_cpu_ms_p95`` the same in GUI-thread CPU time (what the view costs, without the
+waits for a core that other processes hold on a shared machine).
 Also, after those: ``sort_10m_first_screen_s`` (a header click to its first sorted screen, by a
 top-N query), ``sort_10m_copy_s`` (to the whole sorted copy in the scratch database) and
 ``filter_10m_s`` (a filter keeping 1 row in 7, counted and its rowids listed).
@@ -40,12 +42,14 @@ def _build(path: Path) -> None:
         make_big(project, ROWS)
 
 
-def _frame(app: object, view: object, value: int) -> float:
-    start = time.perf_counter()
+def _frame(app: object, view: object, value: int) -> tuple[float, float]:
+    """Wall and GUI-thread CPU milliseconds of one frame (the CPU time does not count waiting for a
+    core that other work holds: on a shared machine it is the view's own cost)."""
+    start, cpu = time.perf_counter(), time.thread_time()
     view.view.verticalScrollBar().setValue(value)  # type: ignore[attr-defined]
     app.processEvents()  # type: ignore[attr-defined]
     view.view.viewport().repaint()  # type: ignore[attr-defined]
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
 
 
 def _timed_view_job(app: object, view: object, start: object) -> tuple[float, float]:
@@ -98,10 +102,12 @@ def measure() -> dict[str, float]:
         loaded = [0]
         view.model.dataChanged.connect(lambda *_args: loaded.__setitem__(0, loaded[0] + 1))
         bar = view.view.verticalScrollBar()
-        frames = [_frame(app, view, step * bar.pageStep()) for step in range(1, PAGE_DOWNS + 1)]
+        timed = [_frame(app, view, step * bar.pageStep()) for step in range(1, PAGE_DOWNS + 1)]
         span = bar.maximum()
-        frames += [_frame(app, view, (span * ((index * 7919) % JUMPS)) // JUMPS) for index in range(JUMPS)]
-        frames.append(_frame(app, view, span))
+        timed += [_frame(app, view, (span * ((index * 7919) % JUMPS)) // JUMPS) for index in range(JUMPS)]
+        timed.append(_frame(app, view, span))
+        frames = [wall for wall, _cpu in timed]
+        cpu_p95 = statistics.quantiles([cpu for _wall, cpu in timed], n=20)[-1]
         grown = _rss_mb() - before
         first, copied = _timed_view_job(app, view, lambda: view.sort_by("half", descending=True))
         _top, filtered = _timed_view_job(app, view, lambda: view.apply_filter("n % 7 = 3"))
@@ -111,13 +117,15 @@ def measure() -> dict[str, float]:
     p95 = statistics.quantiles(frames, n=20)[-1]
     median = statistics.median(frames)
     print(f"data view: open {opened:.3f} s, +{grown:.0f} MB, frames p50 {median:.1f} p95 {p95:.1f} "
-          f"max {max(frames):.1f} ms over {len(frames)} frames, {loaded[0]} blocks loaded meanwhile",
+          f"max {max(frames):.1f} ms over {len(frames)} frames (GUI-thread CPU p95 {cpu_p95:.1f} ms), "
+          f"{loaded[0]} blocks loaded meanwhile",
           flush=True)  # fmt: skip
     print(f"data view: sort first screen {first:.2f} s, sorted copy {copied:.2f} s, filter {filtered:.2f} s")
     return {
         "open_10m_rows_s": opened,
         "open_10m_rows_mb": grown,
         "scroll_10m_frame_ms_p95": p95,
+        "scroll_10m_frame_cpu_ms_p95": cpu_p95,
         "sort_10m_first_screen_s": first,
         "sort_10m_copy_s": copied,
         "filter_10m_s": filtered,
