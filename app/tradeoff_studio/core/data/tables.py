@@ -1,7 +1,8 @@
 """Remove an imported table (``tables remove``), or make room for ``import --replace``.
 
-A table goes with its catalog rows: its provenance (``_ts.datasets``) and the score columns
-recorded on it (``_ts.score_columns``). Analyses and decisions stay: each analysis keeps its
+A table goes with its catalog rows: its provenance (``_ts.datasets``), the score columns
+recorded on it (``_ts.score_columns``) and its column roles (``_ts.column_roles``; a replaced
+table starts without roles). Analyses and decisions stay: each analysis keeps its
 own copy of the candidates, with the source table's name in its inputs. Every removal is one
 audit entry (action ``"remove-table"``) inside the transaction that makes it.
 """
@@ -39,6 +40,7 @@ def drop_table(con: duckdb.DuckDBPyConnection, table: str, *, reason: str) -> di
     con.execute(f"DROP TABLE {ident(table)}")
     con.execute(f"DELETE FROM {CATALOG_SCHEMA}.datasets WHERE lower(table_name) = lower(?)", [table])
     con.execute(f"DELETE FROM {CATALOG_SCHEMA}.score_columns WHERE lower(table_name) = lower(?)", [table])
+    con.execute(f"DELETE FROM {CATALOG_SCHEMA}.column_roles WHERE lower(table_name) = lower(?)", [table])
     audit.record(con, action="remove-table", subject=table, details={"reason": reason, **counts})
     return counts
 
