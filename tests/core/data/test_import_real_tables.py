@@ -9,6 +9,7 @@ import pytest
 
 from tradeoff_studio.core.data.importer import import_files
 from tradeoff_studio.core.data.options import ReadOptions
+from tradeoff_studio.core.data.roles import change_roles
 from tradeoff_studio.core.data.tables import remove_table
 from tradeoff_studio.core.errors import DataImportError, NameInUseError, NotFoundError
 from tradeoff_studio.core.project import Project
@@ -102,7 +103,9 @@ def test_tables_remove(project: Project, make_file: MakeFile, state: Callable[[P
     with pytest.raises(NotFoundError, match=r"no table 'nope'\. Its tables: Optuna_Trials"):
         remove_table(project, "nope")
     assert state(project) == before
+    change_roles(project, "Optuna_Trials", set_={"a": ("weight", None)}, clear=[])
     assert remove_table(project, "optuna_trials") == {"table": "Optuna_Trials", "rows": 2, "score_columns": 0}
+    assert project.con.execute("SELECT count(*) FROM _ts.column_roles").fetchone() == (0,)
     assert project.tables() == []
     assert project.con.execute("SELECT count(*) FROM _ts.datasets").fetchone() == (0,)
     last = project.con.execute("SELECT action, subject FROM _ts.audit ORDER BY seq DESC LIMIT 1").fetchone()
