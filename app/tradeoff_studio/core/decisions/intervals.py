@@ -40,8 +40,9 @@ def has_interval(table: CandidateTable, metric: str) -> bool:
         return False
     needed = frame[metric].notna()
     reliable = f"{metric}_ci_reliable"
-    if reliable in frame:
+    if reliable in frame:  # the analysis computed intervals; some may be withheld as unreliable
         needed &= frame[reliable].fillna(False).astype(bool)
+        return bool(frame[lo][needed].notna().all())
     return bool(frame[lo][needed].notna().all()) and bool(frame[lo].notna().any())
 
 
