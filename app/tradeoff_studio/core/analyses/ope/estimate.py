@@ -239,16 +239,31 @@ def _batch(
     arange = np.arange(batch.num_rows)
     for index, model in enumerate(policies):
         probabilities = model.run(batch, position, rows, cancel)
-        check_distribution(model.name, probabilities, rows)
         _check_actions(model.name, probabilities.shape[1], summary, q_hat)
-        q = q_hat if q_hat is not None else empirical_rewards(summary, probabilities.shape[1]).T[position]
-        pi_logged = probabilities[arange, action]
-        q_pi = np.einsum("ij,ij->i", probabilities, q)
-        terms = est.round_terms(pi_logged, pscore, reward, q[arange, action], q_pi, tau=spec.switch_tau)
-        sums.policies[index] += np.stack(
-            [np.bincount(ids, weights=row, minlength=sums.groups) for row in terms]
-        )
-        sums.max_weight[index] = max(sums.max_weight[index], float(terms[1].max(initial=0.0)))
+        pi_logged = probabilities[arange, action].astype(np.float64)
+        check_distribution(model.name, probabilities, rows)
+        q_logged, q_pi = _q_terms(probabilities, q_hat, summary, action, position)
+        terms = est.round_terms(pi_logged, pscore, reward, q_logged, q_pi, tau=spec.switch_tau)
+        sums.policies[index] += est.group_sums(terms, ids, sums.groups)
+        sums.max_weight[index] = max(sums.max_weight[index], float(terms[0].max(initial=0.0)))
+
+
+def _q_terms(
+    probabilities: np.ndarray,
+    q_hat: np.ndarray | None,
+    summary: LogSummary,
+    action: np.ndarray,
+    position: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per round: q̂ at the logged action and q̂_π = Σₐ π(a) q̂(a) (in the policy output's precision)."""
+    arange = np.arange(len(action))
+    if q_hat is not None:
+        return q_hat[arange, action], np.einsum("ij,ij->i", probabilities, q_hat)
+    table = empirical_rewards(summary, probabilities.shape[1])
+    if table.shape[1] == 1:  # one position: one vector for every round (the hot loop of large logs)
+        vector = table[:, 0].astype(probabilities.dtype)
+        return table[action, 0], np.einsum("ij,j->i", probabilities, vector).astype(np.float64)
+    return table[action, position], np.einsum("ij,ji->i", probabilities, table[:, position])
 
 
 def _check_actions(model: str, n_actions: int, summary: LogSummary, q_hat: np.ndarray | None) -> None:

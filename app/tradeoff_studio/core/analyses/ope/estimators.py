@@ -41,17 +41,20 @@ def round_terms(
     *,
     tau: float,
 ) -> np.ndarray:
-    """The per-round terms ``(len(SUMS), n)`` whose sums give every estimator."""
+    """The per-round terms of every sum but ``n`` (``SUMS[1:]``), shape ``(len(SUMS) - 1, rounds)``."""
     w = pi_logged / pscore
     residual = w * (reward - q_logged)
-    ones = np.ones_like(w)
-    return np.stack([ones, w, w * reward, w * w, q_pi, residual, np.where(w <= tau, residual, 0.0)])
+    return np.stack([w, w * reward, w * w, q_pi, residual, np.where(w <= tau, residual, 0.0)])
 
 
-def group_sums(terms: np.ndarray, first_round: int, groups: int) -> np.ndarray:
-    """Sums of ``terms`` (``(len(SUMS), n)``, rounds ``first_round``…) per group, ``(len(SUMS), groups)``."""
-    ids = (np.arange(terms.shape[1], dtype=np.int64) + first_round) % groups
-    return np.stack([np.bincount(ids, weights=row, minlength=groups) for row in terms])
+def group_sums(terms: np.ndarray, ids: np.ndarray, groups: int) -> np.ndarray:
+    """:data:`SUMS` per group: the rounds of each group id and the sums of ``terms`` (from
+    :func:`round_terms`), shape ``(len(SUMS), groups)``, in one ``bincount`` pass."""
+    rows = terms.shape[0]
+    offsets = (np.arange(1, rows + 1, dtype=np.int64) * groups)[:, None]
+    keys = np.concatenate([ids, (ids[None, :] + offsets).ravel()])
+    weights = np.concatenate([np.ones(len(ids)), terms.ravel()])
+    return np.bincount(keys, weights=weights, minlength=(rows + 1) * groups).reshape(rows + 1, groups)
 
 
 def estimates(sums: np.ndarray) -> dict[str, np.ndarray]:
