@@ -86,6 +86,7 @@ def test_observation3_every_candidate_names_its_policies_in_rank_order(project: 
     flows.analyze_ope(project, spec(), name="named")
     decision = decide_card(project, "named", Preferences(), candidate="IPW@3")
     assert decision["evidence"]["candidate"]["policies"] == ["p1", "p2", "p4"]
+    assert all(item["knob"] != item["objective"] for item in decision["evidence"]["sensitivity"])
     lines = card_lines(decision)
     assert "Shortlist: A/B test these 3 policies (in the estimator's rank order): p1, p2, p4" in lines
 
