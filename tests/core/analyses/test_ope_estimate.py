@@ -203,3 +203,25 @@ def test_without_a_reward_model_q_hat_is_the_logged_mean_per_action(
     reference = obp_reference(log, dist, q, math.inf)
     assert stored.loc["dm", "estimated_value"] == pytest.approx(reference["dm"], abs=1e-9, rel=1e-9)
     assert stored.loc["dr", "estimated_value"] == pytest.approx(reference["dr"], abs=1e-9, rel=1e-9)
+
+
+def test_cancel_between_batches_leaves_nothing(
+    logged: tuple[Project, pd.DataFrame], state: Callable[[Project], object]
+) -> None:
+    from tradeoff_studio.core.errors import CancelledError
+    from tradeoff_studio.core.jobs import CancelToken
+
+    project, _log = logged
+    before = state(project)
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(_share: float, message: str) -> None:
+        seen.append(message)
+        if message.startswith("Scored"):
+            token.cancel()
+
+    with pytest.raises(CancelledError):
+        estimate_ope(project, base_spec(batch_rows=500), progress=progress, cancel=token)
+    assert state(project) == before and "estimates" not in project.tables()
+    assert sum(message.startswith("Scored") for message in seen) == 1
