@@ -34,7 +34,7 @@ LOG_FLAGS = ("--table", "clicks", "--action", "action", "--reward", "reward", "-
              "--policy", "pi1", "--policy", "pi2", "--policy", "pi3", "--provider", "cpu")  # fmt: skip
 
 
-def test_estimates_are_written_with_intervals_and_audited(tmp_path: Path) -> None:
+def test_estimates_feed_the_shortlist_analysis(tmp_path: Path) -> None:
     project = _project(tmp_path)
     done = cli("ope-estimate", project, *LOG_FLAGS, "--estimators", "ipw,snipw,dr", "--resamples", "100",
                "--into", "estimates", "--json")  # fmt: skip
@@ -46,6 +46,15 @@ def test_estimates_are_written_with_intervals_and_audited(tmp_path: Path) -> Non
             "max_weight", "is_behaviour"} <= set(first)  # fmt: skip
     assert first["estimated_value_lo"] <= first["estimated_value"] <= first["estimated_value_hi"]
     assert 0 < first["ess"] <= 800
+    flags = ("--table", "estimates", "--policy", "policy", "--estimator", "estimator", "--estimate",
+             "estimated_value", "--behaviour", "is_behaviour", "--name", "short", "--json")  # fmt: skip
+    analysed = cli("analyze", project, "ope", *flags)
+    assert analysed.returncode == 0, analysed.stderr
+    record = json.loads(analysed.stdout)
+    assert record["kind"] == "ope" and record["inputs"]["true_value"] is None
+    assert record["notes"]["value_range"] == [0.0, 1.0]
+    rows = json.loads(cli("candidates", project, "short", "--json").stdout)
+    assert all(isinstance(row["policies"], list) and len(row["policies"]) == row["k"] for row in rows)
     audit = cli("audit", project, "--json")
     assert "ope-estimate" in audit.stdout
 
