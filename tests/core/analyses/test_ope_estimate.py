@@ -225,3 +225,19 @@ def test_cancel_between_batches_leaves_nothing(
         estimate_ope(project, base_spec(batch_rows=500), progress=progress, cancel=token)
     assert state(project) == before and "estimates" not in project.tables()
     assert sum(message.startswith("Scored") for message in seen) == 1
+
+
+def test_group_sums_fold_consecutive_rounds_like_a_bincount() -> None:
+    from tradeoff_studio.core.analyses.ope.estimators import group_sums
+
+    rng = np.random.default_rng(3)
+    terms = rng.normal(size=(6, 2_500))
+    consecutive = np.arange(7_000, 9_500)
+    order = rng.permutation(len(consecutive))  # the same rounds out of order: the bincount path
+    folded = group_sums(terms, consecutive, 997)
+    scattered = group_sums(terms[:, order], consecutive[order], 997)
+    ids = consecutive % 997
+    sums = [np.bincount(ids, weights=t, minlength=997) for t in terms]
+    expected = np.vstack([np.bincount(ids, minlength=997), *sums])
+    assert np.allclose(folded, expected, rtol=1e-12, atol=1e-12)
+    assert np.allclose(scattered, expected, rtol=1e-12, atol=1e-12)

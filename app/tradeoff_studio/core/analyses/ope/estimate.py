@@ -228,11 +228,10 @@ def _batch(
     policies, reward_model = models
     rowid, action, reward, pscore, position = (batch.column(i).to_numpy() for i in range(5))
     action, position = action.astype(np.int64), position.astype(np.int64)
-    ids = rowid.astype(np.int64) % sums.groups
     first = int(rowid.min()) + 1 if len(rowid) else 0
     rows = f"rows {first:,}-{int(rowid.max()) + 1:,} of table '{spec.table}'" if len(rowid) else "no rows"
-    sums.behaviour += np.stack([np.bincount(ids, minlength=sums.groups),
-                                np.bincount(ids, weights=reward, minlength=sums.groups)])  # fmt: skip
+    rowid = rowid.astype(np.int64)
+    sums.behaviour += est.group_sums(reward[None, :], rowid, sums.groups)
     q_hat = None
     if reward_model is not None:
         q_hat = reward_model.run(batch, position, rows, cancel)
@@ -244,7 +243,7 @@ def _batch(
         check_distribution(model.name, probabilities, rows)
         q_logged, q_pi = _q_terms(probabilities, q_hat, summary, action, position)
         terms = est.round_terms(pi_logged, pscore, reward, q_logged, q_pi, tau=spec.switch_tau)
-        sums.policies[index] += est.group_sums(terms, ids, sums.groups)
+        sums.policies[index] += est.group_sums(terms, rowid, sums.groups)
         sums.max_weight[index] = max(sums.max_weight[index], float(terms[0].max(initial=0.0)))
 
 
@@ -284,17 +283,20 @@ def _result_frame(spec: OpeEstimateSpec, summary: LogSummary, sums: _Sums) -> pd
 
     counts = est.resample_counts(sums.groups, spec.resamples, spec.seed)
     tail = 50.0 * (1.0 - spec.ci_level)
+    stacked = np.concatenate([sums.policies.reshape(-1, sums.groups), sums.behaviour])
+    resampled = stacked @ counts.T  # every policy's and the behaviour's sums, all resamples: one product
+    per_policy = resampled[:-2].reshape(len(spec.policies), len(est.SUMS), -1)
     rows = []
     for index, policy in enumerate(spec.policies):
         per_group = sums.policies[index]
-        point, boot = est.estimates(per_group.sum(axis=1)), est.estimates(per_group @ counts.T)
+        point, boot = est.estimates(per_group.sum(axis=1)), est.estimates(per_policy[index])
         for name in spec.estimators:
             rows.append({"policy": policy, "estimator": name, "estimated_value": float(point[name]),
                          **_interval(boot[name], tail), "ess": est.ess(per_group.sum(axis=1)),
                          "max_weight": float(sums.max_weight[index]), "is_behaviour": False})  # fmt: skip
     value = float(sums.behaviour[1].sum() / summary.rows)
     with np.errstate(invalid="ignore", divide="ignore"):
-        boot = (sums.behaviour[1] @ counts.T) / (sums.behaviour[0] @ counts.T)
+        boot = resampled[-1] / resampled[-2]
     for name in spec.estimators:
         rows.append({"policy": spec.behaviour_name, "estimator": name, "estimated_value": value,
                      **_interval(boot, tail), "ess": float(summary.rows), "max_weight": 1.0,

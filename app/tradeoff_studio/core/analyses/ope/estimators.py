@@ -47,13 +47,25 @@ def round_terms(
     return np.stack([w, w * reward, w * w, q_pi, residual, np.where(w <= tau, residual, 0.0)])
 
 
-def group_sums(terms: np.ndarray, ids: np.ndarray, groups: int) -> np.ndarray:
-    """:data:`SUMS` per group: the rounds of each group id and the sums of ``terms`` (from
-    :func:`round_terms`), shape ``(len(SUMS), groups)``, in one ``bincount`` pass."""
-    rows = terms.shape[0]
+def group_sums(terms: np.ndarray, rowid: np.ndarray, groups: int) -> np.ndarray:
+    """Per group (round ``rowid`` is in group ``rowid mod groups``): the number of rounds and the
+    sums of each row of ``terms`` (``(k, rounds)``), shape ``(k + 1, groups)``.
+
+    Rounds with consecutive row ids (how a table scan streams them) are summed by folding the
+    terms into ``(k + 1, blocks, groups)``: one pass, no scatter; others go through ``bincount``.
+    """
+    rows, n = terms.shape
+    if n and int(rowid[-1]) - int(rowid[0]) == n - 1 and bool(np.all(np.diff(rowid) == 1)):
+        start = int(rowid[0]) % groups
+        width = -(-(start + n) // groups) * groups
+        folded = np.zeros((rows + 1, width))
+        folded[0, start : start + n] = 1.0
+        folded[1:, start : start + n] = terms
+        return folded.reshape(rows + 1, -1, groups).sum(axis=1)
+    ids = rowid.astype(np.int64) % groups
     offsets = (np.arange(1, rows + 1, dtype=np.int64) * groups)[:, None]
     keys = np.concatenate([ids, (ids[None, :] + offsets).ravel()])
-    weights = np.concatenate([np.ones(len(ids)), terms.ravel()])
+    weights = np.concatenate([np.ones(n), terms.ravel()])
     return np.bincount(keys, weights=weights, minlength=(rows + 1) * groups).reshape(rows + 1, groups)
 
 
