@@ -112,12 +112,12 @@ def _spec(args: argparse.Namespace) -> OpeEstimateSpec:
 
 def ope_estimate(args: argparse.Namespace) -> None:
     """``ope-estimate PROJECT --table LOG --action C --reward C --pscore C --policy M ... --into T``."""
-    from ..core.analyses.ope.estimate import estimate_ope
+    from ..core import analysis_workflows as flows
 
     spec = _spec(args)
     with opened_project(args) as project:
         result = run_job(
-            lambda progress, cancel: estimate_ope(project, spec, progress=progress, cancel=cancel)
+            lambda progress, cancel: flows.estimate_ope(project, spec, progress=progress, cancel=cancel)
         )
     if args.json:
         print_json(result.to_dict())
