@@ -241,3 +241,21 @@ def test_group_sums_fold_consecutive_rounds_like_a_bincount() -> None:
     expected = np.vstack([np.bincount(ids, minlength=997), *sums])
     assert np.allclose(folded, expected, rtol=1e-12, atol=1e-12)
     assert np.allclose(scattered, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_the_result_table_is_catalogued_soundly(logged: tuple[Project, pd.DataFrame]) -> None:
+    from tradeoff_studio.core.data.importer import list_datasets
+    from tradeoff_studio.core.integrity import check_project
+
+    project, _log = logged
+    estimate_ope(project, base_spec(estimators=("ipw",)))
+    record = next(item for item in list_datasets(project) if item.table_name == "estimates")
+    assert record.format == "ope-estimate" and record.row_count == 3
+    assert record.reader_options["source_table"] == "log" and record.reader_options["policies"] == [
+        "pi1",
+        "pi2",
+    ]
+    path = project.path
+    project.close()
+    report = check_project(path)
+    assert report.sound, report.problems
