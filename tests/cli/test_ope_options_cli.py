@@ -79,6 +79,7 @@ def test_candidates_name_their_policies_and_decide_names_the_risk(cli: Cli, proj
     assert rows["DR@3"]["policies"] == ["p7", "p4", "p1"]
     status, out, _ = cli("candidates", project_file, "s")
     assert "policies" in out.splitlines()[0] and "p7, p4, p1" in out
+    assert "p7, p4, p1, p8, p2, … +3" in out  # DR@8: the first five, then how many more
     status, out, err = cli("decide", project_file, "s", "--candidate", "DR@3", "--rationale", "cheap test")
     assert status == 0, err
     assert "Shortlist: A/B test these 3 policies (in the estimator's rank order): p7, p4, p1" in out

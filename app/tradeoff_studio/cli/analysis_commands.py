@@ -228,10 +228,14 @@ def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> N
             print(line)
 
 
-def _listed(value: object) -> str:
-    """A JSON list cell as ``a, b, c`` (other JSON as it is)."""
+def _listed(value: object, shown: int = 6) -> str:
+    """A JSON list cell as ``a, b, c`` (beyond ``shown`` items: the first five and ``… +N``; the
+    JSON output has them all); other JSON as it is."""
     parsed = json.loads(value) if isinstance(value, str) else value
-    return ", ".join(map(str, parsed)) if isinstance(parsed, list) else _cell(value)
+    if not isinstance(parsed, list):
+        return _cell(value)
+    items = [str(item) for item in parsed]
+    return ", ".join(items) if len(items) <= shown else ", ".join(items[:5]) + f", … +{len(items) - 5}"
 
 
 def _cell(value: object) -> str:
