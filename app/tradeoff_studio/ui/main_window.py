@@ -32,7 +32,7 @@ from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
 from .score_dialog import ScoreDialog
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
 
 
 class MainWindow(QMainWindow):
