@@ -85,14 +85,14 @@ def add_ope_estimate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     command.set_defaults(handler=ope_estimate)  # fmt: skip
 
 
-def _mapping(values: list[str]) -> dict[str, tuple[str, ...]]:
-    mapping = {}
+def _mapping(values: list[str]) -> dict[str, str | tuple[str, ...]]:
+    """``--map INPUT=COLUMN`` (or ``INPUT=COL1,COL2,…`` for an [N, k] input), as ``score`` reads it."""
+    mapping: dict[str, str | tuple[str, ...]] = {}
     for value in values:
         name, sep, columns = value.partition("=")
-        parts = tuple(part.strip() for part in columns.split(",") if part.strip())
-        if not sep or not name or not parts:
+        if not sep or not name or not columns:
             raise AnalysisError(f"--map expects INPUT=COLUMN or INPUT=COL1,COL2,...; got {value!r}.")
-        mapping[name] = parts
+        mapping[name] = columns
     return mapping
 
 

@@ -259,3 +259,17 @@ def test_the_result_table_is_catalogued_soundly(logged: tuple[Project, pd.DataFr
     project.close()
     report = check_project(path)
     assert report.sound, report.problems
+
+
+def test_map_feeds_a_policy_from_differently_named_columns(logged: tuple[Project, pd.DataFrame]) -> None:
+    project, log = logged
+    renamed = log.rename(columns={"x0": "age", "x1": "income", "x2": "debt"})
+    add_table(project, "renamed", renamed)
+    spec = base_spec(table="renamed", policies=("pi1",), reward_model=None, estimators=("ipw",))
+    with pytest.raises(ModelError, match="x0"):
+        estimate_ope(project, spec)
+    estimate_ope(project, replace(spec, mapping={"x": "age,income,debt"}))
+    mapped = project.con.execute("SELECT estimated_value FROM estimates WHERE policy = 'pi1'").fetchone()
+    estimate_ope(project, base_spec(policies=("pi1",), reward_model=None, estimators=("ipw",), into="direct"))
+    direct = project.con.execute("SELECT estimated_value FROM direct WHERE policy = 'pi1'").fetchone()
+    assert mapped == direct

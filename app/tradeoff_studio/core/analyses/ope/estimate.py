@@ -54,7 +54,7 @@ class OpeEstimateSpec:
     position: str | None = None
     estimators: tuple[str, ...] = est.ESTIMATORS
     reward_model: str | None = None
-    mapping: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    mapping: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # --map INPUT=COL[,COL…]
     actions: tuple[str, ...] | None = None
     resamples: int = 1000
     ci_level: float = 0.95
@@ -146,7 +146,8 @@ def estimate_ope(
 def _load(
     project: Project, name: str, table: str, columns: list[tuple[str, str]], spec: OpeEstimateSpec
 ) -> DistributionModel:
-    overrides = {key: list(value) for key, value in spec.mapping.items()} or None
+    overrides = {key: value if isinstance(value, str) else list(value) for key, value in spec.mapping.items()}
+    overrides = overrides or None
     return load_distribution_model(project, name, table=table, columns=columns, overrides=overrides,
                                    provider=spec.provider)  # fmt: skip
 
