@@ -266,3 +266,17 @@ def test_without_true_values_each_estimator_is_judged_on_its_own_estimates(proje
     assert "own estimates" in table.notes["values"]
     with pytest.raises(AnalysisError, match="regret_at_k needs true values"):
         analyze_ope(project, spec("est", true_value=None, objectives=(Objective("regret_at_k", "min"),)))
+
+
+def test_an_older_ope_analysis_without_the_new_columns_still_decides(project: Project) -> None:
+    from dataclasses import replace
+
+    from tradeoff_studio.core.decisions.ope_risks import ope_risks
+
+    add_table(project, "ope", frame_of(WORSE_TRUTH, WORSE_EST))
+    table = analyze_ope(project, spec())
+    new_columns = ["policies", "behaviour_value", "first_pick_value", "p_below_behaviour",
+                   "sharpe_ratio_at_k_ci_reliable"]  # fmt: skip
+    older = replace(table, frame=table.frame.drop(columns=new_columns))
+    assert ope_risks(older, "IPW@2") == []
+    assert "below_behaviour" in [r.kind for r in ope_risks(table, "IPW@2")]

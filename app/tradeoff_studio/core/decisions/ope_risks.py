@@ -57,7 +57,12 @@ def ope_risks(table: CandidateTable, candidate_id: str) -> list[OpeRisk]:
     return risks
 
 
+_BEHAVIOUR_COLUMNS = ("behaviour_value", "best_at_k", "first_pick_value", "p_below_behaviour", "policies")
+
+
 def _below_behaviour(table: CandidateTable, row: Any) -> OpeRisk | None:
+    if not all(column in row for column in _BEHAVIOUR_COLUMNS):  # an analysis stored before these existed
+        return None
     behaviour = float(row["behaviour_value"])
     best, first = float(row["best_at_k"]), float(row["first_pick_value"])
     probability = float(row["p_below_behaviour"])
