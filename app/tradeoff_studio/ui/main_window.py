@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..core import keys, summaries, workflows
 from ..core.errors import CancelledError, StudioError
 from ..core.project import Project, ProjectKeyRequiredError
+from .data_view import DataView
 from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
@@ -44,6 +45,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.tree = ProjectTree(self)
         self.detail = DetailPanel(self)
+        self.data_view = DataView(self)  # a selected table shows here, on the detail panel's stack
+        self.detail.stack.addWidget(self.data_view)
         splitter = QSplitter(self)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.detail)
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
             self.open_project(Path(name))
 
     def _close_project(self) -> None:
+        self.data_view.close_table()  # its cursors hold the database open
         if self.project is not None:
             self.project.close()
             self.project = None
@@ -202,6 +206,7 @@ class MainWindow(QMainWindow):
             return
         path = project.path
         self.project = None
+        self.data_view.close_table()
         try:
             key = workflows.encrypt(project)
         except StudioError as error:
@@ -260,7 +265,9 @@ class MainWindow(QMainWindow):
             return
         try:
             if target[0] == "table":
-                self.detail.show_preview(target[1], summaries.preview(self.project, target[1]))
+                self.data_view.show_table(self.project, target[1])
+                self.detail.title.setText(f"Table {target[1]!r}")
+                self.detail.stack.setCurrentWidget(self.data_view)
             else:
                 histogram = summaries.histogram(self.project, target[1], target[2])
                 self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)
