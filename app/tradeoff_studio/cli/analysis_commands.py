@@ -5,8 +5,10 @@
     analyze PROJECT fairness --table T --label COL [--positive V] --sensitive COL[,COL] --score COL...
     analyze PROJECT generic --table T --objective COL:max --objective COL:min ... [--id COL]
                             [--ci COL=LO,HI] [--ci-level 0.95] [--knob COL[,COL]]
-    analyze PROJECT ope --table T --policy COL --estimator COL --estimate COL --true-value COL
-                        --behaviour COL
+    analyze PROJECT ope --table T --policy COL --estimator COL --estimate COL [--true-value COL]
+                        --behaviour COL [--k-max N] [--resamples N] [--ci-level L] [--seed S]
+                        [--convention paper|scope-rl] [--value-range LO,HI] [--cvar-alpha A]
+                        [--relative-safety X]
     analyze PROJECT cost-quality --table T --item COL --system COL --correct COL --cost COL
                         [--latency COL] [--confidence COL] [--human-cost X]   (see analyze_cost_quality)
     analyze PROJECT model-variants --table T --label COL --model M [--model M ...] [--batch-size N]
@@ -134,23 +136,17 @@ def analyze_any(args: argparse.Namespace) -> None:
 
 
 def analyze_ope(args: argparse.Namespace) -> None:
-    """``analyze PROJECT ope --table T --policy C --estimator C --estimate C --true-value C ...``."""
+    """``analyze PROJECT ope --table T --policy C --estimator C --estimate C [--true-value C] ...``."""
+    from ..core.analyses.ope.words import notes_lines, shown_notes
+
     record = run_analysis(args, spec_from(args, kind("ope")))
-    notes = record.spec["notes"]
-    shown = {key: notes[key] for key in _OPE_NOTES}
+    shown = shown_notes(record.spec["notes"])
     if args.json:
         print_json(record.to_dict() | {"notes": shown})
         return
     print_analysis(record, False)
-    print(f"std@k: {shown['std_convention']}. SharpeRatio@k = {shown['sharpe_ratio']}.")
-    print(f"Behaviour policy {shown['behaviour_policy']} (true value {shown['behaviour_value']:.6g}); "
-          f"{shown['policies']} other policies ranked.")  # fmt: skip
-    if shown["undefined_sharpe"]:
-        print(f"SharpeRatio@k undefined (std@k = 0), left out: {', '.join(shown['undefined_sharpe'])}.")
-
-
-_OPE_NOTES = ("std_convention", "sharpe_ratio", "behaviour_policy", "behaviour_value", "policies",
-              "undefined_sharpe")  # fmt: skip
+    for line in notes_lines(shown):
+        print(line)
 
 
 def analyze_fairness(args: argparse.Namespace) -> None:
@@ -191,7 +187,7 @@ def candidates(args: argparse.Namespace) -> None:
                 print(f"Note: {note}")
         return
     if args.json:
-        rows = [_json_row(row) for row in table.frame.to_dict(orient="records")]
+        rows = [_json_row(row, table.extras.json_columns) for row in table.frame.to_dict(orient="records")]
         print_json({"candidate": rows[0], "groups": groups} if args.by_group else rows)
         return
     _print_candidates(table, groups)
@@ -206,25 +202,30 @@ def _one_candidate(table: CandidateTable, candidate_id: str) -> CandidateTable:
     return replace(table, frame=table.frame.iloc[[row]].reset_index(drop=True))
 
 
-def _json_row(row: dict[Any, Any]) -> dict[str, Any]:
-    """A candidate as JSON; per-group thresholds as an object, not a string."""
+def _json_row(row: dict[Any, Any], json_columns: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A candidate as JSON; per-group thresholds (and the kind's other JSON columns, e.g. an OPE
+    shortlist's policies) as objects, not strings."""
     out = {str(key): plain(value) for key, value in row.items()}
-    if isinstance(out.get("thresholds"), str):
-        out["thresholds"] = json.loads(out["thresholds"])
+    for column in ("thresholds", *json_columns):
+        if isinstance(out.get(column), str):
+            out[column] = json.loads(out[column])
     return out
 
 
 def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> None:
     knobs = [k for k in table.knobs if k not in table.extras.derived_knobs]
-    flags = [c for c in ("rule", "uses_protected_attribute", "degenerate") if c in table.frame]
+    flags = [c for c in ("rule", "uses_protected_attribute", "degenerate", "policies") if c in table.frame]
     if "rule" in flags:
         knobs = [k for k in knobs if k not in ("threshold", "policy")]
     columns = ["candidate_id", *knobs, *(o.metric for o in table.objectives), *flags, "on_front", "rank"]
     columns += ["on_hull"] if "on_hull" in table.frame else []
     headers = [{"uses_protected_attribute": "uses attribute"}.get(c, c) for c in columns]
+    lists = [c in table.extras.json_columns for c in columns]  # e.g. an OPE shortlist's policies
     print_table(
-        headers, [[_cell(value) for value in row] for row in table.frame[columns].itertuples(index=False)]
-    )
+        headers,
+        [[_listed(v) if is_list else _cell(v) for v, is_list in zip(row, lists, strict=True)]
+         for row in table.frame[columns].itertuples(index=False)],
+    )  # fmt: skip
     if table.kind == "fairness":
         from ..core.analyses.fairness.words import notes_lines
 
@@ -235,6 +236,16 @@ def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> N
 
         for line in group_lines(groups):
             print(line)
+
+
+def _listed(value: object, shown: int = 6) -> str:
+    """A JSON list cell as ``a, b, c`` (beyond ``shown`` items: the first five and ``… +N``; the
+    JSON output has them all); other JSON as it is."""
+    parsed = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(parsed, list):
+        return _cell(value)
+    items = [str(item) for item in parsed]
+    return ", ".join(items) if len(items) <= shown else ", ".join(items[:5]) + f", … +{len(items) - 5}"
 
 
 def _cell(value: object) -> str:

@@ -24,6 +24,7 @@ from . import analysis_commands, bounds, commands
 from .check_command import add_check
 from .console import one_line, safe_output
 from .navigate_command import add_navigate
+from .ope_estimate_command import add_ope_estimate
 from .roles_command import add_roles
 from .tables_command import add_import_options, add_tables
 
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_check(sub)
     add_tables(sub)
     add_navigate(sub)
+    add_ope_estimate(sub)
     add_roles(sub)
     _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
     _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")

@@ -100,8 +100,26 @@ def _objectives(evidence: dict[str, Any]) -> list[str]:
     lines = []
     for text in evidence.get("objectives") or []:
         metric, _, direction = text.rpartition(":")
-        lines.append(f"  {metric} ({direction}): {with_interval(candidate, metric)}")
+        shown = with_interval(candidate, metric)
+        if candidate.get(f"{metric}_ci_reliable") is False:
+            shown += " (interval unreliable: too few bootstrap resamples define it)"
+        lines.append(f"  {metric} ({direction}): {shown}")
     return lines
+
+
+def shortlist_lines(candidate: dict[str, Any]) -> list[str]:
+    """An OPE candidate's shortlist in words: the policies to A/B test and the convention used."""
+    policies = candidate.get("policies")
+    if not isinstance(policies, list):
+        return []
+    from ..analyses.ope.metrics import CONVENTIONS
+
+    convention = CONVENTIONS.get(str(candidate.get("convention")), str(candidate.get("convention")))
+    return [
+        f"Shortlist: A/B test these {len(policies)} policies (in the estimator's rank order): "
+        + ", ".join(map(str, policies)),
+        f"Convention: {convention}",
+    ]
 
 
 EXACTLY = (
@@ -172,6 +190,7 @@ def card_lines(decision: dict[str, Any]) -> list[str]:
     lines = [
         title,
         f"Rule: {rule_sentence(evidence['candidate'], groups)}",
+        *shortlist_lines(evidence["candidate"]),
         "Objectives (with intervals where the analysis has them):",
         *_objectives(evidence),
         "Constraints:",
