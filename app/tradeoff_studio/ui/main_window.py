@@ -31,6 +31,7 @@ from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
 from .score_dialog import ScoreDialog
+from .workspace.workspace import AnalysisWorkspace
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
 
@@ -47,6 +48,9 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(self)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.detail)
+        self.workspace = AnalysisWorkspace(self)  # shown instead of the detail panel for an analysis
+        self.workspace.hide()
+        splitter.addWidget(self.workspace)
         splitter.setSizes([430, 670])
         self.setCentralWidget(splitter)
         self.tree.itemSelectionChanged.connect(self._show_selection)
@@ -143,6 +147,7 @@ class MainWindow(QMainWindow):
             self.open_project(Path(name))
 
     def _close_project(self) -> None:
+        self.workspace.set_project(None)  # its reads are cancelled and joined before the file closes
         if self.project is not None:
             self.project.close()
             self.project = None
@@ -258,6 +263,10 @@ class MainWindow(QMainWindow):
         if self.project is None or target is None or self.jobs.busy:
             self.detail.clear_detail()
             return
+        if target[0] == "analysis":
+            self.show_analysis(target[1])
+            return
+        self._show_detail()
         try:
             if target[0] == "table":
                 self.detail.show_preview(target[1], summaries.preview(self.project, target[1]))
@@ -266,6 +275,20 @@ class MainWindow(QMainWindow):
                 self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)
         except StudioError as error:
             self._show_error(error)
+
+    def show_analysis(self, name: str) -> None:
+        """Show analysis ``name`` of the open project in the decision workspace (loaded off the UI thread)."""
+        if self.project is None:
+            return
+        if self.workspace.project is not self.project:
+            self.workspace.set_project(self.project)
+        self.detail.hide()
+        self.workspace.show()
+        self.workspace.load(name)
+
+    def _show_detail(self) -> None:
+        self.workspace.hide()
+        self.detail.show()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -318,6 +341,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel and join the running job, then close the project."""
         self.jobs.cancel_and_wait()
+        self.workspace.shutdown()
         self._close_project()
         event.accept()
 

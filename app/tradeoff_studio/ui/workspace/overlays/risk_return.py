@@ -1,0 +1,73 @@
+"""Risk–return overlay: the selected portfolio's weights as bars, and its in-sample (fit window)
+against out-of-sample (test window) figures with the gap."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..analysis_data import LoadedAnalysis, cell_text
+from ..palette import active_palette
+from . import Overlay
+from .common import fill_table, plot_widget, table_widget
+
+FIGURES = ("return", "volatility", "sharpe", "sortino", "cvar", "max_drawdown")
+HEADERS = ["metric", "in-sample (fit)", "out-of-sample (test)", "gap"]
+
+
+class RiskReturnOverlay(Overlay):
+    """Weights and in/out-of-sample figures (objectName ``riskReturnOverlay``)."""
+
+    title = "Portfolio"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("riskReturnOverlay")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.weights = plot_widget("weightsChart", self)
+        self.weights.setLabel("bottom", "weight")
+        self.figures = table_widget(HEADERS, [], "sampleTable", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.weights, 3)
+        layout.addWidget(self.figures, 2)
+        self.bars: list[tuple[str, float]] = []
+
+    def show_candidate(self, data: LoadedAnalysis, row: int | None, details: object = None) -> None:
+        """Bars of the non-zero weights, largest first; the fit against test window figures."""
+        self.weights.clear()
+        if row is None:
+            self.summary.setText("Select a portfolio to see its weights.")
+            fill_table(self.figures, HEADERS, [])
+            return
+        frame = data.table.frame
+        columns = [c for c in frame.columns if str(c).startswith("weight_")]
+        values = [(str(c)[len("weight_") :], float(frame[c].iloc[row])) for c in columns]
+        self.bars = sorted(((n, v) for n, v in values if abs(v) > 1e-9), key=lambda item: -item[1])
+        self._draw_bars()
+        portfolio = cell_text(frame["portfolio"].iloc[row]) if "portfolio" in frame else data.ids[row]
+        self.summary.setText(f"<b>{escape(portfolio)}</b>: {len(self.bars)} assets held")
+        rows = []
+        for metric in FIGURES:
+            if metric in frame and f"oos_{metric}" in frame:
+                fit, test = float(frame[metric].iloc[row]), float(frame[f"oos_{metric}"].iloc[row])
+                rows.append([metric, cell_text(fit), cell_text(test), f"{test - fit:+.4g}"])
+        fill_table(self.figures, HEADERS, rows)
+
+    def _draw_bars(self) -> None:
+        if not self.bars:
+            return
+        colours = active_palette()
+        y = np.arange(len(self.bars), dtype=float)
+        widths = np.array([value for _, value in self.bars])
+        bars = pg.BarGraphItem(x0=np.zeros_like(widths), y=y, width=widths, height=0.7,
+                               brush=colours.front, pen=None)  # fmt: skip
+        self.weights.addItem(bars)
+        axis = self.weights.getAxis("left")
+        axis.setTicks([[(float(i), name) for i, (name, _) in zip(y, self.bars, strict=True)]])
+        self.weights.getViewBox().invertY(True)
+        self.weights.autoRange()
