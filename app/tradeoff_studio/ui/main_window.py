@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QWidget,
 )
 
@@ -47,10 +48,11 @@ class MainWindow(QMainWindow):
         self.detail = DetailPanel(self)
         splitter = QSplitter(self)
         splitter.addWidget(self.tree)
-        splitter.addWidget(self.detail)
         self.workspace = AnalysisWorkspace(self)  # shown instead of the detail panel for an analysis
-        self.workspace.hide()
-        splitter.addWidget(self.workspace)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.detail)
+        self.pages.addWidget(self.workspace)
+        splitter.addWidget(self.pages)
         splitter.setSizes([430, 670])
         self.setCentralWidget(splitter)
         self.tree.itemSelectionChanged.connect(self._show_selection)
@@ -282,13 +284,11 @@ class MainWindow(QMainWindow):
             return
         if self.workspace.project is not self.project:
             self.workspace.set_project(self.project)
-        self.detail.hide()
-        self.workspace.show()
+        self.pages.setCurrentWidget(self.workspace)
         self.workspace.load(name)
 
     def _show_detail(self) -> None:
-        self.workspace.hide()
-        self.detail.show()
+        self.pages.setCurrentWidget(self.detail)
 
     # --- helpers ---------------------------------------------------------------------------
 

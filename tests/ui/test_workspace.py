@@ -1,0 +1,291 @@
+"""The decision workspace in the real main window on the demo project (offscreen): open every demo
+analysis, select, drag a constraint, pin and compare, lock, undo, redo, reopen and find the decision."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tradeoff_studio.core import workflows
+from tradeoff_studio.core.analyses.candidates import CandidateTable, parse_objectives
+from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
+from tradeoff_studio.core.decisions.recommend import recommend
+from tradeoff_studio.core.demo import ensure_demo_project
+from tradeoff_studio.ui.main_window import MainWindow
+from tradeoff_studio.ui.workspace.analysis_data import prepare
+from tradeoff_studio.ui.workspace.overlays import overlay_for
+from tradeoff_studio.ui.workspace.undo import UNDO_REASON
+from tradeoff_studio.ui.workspace.workspace import AnalysisWorkspace
+
+OVERLAYS = {"fairness": "fairnessOverlay", "risk-return": "riskReturnOverlay", "ope": "opeOverlay",
+            "cost-quality": "costQualityOverlay", "model-variants": "modelVariantsOverlay"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project, built once for the module (about 10 s)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("demo-xdg")))
+        return ensure_demo_project()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    """The real main window on a fresh copy of the demo project."""
+    path = tmp_path / "demo.tsproj"
+    shutil.copy(demo_file, path)
+    shown = MainWindow()
+    qtbot.addWidget(shown)
+    shown.open_project(path)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    shown.close()
+
+
+def open_analysis(qtbot: QtBot, window: MainWindow, name: str) -> AnalysisWorkspace:
+    workspace = window.workspace
+    with qtbot.waitSignal(workspace.loaded, timeout=20_000) as blocker:
+        window.show_analysis(name)
+    assert blocker.args == [name]
+    assert workspace.isVisibleTo(window) and not window.detail.isVisibleTo(window)
+    return workspace
+
+
+def wait_details(qtbot: QtBot, workspace: AnalysisWorkspace) -> None:
+    qtbot.waitUntil(lambda: not workspace.loader.busy("details"), timeout=20_000)
+
+
+def test_every_demo_analysis_opens_with_its_front_inspector_and_overlay(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.project is not None
+    analyses = workflows.list_analyses(window.project)
+    assert len(analyses) >= 4
+    for record in analyses:
+        workspace = open_analysis(qtbot, window, record.name)
+        data = workspace.data
+        assert data is not None and data.name == record.name and len(data.ids) == record.rows
+        assert data.points.shape == (record.rows, len(data.axes)) and len(data.axes) >= 2
+        assert int(data.front.sum()) == record.to_dict()["front"]
+        (decision,) = workflows.list_decisions(window.project, record.name)
+        # the stored preferences come back, and the live recommendation is the decided candidate
+        assert workspace.choice is not None and workspace.choice.candidate_id == decision.candidate_id
+        assert decision.candidate_id in workspace.recommendation.text()
+        assert workspace.selected == data.row_of(decision.candidate_id)
+        assert decision.candidate_id in workspace.inspector.browser.toPlainText()
+        assert workspace.overlay is not None and workspace.overlay.objectName() == OVERLAYS[record.kind]
+        assert window.findChild(AnalysisWorkspace, "analysisWorkspace") is workspace
+        for name in ("frontView", "parallelView", "inspector", "decisionsList", "constraintEditor"):
+            assert workspace.findChild(object, name) is not None, name
+        wait_details(qtbot, workspace)
+
+
+def test_tree_selection_opens_the_analysis_and_a_table_closes_it(qtbot: QtBot, window: MainWindow) -> None:
+    analyses = window.tree.topLevelItem(3)
+    assert analyses.text(0) == "Analyses"
+    with qtbot.waitSignal(window.workspace.loaded, timeout=20_000):
+        window.tree.setCurrentItem(analyses.child(0))
+    assert window.workspace.isVisibleTo(window)
+    window.tree.select_first_table()
+    assert not window.workspace.isVisibleTo(window) and window.detail.isVisibleTo(window)
+
+
+def test_fairness_overlay_shows_groups_with_confusion_matrices(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "credit-fairness")
+    wait_details(qtbot, workspace)
+    table = workspace.overlay.groups  # type: ignore[union-attr]
+    assert table.rowCount() == 2
+    assert {table.item(r, 0).text() for r in range(2)} == {"sex=female", "sex=male"}
+    n = int(table.item(0, 1).text().replace(",", ""))
+    counts = [float(table.item(0, c).text().replace(",", "")) for c in range(9, 13)]
+    assert sum(counts) == pytest.approx(n, abs=2)  # TP + FP + FN + TN = the group's rows
+    assert "does not read the protected attribute" in workspace.overlay.summary.text()  # type: ignore[union-attr]
+
+
+def test_select_by_click_and_arrow_keys_then_undo_redo(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "llm-routing")
+    data = workspace.data
+    assert data is not None
+    start, target = workspace.selected, int(np.flatnonzero(data.front)[0])
+    workspace.front.candidateClicked.emit(target)  # what a click on the point emits
+    assert workspace.selected == target and data.ids[target] in workspace.inspector.browser.toPlainText()
+    second = int(np.flatnonzero(data.front)[1])
+    window.activateWindow()
+    workspace.front.setFocus()
+    workspace.front.candidateClicked.emit(second)  # what an arrow key emits
+    assert workspace.selected == second
+    qtbot.keyClick(workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.selected == target
+    qtbot.keyClick(workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.selected == start
+    qtbot.keyClick(
+        workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert workspace.selected == target
+
+
+def test_dragging_a_constraint_changes_the_recommendation_live(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "credit-fairness")
+    editor = workspace.constraints
+    editor.metric.setCurrentText("dp_difference")
+    editor.op.setCurrentText("<=")
+    editor.bound.setValue(0.05)
+    qtbot.mouseClick(editor.findChild(object, "addConstraintButton"), Qt.MouseButton.LeftButton)
+    assert [str(c) for c in workspace.prefs.constraints] == ["dp_ratio>=0.8", "dp_difference<=0.05"]
+    before = workspace.choice
+    assert before is not None
+    seen = []
+    workspace.recommendationChanged.connect(seen.append)
+    for bound in (0.04, 0.02, 0.01):  # the line dragged down: rate-limited moves, then the release
+        workspace.front.constraintMoved.emit("dp_difference", bound)
+    assert len(seen) == 3
+    table = workspace.data.table  # type: ignore[union-attr]
+    tight = Preferences((Constraint.parse("dp_ratio>=0.8"), Constraint.parse("dp_difference<=0.01")),
+                        weights=workspace.prefs.weights)  # fmt: skip
+    expected = recommend(table, tight).candidate_id
+    assert seen[-1].candidate_id == expected != before.candidate_id
+    assert expected in workspace.recommendation.text()
+    steps = workspace.undo_stack.count()
+    workspace.front.constraintFinished.emit("dp_difference", 0.01)
+    assert workspace.undo_stack.count() == steps + 1
+    assert str(workspace.prefs.constraints[1]) == "dp_difference<=0.01"
+    workspace.undo_stack.undo()
+    assert str(workspace.prefs.constraints[1]) == "dp_difference<=0.05"
+    assert workspace.choice is not None and workspace.choice.candidate_id == before.candidate_id
+    workspace.undo_stack.redo()
+    assert workspace.choice is not None and workspace.choice.candidate_id == expected
+
+
+def test_pin_and_compare_shows_deltas_with_intervals(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "multi-asset-frontier")
+    data = workspace.data
+    assert data is not None
+    first = workspace.selected
+    assert first is not None
+    qtbot.mouseClick(workspace.inspector.pin_button, Qt.MouseButton.LeftButton)
+    assert workspace.pinned == first
+    other = data.row_of("frontier-001")
+    assert other is not None
+    workspace.select(other)
+    text = workspace.inspector.browser.toPlainText()
+    assert f"Compared with pinned {data.ids[first]}" in text
+    assert "return " in text and "95% CI" in text and "distinguishable" in text
+    workspace.undo_stack.undo()  # the selection
+    workspace.undo_stack.undo()  # the pin
+    assert workspace.pinned is None and workspace.selected == first
+
+
+def test_lock_undo_redo_and_reopen(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    workspace = open_analysis(qtbot, window, "llm-routing")
+    data = workspace.data
+    assert data is not None and window.project is not None
+    (old,) = workflows.list_decisions(window.project, "llm-routing")
+    cheapest = int(data.table.frame["cost"].idxmin())
+    workspace.select(cheapest)
+    workspace.inspector.rationale.setPlainText("Cheapest system: quality is checked by a human anyway.")
+    qtbot.mouseClick(workspace.inspector.lock_button, Qt.MouseButton.LeftButton)
+    assert "does not meet quality>=0.75" in workspace.status.text()  # refused: nothing recorded
+    assert len(workflows.list_decisions(window.project, "llm-routing")) == 1
+    workspace.constraints.listing.setCurrentRow(0)
+    qtbot.mouseClick(
+        workspace.constraints.findChild(object, "removeConstraintButton"), Qt.MouseButton.LeftButton
+    )
+    assert workspace.prefs.constraints == ()
+    qtbot.mouseClick(workspace.inspector.lock_button, Qt.MouseButton.LeftButton)
+    records = {r.id: r for r in workflows.list_decisions(window.project, "llm-routing")}
+    (new,) = [r for r in records.values() if r.id != old.id]
+    assert new.candidate_id == data.ids[cheapest] and new.status == "current" and new.supersedes == old.id
+    assert records[old.id].status == "superseded"
+    # without the constraint the cheapest is the recommendation (cost weighs alone): chosen by preferences
+    assert workspace.choice is not None and workspace.choice.row == cheapest
+    assert new.preferences["method"] == "tchebycheff" and new.preferences["constraints"] == []
+    workspace.undo_stack.undo()
+    withdrawn = {r.id: r for r in workflows.list_decisions(window.project, "llm-routing")}[new.id]
+    assert withdrawn.status == "withdrawn" and withdrawn.status_reason == UNDO_REASON.strip()
+    workspace.undo_stack.redo()
+    current = [r for r in workflows.list_decisions(window.project, "llm-routing") if r.status == "current"]
+    assert [(r.candidate_id, r.rationale) for r in current] == [
+        (data.ids[cheapest], "Cheapest system: quality is checked by a human anyway.")
+    ]
+    path = window.project.path
+    window.close()
+    reopened = MainWindow()
+    qtbot.addWidget(reopened)
+    reopened.open_project(path)
+    workspace = open_analysis(qtbot, reopened, "llm-routing")
+    assert workspace.selected == data.ids.index(current[0].candidate_id)
+    listed = [
+        workspace.decisions.tree.topLevelItem(i).text(0)
+        for i in range(workspace.decisions.tree.topLevelItemCount())
+    ]
+    assert listed[0] == current[0].id and new.id in listed and old.id in listed
+    reopened.close()
+
+
+def test_locking_the_recommendation_uses_the_preferences(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "ope-shortlist")
+    assert workspace.choice is not None and workspace.selected == workspace.choice.row
+    record = workspace.lock("Same rule as before, re-checked.", supersede=True)
+    assert record is not None and record.candidate_id == workspace.choice.candidate_id
+    assert record.preferences["method"] == "tchebycheff"
+    assert [c["text"] for c in record.preferences["constraints"]] == ["sharpe_ratio_at_k>=4@95"]
+    feasible = workspace.live.feasible()  # type: ignore[union-attr]
+    other = int(next(row for row in np.flatnonzero(feasible) if row != workspace.choice.row))
+    workspace.select(other)
+    manual = workspace.lock("The other feasible shortlist: cheaper to run.", supersede=True)
+    assert manual is not None and manual.candidate_id == workspace.data.ids[other]  # type: ignore[union-attr]
+    assert manual.preferences["method"] == "manual" and manual.supersedes == record.id
+
+
+def test_refused_lock_and_withdraw_change_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "credit-fairness")
+    project = window.project
+    assert project is not None
+    audit = len(workflows.audit_trail(project))
+    workspace.lock("   ")
+    assert "Give a rationale" in workspace.status.text()
+    violating = int(np.flatnonzero(workspace.data.table.frame["dp_ratio"].to_numpy() < 0.5)[0])  # type: ignore[union-attr]
+    workspace.select(violating)
+    workspace.lock("Try a rule that breaks the four-fifths rule.")
+    assert "does not meet dp_ratio>=0.8" in workspace.status.text()
+    workspace.withdraw("no-such-id", "because")
+    assert "no decision 'no-such-id'" in workspace.status.text()
+    assert len(workflows.audit_trail(project)) == audit
+    assert [r.status for r in workflows.list_decisions(project)] == ["current"] * 4
+
+
+def test_a_new_load_cancels_the_stale_one_and_close_joins(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = window.workspace
+    shown: list[str] = []
+    workspace.loaded.connect(shown.append)
+    window.show_analysis("credit-fairness")
+    with qtbot.waitSignal(workspace.loaded, timeout=20_000):
+        window.show_analysis("llm-routing")
+    qtbot.wait(200)
+    assert shown == ["llm-routing"]
+    window.show_analysis("multi-asset-frontier")
+    window.close()  # cancels and joins the load (the fixture fails on a dangling job thread)
+    assert not workspace.loader.busy("analysis")
+
+
+def test_model_variants_overlay_draws_quality_against_latency(qtbot: QtBot) -> None:
+    frame = pd.DataFrame({"candidate_id": ["fp32", "int8", "fp16"], "system": ["fp32", "int8", "fp16"],
+                          "quality": [0.91, 0.88, 0.905], "latency_p95_ms": [12.0, 4.0, 7.0],
+                          "peak_memory_mb": [400.0, 100.0, 0.0]})  # fmt: skip
+    objectives = parse_objectives("quality:max,latency_p95_ms:min")
+    metrics = ["quality", "latency_p95_ms", "peak_memory_mb"]
+    table = CandidateTable("model-variants", frame, ["system"], metrics, objectives).with_front()
+    overlay = overlay_for("model-variants")
+    assert overlay is not None
+    qtbot.addWidget(overlay)
+    overlay.show_candidate(prepare("variants", table, []), 1)
+    assert list(overlay.sizes) == [32.0, 20.0, 8.0]  # area ∝ memory: sqrt(100/400) = 0.5
+    assert "int8: quality 0.88, p95 4 ms, peak memory 100 MiB" in overlay.summary.text()
