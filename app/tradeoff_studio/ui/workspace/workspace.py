@@ -183,7 +183,7 @@ class AnalysisWorkspace(QWidget):
 
     def _on_done(self, slot: str, result: object) -> None:
         if slot == "analysis" and isinstance(result, LoadedAnalysis):
-            self._show(result)
+            self.show_data(result)
         elif slot == "details" and self.overlay is not None and self.data is not None:
             self.overlay.show_candidate(self.data, self.selected, result)
 
@@ -193,7 +193,8 @@ class AnalysisWorkspace(QWidget):
             self.title.setText("The analysis could not be shown.")
         self.message.emit(text)
 
-    def _show(self, data: LoadedAnalysis) -> None:
+    def show_data(self, data: LoadedAnalysis) -> None:
+        """Show an analysis already read (what :meth:`load` does once its read is done; benchmarks)."""
         self.data, self.selected, self.pinned = data, None, None
         self.undo_stack.clear()
         kind = data.kind
