@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from support.plot_mouse import drag, pixel_of, settle
 from tradeoff_studio.core import workflows
 from tradeoff_studio.core.analyses.candidates import CandidateTable, parse_objectives
 from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
@@ -20,6 +21,7 @@ from tradeoff_studio.core.decisions.recommend import recommend
 from tradeoff_studio.core.demo import ensure_demo_project
 from tradeoff_studio.ui.main_window import MainWindow
 from tradeoff_studio.ui.workspace.analysis_data import prepare
+from tradeoff_studio.ui.workspace.front_view import FrontView
 from tradeoff_studio.ui.workspace.overlays import overlay_for
 from tradeoff_studio.ui.workspace.undo import UNDO_REASON
 from tradeoff_studio.ui.workspace.workspace import AnalysisWorkspace
@@ -44,6 +46,7 @@ def window(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[MainWindow
     shown = MainWindow()
     qtbot.addWidget(shown)
     shown.open_project(path)
+    shown.resize(1400, 900)
     shown.show()
     qtbot.waitExposed(shown)
     yield shown
@@ -112,24 +115,35 @@ def test_fairness_overlay_shows_groups_with_confusion_matrices(qtbot: QtBot, win
 
 def test_select_by_click_and_arrow_keys_then_undo_redo(qtbot: QtBot, window: MainWindow) -> None:
     workspace = open_analysis(qtbot, window, "llm-routing")
-    data = workspace.data
+    data, front = workspace.data, workspace.front
     assert data is not None
-    start, target = workspace.selected, int(np.flatnonzero(data.front)[0])
-    workspace.front.candidateClicked.emit(target)  # what a click on the point emits
+    start = workspace.selected
+    order = [int(row) for row in front.walk_order()]  # the front in x order
+    settle()
+    target = isolated(front, data.points[:, :2], order[:-1])
+    pixel = pixel_of(front, front.plotItem.getViewBox(), *data.points[target, :2])
+    qtbot.mouseClick(front.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
     assert workspace.selected == target and data.ids[target] in workspace.inspector.browser.toPlainText()
-    second = int(np.flatnonzero(data.front)[1])
     window.activateWindow()
-    workspace.front.setFocus()
-    workspace.front.candidateClicked.emit(second)  # what an arrow key emits
-    assert workspace.selected == second
-    qtbot.keyClick(workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert workspace.selected == target
-    qtbot.keyClick(workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    front.setFocus()
+    qtbot.keyClick(front, Qt.Key.Key_Right)
+    walked = order[order.index(target) + 1]
+    assert workspace.selected == walked and front.selected == walked
+    qtbot.keyClick(front, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.selected == target and front.selected == target
+    qtbot.keyClick(front, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert workspace.selected == start
-    qtbot.keyClick(
-        workspace, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(front, Qt.Key.Key_Z, redo)
     assert workspace.selected == target
+
+
+def isolated(front: FrontView, points: np.ndarray, rows: list[int]) -> int:
+    """Of ``rows``, the point farthest (in pixels) from every other point: a click on it is unambiguous."""
+    per_x, per_y = front.plotItem.getViewBox().viewPixelSize()
+    pixels = points / np.array([per_x, per_y])
+    gaps = [np.delete(np.hypot(*(pixels - pixels[row]).T), row).min() for row in rows]
+    return rows[int(np.argmax(gaps))]
 
 
 def test_dragging_a_constraint_changes_the_recommendation_live(qtbot: QtBot, window: MainWindow) -> None:
@@ -142,21 +156,31 @@ def test_dragging_a_constraint_changes_the_recommendation_live(qtbot: QtBot, win
     assert [str(c) for c in workspace.prefs.constraints] == ["dp_ratio>=0.8", "dp_difference<=0.05"]
     before = workspace.choice
     assert before is not None
-    seen = []
+    seen: list[object] = []
+    finished: list[float] = []
     workspace.recommendationChanged.connect(seen.append)
-    for bound in (0.04, 0.02, 0.01):  # the line dragged down: rate-limited moves, then the release
-        workspace.front.constraintMoved.emit("dp_difference", bound)
-    assert len(seen) == 3
+    workspace.front.constraintFinished.connect(lambda _metric, bound: finished.append(bound))
+    steps = workspace.undo_stack.count()
+    settle()
+    box = workspace.front.plotItem.getViewBox()
+    low, high = box.viewRange()[0]
+    x = low + 0.2 * (high - low)  # away from the line's label in the middle (it drags along the line)
+    drag(
+        qtbot,
+        workspace.front,
+        pixel_of(workspace.front, box, x, 0.05),
+        pixel_of(workspace.front, box, x, 0.01),
+    )
+    assert len(finished) == 1 and finished[0] == pytest.approx(0.01, abs=2 * box.viewPixelSize()[1])
+    assert len(seen) >= 2  # live updates while the line moved, then the release
     table = workspace.data.table  # type: ignore[union-attr]
-    tight = Preferences((Constraint.parse("dp_ratio>=0.8"), Constraint.parse("dp_difference<=0.01")),
+    tight = Preferences((Constraint.parse("dp_ratio>=0.8"), Constraint("dp_difference", "<=", finished[0])),
                         weights=workspace.prefs.weights)  # fmt: skip
     expected = recommend(table, tight).candidate_id
-    assert seen[-1].candidate_id == expected != before.candidate_id
+    assert workspace.choice is not None and workspace.choice.candidate_id == expected != before.candidate_id
     assert expected in workspace.recommendation.text()
-    steps = workspace.undo_stack.count()
-    workspace.front.constraintFinished.emit("dp_difference", 0.01)
     assert workspace.undo_stack.count() == steps + 1
-    assert str(workspace.prefs.constraints[1]) == "dp_difference<=0.01"
+    assert workspace.prefs.constraints[1].bound == finished[0]
     workspace.undo_stack.undo()
     assert str(workspace.prefs.constraints[1]) == "dp_difference<=0.05"
     assert workspace.choice is not None and workspace.choice.candidate_id == before.candidate_id

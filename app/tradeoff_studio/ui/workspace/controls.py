@@ -5,6 +5,7 @@ They only gather input and emit signals; the workspace turns each edit into an u
 
 from __future__ import annotations
 
+import math
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -43,7 +44,7 @@ class ConstraintEditor(QWidget):
         self.op.addItems(OPERATORS)
         self.bound = _named(QDoubleSpinBox(), "constraintBound")
         self.bound.setDecimals(4)
-        self.bound.setRange(-1e12, 1e12)
+        self.bound.setRange(-1e6, 1e6)
         self.bound.setSingleStep(0.01)
         add = _named(QPushButton("Add constraint"), "addConstraintButton")
         add.clicked.connect(self._add)
@@ -51,15 +52,22 @@ class ConstraintEditor(QWidget):
         self.listing.setMaximumHeight(80)
         remove = _named(QPushButton("Remove"), "removeConstraintButton")
         remove.clicked.connect(self._remove)
+        self.metric.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.metric.setMinimumContentsLength(10)
         row = QHBoxLayout()
-        for widget in (self.metric, self.op, self.bound, add):
-            row.addWidget(widget)
+        row.addWidget(self.metric, 1)
+        row.addWidget(self.op)
+        row.addWidget(self.bound)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         below = QHBoxLayout()
         below.addWidget(self.listing, 1)
-        below.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        below.addLayout(buttons)
         layout.addLayout(below)
         self.metric.currentTextChanged.connect(self._suggest)
         self._medians: dict[str, float] = {}
@@ -79,7 +87,7 @@ class ConstraintEditor(QWidget):
         self.listing.addItems([str(constraint) for constraint in constraints])
 
     def _suggest(self, metric: str) -> None:
-        if metric in self._medians:
+        if metric in self._medians and math.isfinite(self._medians[metric]):
             self.bound.setValue(self._medians[metric])
 
     def _add(self) -> None:

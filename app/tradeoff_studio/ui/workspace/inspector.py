@@ -65,7 +65,9 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.browser, 1)
-        layout.addWidget(QLabel("Lock the selected candidate as the decision:"))
+        prompt = QLabel("Lock the selected candidate as the decision:")
+        prompt.setWordWrap(True)
+        layout.addWidget(prompt)
         layout.addWidget(self.rationale)
         layout.addWidget(self.supersede)
         layout.addLayout(buttons)
@@ -83,7 +85,8 @@ class Inspector(QWidget):
         self.supersede.setVisible(current is not None)
         self.supersede.setChecked(current is not None)
         if current is not None:
-            self.supersede.setText(f"Supersedes the current decision {current.id} ({current.candidate_id})")
+            self.supersede.setText(f"Supersede decision {current.id}")
+            self.supersede.setToolTip(f"The current decision {current.id} chose {current.candidate_id}.")
         if data is None or row is None:
             self.browser.setHtml("<p>Click a point, or use the arrow keys, to inspect a candidate.</p>")
             return
