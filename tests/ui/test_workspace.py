@@ -83,7 +83,10 @@ def test_every_demo_analysis_opens_with_its_front_inspector_and_overlay(
         assert workspace.choice is not None and workspace.choice.candidate_id == decision.candidate_id
         assert decision.candidate_id in workspace.recommendation.text()
         assert workspace.selected == data.row_of(decision.candidate_id)
-        assert decision.candidate_id in workspace.inspector.browser.toPlainText()
+        text = workspace.inspector.browser.toPlainText()
+        assert decision.candidate_id in text and "Trade-offs here" in text
+        constraint = decision.preferences["constraints"][0]["text"]
+        assert f"{constraint}: met, judged on" in text and "P(violated) ≈" in text  # the risk at that point
         assert workspace.overlay is not None and workspace.overlay.objectName() == OVERLAYS[record.kind]
         assert window.findChild(AnalysisWorkspace, "analysisWorkspace") is workspace
         for name in ("frontView", "parallelView", "inspector", "decisionsList", "constraintEditor"):
@@ -97,6 +100,8 @@ def test_tree_selection_opens_the_analysis_and_a_table_closes_it(qtbot: QtBot, w
     with qtbot.waitSignal(window.workspace.loaded, timeout=20_000):
         window.tree.setCurrentItem(analyses.child(0))
     assert window.workspace.isVisibleTo(window)
+    window.show_analysis("llm-routing")  # from scripting: the tree follows
+    assert window.tree.currentItem().text(0) == "llm-routing"
     window.tree.select_first_table()
     assert not window.workspace.isVisibleTo(window) and window.detail.isVisibleTo(window)
 
@@ -105,11 +110,15 @@ def test_fairness_overlay_shows_groups_with_confusion_matrices(qtbot: QtBot, win
     workspace = open_analysis(qtbot, window, "credit-fairness")
     wait_details(qtbot, workspace)
     table = workspace.overlay.groups  # type: ignore[union-attr]
-    assert table.rowCount() == 2
-    assert {table.item(r, 0).text() for r in range(2)} == {"sex=female", "sex=male"}
-    n = int(table.item(0, 1).text().replace(",", ""))
-    counts = [float(table.item(0, c).text().replace(",", "")) for c in range(9, 13)]
-    assert sum(counts) == pytest.approx(n, abs=2)  # TP + FP + FN + TN = the group's rows
+    groups = [table.horizontalHeaderItem(c).text() for c in range(1, table.columnCount())]
+    assert groups == ["sex=female", "sex=male"]
+    figures = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    for column in (1, 2):
+        n = int(table.item(figures["n"], column).text().replace(",", ""))
+        counts = [
+            float(table.item(figures[c], column).text().replace(",", "")) for c in ("TP", "FP", "FN", "TN")
+        ]
+        assert sum(counts) == pytest.approx(n, abs=2)  # TP + FP + FN + TN = the group's rows
     assert "does not read the protected attribute" in workspace.overlay.summary.text()  # type: ignore[union-attr]
 
 

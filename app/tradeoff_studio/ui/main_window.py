@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -285,7 +286,17 @@ class MainWindow(QMainWindow):
         if self.workspace.project is not self.project:
             self.workspace.set_project(self.project)
         self.pages.setCurrentWidget(self.workspace)
+        self._mark_in_tree(("analysis", name))
         self.workspace.load(name)
+
+    def _mark_in_tree(self, target: tuple[str, str]) -> None:
+        """Make the tree's current item the one carrying ``target``, without reacting to it."""
+        every = self.tree.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive)
+        found = [item for item in every if item.data(0, ROLE) == target]
+        if found and self.tree.currentItem() is not found[0]:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(found[0])
+            self.tree.blockSignals(False)
 
     def _show_detail(self) -> None:
         self.pages.setCurrentWidget(self.detail)

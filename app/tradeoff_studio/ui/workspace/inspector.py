@@ -103,20 +103,20 @@ def candidate_html(data: LoadedAnalysis, row: int, pinned: int | None, prefs: Pr
     frame = table.frame
     status = "on the Pareto front" if data.front[row] else f"dominated (rank {int(data.ranks[row])})"
     parts = [f"<h3>{escape(candidate)}</h3><p>{escape(status)}</p>"]
-    knobs = [(k, cell_text(frame[k].iloc[row])) for k in table.knobs if not _is_weight(k, frame, row)]
-    parts.append(_rows("Knobs", knobs))
-    objectives = {o.metric: "↑" if o.direction == "max" else "↓" for o in table.objectives}
-    metrics = [(f"{m} {objectives.get(m, '')}".strip(), value_with_ci(table, m, row)) for m in table.metrics]
-    parts.append(_rows("Metrics (estimate [CI])", metrics))
+    if pinned is not None and pinned != row:
+        deltas = [delta.text for delta in compare(table, data.ids[pinned], candidate)]
+        parts.append(_list(f"Compared with pinned {data.ids[pinned]} (this − pinned)", deltas))
     rates = [rate.text for rate in tradeoff_rates(table, candidate)]
     sens = [item.text for item in sensitivities(table, candidate)][:_MAX_SENSITIVITIES]
     parts.append(_list("Trade-offs here", rates + sens or ["none: a single objective and no knob steps"]))
     if prefs.constraints:
         checks = [_check_text(check) for check in constraint_checks(table, candidate, prefs.constraints)]
         parts.append(_list("Constraints and risks", checks))
-    if pinned is not None and pinned != row:
-        deltas = [delta.text for delta in compare(table, data.ids[pinned], candidate)]
-        parts.append(_list(f"Compared with pinned {data.ids[pinned]} (this − pinned)", deltas))
+    knobs = [(k, cell_text(frame[k].iloc[row])) for k in table.knobs if not _is_weight(k, frame, row)]
+    parts.append(_rows("Knobs", knobs))
+    objectives = {o.metric: "↑" if o.direction == "max" else "↓" for o in table.objectives}
+    metrics = [(f"{m} {objectives.get(m, '')}".strip(), value_with_ci(table, m, row)) for m in table.metrics]
+    parts.append(_rows("Metrics (estimate [CI])", metrics))
     return "".join(parts)
 
 

@@ -17,6 +17,7 @@ def table_widget(
     fill_table(table, headers, rows)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(20)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 
@@ -40,6 +41,7 @@ def plot_widget(name: str, parent: QWidget | None = None) -> pg.PlotWidget:
     for axis in ("left", "bottom"):
         plot.getAxis(axis).setPen(colours.foreground)
         plot.getAxis(axis).setTextPen(colours.foreground)
+        plot.getAxis(axis).enableAutoSIPrefix(False)  # "0.8", not "800 (x0.001)"
     plot.showGrid(x=True, y=True, alpha=0.2)
     return plot
 

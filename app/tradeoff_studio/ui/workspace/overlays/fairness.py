@@ -16,7 +16,7 @@ from ..loader import Read
 from . import Overlay
 from .common import fill_table, percent, table_widget
 
-HEADERS = ["group", "n", "base rate", "selected [CI]", "TPR", "FPR", "precision", "accuracy", "threshold",
+FIGURES = ["n", "base rate", "selected [CI]", "TPR", "FPR", "precision", "accuracy", "threshold",
            "TP", "FP", "FN", "TN"]  # fmt: skip
 
 
@@ -30,7 +30,7 @@ class FairnessOverlay(Overlay):
         self.setObjectName("fairnessOverlay")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.groups = table_widget(HEADERS, [], "groupTable", self)
+        self.groups = table_widget(["figure"], [], "groupTable", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.groups, 1)
@@ -48,7 +48,7 @@ class FairnessOverlay(Overlay):
         """The rule in words and its per-group table."""
         if row is None:
             self.summary.setText("Select a candidate to see its groups.")
-            fill_table(self.groups, HEADERS, [])
+            fill_table(self.groups, ["figure"], [])
             return
         frame = data.table.frame
         flag = "uses_protected_attribute"
@@ -62,11 +62,13 @@ class FairnessOverlay(Overlay):
             f"attribute at decision time. {outcome}"
         )
         groups = details.get("groups", []) if isinstance(details, dict) else []
-        fill_table(self.groups, HEADERS, [group_row(group) for group in groups])
+        columns = [group_column(group) for group in groups]  # one column per group: they are few
+        rows = [[figure, *(column[index] for column in columns)] for index, figure in enumerate(FIGURES)]
+        fill_table(self.groups, ["figure", *(str(group.get("group")) for group in groups)], rows)
 
 
-def group_row(group: dict[str, Any]) -> list[str]:
-    """One group's line: rates, threshold and its confusion matrix (weighted counts)."""
+def group_column(group: dict[str, Any]) -> list[str]:
+    """One group's figures (in :data:`FIGURES` order): rates, threshold, confusion matrix (weighted)."""
     weight = float(group.get("weight") or group.get("n") or 0)
     base, tpr, fpr = group.get("base_rate"), group.get("tpr"), group.get("fpr")
     positives = weight * base if isinstance(base, float) else None
@@ -79,6 +81,6 @@ def group_row(group: dict[str, Any]) -> list[str]:
     if isinstance(group.get("selection_rate_lo"), float):
         selected += f" [{percent(group['selection_rate_lo'])}, {percent(group['selection_rate_hi'])}]"
     counts = ["—" if value is None else f"{value:,.0f}" for value in (tp, fp, fn, tn)]
-    return [str(group.get("group")), f"{group.get('n', 0):,}", percent(base), selected, percent(tpr),
+    return [f"{group.get('n', 0):,}", percent(base), selected, percent(tpr),
             percent(fpr), percent(group.get("precision")), percent(group.get("accuracy")),
             cell_text(group.get("threshold")), *counts]  # fmt: skip

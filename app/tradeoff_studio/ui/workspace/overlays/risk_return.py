@@ -67,7 +67,11 @@ class RiskReturnOverlay(Overlay):
         bars = pg.BarGraphItem(x0=np.zeros_like(widths), y=y, width=widths, height=0.7,
                                brush=colours.front, pen=None)  # fmt: skip
         self.weights.addItem(bars)
-        axis = self.weights.getAxis("left")
-        axis.setTicks([[(float(i), name) for i, (name, _) in zip(y, self.bars, strict=True)]])
+        for position, (name, value) in zip(y, self.bars, strict=True):
+            label = pg.TextItem(f"{name} {value:.1%}", color=colours.foreground, anchor=(0, 0.5))
+            label.setPos(0.0, float(position))
+            self.weights.addItem(label)
+        self.weights.getAxis("left").setTicks([[]])
         self.weights.getViewBox().invertY(True)
-        self.weights.autoRange()
+        self.weights.setXRange(0.0, max(1e-9, float(widths.max())) * 1.05)
+        self.weights.setYRange(-0.5, len(self.bars) - 0.5)
