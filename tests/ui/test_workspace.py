@@ -322,3 +322,62 @@ def test_model_variants_overlay_draws_quality_against_latency(qtbot: QtBot) -> N
     overlay.show_candidate(prepare("variants", table, []), 1)
     assert list(overlay.sizes) == [32.0, 20.0, 8.0]  # area ∝ memory: sqrt(100/400) = 0.5
     assert "int8: quality 0.88, p95 4 ms, peak memory 100 MiB" in overlay.summary.text()
+
+
+def _synthetic(n: int) -> CandidateTable:
+    """``n`` candidates on three objectives (a, b up; c down), each with an interval."""
+    rng = np.random.default_rng(11)
+    values = {name: rng.uniform(0.0, 1.0, n) for name in ("a", "b", "c")}
+    columns: dict[str, object] = {"candidate_id": [f"c{i}" for i in range(n)], "knob": rng.uniform(0, 1, n)}
+    for name, value in values.items():
+        columns |= {name: value, f"{name}_lo": value - 0.01, f"{name}_hi": value + 0.01}
+    objectives = parse_objectives("a:max,b:max,c:min")
+    return CandidateTable(
+        "generic", pd.DataFrame(columns), ["knob"], ["a", "b", "c"], objectives
+    ).with_front()
+
+
+@pytest.fixture
+def big(qtbot: QtBot) -> Iterator[AnalysisWorkspace]:
+    """A workspace showing 25,000 candidates on three objectives (no project: nothing to lock)."""
+    workspace = AnalysisWorkspace()
+    qtbot.addWidget(workspace)
+    workspace.resize(1300, 800)
+    workspace.show_data(prepare("synthetic", _synthetic(25_000), []))
+    yield workspace
+    workspace.shutdown()
+
+
+def test_big_analyses_compute_the_evidence_off_the_ui_thread(qtbot: QtBot, big: AnalysisWorkspace) -> None:
+    data = big.data
+    assert data is not None and big.selected == big.choice.row  # type: ignore[union-attr]
+    assert "Computing its evidence" in big.inspector.browser.toPlainText()
+    qtbot.waitUntil(lambda: not big.loader.busy("inspect"), timeout=20_000)
+    text = big.inspector.browser.toPlainText()
+    assert data.ids[big.selected] in text and "Trade-offs here" in text and "Computing" not in text
+    big.select(int(np.flatnonzero(data.front)[0]))
+    big.select(int(np.flatnonzero(data.front)[1]))  # the first one's evidence is stale: never shown
+    qtbot.waitUntil(lambda: not big.loader.busy("inspect"), timeout=20_000)
+    assert big.inspector.browser.toPlainText().startswith(data.ids[int(np.flatnonzero(data.front)[1])])
+
+
+def test_axis_choice_toggles_and_weights(qtbot: QtBot, big: AnalysisWorkspace) -> None:
+    assert [big.x_axis.itemText(i) for i in range(big.x_axis.count())] == ["a", "b", "c"]
+    assert all(action.isVisible() for action in big.axis_actions)  # shown for more than two objectives
+    big.y_axis.setCurrentText("c")
+    assert big.front.axes == ("a", "c")
+    big.front_only.trigger()
+    assert big.front_only.isChecked() and big.findChild(object, "showFrontOnlyAction") is big.front_only
+    before = big.choice.candidate_id  # type: ignore[union-attr]
+    weights = big.weights.spins
+    weights["a"].setValue(10.0)
+    weights["b"].setValue(0.0)
+    weights["c"].setValue(0.0)
+    weights["a"].editingFinished.emit()
+    expected = recommend(big.data.table, Preferences(weights={"a": 10.0, "b": 0.0, "c": 0.0}))  # type: ignore[union-attr]
+    assert big.choice.candidate_id == expected.candidate_id != before  # type: ignore[union-attr]
+    big.undo_stack.undo()
+    assert big.choice.candidate_id == before and weights["a"].value() == 1.0  # type: ignore[union-attr]
+    assert big.front.hover_text(0) == big.data.tooltip(0)  # type: ignore[union-attr]  # knobs, metrics, CIs
+    assert big.data.tooltip(0).startswith("c0\nknob = ")  # type: ignore[union-attr]
+    assert "a = " in big.data.tooltip(0) and "[" in big.data.tooltip(0)  # type: ignore[union-attr]

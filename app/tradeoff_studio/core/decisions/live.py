@@ -48,9 +48,10 @@ class LiveRecommender:
     """Sorted once per analysis and preferences; :meth:`choose` answers new bounds in O(n).
 
     Raises :class:`~.preferences.DecisionError` when the preferences do not fit the table.
+    ``ids`` are the candidates' ids as text in row order, when the caller has them already.
     """
 
-    def __init__(self, table: CandidateTable, prefs: Preferences) -> None:
+    def __init__(self, table: CandidateTable, prefs: Preferences, ids: list[str] | None = None) -> None:
         problem = _Problem.build(table, prefs)
         self.table = table
         self.prefs = prefs
@@ -60,7 +61,7 @@ class LiveRecommender:
         self._order = np.argsort(self._scores, kind="stable")
         self._sorted_scores = self._scores[self._order]
         self._values = [constraint.values(table) for constraint in prefs.constraints]
-        self._ids = candidate_ids(table)
+        self._ids = ids if ids is not None else candidate_ids(table)  # the caller may have them already
 
     def feasible(self, bounds: Sequence[float] | None = None) -> NDArray[np.bool_]:
         """Mask of the eligible candidates meeting the constraints, with ``bounds`` (one per constraint

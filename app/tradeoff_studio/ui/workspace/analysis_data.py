@@ -17,8 +17,10 @@ from numpy.typing import NDArray
 from ...core import analysis_workflows as flows
 from ...core.analyses.candidates import CandidateTable
 from ...core.decisions.intervals import has_interval
+from ...core.decisions.live import LiveRecommender
 from ...core.decisions.preferences import Constraint, Method, Preferences
 from ...core.decisions.store import DecisionRecord
+from ...core.errors import StudioError
 from ...core.jobs import CancelToken
 from ...core.pareto.indicators import knee_point
 from ...core.project import Project
@@ -42,6 +44,8 @@ class LoadedAnalysis:
     ranks: NDArray[np.int64]
     knee: int | None
     ids: list[str]
+    prefs: Preferences  # what the workspace starts with: the current decision's, else the defaults
+    live: LiveRecommender  # built for ``prefs`` (off the UI thread: it sorts every candidate)
 
     @property
     def kind(self) -> str:
@@ -93,8 +97,22 @@ def prepare(name: str, table: CandidateTable, decisions: list[DecisionRecord]) -
     front = frame["on_front"].to_numpy(dtype=bool)
     ranks = frame["rank"].to_numpy(dtype=np.int64)
     ids = frame["candidate_id"].astype(str).tolist()
+    prefs, live = _starting_preferences(table, decisions, ids)
     return LoadedAnalysis(name, table, decisions, axes, senses, points, lo, hi, front, ranks,
-                          _knee(table, front), ids)  # fmt: skip
+                          _knee(table, front), ids, prefs, live)  # fmt: skip
+
+
+def _starting_preferences(
+    table: CandidateTable, decisions: list[DecisionRecord], ids: list[str]
+) -> tuple[Preferences, LiveRecommender]:
+    """The current decision's preferences with their live recommender; the defaults when they no
+    longer fit the table (an analysis re-run under the same name with other metrics)."""
+    current = [record for record in decisions if record.status == "current"]
+    prefs = preferences_of(current[-1] if current else None)
+    try:
+        return prefs, LiveRecommender(table, prefs, ids)
+    except StudioError:
+        return Preferences(), LiveRecommender(table, Preferences(), ids)
 
 
 def _column(frame: object, axis: str) -> NDArray[np.float64]:

@@ -32,6 +32,7 @@ from ...core.decisions.tradeoffs import tradeoff_rates
 from .analysis_data import LoadedAnalysis, cell_text, value_with_ci
 
 _MAX_SENSITIVITIES = 6
+INLINE_LIMIT = 20_000  # above this many candidates the evidence is computed off the UI thread
 
 
 class Inspector(QWidget):
@@ -89,8 +90,14 @@ class Inspector(QWidget):
             self.supersede.setToolTip(f"The current decision {current.id} chose {current.candidate_id}.")
         if data is None or row is None:
             self.browser.setHtml("<p>Click a point, or use the arrow keys, to inspect a candidate.</p>")
-            return
-        self.browser.setHtml(candidate_html(data, row, pinned, prefs))
+        elif len(data.ids) <= INLINE_LIMIT:
+            self.browser.setHtml(candidate_html(data, row, pinned, prefs))
+        else:  # the workspace computes the evidence off the UI thread and calls show_html
+            self.browser.setHtml(f"<h3>{escape(data.ids[row])}</h3><p>Computing its evidence…</p>")
+
+    def show_html(self, html: str) -> None:
+        """Show evidence computed elsewhere (:func:`candidate_html` on a worker thread)."""
+        self.browser.setHtml(html)
 
     def _lock(self) -> None:
         self.lockRequested.emit(self.rationale.toPlainText(), self.supersede.isVisible() and

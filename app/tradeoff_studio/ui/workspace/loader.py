@@ -38,45 +38,38 @@ class Loader(QObject):
         self._finished.connect(self._deliver)
 
     def submit(self, slot: str, project: Project, work: Read) -> None:
-        """Run ``work`` for ``slot``, cancelling the slot's previous job."""
+        """Run ``work`` on a cursor of ``project`` for ``slot``, cancelling the slot's previous job."""
+        self._start(slot, lambda token: _on_cursor(project, work, token))
+
+    def compute(self, slot: str, work: Callable[[CancelToken], Any]) -> None:
+        """Run a computation that reads no project (e.g. the inspector's evidence at a million
+        candidates) for ``slot``, cancelling the slot's previous job."""
+        self._start(slot, work)
+
+    def busy(self, slot: str) -> bool:
+        """Whether ``slot`` has a job whose result has not been delivered yet."""
+        return slot in self._latest
+
+    def _start(self, slot: str, run: Callable[[CancelToken], Any]) -> None:
         self.cancel(slot)
         self._counter += 1
         job, token = self._counter, CancelToken()
         self._latest[slot] = job
         self._tokens[slot] = token
         self._threads = [thread for thread in self._threads if thread.is_alive()]
-        thread = threading.Thread(
-            target=self._run, args=(slot, job, project, work, token), name="studio-job", daemon=True
-        )
+        thread = threading.Thread(target=self._run, args=(slot, job, run, token), name="studio-job",
+                                  daemon=True)  # fmt: skip
         self._threads.append(thread)
         thread.start()
 
-    def busy(self, slot: str) -> bool:
-        """Whether ``slot`` has a job whose result has not been delivered yet."""
-        return slot in self._latest
-
-    def _run(self, slot: str, job: int, project: Project, work: Read, token: CancelToken) -> None:
-        cursor = None
+    def _run(self, slot: str, job: int, run: Callable[[CancelToken], Any], token: CancelToken) -> None:
         try:
-            cursor = project.con.cursor()
-            cursor.execute(f"USE {ALIAS}")  # a cursor starts on the in-memory database
-        except Exception as error:  # the project was closed meanwhile
-            if cursor is not None:
-                cursor.close()
-            self._finished.emit(slot, job, False, error)
-            return
-        remove = token.on_cancel(cursor.interrupt)
-        try:
-            view = Project(project.path, cursor, project.key)
-            result = work(view, token)
+            result = run(token)
             token.raise_if_cancelled()
         except Exception as error:  # delivered to the UI, which shows it
             self._finished.emit(slot, job, False, error)
         else:
             self._finished.emit(slot, job, True, result)
-        finally:
-            remove()
-            cursor.close()
 
     def _deliver(self, slot: str, job: int, ok: bool, payload: object) -> None:
         if self._latest.get(slot) != job:
@@ -99,3 +92,17 @@ class Loader(QObject):
         for thread in self._threads:
             thread.join()
         self._threads = []
+
+
+def _on_cursor(project: Project, work: Read, token: CancelToken) -> Any:
+    """``work`` on a cursor of ``project`` that Cancel interrupts (the cursor is closed afterwards)."""
+    cursor = project.con.cursor()
+    try:
+        cursor.execute(f"USE {ALIAS}")  # a cursor starts on the in-memory database
+        remove = token.on_cancel(cursor.interrupt)
+        try:
+            return work(Project(project.path, cursor, project.key), token)
+        finally:
+            remove()
+    finally:
+        cursor.close()

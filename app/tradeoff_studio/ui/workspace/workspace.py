@@ -10,7 +10,6 @@ move); releasing it, like every selection, pin, weight edit and lock, is one ste
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -27,25 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import analysis_workflows as flows
-from ...core import workflows
 from ...core.decisions.live import LiveChoice, LiveRecommender
 from ...core.decisions.preferences import Constraint, Preferences
-from ...core.decisions.store import DecisionRecord
 from ...core.errors import StudioError
 from ...core.project import Project
 from . import analysis_data
-from .analysis_data import LoadedAnalysis, preferences_of
+from .analysis_data import LoadedAnalysis
 from .controls import ConstraintEditor, DecisionsPanel, WeightsEditor
+from .decision_actions import DecisionActions
 from .front_view import FrontView
-from .inspector import Inspector
+from .inspector import INLINE_LIMIT, Inspector, candidate_html
 from .loader import Loader
 from .overlays import Overlay, overlay_for
 from .parallel_view import ParallelView
-from .undo import LockCommand, PinCommand, PreferencesCommand, SelectCommand
+from .undo import PinCommand, PreferencesCommand, SelectCommand
 
 
-class AnalysisWorkspace(QWidget):
+class AnalysisWorkspace(DecisionActions, QWidget):
     """The workspace; :meth:`load` shows an analysis, ``loaded`` says when its front is drawn."""
 
     loaded = Signal(str)
@@ -186,6 +183,8 @@ class AnalysisWorkspace(QWidget):
     def _on_done(self, slot: str, result: object) -> None:
         if slot == "analysis" and isinstance(result, LoadedAnalysis):
             self.show_data(result)
+        elif slot == "inspect" and isinstance(result, str):
+            self.inspector.show_html(result)
         elif slot == "details" and self.overlay is not None and self.data is not None:
             self.overlay.show_candidate(self.data, self.selected, result)
 
@@ -214,7 +213,8 @@ class AnalysisWorkspace(QWidget):
         self.constraints.set_metrics(metrics, medians)
         self.decisions.show_decisions(data.decisions)
         self.message.emit("")
-        self.apply_preferences(preferences_of(data.current_decision()))
+        self.live = data.live
+        self.apply_preferences(data.prefs)
         current = data.current_decision()
         start = data.row_of(current.candidate_id) if current is not None else None
         self.apply_selection(start if start is not None else (self.choice.row if self.choice else None))
@@ -288,7 +288,12 @@ class AnalysisWorkspace(QWidget):
         self._refresh_inspector()
 
     def _refresh_inspector(self) -> None:
-        self.inspector.show_candidate(self.data, self.selected, self.pinned, self.prefs)
+        data, row, pinned, prefs = self.data, self.selected, self.pinned, self.prefs
+        self.inspector.show_candidate(data, row, pinned, prefs)
+        if data is not None and row is not None and len(data.ids) > INLINE_LIMIT:
+            self.loader.compute("inspect", lambda _cancel: candidate_html(data, row, pinned, prefs))
+        else:
+            self.loader.cancel("inspect")
 
     # --- preferences: constraints and weights ---------------------------------------------------
 
@@ -344,7 +349,9 @@ class AnalysisWorkspace(QWidget):
         if self.data is None:
             return
         try:
-            LiveRecommender(self.data.table, after)  # refuse preferences that do not fit, push nothing
+            LiveRecommender(
+                self.data.table, after, self.data.ids
+            )  # refuse preferences that do not fit, push nothing
         except StudioError as error:
             self.message.emit(str(error))
             return
@@ -356,7 +363,7 @@ class AnalysisWorkspace(QWidget):
             return
         live = self.live
         if live is None or live.table is not self.data.table or not _same_shape(live.prefs, prefs):
-            self.live = LiveRecommender(self.data.table, prefs)
+            self.live = LiveRecommender(self.data.table, prefs, self.data.ids)
         self.prefs = prefs
         self.constraints.show_constraints(prefs.constraints)
         self.weights.set_weights([o.metric for o in self.data.table.objectives], prefs.weights)
@@ -370,67 +377,6 @@ class AnalysisWorkspace(QWidget):
         self.recommendation.setText(choice.text())
         self.front.set_markers(self.data.knee if self.data else None, choice.row)
         self.recommendationChanged.emit(choice)
-
-    # --- decisions ----------------------------------------------------------------------------
-
-    def lock(self, rationale: str, *, supersede: bool = True) -> DecisionRecord | None:
-        """Record the selected candidate as the analysis's decision (an undoable step).
-
-        The recommended candidate is decided by the preferences in force (as ``decide`` with
-        constraints and weights); any other by its id with the constraints. Refusals are shown."""
-        if self.data is None or self.project is None or self.selected is None:
-            self.message.emit("Select a candidate to lock.")
-            return None
-        current = self.data.current_decision()
-        supersedes = current.id if current is not None and supersede else None
-        decide = self._decider(self.selected, rationale)
-        try:
-            record = decide(supersedes)
-        except StudioError as error:
-            self.message.emit(str(error))
-            return None
-        self.undo_stack.push(LockCommand(record, lambda: decide(None), self._withdraw_quietly))
-        self._refresh_decisions()
-        self.message.emit(f"Decision {record.id} recorded: {record.candidate_id}.")
-        return record
-
-    def _decider(self, row: int, rationale: str) -> Callable[[str | None], DecisionRecord]:
-        assert self.data is not None and self.project is not None
-        project, name, prefs = self.project, self.data.name, self.prefs
-        by_preferences = self.choice is not None and self.choice.row == row
-        chosen = None if by_preferences else self.data.ids[row]
-        manual = Preferences(prefs.constraints, allow_protected=prefs.allow_protected)
-        used = prefs if by_preferences else manual
-
-        def decide(supersedes: str | None) -> DecisionRecord:
-            record = flows.decide(project, name, rationale=rationale, preferences=used, candidate_id=chosen,
-                                  supersedes=supersedes)  # fmt: skip
-            self._refresh_decisions()
-            return record
-
-        return decide
-
-    def _withdraw_quietly(self, decision_id: str, reason: str) -> DecisionRecord:
-        assert self.project is not None
-        record = workflows.withdraw_decision(self.project, decision_id, reason)
-        self._refresh_decisions()
-        return record
-
-    def withdraw(self, decision_id: str, reason: str) -> None:
-        """Withdraw a current decision of this analysis with ``reason`` (refusals are shown)."""
-        try:
-            self._withdraw_quietly(decision_id, reason)
-        except StudioError as error:
-            self.message.emit(str(error))
-            return
-        self.message.emit(f"Decision {decision_id} withdrawn.")
-
-    def _refresh_decisions(self) -> None:
-        if self.data is None or self.project is None:
-            return
-        self.data = replace(self.data, decisions=flows.list_decisions(self.project, self.data.name))
-        self.decisions.show_decisions(self.data.decisions)
-        self._refresh_inspector()
 
 
 def _same_shape(old: Preferences, new: Preferences) -> bool:
