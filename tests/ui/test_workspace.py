@@ -197,6 +197,32 @@ def test_dragging_a_constraint_changes_the_recommendation_live(qtbot: QtBot, win
     assert workspace.choice is not None and workspace.choice.candidate_id == expected
 
 
+def test_a_constraint_off_the_axes_moves_live_in_the_editor(qtbot: QtBot, window: MainWindow) -> None:
+    workspace = open_analysis(qtbot, window, "credit-fairness")
+    editor = workspace.constraints
+    before = workspace.choice
+    assert before is not None and str(workspace.prefs.constraints[0]) == "dp_ratio>=0.8"  # not on an axis
+    editor.listing.setCurrentRow(0)
+    assert editor.metric.currentText() == "dp_ratio" and editor.bound.value() == 0.8
+    steps = workspace.undo_stack.count()
+    for value in (0.85, 0.9, 0.97):  # the recommended rule has dp_ratio 0.962: 0.97 rules it out
+        editor.bound.setValue(value)  # each step re-evaluates at once
+    table = workspace.data.table  # type: ignore[union-attr]
+    strict = Preferences((Constraint.parse("dp_ratio>=0.97"),), weights=workspace.prefs.weights)
+    assert (
+        workspace.choice is not None
+        and workspace.choice.candidate_id == recommend(table, strict).candidate_id
+    )
+    assert workspace.choice.candidate_id != before.candidate_id
+    assert workspace.undo_stack.count() == steps  # nothing recorded until the edit ends
+    editor.bound.editingFinished.emit()
+    assert (
+        workspace.undo_stack.count() == steps + 1 and str(workspace.prefs.constraints[0]) == "dp_ratio>=0.97"
+    )
+    workspace.undo_stack.undo()
+    assert str(workspace.prefs.constraints[0]) == "dp_ratio>=0.8" and workspace.choice.row == before.row
+
+
 def test_pin_and_compare_shows_deltas_with_intervals(qtbot: QtBot, window: MainWindow) -> None:
     workspace = open_analysis(qtbot, window, "multi-asset-frontier")
     data = workspace.data

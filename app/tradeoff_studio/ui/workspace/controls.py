@@ -31,10 +31,16 @@ W = TypeVar("W", bound=QWidget)
 
 
 class ConstraintEditor(QWidget):
-    """Add a constraint ``metric op bound``; list and remove them (objectName ``constraintEditor``)."""
+    """Add a constraint ``metric op bound``; list and remove them (objectName ``constraintEditor``).
+
+    With a listed constraint selected, its bound follows the spin box: every step emits
+    ``boundDragged`` (the recommendation follows live) and the end of the edit ``boundSet`` — the
+    way to move a constraint whose metric is not on a plot axis."""
 
     addRequested = Signal(str, str, float)  # noqa: N815 (Qt naming)
     removeRequested = Signal(int)  # noqa: N815
+    boundDragged = Signal(int, float)  # noqa: N815 index, bound
+    boundSet = Signal(int, float)  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +76,11 @@ class ConstraintEditor(QWidget):
         below.addLayout(buttons)
         layout.addLayout(below)
         self.metric.currentTextChanged.connect(self._suggest)
+        self.listing.currentRowChanged.connect(self._edit_listed)
+        self.bound.valueChanged.connect(self._bound_moved)
+        self.bound.editingFinished.connect(self._bound_set)
         self._medians: dict[str, float] = {}
+        self._shown: tuple[Constraint, ...] = ()
 
     def set_metrics(self, metrics: list[str], medians: dict[str, float]) -> None:
         """The metrics a constraint may name (objectives first); ``medians`` suggest a bound."""
@@ -82,9 +92,46 @@ class ConstraintEditor(QWidget):
         self._suggest(self.metric.currentText())
 
     def show_constraints(self, constraints: tuple[Constraint, ...]) -> None:
-        """List the constraints in force."""
+        """List the constraints in force (keeping the selected row)."""
+        row = self.listing.currentRow()
+        self._shown = constraints
+        self.listing.blockSignals(True)
         self.listing.clear()
         self.listing.addItems([str(constraint) for constraint in constraints])
+        self.listing.setCurrentRow(row if row < len(constraints) else -1)
+        self.listing.blockSignals(False)
+
+    def _edit_listed(self, row: int) -> None:
+        if not 0 <= row < len(self._shown):
+            return
+        constraint = self._shown[row]
+        for widget, value in (
+            (self.metric, constraint.metric),
+            (self.op, ">=" if constraint.lower else "<="),
+        ):
+            widget.blockSignals(True)
+            widget.setCurrentText(value)
+            widget.blockSignals(False)
+        self.bound.blockSignals(True)
+        self.bound.setValue(constraint.bound)
+        self.bound.blockSignals(False)
+
+    def _editing(self) -> int | None:
+        """The selected constraint's row, while the fields still name its metric."""
+        row = self.listing.currentRow()
+        if 0 <= row < len(self._shown) and self._shown[row].metric == self.metric.currentText():
+            return row
+        return None
+
+    def _bound_moved(self, value: float) -> None:
+        row = self._editing()
+        if row is not None:
+            self.boundDragged.emit(row, value)
+
+    def _bound_set(self) -> None:
+        row = self._editing()
+        if row is not None:
+            self.boundSet.emit(row, self.bound.value())
 
     def _suggest(self, metric: str) -> None:
         if metric in self._medians and math.isfinite(self._medians[metric]):

@@ -146,6 +146,8 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.inspector.lockRequested.connect(lambda text, supersede: self.lock(text, supersede=supersede))
         self.constraints.addRequested.connect(self.add_constraint)
         self.constraints.removeRequested.connect(self.remove_constraint)
+        self.constraints.boundDragged.connect(self.drag_bound)
+        self.constraints.boundSet.connect(self.finish_bound)
         self.weights.weightsEdited.connect(self.set_weights)
         self.decisions.withdrawRequested.connect(self.withdraw)
         self.decisions.candidateActivated.connect(self._select_id)
@@ -323,7 +325,18 @@ class AnalysisWorkspace(DecisionActions, QWidget):
     def drag_constraint(self, metric: str, bound: float) -> None:
         """While a constraint line moves: the recommendation under the new bound, at once."""
         index = self._constraint_index(metric)
-        if index is None or self.live is None:
+        if index is not None:
+            self.drag_bound(index, bound)
+
+    def finish_constraint(self, metric: str, bound: float) -> None:
+        """At release: the moved bound becomes one undoable step."""
+        index = self._constraint_index(metric)
+        if index is not None:
+            self.finish_bound(index, bound)
+
+    def drag_bound(self, index: int, bound: float) -> None:
+        """Constraint ``index`` moving (its line, or its bound in the editor): live recommendation."""
+        if self.live is None or not 0 <= index < len(self.prefs.constraints):
             return
         if self._drag_before is None:
             self._drag_before = self.prefs
@@ -331,15 +344,13 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self._drag_bounds[index] = float(bound)
         self._show_choice(self.live.choose(self._drag_bounds))
 
-    def finish_constraint(self, metric: str, bound: float) -> None:
-        """At release: the moved bound becomes one undoable step."""
-        index = self._constraint_index(metric)
-        before, self._drag_before = self._drag_before, None
-        if index is None:
-            return
-        if before is not None:
-            self.prefs = before
-        self.set_constraint_bound(index, bound)
+    def finish_bound(self, index: int, bound: float) -> None:
+        """Constraint ``index`` moved to ``bound``: one undoable step (nothing when it did not move)."""
+        self._drag_before = None
+        if 0 <= index < len(self.prefs.constraints) and self.prefs.constraints[index].bound != bound:
+            self.set_constraint_bound(index, bound)
+        elif self.live is not None:
+            self._show_choice(self.live.choose([c.bound for c in self.prefs.constraints]))
 
     def _constraint_index(self, metric: str) -> int | None:
         found = [i for i, c in enumerate(self.prefs.constraints) if c.metric == metric]
