@@ -26,13 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import analysis_workflows as flows
 from ..core import keys, summaries, workflows
+from ..core.analyses.store import AnalysisRecord
 from ..core.errors import CancelledError, StudioError
 from ..core.project import Project, ProjectKeyRequiredError
 from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
 from .score_dialog import ScoreDialog
+from .workspace.setup_form import AnalysisSetup
 from .workspace.workspace import AnalysisWorkspace
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
             ("import", "&Import Data…", "Ctrl+I", self.import_dialog),
             ("model", "Add &Model…", "Ctrl+M", self.add_model_dialog),
             ("score", "&Score Table…", "Ctrl+R", self.score_dialog),
+            ("analysis", "New &Analysis…", "Ctrl+Shift+A", self.new_analysis_dialog),
             ("encrypt", "&Encrypt Project…", "", self.encrypt_current),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
         ]:
@@ -200,6 +204,28 @@ class MainWindow(QMainWindow):
                 )
             )
 
+    def new_analysis_dialog(self, kind: str | None = None) -> AnalysisSetup | None:
+        """The setup form built from the analysis kinds' descriptors; Run starts the analysis as a job."""
+        project = self._require_project()
+        if project is None:
+            return None
+        info = workflows.project_info(project)
+        tables = {t["name"]: [(c["name"], c["type"]) for c in t["columns"]] for t in info.tables}
+        dialog = AnalysisSetup(tables, [m["name"] for m in info.models], self, initial_kind=kind)
+        if dialog.exec():
+            self.run_analysis(dialog.result_spec, *dialog.name_and_where())
+        return dialog
+
+    def run_analysis(self, spec: object, name: str | None = None, where: str | None = None) -> None:
+        """Run and store an analysis as a background job, then show it (the previous front of the
+        same kind and table stays drawn as a faded ghost)."""
+        project = self._require_project()
+        if project is None:
+            return
+        self.workspace.keep_ghost_if_same(spec)
+        self._start(lambda progress, cancel: flows.analyze(project, spec, name=name, progress=progress,
+                                                           cancel=cancel, where=where))  # fmt: skip
+
     def encrypt_current(self) -> None:
         """Encrypt the open project and show its recovery key once."""
         project = self._require_project()
@@ -245,6 +271,8 @@ class MainWindow(QMainWindow):
     def _on_job_done(self, _result: Any) -> None:
         self._show_busy(False)
         self._refresh()
+        if isinstance(_result, AnalysisRecord):  # a new analysis: look at it
+            self.show_analysis(_result.name)
 
     def _on_job_failed(self, error: Exception) -> None:
         self._show_busy(False)
@@ -316,7 +344,7 @@ class MainWindow(QMainWindow):
         info = workflows.project_info(self.project) if self.project else None
         self.tree.show_info(info)
         self.detail.clear_detail()
-        for key in ("import", "model", "score", "encrypt"):
+        for key in ("import", "model", "score", "encrypt", "analysis"):
             self.actions[key].setEnabled(info is not None)
         if info is not None:
             self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")

@@ -9,13 +9,14 @@ the knee, plus the text of each candidate's tooltip.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ...core import analysis_workflows as flows
 from ...core.analyses.candidates import CandidateTable
+from ...core.analyses.store import get_analysis
 from ...core.decisions.intervals import has_interval
 from ...core.decisions.live import LiveRecommender
 from ...core.decisions.preferences import Constraint, Method, Preferences
@@ -46,6 +47,7 @@ class LoadedAnalysis:
     ids: list[str]
     prefs: Preferences  # what the workspace starts with: the current decision's, else the defaults
     live: LiveRecommender  # built for ``prefs`` (off the UI thread: it sorts every candidate)
+    source_table: str | None = None  # the table the analysis read
 
     @property
     def kind(self) -> str:
@@ -79,7 +81,9 @@ def load(project: Project, name: str, cancel: CancelToken) -> LoadedAnalysis:
     table = flows.get_candidates(project, name)
     cancel.raise_if_cancelled()
     decisions = flows.list_decisions(project, name)
-    return prepare(name, table, decisions)
+    inputs = get_analysis(project, name).spec.get("inputs", {})
+    source = inputs.get("table") or (inputs.get("source") or {}).get("table")
+    return replace(prepare(name, table, decisions), source_table=source)
 
 
 def prepare(name: str, table: CandidateTable, decisions: list[DecisionRecord]) -> LoadedAnalysis:

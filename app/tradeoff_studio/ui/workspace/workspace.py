@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.analyses import kinds
 from ...core.decisions.live import LiveChoice, LiveRecommender
 from ...core.decisions.preferences import Constraint, Preferences
 from ...core.errors import StudioError
@@ -177,6 +178,18 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.title.setText(f"Loading analysis {name}…")
         self.loader.submit("analysis", self.project,
                            lambda view, cancel: analysis_data.load(view, name, cancel))  # fmt: skip
+
+    def keep_ghost_if_same(self, spec: object) -> None:
+        """Before a re-run: keep the shown front as a ghost when ``spec`` is of the same kind and
+        table (the new front is then drawn over the previous one)."""
+        if self.data is None:
+            return
+        try:
+            described = kinds.kind_of(spec)
+        except StudioError:
+            return
+        if described.name == self.data.kind and self.data.source_table == described.table_of(spec):
+            self.front.keep_ghost()
 
     def shutdown(self) -> None:
         """Cancel and join the workspace's jobs (before the project closes, and on close)."""
