@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -106,6 +106,12 @@ def test_arrow_keys_walk_the_front_in_x_order(qtbot: QtBot, view: FrontView, dat
     view.set_selected(in_x_order[-1])
     qtbot.keyClick(view, Qt.Key.Key_Right)  # at the end it stays and says nothing
     assert visited[-1] == in_x_order[3] and view.selected == in_x_order[-1]
+    box = view.plotItem.getViewBox()
+    box.setRange(xRange=(0.0, 0.1), yRange=(0.0, 0.1), padding=0)
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # stepping off-screen pans to the candidate, same zoom
+    (x0, x1), (y0, y1) = box.viewRange()
+    assert x0 <= points[in_x_order[-2], 0] <= x1 and y0 <= points[in_x_order[-2], 1] <= y1
+    assert x1 - x0 == pytest.approx(0.1)
 
 
 def test_keys_from_a_dominated_candidate_step_onto_the_front(qtbot: QtBot, view: FrontView, data10k) -> None:
@@ -129,6 +135,7 @@ def test_a_constraint_line_reports_moves_and_the_release(qtbot: QtBot, view: Fro
     drawn = view.constraints.drawn[0]
     assert drawn.region.getRegion()[0] == pytest.approx(0.5)  # infeasible side: cost above the bound
     assert view.constraints.drawn[1].region.getRegion()[1] == pytest.approx(0.3)  # accuracy below it
+    assert drawn.line.label.toPlainText() == "cost ≤ 0.5"
     with qtbot.waitSignal(view.constraintMoved) as moved:
         drawn.line.setPos(0.4)
     assert moved.args == ["cost", pytest.approx(0.4)]
@@ -183,9 +190,15 @@ def test_hover_shows_the_tooltip_and_leaving_clears_it(qtbot: QtBot, view: Front
     qtbot.waitUntil(lambda: hovered[-1:] == [target])
     assert view.marks.hover.isVisible()
     assert view.marks.hover.textItem.toPlainText() == f"row {target}: knobs t=0.{target}"
+    qtbot.wait(15)  # pyqtgraph drops pointer moves that come less than 10 ms apart
     qtbot.mouseMove(view.viewport(), pixel_of(view, box, 0.05, 0.98))  # above the front: nothing there
     qtbot.waitUntil(lambda: hovered[-1:] == [-1])
     assert not view.marks.hover.isVisible()
+    qtbot.wait(15)
+    qtbot.mouseMove(view.viewport(), pixel_of(view, box, *points[target, :2]))
+    qtbot.waitUntil(lambda: hovered[-1:] == [target])
+    view.leaveEvent(QEvent(QEvent.Type.Leave))  # the pointer leaves the widget
+    assert hovered[-1] == -1 and not view.marks.hover.isVisible()
 
 
 def test_the_default_tooltip_lists_every_objective_with_its_interval(view: FrontView) -> None:
@@ -219,6 +232,10 @@ def test_set_axes_draws_other_objectives(view: FrontView, data10k) -> None:
     assert low <= points[:, 2].min() and high >= points[:, 2].max()
     with pytest.raises(NotFoundError, match="'volatility' is not in this analysis; choose one of: cost"):
         view.set_axes("volatility", "cost")
+    view.set_candidates(points[:100], OBJECTIVES, SENSES, front[:100])  # a re-run keeps the axes
+    assert view.axes == ("latency", "accuracy")
+    view.set_candidates(points[:100, :2], ["cost", "accuracy"], SENSES[:2], front[:100])
+    assert view.axes == ("cost", "accuracy")
 
 
 def test_constraints_follow_the_axes(view: FrontView, data10k) -> None:
@@ -311,7 +328,7 @@ def test_markers_ghost_and_pin(qtbot: QtBot, view: FrontView) -> None:
     assert view.marks.markers["recommended"].getData()[1].tolist() == [5.0]
     assert view.marks.markers["pinned"].opts["symbol"] != view.marks.markers["selected"].opts["symbol"]
     legend = [label.text for _sample, label in view.marks.legend.items]
-    assert {"Pareto front", "knee", "recommended"} <= set(legend)
+    assert {"Pareto front", "knee", "recommended", "selected", "pinned"} <= set(legend)
     view.keep_ghost()
     view.set_candidates(points * 2, ["cost", "risk"], ["min", "min"], front)
     assert view.marks.ghost.getData()[0].tolist() == [1.0, 2.0, 3.0]
@@ -321,6 +338,19 @@ def test_markers_ghost_and_pin(qtbot: QtBot, view: FrontView) -> None:
     assert len(view.marks.ghost.getData()[0]) == 0  # another analysis's front is not drawn
     with pytest.raises(IndexError):
         view.set_selected(9)
+
+
+def test_the_legend_sits_in_the_ideal_corner(view: FrontView) -> None:
+    points = np.array([[1.0, 5.0], [2.0, 4.0]])
+    box = view.plotItem.getViewBox()
+    view.set_candidates(points, ["cost", "accuracy"], ["min", "max"], np.array([True, True]))
+    settle()
+    legend = view.marks.legend.mapRectToItem(box, view.marks.legend.boundingRect())
+    assert legend.left() < box.width() / 2 and legend.top() < box.height() / 2  # low cost, high accuracy
+    view.set_candidates(points, ["return", "volatility"], ["max", "min"], np.array([True, True]))
+    settle()
+    legend = view.marks.legend.mapRectToItem(box, view.marks.legend.boundingRect())
+    assert legend.right() > box.width() / 2 and legend.bottom() > box.height() / 2  # high return, low risk
 
 
 def test_reset_view_shows_every_candidate(qtbot: QtBot, view: FrontView, data10k) -> None:
@@ -352,6 +382,17 @@ def test_a_million_candidates_use_the_density_image(qtbot: QtBot, view: FrontVie
     assert view.density.histogram()[0].sum() == int(inside.sum())  # re-binned to the new range
     keep = points[:, 2] < 25
     view.set_filter(keep)
+    box.setRange(xRange=(0.5, 0.501), yRange=(0.2, 0.25), padding=0)  # zoomed in: exact points
+    inside = (
+        ~front
+        & (points[:, 0] >= 0.5)
+        & (points[:, 0] < 0.501)
+        & (points[:, 1] >= 0.2)
+        & (points[:, 1] < 0.25)
+    )
+    assert view.density.showing_points
+    assert len(view.density.points.getData()[0]) == int((inside & keep).sum())
+    assert len(view.density.points_faded.getData()[0]) == int((inside & ~keep).sum())
     view.reset_view()
     weighted = view.density.histogram()[0].sum()
     assert weighted == pytest.approx((~front & keep).sum() + 0.15 * (~front & ~keep).sum(), rel=1e-4)
@@ -387,6 +428,21 @@ def test_palettes_are_readable(palette) -> None:
     assert contrast_ratio(palette.foreground, palette.background) >= 7
     for name in ("front", "selected", "pinned", "knee", "recommended", "constraint", "highlight", "whisker"):
         assert contrast_ratio(getattr(palette, name), palette.background) >= 2.5, name
+
+
+def test_empty_missing_and_constant_values_draw(view: FrontView) -> None:
+    view.set_candidates(np.zeros((0, 2)), ["a", "b"], ["min", "max"], np.zeros(0, dtype=bool))
+    view.grab()
+    assert view.candidate_at(view.mapToScene(QPoint(100, 100))) is None
+    points = np.array([[1.0, np.nan], [2.0, 2.0], [3.0, 1.0]])
+    view.set_candidates(
+        points, ["a", "b"], ["min", "max"], np.ones(3, dtype=bool), lo=points - 0.1, hi=points + 0.1
+    )
+    view.grab()
+    assert view.walk_order().tolist() == [1, 2]  # the NaN candidate is not on the line nor in the walk
+    view.set_candidates(np.ones((5, 2)), ["a", "b"], ["min", "max"], np.ones(5, dtype=bool))
+    (x0, x1), _ = view.plotItem.getViewBox().viewRange()
+    assert x0 < 1.0 < x1
 
 
 def test_bad_input_is_refused(view: FrontView) -> None:

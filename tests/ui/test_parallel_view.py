@@ -46,7 +46,7 @@ def reference(points: NDArray[np.float64], brushes: dict[int, tuple[float, float
 
 
 def test_brushing_two_axes_gives_the_reference_mask(qtbot: QtBot, view: ParallelView, data) -> None:
-    points, _front = data
+    points, front = data
     with qtbot.waitSignal(view.brushChanged) as first:
         view.set_brush("accuracy", 0.7, 0.2)  # either order
     np.testing.assert_array_equal(first.args[0], reference(points, {1: (0.2, 0.7)}))
@@ -59,6 +59,7 @@ def test_brushing_two_axes_gives_the_reference_mask(qtbot: QtBot, view: Parallel
     with qtbot.waitSignal(view.brushChanged) as cleared:
         view.clear_brushes()
     assert cleared.args == [None] and view.brushes == {} and view.regions == {}
+    assert view.count_label.text() == f"{N:,} candidates · {int(front.sum()):,} on the front"
 
 
 def test_the_brush_region_sits_on_its_axis(view: ParallelView, data) -> None:
@@ -158,6 +159,19 @@ def test_normalise_maps_each_axis_to_unit_range() -> None:
     np.testing.assert_allclose(scaled[:, 0], [0.0, 1.0, 0.5])
     np.testing.assert_allclose(scaled[:, 1], [0.5, 0.5, 0.5])  # a constant axis sits in the middle
     assert np.isnan(scaled[1, 2]) and low.tolist() == [1.0, 5.0, 2.0] and high.tolist() == [3.0, 5.0, 4.0]
+    scaled, low, high = normalise(np.array([[np.nan, 1.0], [np.inf, 2.0]]))  # a column with no finite value
+    assert np.isnan(scaled[:, 0]).all() and low.tolist() == [0.0, 1.0] and high.tolist() == [0.0, 2.0]
+    assert normalise(np.zeros((0, 3)))[0].shape == (0, 3)
+
+
+def test_no_candidates_draw_nothing(qtbot: QtBot) -> None:
+    widget = ParallelView(palette=LIGHT)
+    qtbot.addWidget(widget)
+    widget.set_candidates(np.zeros((0, 3)), ["a", "b", "c"], ["min"] * 3, np.zeros(0, dtype=bool))
+    widget.set_brush("a", 0, 1)
+    assert widget.mask is not None and widget.mask.shape == (0,)
+    assert widget.count_label.text() == "0 of 0 candidates in the brush"
+    widget.grab()
 
 
 def test_unknown_objectives_and_rows_are_refused(view: ParallelView) -> None:
@@ -165,3 +179,24 @@ def test_unknown_objectives_and_rows_are_refused(view: ParallelView) -> None:
         view.set_brush("volatility", 0, 1)
     with pytest.raises(IndexError):
         view.set_highlight(N)
+
+
+def test_background_lines_are_an_even_sample_beyond_the_cap(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, data
+) -> None:
+    from tradeoff_studio.ui.workspace import parallel_view
+
+    monkeypatch.setattr(parallel_view, "BACKGROUND_CAP", 1_000)
+    widget = ParallelView(palette=LIGHT)
+    qtbot.addWidget(widget)
+    points, front = data
+    widget.set_candidates(points, OBJECTIVES, SENSES, front)
+    xs, ys = widget.background.getData()
+    assert np.isnan(xs).sum() == 1_000
+    first_lines = ys.reshape(1_000, len(OBJECTIVES) + 1)[:, : len(OBJECTIVES)]
+    np.testing.assert_allclose(first_lines[0], normalise(points)[0][0], rtol=1e-6)
+    np.testing.assert_allclose(first_lines[-1], normalise(points)[0][-1], rtol=1e-6)
+    assert (
+        widget.count_label.text()
+        == f"{N:,} candidates · {int(front.sum()):,} on the front (1,000 lines drawn)"
+    )

@@ -49,6 +49,9 @@ DEMO_ANALYSES = (
                  "small-k shortlist whose top policies happen to be alike cannot win on a tiny std@k."),
     DemoAnalysis("llm-routing", "cost-quality", "quality>=0.75", "cost",
                  "At least 75% of items answered correctly, at the lowest cost per item."),
+    DemoAnalysis("credit-model-variants", "model-variants", "quality>=0.84", "latency_p95_ms",
+                 "The scoring service is bound by latency: among the models that classify at least 84% of "
+                 "applications correctly, the one with the lowest p95 latency per row."),
 )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from tradeoff_studio.ui.workspace.palette import Palette, qcolor
 
 MIN_INTERVAL_S = 0.01  # ~100 Hz at most
 FAR = 1e3  # the shading reaches this many data spans past the bound
+SYMBOLS = {"<=": "≤", ">=": "≥"}
 
 
 @dataclass
@@ -86,7 +87,7 @@ class ConstraintLines(QObject):
             movable=True,
             pen=pen,
             hoverPen=pg.mkPen(qcolor(self._palette.constraint), width=4),
-            label=f"{escaped} {op} {{value:.4g}}",
+            label=f"{escaped} {SYMBOLS[op]} {{value:.4g}}",
             labelOpts={"position": 0.92, "color": qcolor(self._palette.constraint), "movable": True},
         )
         region = pg.LinearRegionItem(

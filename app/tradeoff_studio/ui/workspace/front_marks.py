@@ -34,35 +34,54 @@ class FrontMarks:
     def __init__(self, plot_item: pg.PlotItem, palette: Palette) -> None:
         self._plot = plot_item
         self._palette = palette
+        self._build_layers(palette)
+        self._build_markers(palette)
+        for item in [*self.cloud, self.cloud_faded, self.ghost, self.whiskers, self.front_line]:
+            plot_item.addItem(item)
+        for item in [self.front_faded, self.front, *self.markers.values()]:
+            plot_item.addItem(item)
+        plot_item.addItem(self.hover, ignoreBounds=True)
+        self.legend = plot_item.addLegend(
+            offset=(-10, 10),
+            labelTextColor=qcolor(palette.foreground),
+            brush=pg.mkBrush(qcolor(palette.tooltip_fill)),
+            pen=pg.mkPen(with_alpha(palette.foreground, 60)),
+        )
+        for name in ("Pareto front", "knee", "recommended", "selected", "pinned"):
+            self.legend.addItem(self.front if name == "Pareto front" else self.markers[name], name)
+        self._choices: dict[str, int | None] = dict.fromkeys(CHOICES)
+        self._x: Floats = np.zeros(0)
+        self._y: Floats = np.zeros(0)
+        self._ghost_columns: dict[str, Floats] | None = None
+
+    def _build_layers(self, palette: Palette) -> None:
+        """The faded cloud layers, the ghost, the whiskers, the front line and the front markers."""
         no_pen = pg.mkPen(None)
         self.cloud = [
             _scatter(-10 + k, size=4, pen=no_pen, brush=with_alpha(palette.ranked, alpha))
             for k, alpha in enumerate(LAYER_ALPHAS)
         ]
         self.cloud_faded = _scatter(-12, size=4, pen=no_pen, brush=with_alpha(palette.faded, 110))
-        self.ghost = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.ghost, 170), width=2, style=Qt.PenStyle.DashLine)
-        )
+        # thousands of vertices: never antialiased, whatever the application's default
+        ghost_pen = pg.mkPen(with_alpha(palette.ghost, 170), width=2, style=Qt.PenStyle.DashLine)
+        self.ghost = pg.PlotCurveItem(antialias=False, pen=ghost_pen)
         self.ghost.setZValue(-5)
-        self.whiskers = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.whisker, 200), width=1), connect="pairs"
-        )
+        whisker_pen = pg.mkPen(with_alpha(palette.whisker, 200), width=1)
+        self.whiskers = pg.PlotCurveItem(antialias=False, pen=whisker_pen, connect="pairs")
         self.whiskers.setZValue(0)
-        self.front_line = pg.PlotCurveItem(pen=pg.mkPen(qcolor(palette.front), width=1.5))
+        self.front_line = pg.PlotCurveItem(antialias=False, pen=pg.mkPen(qcolor(palette.front), width=1.5))
         self.front_line.setZValue(1)
-        front_pen = pg.mkPen(qcolor(palette.background), width=0.8)
-        self.front = _scatter(3, size=7, pen=front_pen, brush=qcolor(palette.front), name="Pareto front")
+        outline = pg.mkPen(qcolor(palette.background), width=0.8)
+        self.front = _scatter(3, size=7, pen=outline, brush=qcolor(palette.front), name="Pareto front")
         self.front_faded = _scatter(2, size=7, pen=no_pen, brush=with_alpha(palette.faded, 200))
+
+    def _build_markers(self, palette: Palette) -> None:
+        """One-point markers for the choices, each its own shape, and the hover text."""
+        outline = pg.mkPen(qcolor(palette.background), width=0.8)
+        knee_brush, recommended_brush = qcolor(palette.knee), qcolor(palette.recommended)
         self.markers = {
-            "knee": _scatter(5, size=15, symbol="d", pen=front_pen, brush=qcolor(palette.knee), name="knee"),
-            "recommended": _scatter(
-                6,
-                size=19,
-                symbol="star",
-                pen=front_pen,
-                brush=qcolor(palette.recommended),
-                name="recommended",
-            ),
+            "knee": _scatter(5, size=15, symbol="d", pen=outline, brush=knee_brush, name="knee"),
+            "recommended": _scatter(6, size=19, symbol="star", pen=outline, brush=recommended_brush),
             "pinned": _scatter(
                 7, size=17, symbol="s", pen=pg.mkPen(qcolor(palette.pinned), width=2.5), brush=None
             ),
@@ -76,19 +95,6 @@ class FrontMarks:
         )
         self.hover.setZValue(40)
         self.hover.setVisible(False)
-        for item in [*self.cloud, self.cloud_faded, self.ghost, self.whiskers, self.front_line]:
-            plot_item.addItem(item)
-        for item in [self.front_faded, self.front, *self.markers.values()]:
-            plot_item.addItem(item)
-        plot_item.addItem(self.hover, ignoreBounds=True)
-        self.legend = plot_item.addLegend(offset=(-10, 10), labelTextColor=qcolor(palette.foreground))
-        for name in ("Pareto front", "knee", "recommended"):
-            item = self.front if name == "Pareto front" else self.markers[name]
-            self.legend.addItem(item, name)
-        self._choices: dict[str, int | None] = dict.fromkeys(CHOICES)
-        self._x: Floats = np.zeros(0)
-        self._y: Floats = np.zeros(0)
-        self._ghost_columns: dict[str, Floats] | None = None
 
     # ----------------------------------------------------------------- layers
     def set_cloud_points(
@@ -182,11 +188,19 @@ class FrontMarks:
             return
         self.markers[name].setData(x=[self._x[row]], y=[self._y[row]])
 
-    def show_hover(self, row: int | None, x: float, y: float, text: str) -> None:
-        """Show ``text`` beside (x, y), or hide the hover text when ``row`` is None."""
+    def show_hover(
+        self, row: int | None, x: float, y: float, text: str, inward: tuple[bool, bool] = (False, False)
+    ) -> None:
+        """Show ``text`` beside (x, y), or hide it when ``row`` is None.
+
+        ``inward`` (left, down): open the text to the left of the point and below it, so that near the
+        right or top edge of the view it stays inside.
+        """
         if row is None:
             self.hover.setVisible(False)
             return
+        left, down = inward
+        self.hover.setAnchor((1.05 if left else -0.05, -0.05 if down else 1.05))
         self.hover.setText(text)
         self.hover.setPos(x, y)
         self.hover.setVisible(True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
@@ -31,7 +31,7 @@ from tradeoff_studio.ui.workspace.front_layers import (
     walk_step,
 )
 from tradeoff_studio.ui.workspace.front_marks import FrontMarks
-from tradeoff_studio.ui.workspace.palette import Palette, active_palette, qcolor
+from tradeoff_studio.ui.workspace.palette import Palette, active_palette, qcolor, with_alpha
 from tradeoff_studio.ui.workspace.pick_index import PointGrid
 
 HOVER_RADIUS_PX = 6.0
@@ -76,20 +76,30 @@ class FrontView(pg.PlotWidget):
         self._style_axes()
         self.plotItem.disableAutoRange()
         self.plotItem.hideButtons()  # the "A" auto-range button would frame the front only: Home resets
-        self.density = DensityLayer(self.plotItem.getViewBox(), qcolor(self.palette_.cloud))
+        self.density = DensityLayer(
+            self.plotItem.getViewBox(),
+            qcolor(self.palette_.cloud),
+            kept=with_alpha(self.palette_.ranked, 150),
+            faded=with_alpha(self.palette_.faded, 110),
+        )
         self.marks = FrontMarks(self.plotItem, self.palette_)
         self.constraints = ConstraintLines(self.plotItem, self.palette_)
         self.constraints.moved.connect(self.constraintMoved)
         self.constraints.finished.connect(self.constraintFinished)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        self.reset_action = QAction("Reset view", self)
-        self.reset_action.setObjectName("resetViewAction")
-        self.reset_action.setShortcut(Qt.Key.Key_Home)
-        self.reset_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.reset_action.triggered.connect(self.reset_view)
-        self.addAction(self.reset_action)
-        self.plotItem.getViewBox().menu.addAction(self.reset_action)
+        self.reset_action = self._reset_action()
+
+    def _reset_action(self) -> QAction:
+        """The "Reset view" action (objectName ``resetViewAction``): Home, and the right-click menu."""
+        action = QAction("Reset view", self)
+        action.setObjectName("resetViewAction")
+        action.setShortcut(Qt.Key.Key_Home)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(self.reset_view)
+        self.addAction(action)
+        self.plotItem.getViewBox().menu.addAction(action)
+        return action
 
     def _style_axes(self) -> None:
         foreground = qcolor(self.palette_.foreground)
@@ -97,7 +107,6 @@ class FrontView(pg.PlotWidget):
             axis = self.plotItem.getAxis(name)
             axis.setPen(foreground)
             axis.setTextPen(foreground)
-        self.plotItem.showGrid(x=True, y=True, alpha=0.15)
 
     # ----------------------------------------------------------------- data
     def set_candidates(  # noqa: PLR0917 (the published API)
@@ -115,13 +124,15 @@ class FrontView(pg.PlotWidget):
 
         ``ranks`` (0 on the front) fade the dominated layers; ``lo``/``hi`` (n, m) are CI bounds (NaN =
         none) drawn as whiskers on front points; ``tooltip(row)`` gives the hover text. The first two
-        objectives are drawn until ``set_axes`` picks others. Selection and markers are cleared.
+        objectives are drawn until ``set_axes`` picks others; axes already picked are kept when the new
+        candidates have both objectives (a re-run). Selection, markers and the filter are cleared.
         """
         points = np.asarray(points, dtype=np.float64)
         if points.ndim != 2 or points.shape[1] != len(objectives) or len(senses) != len(objectives):
             raise ValueError(f"points {points.shape} do not match {len(objectives)} objectives and senses")
         if points.shape[1] < 2:
             raise ValueError("the front view needs at least two objectives")
+        previous = self.axes if self._objectives else ("", "")
         self._points = points
         self._objectives, self._senses = list(objectives), list(senses)
         self._front = np.asarray(front, dtype=bool).reshape(points.shape[0])
@@ -132,7 +143,10 @@ class FrontView(pg.PlotWidget):
         self._tooltip = tooltip
         self._filter = None
         self.marks.clear_choices()
-        self._axes = (0, 1)
+        kept = all(name in self._objectives for name in previous) and previous[0] != previous[1]
+        self._axes = (
+            (self._objectives.index(previous[0]), self._objectives.index(previous[1])) if kept else (0, 1)
+        )
         self._redraw()
 
     def set_axes(self, x: str, y: str) -> None:
@@ -159,6 +173,7 @@ class FrontView(pg.PlotWidget):
         x_name, y_name = self.axes
         self.plotItem.setLabel("bottom", direction_label(x_name, self._senses[self._axes[0]]))
         self.plotItem.setLabel("left", direction_label(y_name, self._senses[self._axes[1]]))
+        self._place_legend()
         self._order = front_order(x, y, self._front)
         self._draw_cloud()
         self.marks.set_data(x, y, self._order, self._axes, self._bounds, self._objectives, self._filter)
@@ -166,6 +181,15 @@ class FrontView(pg.PlotWidget):
         self._grid = None
         self._set_hovered(-1)
         self.reset_view()
+
+    def _place_legend(self) -> None:
+        """Put the legend in the ideal corner (low cost, high accuracy): no candidate is beyond the front."""
+        left = self._senses[self._axes[0]] != "max"
+        top = self._senses[self._axes[1]] != "min"
+        corner = (0 if left else 1, 0 if top else 1)
+        self.marks.legend.anchor(
+            itemPos=corner, parentPos=corner, offset=(10 if left else -10, 10 if top else -10)
+        )
 
     def _draw_cloud(self) -> None:
         """The dominated candidates: a density image when many, else faded points per rank."""
@@ -283,6 +307,11 @@ class FrontView(pg.PlotWidget):
         found = self.candidate_at(scene_pos)
         self._set_hovered(-1 if found is None else found)
 
+    def leaveEvent(self, event: QEvent) -> None:
+        """The pointer left the plot: no candidate is hovered."""
+        self._set_hovered(-1)
+        super().leaveEvent(event)
+
     def _set_hovered(self, row: int) -> None:
         if row == self._hovered:
             return
@@ -290,8 +319,10 @@ class FrontView(pg.PlotWidget):
         if row < 0:
             self.marks.show_hover(None, 0.0, 0.0, "")
         else:
-            x, y = self._xy()
-            self.marks.show_hover(row, float(x[row]), float(y[row]), self.hover_text(row))
+            x, y = float(self._xy()[0][row]), float(self._xy()[1][row])
+            (x0, x1), (y0, y1) = self.plotItem.getViewBox().viewRange()
+            inward = (x > (x0 + x1) / 2, y > (y0 + y1) / 2)
+            self.marks.show_hover(row, x, y, self.hover_text(row), inward)
         self.candidateHovered.emit(row)
 
     def _on_mouse_clicked(self, event: object) -> None:
@@ -321,7 +352,17 @@ class FrontView(pg.PlotWidget):
         event.accept()
         if row is not None and row != self.selected:
             self.set_selected(row)
+            self._keep_in_view(row)
             self.candidateClicked.emit(row)
+
+    def _keep_in_view(self, row: int) -> None:
+        """Pan (without zooming) so that a candidate stepped to outside the view is centred."""
+        x, y = float(self._xy()[0][row]), float(self._xy()[1][row])
+        view_box = self.plotItem.getViewBox()
+        (x0, x1), (y0, y1) = view_box.viewRange()
+        if not (np.isfinite(x) and np.isfinite(y)) or (x0 <= x <= x1 and y0 <= y <= y1):
+            return
+        view_box.translateBy(x=x - (x0 + x1) / 2, y=y - (y0 + y1) / 2)
 
 
 def _limits(values: NDArray[np.float64]) -> tuple[float, float]:

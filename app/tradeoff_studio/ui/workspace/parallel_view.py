@@ -45,15 +45,15 @@ def normalise(
     points: NDArray[np.float64],
 ) -> tuple[NDArray[np.float32], NDArray[np.float64], NDArray[np.float64]]:
     """Each column scaled to 0–1 over its finite range (a constant column sits at 0.5); its lows and highs."""
-    with np.errstate(all="ignore"):
-        low = np.nanmin(np.where(np.isfinite(points), points, np.nan), axis=0) if points.size else np.zeros(0)
-        high = (
-            np.nanmax(np.where(np.isfinite(points), points, np.nan), axis=0) if points.size else np.zeros(0)
-        )
-    low, high = np.nan_to_num(low), np.nan_to_num(high)
+    finite = np.isfinite(points)
+    low, high = np.zeros(points.shape[1]), np.zeros(points.shape[1])
+    for column in range(points.shape[1]):  # an empty or all-NaN column keeps 0 … 0
+        values = points[finite[:, column], column]
+        if values.size:
+            low[column], high[column] = values.min(), values.max()
     span = high - low
     scaled = np.where(span > 0, (points - low) / np.where(span > 0, span, 1.0), 0.5)
-    scaled[~np.isfinite(points)] = np.nan
+    scaled[~finite] = np.nan
     return scaled.astype(np.float32), low, high
 
 
@@ -117,14 +117,14 @@ class ParallelView(QWidget):
     def _build_items(self) -> None:
         palette, item = self.palette_, self.plot.plotItem
         self.background = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.ranked, 45), width=1), connect="finite"
+            antialias=False, pen=pg.mkPen(with_alpha(palette.ranked, 45), width=1), connect="finite"
         )
         self.background.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.front_lines = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.front, 170), width=1.2), connect="finite"
+            antialias=False, pen=pg.mkPen(with_alpha(palette.front, 170), width=1), connect="finite"
         )
         self.brushed = pg.PlotCurveItem(
-            pen=pg.mkPen(with_alpha(palette.highlight, 150), width=1), connect="finite"
+            antialias=False, pen=pg.mkPen(with_alpha(palette.highlight, 150), width=1), connect="finite"
         )
         self.highlight = pg.PlotCurveItem(pen=pg.mkPen(qcolor(palette.selected), width=3), connect="finite")
         self.axis_lines = pg.PlotCurveItem(
@@ -168,7 +168,7 @@ class ParallelView(QWidget):
         self.background.setData(*self._lines(background))
         front_rows = sample_rows(np.flatnonzero(self._front), HIGHLIGHT_CAP)
         self.front_lines.setPen(
-            pg.mkPen(with_alpha(self.palette_.front, line_alpha(front_rows.size, 220)), width=1.2)
+            pg.mkPen(with_alpha(self.palette_.front, line_alpha(front_rows.size, 220)), width=1)
         )
         self.front_lines.setData(*self._lines(front_rows))
         self.highlight.setData(x=[], y=[])
@@ -303,7 +303,9 @@ class ParallelView(QWidget):
         if not self._brushes:
             self.mask = None
             self.brushed.setData(x=[], y=[])
-            self.count_label.setText(f"{n:,} candidates · {int(self._front.sum()):,} on the front")
+            text = f"{n:,} candidates · {int(self._front.sum()):,} on the front"
+            drawn = min(n, BACKGROUND_CAP)
+            self.count_label.setText(text + (f" ({drawn:,} lines drawn)" if drawn < n else ""))
         else:
             mask = np.ones(n, dtype=bool)
             for column, (low, high) in self._brushes.items():
