@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from tradeoff_studio.core import workflows
 from tradeoff_studio.core.analyses.kinds import COMMON_PARAMETERS, all_kinds
 from tradeoff_studio.core.demo import ensure_demo_project
+from tradeoff_studio.core.demo_analyses import DEMO_ANALYSES
 from tradeoff_studio.ui.main_window import MainWindow
 from tradeoff_studio.ui.workspace.setup_fields import ChoiceField, ListField
 from tradeoff_studio.ui.workspace.setup_form import AnalysisSetup
@@ -79,7 +80,7 @@ def test_validation_names_the_field_and_nothing_runs(qtbot: QtBot, window: MainW
     assert dialog.check() is None and "--resamples should be a whole number" in dialog.error.text()
     dialog.fields["resamples"].set("-1")
     assert dialog.check() is None and "--resamples should lie from 0" in dialog.error.text()
-    assert window.project is not None and len(workflows.list_analyses(window.project)) == 4
+    assert window.project is not None and len(workflows.list_analyses(window.project)) == len(DEMO_ANALYSES)
 
 
 def test_run_from_the_form_shows_the_analysis_then_a_rerun_keeps_a_ghost(
@@ -124,4 +125,4 @@ def test_the_file_menu_opens_the_form_and_cancel_runs_nothing(qtbot: QtBot, wind
     window.actions["analysis"].trigger()
     assert len(seen) == 1 and isinstance(seen[0], AnalysisSetup) and seen[0].objectName() == "analysisSetup"
     assert not window.jobs.busy
-    assert window.project is not None and len(workflows.list_analyses(window.project)) == 4
+    assert window.project is not None and len(workflows.list_analyses(window.project)) == len(DEMO_ANALYSES)

@@ -100,6 +100,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             file_menu.addAction(action)
             self.actions[key] = action
+        self._build_edit_menu()
+
+    def _build_edit_menu(self) -> None:
+        """Edit ▸ Undo / Redo act on the decision workspace's undo stack."""
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.workspace.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.workspace.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for key, action in (("undo", undo), ("redo", redo)):
+            edit_menu.addAction(action)
+            self.actions[key] = action
 
     # --- project lifecycle -------------------------------------------------------------
 

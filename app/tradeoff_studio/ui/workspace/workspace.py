@@ -5,7 +5,7 @@ drives the front view, the parallel-coordinates view, the inspector, the kind's 
 preference editors and the decisions list. Dragging a constraint re-evaluates the recommendation
 live through :class:`~tradeoff_studio.core.decisions.live.LiveRecommender` (one O(n) pass per
 move); releasing it, like every selection, pin, weight edit and lock, is one step on
-:attr:`AnalysisWorkspace.undo_stack` (Ctrl+Z / Ctrl+Shift+Z).
+:attr:`AnalysisWorkspace.undo_stack` (the window's Edit ▸ Undo / Redo, Ctrl+Z / Ctrl+Shift+Z).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -155,9 +155,6 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.x_axis.currentTextChanged.connect(self._axes_changed)
         self.y_axis.currentTextChanged.connect(self._axes_changed)
         self.message.connect(self.status.setText)
-        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_stack.undo, context=context)
-        QShortcut(QKeySequence("Ctrl+Shift+Z"), self, self.undo_stack.redo, context=context)
 
     # --- loading ----------------------------------------------------------------------------
 
