@@ -48,6 +48,7 @@ class ModelVariantsOverlay(Overlay):
             label = pg.TextItem(name, color=colours.foreground, anchor=(0, 1))
             label.setPos(float(x[index]), float(y[index]))
             self.plot.addItem(label)
+        self.plot.setRange(xRange=_padded(x, 0.1, 0.4), yRange=_padded(y, 0.15, 0.15), padding=0)
         if row is None:
             self.summary.setText("Marker area grows with peak memory. Select a model to ring it.")
             return
@@ -65,3 +66,13 @@ def marker_sizes(memory: np.ndarray) -> np.ndarray:
     values = np.nan_to_num(memory.astype(float), nan=0.0)
     top = values.max() if values.size and values.max() > 0 else 1.0
     return 8.0 + 24.0 * np.sqrt(np.clip(values, 0.0, None) / top)
+
+
+def _padded(values: np.ndarray, before: float, after: float) -> tuple[float, float]:
+    """The finite range of ``values`` widened by these shares of its span (room for the labels)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    span = high - low if high > low else max(abs(high), 1.0) * 0.1
+    return low - before * span, high + after * span
