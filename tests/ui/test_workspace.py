@@ -237,6 +237,13 @@ def test_pin_and_compare_shows_deltas_with_intervals(qtbot: QtBot, window: MainW
     text = workspace.inspector.browser.toPlainText()
     assert f"Compared with pinned {data.ids[first]}" in text
     assert "return " in text and "95% CI" in text and "distinguishable" in text
+    overlay = workspace.overlay
+    assert overlay is not None and overlay.given.rowCount() == 4  # type: ignore[attr-defined]  # given portfolios
+    curves = [
+        item.name() for item in overlay.frontiers.listDataItems() if getattr(item, "name", lambda: None)()
+    ]  # type: ignore[attr-defined]
+    assert curves == ["fit (in-sample)", "test (out-of-sample)"]  # the two frontiers (and two rings)
+    assert overlay.bars and abs(sum(value for _name, value in overlay.bars) - 1.0) < 1e-6  # type: ignore[attr-defined]
     workspace.undo_stack.undo()  # the selection
     workspace.undo_stack.undo()  # the pin
     assert workspace.pinned is None and workspace.selected == first
