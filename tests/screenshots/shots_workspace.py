@@ -57,6 +57,12 @@ def take(window: MainWindow, out: Path) -> list[Path]:
             written.append(
                 _grab(window, out / f"workspace_{record.name}_{workspace.overlay.objectName()}.png")
             )
+            pages = getattr(workspace.overlay, "pages", None)
+            if pages is not None:  # an overlay with pages of its own: each further page
+                for index in range(1, pages.count()):
+                    pages.setCurrentIndex(index)
+                    written.append(_grab(window, out / f"workspace_{record.name}_page{index + 1}.png"))
+                pages.setCurrentIndex(0)
     _open(window, "credit-fairness")
     data = workspace.data
     assert data is not None and workspace.selected is not None

@@ -35,7 +35,7 @@ class RiskReturnOverlay(Overlay):
         self.frontiers = plot_widget("samplesChart", self)
         self.frontiers.setLabel("bottom", "volatility ↓")
         self.frontiers.setLabel("left", "return ↑")
-        self.frontiers.addLegend(offset=(-10, -10))
+        self.frontiers.addLegend(offset=(10, 10))  # top left: high return at low risk is out of reach
         self.given = table_widget(GIVEN, [], "givenTable", self)
         self.pages = QTabWidget(self)
         self.pages.setObjectName("riskReturnPages")
