@@ -309,6 +309,13 @@ def test_locking_the_recommendation_uses_the_preferences(qtbot: QtBot, window: M
     manual = workspace.lock("The other feasible shortlist: cheaper to run.", supersede=True)
     assert manual is not None and manual.candidate_id == workspace.data.ids[other]  # type: ignore[union-attr]
     assert manual.preferences["method"] == "manual" and manual.supersedes == record.id
+    workspace.withdraw(manual.id, "The shortlist is on hold.")
+    listed = workspace.decisions.tree.topLevelItem(0)
+    assert (listed.text(0), listed.text(2)) == (manual.id, "withdrawn: The shortlist is on hold.")
+    assert workspace.inspector.supersede.isHidden()  # no current decision left to supersede
+    earlier = workspace.decisions.tree.topLevelItem(1)
+    workspace.decisions.tree.itemDoubleClicked.emit(earlier, 0)  # a decision's candidate, selected again
+    assert workspace.data.ids[workspace.selected] == earlier.text(1) == record.candidate_id  # type: ignore[union-attr,index]
 
 
 def test_refused_lock_and_withdraw_change_nothing(qtbot: QtBot, window: MainWindow) -> None:
