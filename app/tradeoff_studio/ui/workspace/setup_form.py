@@ -74,7 +74,7 @@ class AnalysisSetup(QDialog):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(self._buttons())
         self.fields: dict[str, Field] = {}
         self.result_spec: Any = None
         if initial_kind is not None:
@@ -83,6 +83,15 @@ class AnalysisSetup(QDialog):
         self.table_box.currentTextChanged.connect(self._rebuild)
         self.resize(560, 620)
         self._rebuild()
+
+    def _buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Run")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        return buttons
 
     @property
     def kind(self) -> AnalysisKind:

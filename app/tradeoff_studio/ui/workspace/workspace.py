@@ -90,6 +90,22 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         plots.addWidget(self.front)
         plots.addWidget(self.parallel)
         plots.setSizes([520, 200])
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(plots)
+        body.addWidget(self._side_panel())
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        body.setSizes([640, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self._toolbar())
+        layout.addWidget(self.recommendation)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.status)
+
+    def _side_panel(self) -> QWidget:
+        """The preferences above the inspector / overlay / decisions tabs."""
         self.tabs = QTabWidget()
         self.tabs.setObjectName("workspaceTabs")
         self.tabs.addTab(self.inspector, "Inspector")
@@ -103,19 +119,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(preferences)
         side_layout.addWidget(self.tabs, 1)
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(plots)
-        body.addWidget(side)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
-        body.setSizes([640, 400])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.title)
-        layout.addWidget(self._toolbar())
-        layout.addWidget(self.recommendation)
-        layout.addWidget(body, 1)
-        layout.addWidget(self.status)
+        return side
 
     def _toolbar(self) -> QToolBar:
         bar = QToolBar(self)
