@@ -257,15 +257,17 @@ def test_lock_undo_redo_and_reopen(qtbot: QtBot, window: MainWindow, tmp_path: P
     cheapest = int(data.table.frame["cost"].idxmin())
     workspace.select(cheapest)
     workspace.inspector.rationale.setPlainText("Cheapest system: quality is checked by a human anyway.")
-    qtbot.mouseClick(workspace.inspector.lock_button, Qt.MouseButton.LeftButton)
-    assert "does not meet quality>=0.75" in workspace.status.text()  # refused: nothing recorded
+    qtbot.mouseClick(workspace.inspector.lock_button, Qt.MouseButton.LeftButton)  # recorded on a worker
+    qtbot.waitUntil(lambda: "does not meet quality>=0.75" in workspace.status.text(), timeout=20_000)
     assert len(workflows.list_decisions(window.project, "llm-routing")) == 1
     workspace.constraints.listing.setCurrentRow(0)
     qtbot.mouseClick(
         workspace.constraints.findChild(object, "removeConstraintButton"), Qt.MouseButton.LeftButton
     )
     assert workspace.prefs.constraints == ()
-    qtbot.mouseClick(workspace.inspector.lock_button, Qt.MouseButton.LeftButton)
+    assert workspace.inspector.lock_button.isEnabled()
+    with qtbot.waitSignal(workspace.decisionLocked, timeout=20_000):
+        qtbot.mouseClick(workspace.inspector.lock_button, Qt.MouseButton.LeftButton)
     records = {r.id: r for r in workflows.list_decisions(window.project, "llm-routing")}
     (new,) = [r for r in records.values() if r.id != old.id]
     assert new.candidate_id == data.ids[cheapest] and new.status == "current" and new.supersedes == old.id
@@ -299,15 +301,19 @@ def test_lock_undo_redo_and_reopen(qtbot: QtBot, window: MainWindow, tmp_path: P
 def test_locking_the_recommendation_uses_the_preferences(qtbot: QtBot, window: MainWindow) -> None:
     workspace = open_analysis(qtbot, window, "ope-shortlist")
     assert workspace.choice is not None and workspace.selected == workspace.choice.row
-    record = workspace.lock("Same rule as before, re-checked.", supersede=True)
-    assert record is not None and record.candidate_id == workspace.choice.candidate_id
+    with qtbot.waitSignal(workspace.decisionLocked, timeout=20_000) as locked:
+        workspace.lock("Same rule as before, re-checked.", supersede=True)
+    record = locked.args[0]
+    assert record.candidate_id == workspace.choice.candidate_id
     assert record.preferences["method"] == "tchebycheff"
     assert [c["text"] for c in record.preferences["constraints"]] == ["sharpe_ratio_at_k>=4@95"]
     feasible = workspace.live.feasible()  # type: ignore[union-attr]
     other = int(next(row for row in np.flatnonzero(feasible) if row != workspace.choice.row))
     workspace.select(other)
-    manual = workspace.lock("The other feasible shortlist: cheaper to run.", supersede=True)
-    assert manual is not None and manual.candidate_id == workspace.data.ids[other]  # type: ignore[union-attr]
+    with qtbot.waitSignal(workspace.decisionLocked, timeout=20_000) as locked:
+        workspace.lock("The other feasible shortlist: cheaper to run.", supersede=True)
+    manual = locked.args[0]
+    assert manual.candidate_id == workspace.data.ids[other]  # type: ignore[union-attr]
     assert manual.preferences["method"] == "manual" and manual.supersedes == record.id
     workspace.withdraw(manual.id, "The shortlist is on hold.")
     listed = workspace.decisions.tree.topLevelItem(0)
@@ -329,7 +335,7 @@ def test_refused_lock_and_withdraw_change_nothing(qtbot: QtBot, window: MainWind
     violating = int(np.flatnonzero(workspace.data.table.frame["dp_ratio"].to_numpy() < 0.5)[0])  # type: ignore[union-attr]
     workspace.select(violating)
     workspace.lock("Try a rule that breaks the four-fifths rule.")
-    assert "does not meet dp_ratio>=0.8" in workspace.status.text()
+    qtbot.waitUntil(lambda: "does not meet dp_ratio>=0.8" in workspace.status.text(), timeout=20_000)
     workspace.withdraw("no-such-id", "because")
     assert "no decision 'no-such-id'" in workspace.status.text()
     assert len(workflows.audit_trail(project)) == audit

@@ -10,6 +10,7 @@ move); releasing it, like every selection, pin, weight edit and lock, is one ste
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from ...core.analyses import kinds
 from ...core.decisions.live import LiveChoice, LiveRecommender
 from ...core.decisions.preferences import Constraint, Preferences
+from ...core.decisions.store import DecisionRecord
 from ...core.errors import StudioError
 from ...core.project import Project
 from . import analysis_data
@@ -47,6 +49,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
     """The workspace; :meth:`load` shows an analysis, ``loaded`` says when its front is drawn."""
 
     loaded = Signal(str)
+    decisionLocked = Signal(object)  # noqa: N815 the DecisionRecord, once recorded
     recommendationChanged = Signal(object)  # noqa: N815 a LiveChoice
     message = Signal(str)
 
@@ -63,6 +66,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.overlay: Overlay | None = None
         self._drag_before: Preferences | None = None
         self._drag_bounds: list[float] = []
+        self._pending_decide: Callable[[Project, str | None], DecisionRecord] | None = None
         self.undo_stack = QUndoStack(self)
         self.loader = Loader(self)
         self.loader.done.connect(self._on_done)
@@ -199,6 +203,8 @@ class AnalysisWorkspace(DecisionActions, QWidget):
     def _on_done(self, slot: str, result: object) -> None:
         if slot == "analysis" and isinstance(result, LoadedAnalysis):
             self.show_data(result)
+        elif slot == "lock" and isinstance(result, DecisionRecord):
+            self.locked(result)
         elif slot == "inspect" and isinstance(result, str):
             self.inspector.show_html(result)
         elif slot == "details" and self.overlay is not None and self.data is not None:
@@ -208,6 +214,8 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         text = str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
         if slot == "analysis":
             self.title.setText("The analysis could not be shown.")
+        if slot == "lock":
+            self._refresh_inspector()  # the Lock button again
         self.message.emit(text)
 
     def show_data(self, data: LoadedAnalysis) -> None:
