@@ -53,6 +53,9 @@ class DecisionActions(_Base):
         """The decision is recorded (the worker's result): one undoable step; undo withdraws it."""
         decide = self._pending_decide
         assert decide is not None, "a lock result without a pending lock"
+        if self.data is None or record.analysis != self.data.name:  # another analysis is shown by now
+            self.message.emit(f"Decision {record.id} recorded on {record.analysis}: {record.candidate_id}.")
+            return
 
         def again() -> DecisionRecord:
             assert self.project is not None
