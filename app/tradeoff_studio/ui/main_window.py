@@ -31,6 +31,7 @@ from ..core import keys, summaries, workflows
 from ..core.analyses.store import AnalysisRecord
 from ..core.errors import CancelledError, StudioError
 from ..core.project import Project, ProjectKeyRequiredError
+from .data_view import DataView
 from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
@@ -38,7 +39,7 @@ from .score_dialog import ScoreDialog
 from .workspace.setup_form import AnalysisSetup
 from .workspace.workspace import AnalysisWorkspace
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.tree = ProjectTree(self)
         self.detail = DetailPanel(self)
+        self.data_view = DataView(self)  # a selected table shows here, on the detail panel's stack
+        self.detail.stack.addWidget(self.data_view)
         splitter = QSplitter(self)
         splitter.addWidget(self.tree)
         self.workspace = AnalysisWorkspace(self)  # shown instead of the detail panel for an analysis
@@ -167,6 +170,7 @@ class MainWindow(QMainWindow):
 
     def _close_project(self) -> None:
         self.workspace.set_project(None)  # its reads are cancelled and joined before the file closes
+        self.data_view.close_table()  # its cursors hold the database open
         if self.project is not None:
             self.project.close()
             self.project = None
@@ -248,6 +252,7 @@ class MainWindow(QMainWindow):
             return
         path = project.path
         self.project = None
+        self.data_view.close_table()
         try:
             key = workflows.encrypt(project)
         except StudioError as error:
@@ -312,7 +317,9 @@ class MainWindow(QMainWindow):
         self._show_detail()
         try:
             if target[0] == "table":
-                self.detail.show_preview(target[1], summaries.preview(self.project, target[1]))
+                self.data_view.show_table(self.project, target[1])
+                self.detail.title.setText(f"Table {target[1]!r}")
+                self.detail.stack.setCurrentWidget(self.data_view)
             else:
                 histogram = summaries.histogram(self.project, target[1], target[2])
                 self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)

@@ -233,7 +233,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         metrics = [o.metric for o in data.table.objectives]
         metrics += [m for m in data.table.metrics if m not in metrics]
         frame = data.table.frame
-        medians = {m: float(np.nanmedian(frame[m].to_numpy(dtype=float))) for m in metrics}
+        medians = {m: _median(frame[m].to_numpy(dtype=float)) for m in metrics}
         self.constraints.set_metrics(metrics, medians)
         self.decisions.show_decisions(data.decisions)
         self.message.emit("")
@@ -416,3 +416,9 @@ def _same_shape(old: Preferences, new: Preferences) -> bool:
     """Whether only constraint bounds differ (the live recommender then still applies)."""
     strip = [replace(c, bound=0.0) for c in old.constraints], [replace(c, bound=0.0) for c in new.constraints]
     return strip[0] == strip[1] and replace(old, constraints=()) == replace(new, constraints=())
+
+
+def _median(values: np.ndarray) -> float:
+    """The median of the defined values (NaN when there are none: an undefined metric)."""
+    defined = values[~np.isnan(values)]
+    return float(np.median(defined)) if defined.size else float("nan")
