@@ -428,3 +428,18 @@ def test_axis_choice_toggles_and_weights(qtbot: QtBot, big: AnalysisWorkspace) -
     assert big.front.hover_text(0) == big.data.tooltip(0)  # type: ignore[union-attr]  # knobs, metrics, CIs
     assert big.data.tooltip(0).startswith("c0\nknob = ")  # type: ignore[union-attr]
     assert "a = " in big.data.tooltip(0) and "[" in big.data.tooltip(0)  # type: ignore[union-attr]
+
+
+def test_text_from_the_project_is_shown_as_text_not_markup(qtbot: QtBot) -> None:
+    frame = pd.DataFrame({"candidate_id": ["<b>bold</b>", "<i>x</i>&amp;"], "a": [1.0, 2.0], "b": [2.0, 1.0]})
+    table = CandidateTable("generic", frame, [], ["a", "b"], parse_objectives("a:max,b:max")).with_front()
+    workspace = AnalysisWorkspace()
+    qtbot.addWidget(workspace)
+    workspace.show_data(prepare("<script>name</script>", table, []))
+    workspace.select(1)
+    assert workspace.inspector.browser.toPlainText().startswith("<i>x</i>&amp;")
+    assert "<script>" not in workspace.title.text()  # the rich-text title holds it escaped
+    assert workspace.title.text().startswith("<b>&lt;script&gt;name&lt;/script&gt;</b>")
+    assert workspace.recommendation.textFormat() == Qt.TextFormat.PlainText
+    assert workspace.choice is not None and workspace.choice.candidate_id in workspace.recommendation.text()
+    workspace.shutdown()

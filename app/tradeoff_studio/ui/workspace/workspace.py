@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from html import escape
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -87,8 +88,10 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.title.setObjectName("workspaceTitle")
         self.recommendation = QLabel("")
         self.recommendation.setObjectName("recommendationLabel")
+        self.recommendation.setTextFormat(Qt.TextFormat.PlainText)  # candidate ids come from user data
         self.status = QLabel("")
         self.status.setObjectName("workspaceMessage")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(self.front)
@@ -180,7 +183,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
             self.message.emit("Open a project first.")
             return
         self.loader.cancel("details")
-        self.title.setText(f"Loading analysis {name}…")
+        self.title.setText(f"Loading analysis {escape(name)}…")
         self.loader.submit("analysis", self.project,
                            lambda view, cancel: analysis_data.load(view, name, cancel))  # fmt: skip
 
@@ -223,7 +226,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.data, self.selected, self.pinned = data, None, None
         self.undo_stack.clear()
         kind = data.kind
-        self.title.setText(f"<b>{data.name}</b> — {kind}, {len(data.ids):,} candidates, "
+        self.title.setText(f"<b>{escape(data.name)}</b> — {kind}, {len(data.ids):,} candidates, "
                            f"{int(data.front.sum()):,} on the front")  # fmt: skip
         self.front.set_candidates(data.points, data.axes, data.senses, data.front, data.ranks,
                                   data.lo, data.hi, tooltip=data.tooltip)  # fmt: skip

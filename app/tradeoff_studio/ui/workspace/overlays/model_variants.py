@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..analysis_data import LoadedAnalysis, cell_text
@@ -24,6 +25,7 @@ class ModelVariantsOverlay(Overlay):
         self.setObjectName("modelVariantsOverlay")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # ids come from user data
         self.plot = plot_widget("latencyChart", self)
         self.plot.setLabel("bottom", "p95 latency (ms) ↓")
         self.plot.setLabel("left", "quality ↑")

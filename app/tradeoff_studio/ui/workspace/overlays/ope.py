@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..analysis_data import LoadedAnalysis, value_with_ci
@@ -24,6 +25,7 @@ class OpeOverlay(Overlay):
         self.setObjectName("opeOverlay")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # ids come from user data
         self.plot = plot_widget("sharpeChart", self)
         self.plot.setLabel("bottom", "k (shortlist size)")
         self.plot.setLabel("left", "SharpeRatio@k")
