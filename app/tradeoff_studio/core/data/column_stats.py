@@ -63,7 +63,9 @@ def basic_stats(
             f"FROM {table_relation(table)}"
         ).fetchone()
     rows, nulls, distinct, low, high = row if row else (0, 0, 0, None, None)
-    return BasicStats(column, dtype, int(rows), int(nulls), int(distinct or 0), low, high)
+    # the estimate can exceed the values there are (60,021 distinct of 60,000 rows): cap it
+    distinct = min(int(distinct or 0), int(rows) - int(nulls))
+    return BasicStats(column, dtype, int(rows), int(nulls), distinct, low, high)
 
 
 def distribution(
