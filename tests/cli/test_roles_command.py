@@ -9,6 +9,7 @@ import pytest
 
 from support.cli import cli
 from support.dataview_tables import make_people
+from support.hostile import snapshot
 from tradeoff_studio.cli.roles_command import parse_assignment
 from tradeoff_studio.core.data.roles import RoleError
 from tradeoff_studio.core.project import create_project
@@ -90,3 +91,25 @@ def test_parse_assignment_splits_at_the_role() -> None:
     assert parse_assignment("y=label:") == ("y", "label", "")
     with pytest.raises(RoleError):
         parse_assignment("=weight")
+
+
+def test_analyze_takes_left_out_columns_from_the_roles(people_project: Path) -> None:
+    """``analyze fairness`` without --label/--positive/--sensitive/--score reads them from the roles;
+    without the roles it names the options and the ``roles`` command, and stores nothing."""
+    before = snapshot(people_project)
+    refused = cli("analyze", people_project, "fairness", "--table", "people", "--resamples", "0")
+    assert refused.returncode == 1
+    assert "needs --label and --sensitive and --score" in refused.stderr
+    assert "tradeoff-studio roles PROJECT TABLE --set COLUMN=ROLE" in refused.stderr
+    assert snapshot(people_project) == before
+    roles = ("--set", "approved=label:yes", "--set", "sex=sensitive", "--set", "score=score")
+    assert cli("roles", people_project, "people", *roles).returncode == 0
+    result = cli("analyze", people_project, "fairness", "--table", "people", "--resamples", "0", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "From the column roles of 'people': --label approved, --positive yes" in result.stderr
+    inputs = json.loads(result.stdout)["inputs"]
+    explicit = cli(
+        "analyze", people_project, "fairness", "--table", "people", "--resamples", "0", "--json", "--name",
+        "same", "--label", "approved", "--positive", "yes", "--sensitive", "sex", "--score", "score",
+    )  # fmt: skip
+    assert json.loads(explicit.stdout)["inputs"] == inputs

@@ -48,7 +48,7 @@ from ..core.decisions.preferences import (
 )
 from ..core.decisions.store import DecisionRecord
 from ..core.decisions.text_constraints import parse_constraint
-from .analysis_common import add_kind, print_analysis, run_analysis, spec_from
+from .analysis_common import add_kind, print_analysis, run_analysis
 from .analyze_cost_quality import analyze_cost_quality
 from .analyze_model_variants import analyze_model_variants
 from .analyze_risk_return import analyze_risk_return
@@ -131,7 +131,7 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def analyze_any(args: argparse.Namespace) -> None:
     """``analyze PROJECT KIND --table T ...`` for a kind that prints nothing of its own (e.g. generic)."""
-    record = run_analysis(args, spec_from(args, kind(args.analysis_kind)))
+    record = run_analysis(args, kind(args.analysis_kind))
     print_analysis(record, args.json)
 
 
@@ -139,7 +139,7 @@ def analyze_ope(args: argparse.Namespace) -> None:
     """``analyze PROJECT ope --table T --policy C --estimator C --estimate C [--true-value C] ...``."""
     from ..core.analyses.ope.words import notes_lines, shown_notes
 
-    record = run_analysis(args, spec_from(args, kind("ope")))
+    record = run_analysis(args, kind("ope"))
     shown = shown_notes(record.spec["notes"])
     if args.json:
         print_json(record.to_dict() | {"notes": shown})
@@ -151,7 +151,7 @@ def analyze_ope(args: argparse.Namespace) -> None:
 
 def analyze_fairness(args: argparse.Namespace) -> None:
     """``analyze PROJECT fairness --table T --label COL --sensitive COL --score COL...``."""
-    record = run_analysis(args, spec_from(args, kind("fairness")))
+    record = run_analysis(args, kind("fairness"))
     if args.json:
         print_analysis(record, True)
         return

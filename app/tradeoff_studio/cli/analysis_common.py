@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from ..core import analysis_workflows as flows
+from ..core import workflows as flows_roles
 from ..core.analyses.candidates import parse_objectives
 from ..core.analyses.kinds import COMMON_PARAMETERS, AnalysisKind, Parameter, names
 from ..core.analyses.store import AnalysisRecord
+from ..core.errors import StudioError
 from ..core.project import Project
 from . import bounds
 from .commands import opened_project
@@ -53,8 +56,10 @@ def add_parameter(command: argparse.ArgumentParser, parameter: Parameter) -> Non
     if parameter.type == "bool":
         command.add_argument(parameter.flag, action="store_true", **options)
         return
-    if parameter.required:
+    if parameter.required and not from_roles(parameter):
         options["required"] = True
+    if from_roles(parameter):
+        options["help"] = f"{options['help'] or ''} (default: the table's {parameter.roles[0]} column role)"
     if parameter.repeat:
         options["action"] = "append"
     if parameter.many:
@@ -93,10 +98,55 @@ def _argument_type(parameter: Parameter) -> Callable[[str], Any] | None:
     return None
 
 
-def spec_from(args: argparse.Namespace, kind: AnalysisKind) -> Any:
-    """The spec of ``kind`` from the parsed options (checked by the kind before the project opens)."""
+def from_roles(parameter: Parameter) -> bool:
+    """Whether a left-out option takes the table's column role (``roles`` command; issue #12):
+    one-column options and a label's favourable value, and the required several-column ones
+    (``--sensitive``, ``--score``). Layout options (``--long``, ``--assets``) never do."""
+    if not parameter.roles or parameter.choice_flags:
+        return False
+    return parameter.type in {"column", "text"} or (parameter.type == "columns" and parameter.required)
+
+
+def spec_from(args: argparse.Namespace, kind: AnalysisKind, project: Project | None = None) -> Any:
+    """The spec of ``kind`` from the parsed options. With ``project``, options left out that a
+    column role of ``--table`` answers are filled from it (and said on stderr); a required option
+    that neither gives is refused with the two ways to give it."""
     values = {p.name: getattr(args, p.name) for p in (*COMMON_PARAMETERS, *kind.parameters)}
+    if project is not None and values.get("table"):
+        _fill_from_roles(values, kind, project)
+    absent = [p.flag for p in kind.parameters if p.required and from_roles(p) and _unset(values[p.name])]
+    if absent:
+        raise MissingOptionError(
+            f"analyze {kind.name} needs {' and '.join(absent)}: give the column, or set the table's column "
+            f"role once with: tradeoff-studio roles PROJECT TABLE --set COLUMN=ROLE"
+        )
     return kind.build(values)
+
+
+def _fill_from_roles(values: dict[str, Any], kind: AnalysisKind, project: Project) -> None:
+    missing = [p for p in kind.parameters if from_roles(p) and _unset(values[p.name])]
+    if not missing:
+        return
+    defaults = flows_roles.analysis_defaults(project, kind.name, values["table"])
+    filled = [p for p in missing if not _unset(defaults.get(p.name))]
+    for parameter in filled:
+        value = defaults[parameter.name]
+        values[parameter.name] = [value] if parameter.repeat and isinstance(value, str) else value
+    if filled:
+        shown = ", ".join(f"{p.flag} {_shown(values[p.name])}" for p in filled)
+        print(f"From the column roles of {values['table']!r}: {shown}", file=sys.stderr)
+
+
+def _unset(value: Any) -> bool:
+    return value is None or value == []
+
+
+def _shown(value: Any) -> str:
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+class MissingOptionError(StudioError):
+    """A required ``analyze`` option was left out and no column role answers it."""
 
 
 def print_analysis(record: AnalysisRecord, as_json: bool, *, indicators: bool = True) -> None:
@@ -149,7 +199,8 @@ def analysis_job(
     )
 
 
-def run_analysis(args: argparse.Namespace, spec: Any, action: Action = flows.analyze) -> AnalysisRecord:
-    """Open the project (``--recovery-key-file`` and the like apply) and run :func:`analysis_job`."""
+def run_analysis(args: argparse.Namespace, kind: AnalysisKind) -> AnalysisRecord:
+    """Open the project (``--recovery-key-file`` and the like apply), build ``kind``'s spec (column
+    roles fill what was left out) and run :func:`analysis_job`."""
     with opened_project(args) as project:
-        return analysis_job(project, args, spec, action)
+        return analysis_job(project, args, spec_from(args, kind, project))

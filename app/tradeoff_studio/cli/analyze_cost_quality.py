@@ -23,13 +23,13 @@ from typing import Any
 from ..core.analyses.cost_quality.missing import describe_missing
 from ..core.analyses.kinds import kind
 from ..core.analyses.store import AnalysisRecord
-from .analysis_common import print_analysis, run_analysis, spec_from
+from .analysis_common import print_analysis, run_analysis
 from .console import print_json
 
 
 def analyze_cost_quality(args: argparse.Namespace) -> None:
     """``analyze PROJECT cost-quality --table T --item C --system C --correct C --cost C ...``."""
-    record = run_analysis(args, spec_from(args, kind("cost-quality")))
+    record = run_analysis(args, kind("cost-quality"))
     if args.json:
         print_json(record.to_dict() | {"notes": record.spec["notes"]})
         return

@@ -25,9 +25,8 @@ from .console import print_table
 
 def analyze_model_variants(args: argparse.Namespace) -> None:
     """``analyze PROJECT model-variants --table T --label COL --model M [--model M ...]``."""
-    spec = spec_from(args, kind("model-variants"))
     with opened_project(args) as project:
-        record = analysis_job(project, args, spec)
+        record = analysis_job(project, args, spec_from(args, kind("model-variants"), project))
         table = None if args.json else flows.get_candidates(project, record.name)
     print_analysis(record, args.json, indicators=False)
     if table is not None:

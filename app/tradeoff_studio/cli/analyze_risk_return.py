@@ -20,7 +20,7 @@ from typing import Any
 
 from ..core.analyses.kinds import kind
 from ..core.analyses.store import AnalysisRecord
-from .analysis_common import print_analysis, run_analysis, spec_from
+from .analysis_common import print_analysis, run_analysis
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
@@ -29,7 +29,7 @@ _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance"
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
     """Build the spec from the flags, run the analysis as a job, print what it found."""
-    record = run_analysis(args, spec_from(args, kind("risk-return")))
+    record = run_analysis(args, kind("risk-return"))
     notes = {key: record.spec["notes"][key] for key in _NOTES_SHOWN}
     if args.json:
         print_json(record.to_dict() | {"notes": notes})

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tradeoff_studio.cli.analysis_common import from_roles
 from tradeoff_studio.cli.main import build_parser
 from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core.analyses import kinds, store
@@ -86,9 +87,12 @@ def test_the_cli_subcommand_is_the_descriptor(name: str) -> None:
             action = actions[flag]
             assert action.dest == parameter.name, flag
             shown = (action.help or "").replace("%%", "%")  # argparse formats help: % is doubled
-            assert shown == (dict(parameter.choice_flags).get(flag) or parameter.help or ""), flag
+            text = dict(parameter.choice_flags).get(flag) or parameter.help or ""
+            if from_roles(parameter):  # a left-out option takes the table's column role
+                text += f" (default: the table's {parameter.roles[0]} column role)"
+            assert shown == text, flag
             if not parameter.choice_flags:
-                assert action.required == parameter.required, flag
+                assert action.required == (parameter.required and not from_roles(parameter)), flag
                 repeated = parameter.repeat and parameter.default is not None
                 default = list(parameter.default) if repeated else parameter.default
                 assert action.default == (default if parameter.type != "bool" else False), flag
