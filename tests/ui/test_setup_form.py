@@ -16,6 +16,7 @@ from tradeoff_studio.core.analyses.kinds import COMMON_PARAMETERS, all_kinds
 from tradeoff_studio.core.demo import ensure_demo_project
 from tradeoff_studio.core.demo_analyses import DEMO_ANALYSES
 from tradeoff_studio.ui.main_window import MainWindow
+from tradeoff_studio.ui.workspace import setup_form
 from tradeoff_studio.ui.workspace.setup_fields import ChoiceField, ListField
 from tradeoff_studio.ui.workspace.setup_form import AnalysisSetup
 
@@ -126,3 +127,27 @@ def test_the_file_menu_opens_the_form_and_cancel_runs_nothing(qtbot: QtBot, wind
     assert len(seen) == 1 and isinstance(seen[0], AnalysisSetup) and seen[0].objectName() == "analysisSetup"
     assert not window.jobs.busy
     assert window.project is not None and len(workflows.list_analyses(window.project)) == len(DEMO_ANALYSES)
+
+
+def test_the_form_starts_from_the_tables_column_roles(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Roles set on a table pre-fill the form the File menu opens (label, favourable value, sensitive)."""
+    monkeypatch.setattr(setup_form, "_REMEMBERED", {})  # values run by other tests would come first
+    assert window.project is not None
+    roles = {"default": ("label", "0"), "sex": ("sensitive", None), "score_credit_gbt": ("score", None)}
+    workflows.set_roles(window.project, "credit_applications", set_=roles, clear=[])
+    seen: dict[str, object] = {}
+
+    def read_and_cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AnalysisSetup)
+        dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("fairness"))
+        dialog.table_box.setCurrentText("credit_applications")
+        names = ("label", "positive", "sensitive", "score")
+        seen.update({name: dialog.fields[name].value() for name in names})
+        dialog.reject()
+
+    QTimer.singleShot(0, read_and_cancel)
+    window.actions["analysis"].trigger()
+    assert seen == {"label": "default", "positive": "0", "sensitive": ["sex"], "score": ["score_credit_gbt"]}

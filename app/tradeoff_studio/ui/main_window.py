@@ -227,7 +227,10 @@ class MainWindow(QMainWindow):
             return None
         info = workflows.project_info(project)
         tables = {t["name"]: [(c["name"], c["type"]) for c in t["columns"]] for t in info.tables}
-        dialog = AnalysisSetup(tables, [m["name"] for m in info.models], self, initial_kind=kind)
+        dialog = AnalysisSetup(
+            tables, [m["name"] for m in info.models], self, initial_kind=kind,
+            role_defaults=lambda kind_name, table: workflows.analysis_defaults(project, kind_name, table),
+        )  # fmt: skip
         if dialog.exec():
             self.run_analysis(dialog.result_spec, *dialog.name_and_where())
         return dialog

@@ -3,13 +3,13 @@
 One field per :class:`~tradeoff_studio.core.analyses.kinds.Parameter` of the chosen kind: column
 parameters offer only the chosen table's columns that fit (numeric ones for numeric roles), number
 fields check their bounds, choices are combo boxes. The kind's own ``build`` validates the values
-before anything runs (its message is shown in the form), and the last settings per kind and table
-are remembered for the session.
+before anything runs (its message is shown in the form). Fields start from the table's column
+roles (``roles``), and the last settings per kind and table are remembered for the session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -27,6 +27,9 @@ from ...core.analyses.kinds import COMMON_PARAMETERS, AnalysisKind, Parameter, a
 from ...core.errors import StudioError
 from .setup_fields import Field, FieldError, make_field
 
+RoleDefaults = Callable[[str, str], Mapping[str, Any]]
+"""``(kind, table) -> parameter values`` the table's column roles give (``workflows.analysis_defaults``)."""
+
 _REMEMBERED: dict[tuple[str, str], dict[str, Any]] = {}
 """The values last run per (kind, table), for this session."""
 
@@ -41,8 +44,10 @@ class AnalysisSetup(QDialog):
         parent: QWidget | None = None,
         *,
         initial_kind: str | None = None,
+        role_defaults: RoleDefaults | None = None,
     ) -> None:
         super().__init__(parent)
+        self.role_defaults = role_defaults
         self.setObjectName("analysisSetup")
         self.setWindowTitle("New analysis")
         self.tables, self.models = dict(tables), list(models)
@@ -61,12 +66,6 @@ class AnalysisSetup(QDialog):
         self.error = QLabel("")
         self.error.setObjectName("setupError")
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Run")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
         top = QFormLayout()
         top.addRow("Kind", self.kind_box)
         top.addRow("Table", self.table_box)
@@ -99,7 +98,8 @@ class AnalysisSetup(QDialog):
         return kind(str(self.kind_box.currentData()))
 
     def _rebuild(self) -> None:
-        """One field per parameter of the chosen kind (table chosen above), last values restored."""
+        """One field per parameter of the chosen kind (table chosen above), pre-filled from the table's
+        column roles, then with the values last run on this kind and table."""
         while self.form.rowCount():
             self.form.removeRow(0)
         table = self.table_box.currentText()
@@ -110,7 +110,8 @@ class AnalysisSetup(QDialog):
             field = make_field(parameter, columns, list(self.tables), self.models)
             self.fields[parameter.name] = field
             self.form.addRow(_label(parameter), field.widget)
-        for name, value in _REMEMBERED.get((self.kind.name, table), {}).items():
+        from_roles = self.role_defaults(self.kind.name, table) if self.role_defaults and table else {}
+        for name, value in [*from_roles.items(), *_REMEMBERED.get((self.kind.name, table), {}).items()]:
             if name in self.fields and value is not None:
                 self.fields[name].set(value)
         self.error.setText("")
