@@ -1,8 +1,10 @@
 """The main window: open or create a project, import data and models, score, see what it holds.
 
-This is the foundation's window; the trade-off views arrive with their own issue. Every action
-calls a ``core.workflows`` function, long ones on the :class:`JobRunner` with a progress bar
-and a Cancel button in the status bar.
+The central area is a stack of pages: the welcome page (no project open), the table page (a
+table or column selected in the project tree) and the analysis page (an analysis selected);
+:meth:`MainWindow.show_welcome`, :meth:`~MainWindow.show_table` and
+:meth:`~MainWindow.show_analysis` switch between them. The project tree sits in a dock. Every
+action calls a ``core.workflows`` function, long ones as background jobs.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
+    QStackedWidget,
     QWidget,
 )
 
@@ -31,6 +35,7 @@ from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
 from .score_dialog import ScoreDialog
+from .welcome import WelcomePage
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
 
@@ -43,12 +48,8 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.jobs = JobRunner(self)
         self.tree = ProjectTree(self)
-        self.detail = DetailPanel(self)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.tree)
-        splitter.addWidget(self.detail)
-        splitter.setSizes([430, 670])
-        self.setCentralWidget(splitter)
+        self._build_pages()
+        self._build_project_dock()
         self.tree.itemSelectionChanged.connect(self._show_selection)
         self.setAcceptDrops(True)
         self.resize(1100, 720)
@@ -58,6 +59,72 @@ class MainWindow(QMainWindow):
         self.jobs.succeeded.connect(self._on_job_done)
         self.jobs.failed.connect(self._on_job_failed)
         self._refresh()
+
+    def _build_pages(self) -> None:
+        """The central stack: welcome page, table page, analysis page."""
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("centralPages")
+        self.welcome = WelcomePage(self)
+        self.welcome.demo_requested.connect(self.open_demo_analysis)
+        self.welcome.new_requested.connect(self.new_project_dialog)
+        self.welcome.open_requested.connect(self.open_project_dialog)
+        self.welcome.recent_requested.connect(lambda text: self.open_project(Path(text)))
+        self.detail = DetailPanel(self)  # the table page (a placeholder the data view replaces)
+        self.table_page: QWidget = self.detail
+        self.table_page.setObjectName("tablePage")
+        self.analysis_page = QLabel()  # a placeholder the decision workspace replaces
+        self.analysis_page.setObjectName("analysisPage")
+        self.analysis_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.analysis_page.setWordWrap(True)
+        for page in (self.welcome, self.table_page, self.analysis_page):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+
+    def _build_project_dock(self) -> None:
+        self.project_dock = QDockWidget("Project", self)
+        self.project_dock.setObjectName("projectDock")
+        self.project_dock.setWidget(self.tree)
+        feature = QDockWidget.DockWidgetFeature
+        self.project_dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.project_dock)
+        self.resizeDocks([self.project_dock], [380], Qt.Orientation.Horizontal)
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def show_welcome(self) -> None:
+        """Show the welcome page (demo analyses, new, open, recent projects)."""
+        self.pages.setCurrentWidget(self.welcome)
+
+    def show_table(self, name: str) -> None:
+        """Show table ``name`` of the open project on the table page."""
+        if self.project is None:
+            return
+        try:
+            self.detail.show_preview(name, summaries.preview(self.project, name))
+        except StudioError as error:
+            self._show_error(error)
+            return
+        self.pages.setCurrentWidget(self.table_page)
+
+    def show_analysis(self, name: str) -> None:
+        """Show analysis ``name`` of the open project on the analysis page (placeholder)."""
+        self.analysis_page.setText(
+            f"Analysis {name!r}: its front, inspector and decision open here (the decision workspace)."
+        )
+        self.pages.setCurrentWidget(self.analysis_page)
+
+    def open_demo_analysis(self, analysis: str) -> None:
+        """Open the bundled demo project (built once, first) and select ``analysis`` in it."""
+        from ..core.demo import ensure_demo_project
+
+        try:
+            path = ensure_demo_project()
+        except StudioError as error:
+            self._show_error(error)
+            return
+        self.open_project(path)
+        if self.project is not None and not self.tree.select_target(("analysis", analysis)):
+            self.statusBar().showMessage(f"The demo project has no analysis {analysis!r}.", 8000)
 
     def _build_status_bar(self) -> None:
         self.status_label = QLabel("No project open. File ▸ Open (Ctrl+O) or drop files here.")
@@ -252,20 +319,30 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
 
     def _show_selection(self) -> None:
-        """Preview the selected table, or plot the selected numeric column (never during a job)."""
+        """Show the selected table, column or analysis (the table page waits while a job runs)."""
         items = self.tree.selectedItems()
         target = items[0].data(0, ROLE) if items else None
-        if self.project is None or target is None or self.jobs.busy:
-            self.detail.clear_detail()
+        if self.project is None or target is None:
             return
+        if target[0] == "analysis":
+            self.show_analysis(target[1])
+        elif self.jobs.busy:
+            self.detail.clear_detail()
+        elif target[0] == "table":
+            self.show_table(target[1])
+        elif target[0] == "column":
+            self._show_column(target[1], target[2])
+
+    def _show_column(self, table: str, column: str) -> None:
+        """The distribution of a numeric column, on the table page."""
+        assert self.project is not None
         try:
-            if target[0] == "table":
-                self.detail.show_preview(target[1], summaries.preview(self.project, target[1]))
-            else:
-                histogram = summaries.histogram(self.project, target[1], target[2])
-                self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)
+            histogram = summaries.histogram(self.project, table, column)
         except StudioError as error:
             self._show_error(error)
+            return
+        self.detail.show_histogram(f"{table}.{column}", histogram)
+        self.pages.setCurrentWidget(self.table_page)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -284,7 +361,9 @@ class MainWindow(QMainWindow):
         self.detail.clear_detail()
         for key in ("import", "model", "score", "encrypt"):
             self.actions[key].setEnabled(info is not None)
+        self.project_dock.setVisible(info is not None)
         if info is not None:
+            self.pages.setCurrentWidget(self.table_page)
             self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
             self.status_label.setText(
                 f"{info.path} · {_count(len(info.tables), 'table')} · {_count(len(info.models), 'model')}"
@@ -292,6 +371,7 @@ class MainWindow(QMainWindow):
             self.tree.select_first_table()  # a first look at the data instead of an empty panel
         else:
             self.setWindowTitle("Tradeoff Studio")
+            self.show_welcome()
 
     # --- drag and drop -------------------------------------------------------------------
 

@@ -26,7 +26,8 @@ ROLE = Qt.ItemDataRole.UserRole
 class ProjectTree(QTreeWidget):
     """A read-only tree of what the open project holds.
 
-    Items carry ``("table", name)`` or ``("column", table, column)`` in :data:`ROLE`.
+    Items carry ``("table", name)``, ``("column", table, column)``, ``("model", name)`` or
+    ``("analysis", name)`` in :data:`ROLE`.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,6 +48,7 @@ class ProjectTree(QTreeWidget):
         for model in info.models:
             producer = model["manifest"]["producer_name"] or "unknown producer"
             item = QTreeWidgetItem(models, [model["name"], f"{producer}, sha256 {model['sha256'][:12]}…"])
+            item.setData(0, ROLE, ("model", model["name"]))
             for spec in model["manifest"]["inputs"]:
                 QTreeWidgetItem(item, [spec["name"], f"input {spec['onnx_type']} {spec['shape']}"])
         scores = self._section("Score columns", f"{len(info.score_columns)}")
@@ -62,6 +64,7 @@ class ProjectTree(QTreeWidget):
                 f"{analysis['kind']}, {analysis['rows']:,} candidates, {analysis['front']:,} on the front"
             )
             item = QTreeWidgetItem(analyses, [analysis["name"], details])
+            item.setData(0, ROLE, ("analysis", analysis["name"]))
             for decision in info.decisions:
                 if decision["analysis"] == analysis["name"]:
                     chosen = f"decision by {decision['author']} on {str(decision['decided_at'])[:16]}"
@@ -74,6 +77,17 @@ class ProjectTree(QTreeWidget):
         tables = self.topLevelItem(0)
         if tables is not None and tables.childCount():
             self.setCurrentItem(tables.child(0))
+
+    def select_target(self, target: tuple[str, ...]) -> bool:
+        """Make the item carrying ``target`` (e.g. ``("analysis", name)``) current; False if none does."""
+        stack = [self.topLevelItem(index) for index in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            if item.data(0, ROLE) == target:
+                self.setCurrentItem(item)
+                return True
+            stack.extend(item.child(index) for index in range(item.childCount()))
+        return False
 
     def _section(self, title: str, details: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title, details])
