@@ -143,17 +143,22 @@ def score(
     )
 
 
-def encrypt(project: Project) -> bytes:
+def encrypt(
+    project: Project, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+) -> bytes:
     """Encrypt the project's file with a new key (kept in the keyring when there is one).
 
-    The project is closed afterwards; reopen it to go on working.
+    The project is closed afterwards; reopen it to go on working. Cancelled, nothing changes.
     """
-    return encrypt_project(project)
+    return encrypt_project(project, progress=progress, cancel=cancel)
 
 
-def decrypt(project: Project) -> None:
-    """Write the project's file back unencrypted and forget its key. The project is closed."""
-    decrypt_project(project)
+def decrypt(project: Project, *, progress: Progress = no_progress, cancel: CancelToken | None = None) -> None:
+    """Write the project's file back unencrypted and forget its key. The project is closed.
+
+    Cancelled, nothing changes and the project stays open.
+    """
+    decrypt_project(project, progress=progress, cancel=cancel)
 
 
 def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:
