@@ -27,7 +27,7 @@ from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
 from .decisions import store as decision_store
 from .decisions.store import DecisionRecord
-from .encryption import decrypt_project, encrypt_project
+from .encryption import decrypt_project, encrypt_project, save_copy
 from .export import ExportRecord
 from .inference import registry, runner
 from .jobs import CancelToken, Progress, no_progress
@@ -55,6 +55,7 @@ __all__ = [
     "list_models",
     "open_project",
     "project_info",
+    "save_as",
     "score",
     "withdraw_decision",
 ]
@@ -159,6 +160,14 @@ def decrypt(project: Project, *, progress: Progress = no_progress, cancel: Cance
     Cancelled, nothing changes and the project stays open.
     """
     decrypt_project(project, progress=progress, cancel=cancel)
+
+
+def save_as(
+    project: Project, target: Path, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+) -> Path:
+    """Write a copy of the project to ``target`` (encrypted with the same key if the project is);
+    returns the copy's path. The project is unchanged; an existing ``target`` is refused."""
+    return save_copy(project, target, progress=progress, cancel=cancel)
 
 
 def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:

@@ -33,8 +33,8 @@ def _cli_name() -> str:
 
 def _demo_path() -> Path:
     """Build the demo project if needed, reporting progress on stderr."""
-    from ..cli.console import run_job
     from ..core.demo import demo_project_path, ensure_demo_project
+    from ..core.terminal import run_job
 
     if not demo_project_path().exists():
         print("Preparing the demo project (first run only)…", file=sys.stderr)
