@@ -189,8 +189,8 @@ class JobPool(QObject):
         job.finished_at = time.monotonic()
         if state == "done":
             job.report(1.0, "Finished")
-        superseded = job.key is not None and any(
-            other.key == job.key and other.active for other in self.jobs if other is not job
+        superseded = job.key is not None and any(  # a newer job with the same key took its place
+            other.key == job.key and other.id > job.id for other in self.jobs
         )
         if not superseded and not self._closed:
             callback = job.on_done if state == "done" else job.on_error
