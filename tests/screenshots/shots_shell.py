@@ -4,6 +4,7 @@ during long jobs, the About box."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -49,7 +50,7 @@ class _Held:
 
 def _jobs(window: MainWindow, path: Path) -> Path:
     done = window.jobs.submit("Import asset_returns.parquet", lambda progress, _cancel: progress(1.0, "done"))
-    QTest.qWaitFor(lambda: not done.active, 5000)
+    _wait_for(lambda: not done.active)
     scoring = _Held(0.62, "Scoring rows 620,000 of 1,000,000")
     jobs = [
         window.jobs.submit("Score credit_applications with credit_gbt", scoring),
@@ -64,10 +65,19 @@ def _jobs(window: MainWindow, path: Path) -> Path:
     window.grab().save(str(path))
     for job in jobs:
         window.jobs.cancel(job.id)
-    QTest.qWaitFor(lambda: not window.jobs.busy, 10_000)
+    _wait_for(lambda: not window.jobs.busy)
     window.jobs_dock.clear_finished()
     window.jobs_dock.hide()
     return path
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the event loop run until ``condition`` holds (PySide6 has no ``QTest.qWaitFor``)."""
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        QTest.qWait(50)
+    raise TimeoutError("the screenshot's jobs did not finish")
 
 
 def _about(window: MainWindow, path: Path) -> Path:

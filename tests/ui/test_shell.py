@@ -114,7 +114,8 @@ def test_drop_six_files_together_each_a_job(
     assert window.project.tables() == ["budget", "loans", "prices"]  # nothing of broken.csv
     assert [record.name for record in workflows.list_models(window.project)] == ["doubler"]
     assert not window.jobs_dock.isHidden() and len(window.jobs_dock.rows) == 5
-    assert window.jobs_dock.row_texts(window.jobs.jobs[3].id)[1] == "Failed"
+    _title, ending, status, _elapsed = window.jobs_dock.row_texts(window.jobs.jobs[3].id)
+    assert ending == "Failed" and "broken.csv" in status
 
 
 def test_welcome_page_opens_a_demo_analysis(window: MainWindow, built_demo: Path, qtbot: QtBot) -> None:
@@ -189,8 +190,8 @@ def test_encrypt_with_progress_cancel_half_way_then_for_real(
     job = window.jobs.jobs[-1]
     qtbot.waitUntil(half_way.is_set, timeout=30_000)
     qtbot.waitUntil(lambda: window.jobs_dock.bars[job.id].value() >= 500)  # the 30 Hz poll showed it
-    title, progress_text, _elapsed = window.jobs_dock.row_texts(job.id)
-    assert title == "Encrypt p.tsproj" and progress_text.startswith("50%")
+    title, percent, status, _elapsed = window.jobs_dock.row_texts(job.id)
+    assert (title, percent) == ("Encrypt p.tsproj", "50%") and status.startswith("Encrypting: table")
     assert not window.tree.isEnabled() and not window.actions["import"].isEnabled()
     qtbot.mouseClick(window.jobs_dock.cancel_buttons[job.id], Qt.MouseButton.LeftButton)
     release.set()

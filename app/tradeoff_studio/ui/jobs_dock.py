@@ -20,7 +20,8 @@ from .icons import icon
 from .jobs import Job, JobPool
 
 KEEP_FINISHED = 30  # finished rows kept for reference; older ones go
-_COLUMNS = ("Job", "Progress", "Elapsed", "")
+_COLUMNS = ("Job", "Status", "Progress", "Elapsed", "")
+_STATUS, _BAR, _ELAPSED, _CANCEL = 1, 2, 3, 4
 _ENDINGS = {"done": "Done", "cancelled": "Cancelled", "failed": "Failed"}
 
 
@@ -39,12 +40,11 @@ class JobsDock(QDockWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels(list(_COLUMNS))
         header = self.tree.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
-        self.tree.setColumnWidth(1, 220)
-        self.tree.setColumnWidth(2, 70)
-        self.tree.setColumnWidth(3, 90)
+        header.setSectionResizeMode(_STATUS, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 330), (_BAR, 150), (_ELAPSED, 70), (_CANCEL, 100)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.tree.setColumnWidth(column, width)
         self.clear_button = QPushButton("Clear finished")
         self.clear_button.clicked.connect(self.clear_finished)
         row = QHBoxLayout()
@@ -61,19 +61,19 @@ class JobsDock(QDockWidget):
         pool.finished.connect(self._settle)
 
     def _add(self, job: Job) -> None:
-        item = QTreeWidgetItem(self.tree, [job.title, "", "queued", ""])
+        item = QTreeWidgetItem(self.tree, [job.title, "Waiting to start", "", "queued", ""])
         item.setToolTip(0, job.title)
         item.setIcon(0, icon("job"))
         bar = QProgressBar()
         bar.setRange(0, 1000)
         bar.setTextVisible(True)
-        bar.setFormat("Waiting…")
+        bar.setFormat("")
         cancel = QPushButton("Cancel")
         cancel.setObjectName(f"cancelJob{job.id}")
         cancel.setToolTip(f"Cancel {job.title}: nothing of it is written")
         cancel.clicked.connect(lambda _checked=False, job_id=job.id: self._cancel(job_id))
-        self.tree.setItemWidget(item, 1, bar)
-        self.tree.setItemWidget(item, 3, cancel)
+        self.tree.setItemWidget(item, _BAR, bar)
+        self.tree.setItemWidget(item, _CANCEL, cancel)
         self.rows[job.id], self.bars[job.id], self.cancel_buttons[job.id] = item, bar, cancel
         self.tree.scrollToItem(item)
 
@@ -93,22 +93,24 @@ class JobsDock(QDockWidget):
                 continue
             fraction, message = job.progress
             bar.setValue(int(fraction * 1000))
-            bar.setFormat(f"{fraction:.0%}  {message}")
-            bar.setToolTip(message)
-            item.setText(2, _seconds(job.elapsed(now)))
+            bar.setFormat(f"{fraction:.0%}")
+            item.setText(_STATUS, message or "Running")
+            item.setToolTip(_STATUS, message)
+            item.setText(_ELAPSED, _seconds(job.elapsed(now)))
 
     def _settle(self, job: Job) -> None:
         bar, item, button = self.bars.get(job.id), self.rows.get(job.id), self.cancel_buttons.get(job.id)
         if bar is None or item is None or button is None:
             return
-        ending = _ENDINGS.get(job.state, job.state)
         if job.state == "done":
             bar.setValue(1000)
-        bar.setFormat(ending)
-        if job.state == "failed":
-            bar.setToolTip(str(job.outcome[1]) if job.outcome else "")
-        item.setText(2, _seconds(job.elapsed()))
-        button.hide()
+        bar.setFormat(_ENDINGS.get(job.state, job.state))
+        detail = str(job.outcome[1]).splitlines()[0] if job.state == "failed" and job.outcome else ""
+        item.setText(_STATUS, detail or ("" if job.state == "done" else "Nothing was written"))
+        item.setToolTip(_STATUS, str(job.outcome[1]) if job.state == "failed" and job.outcome else "")
+        item.setText(_ELAPSED, _seconds(job.elapsed()))
+        self.tree.removeItemWidget(item, _CANCEL)  # a view re-shows hidden item widgets: remove it
+        del self.cancel_buttons[job.id]
         self._drop_old()
 
     def clear_finished(self) -> None:
@@ -128,10 +130,10 @@ class JobsDock(QDockWidget):
         self.cancel_buttons.pop(job_id, None)
         self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
 
-    def row_texts(self, job_id: int) -> tuple[str, str, str]:
-        """(title, progress text, elapsed) of a job's row, as shown (for tests and screenshots)."""
+    def row_texts(self, job_id: int) -> tuple[str, str, str, str]:
+        """(title, progress text, status, elapsed) of a job's row, as shown (for tests)."""
         item, bar = self.rows[job_id], self.bars[job_id]
-        return item.text(0), bar.text(), item.text(2)
+        return item.text(0), bar.text(), item.text(_STATUS), item.text(_ELAPSED)
 
 
 def _seconds(value: float) -> str:

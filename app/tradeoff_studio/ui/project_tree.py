@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from ..core.workflows import ProjectInfo
+from .icons import icon
 
 NUMERIC_TYPES = (
     "DOUBLE",
@@ -49,6 +50,7 @@ class ProjectTree(QTreeWidget):
             producer = model["manifest"]["producer_name"] or "unknown producer"
             item = QTreeWidgetItem(models, [model["name"], f"{producer}, sha256 {model['sha256'][:12]}…"])
             item.setData(0, ROLE, ("model", model["name"]))
+            item.setIcon(0, icon("model"))
             for spec in model["manifest"]["inputs"]:
                 QTreeWidgetItem(item, [spec["name"], f"input {spec['onnx_type']} {spec['shape']}"])
         scores = self._section("Score columns", f"{len(info.score_columns)}")
@@ -58,6 +60,7 @@ class ProjectTree(QTreeWidget):
             )
             item = QTreeWidgetItem(scores, [f"{score['table']}.{score['column']}", details])
             item.setData(0, ROLE, ("column", score["table"], score["column"]))
+            item.setIcon(0, icon("score"))
         analyses = self._section("Analyses", f"{len(info.analyses)}")
         for analysis in info.analyses:
             details = (
@@ -65,10 +68,11 @@ class ProjectTree(QTreeWidget):
             )
             item = QTreeWidgetItem(analyses, [analysis["name"], details])
             item.setData(0, ROLE, ("analysis", analysis["name"]))
+            item.setIcon(0, icon("front"))
             for decision in info.decisions:
                 if decision["analysis"] == analysis["name"]:
                     chosen = f"decision by {decision['author']} on {str(decision['decided_at'])[:16]}"
-                    QTreeWidgetItem(item, [decision["candidate_id"], chosen])
+                    QTreeWidgetItem(item, [decision["candidate_id"], chosen]).setIcon(0, icon("decision"))
         for index in range(self.topLevelItemCount()):
             self.topLevelItem(index).setExpanded(True)
 
@@ -106,6 +110,7 @@ class ProjectTree(QTreeWidget):
         )
         item.setToolTip(1, f"Imported from {source}")
         item.setData(0, ROLE, ("table", table["name"]))
+        item.setIcon(0, icon("table"))
         for column in table["columns"]:
             child = QTreeWidgetItem(item, [column["name"], column["type"]])
             if column["type"].startswith(NUMERIC_TYPES):

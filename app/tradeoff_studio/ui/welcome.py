@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -16,15 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# (button objectName, analysis in the demo project, title, one line on what it shows)
+from .icons import icon
+
+# (button objectName, analysis in the demo project, title, icon, one line on what it shows)
 DEMOS = (
-    ("demoFairness", "credit-fairness", "Fairness",
+    ("demoFairness", "credit-fairness", "Fairness", "analysis",
      "Credit approval: accuracy against demographic parity across three models."),
-    ("demoRiskReturn", "multi-asset-frontier", "Risk–return",
+    ("demoRiskReturn", "multi-asset-frontier", "Risk–return", "front",
      "A multi-asset frontier: expected return against volatility, in and out of sample."),
-    ("demoCostQuality", "llm-routing", "Cost–quality",
+    ("demoCostQuality", "llm-routing", "Cost–quality", "score",
      "LLM routing: accuracy against cost per item, with a human-expert fallback."),
 )  # fmt: skip
+MAX_WIDTH = 980  # the page's content stays readable on a wide window
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -43,8 +46,13 @@ class WelcomePage(QWidget):
         self.recent = QListWidget()
         self.recent.setObjectName("recentList")
         self.recent.itemActivated.connect(self._open_recent)
-        self.recent.setMinimumHeight(140)
-        layout = QVBoxLayout(self)
+        self.recent.setMinimumHeight(120)
+        self.recent.setMaximumHeight(240)
+        body = QWidget()
+        body.setMaximumWidth(MAX_WIDTH)
+        outer = QHBoxLayout(self)
+        outer.addWidget(body)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(48, 36, 48, 36)
         layout.setSpacing(14)
         layout.addWidget(_heading("Tradeoff Studio", 2.0))
@@ -61,18 +69,19 @@ class WelcomePage(QWidget):
         layout.addLayout(self._start_row())
         layout.addSpacing(10)
         layout.addWidget(_heading("Recent projects", 1.25))
-        layout.addWidget(self.recent, 1)
+        layout.addWidget(self.recent)
         hint = QLabel("Drop data files (CSV, TSV, Parquet, JSON, XLSX), folders, ONNX models or a .tsproj "
                       "project anywhere on this window.")  # fmt: skip
         hint.setWordWrap(True)
-        hint.setEnabled(False)  # the palette's muted text colour, light or dark
         layout.addWidget(hint)
+        layout.addStretch(1)
 
     def _demo_grid(self) -> QGridLayout:
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
-        for column, (object_name, analysis, title, blurb) in enumerate(DEMOS):
-            button = QPushButton(title)
+        for column, (object_name, analysis, title, icon_name, blurb) in enumerate(DEMOS):
+            button = QPushButton(icon(icon_name), title)
+            button.setIconSize(QSize(22, 22))
             button.setObjectName(object_name)
             button.setMinimumHeight(40)
             button.setToolTip(f"Open the demo project on the analysis {analysis!r}")
@@ -88,10 +97,10 @@ class WelcomePage(QWidget):
 
     def _start_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.new_button = QPushButton("New project…")
+        self.new_button = QPushButton(icon("new"), "New project…")
         self.new_button.setObjectName("welcomeNew")
         self.new_button.clicked.connect(self.new_requested.emit)
-        self.open_button = QPushButton("Open project…")
+        self.open_button = QPushButton(icon("open"), "Open project…")
         self.open_button.setObjectName("welcomeOpen")
         self.open_button.clicked.connect(self.open_requested.emit)
         row.addWidget(self.new_button)
@@ -110,7 +119,7 @@ class WelcomePage(QWidget):
             path = Path(text)
             missing = not path.is_file()
             label = f"{path.name}  —  {path.parent}" + ("  (missing: moved or deleted)" if missing else "")
-            item = QListWidgetItem(label)
+            item = QListWidgetItem(icon("recent"), label)
             item.setData(PATH_ROLE, text)
             item.setToolTip(text)
             if missing:
