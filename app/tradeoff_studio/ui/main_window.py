@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -29,7 +29,7 @@ from .detail_panel import DetailPanel
 from .icons import app_icon
 from .jobs import Job, JobPool
 from .jobs_dock import JobsDock
-from .menus import PROJECT_ACTIONS, build_menus, fill_recent
+from .menus import PROJECT_ACTIONS, build_menus, fill_recent, paint_icons
 from .models_panel import ModelsPanel
 from .project_tree import ROLE, ProjectTree
 from .status import StatusBar
@@ -308,6 +308,13 @@ class MainWindow(WindowActions, QMainWindow):
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
         self.open_paths(paths)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light/dark switch: icons are redrawn in the new palette's text colour."""
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "actions"):
+            paint_icons(self.actions)
+            self.tree.repaint_icons()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel and join every job, then close the project."""

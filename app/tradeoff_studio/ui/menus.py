@@ -43,7 +43,7 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         if entry is None:
             file_menu.addSeparator()
         elif entry[0] == "recent":
-            window.recent_menu = file_menu.addMenu(icon("recent"), "Open &Recent")
+            window.recent_menu = file_menu.addMenu("Open &Recent")
             window.recent_menu.setObjectName("recentMenu")
         else:
             key, text, shortcut, icon_name, slot = entry
@@ -53,10 +53,10 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     edit = window.menuBar().addMenu("&Edit")
     actions["undo"] = window.undo_group.createUndoAction(window, "&Undo")
     actions["undo"].setShortcut(QKeySequence(Key.Undo))
-    actions["undo"].setIcon(icon("undo"))
+    actions["undo"].setProperty("iconName", "undo")
     actions["redo"] = window.undo_group.createRedoAction(window, "&Redo")
     actions["redo"].setShortcut(QKeySequence(Key.Redo))
-    actions["redo"].setIcon(icon("redo"))
+    actions["redo"].setProperty("iconName", "redo")
     edit.addActions([actions["undo"], actions["redo"]])
     edit.addSeparator()
     actions["preferences"] = _action(
@@ -74,11 +74,22 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     view.addSeparator()
     for dock in (window.project_dock, window.models_dock, window.jobs_dock):
         view.addAction(dock.toggleViewAction())
+    window.recent_menu.menuAction().setProperty("iconName", "recent")
     help_menu = window.menuBar().addMenu("&Help")
     actions["about"] = _action(
         window, help_menu, "&About Tradeoff Studio", shortcut="", icon_name="about", slot=window.about_dialog
     )
+    actions["recent"] = window.recent_menu.menuAction()
+    paint_icons(actions)
     return actions
+
+
+def paint_icons(actions: dict[str, QAction]) -> None:
+    """(Re)draw each action's icon in the palette's text colour (after a light/dark switch too)."""
+    for action in actions.values():
+        name = action.property("iconName")
+        if name:
+            action.setIcon(icon(str(name)))
 
 
 def _action(
@@ -93,8 +104,7 @@ def _action(
     action = QAction(text, window)
     if shortcut:
         action.setShortcut(QKeySequence(shortcut))
-    if icon_name:
-        action.setIcon(icon(icon_name))
+    action.setProperty("iconName", icon_name)
     action.triggered.connect(lambda _checked=False: slot())
     menu.addAction(action)
     return action

@@ -82,6 +82,17 @@ class ProjectTree(QTreeWidget):
         if tables is not None and tables.childCount():
             self.setCurrentItem(tables.child(0))
 
+    def repaint_icons(self) -> None:
+        """Redraw the items' icons in the current palette's text colour."""
+        names = {"table": "table", "model": "model", "column": "score", "analysis": "front"}
+        stack = [self.topLevelItem(index) for index in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            target = item.data(0, ROLE)
+            if target and target[0] in names and not (target[0] == "column" and item.icon(0).isNull()):
+                item.setIcon(0, icon(names[target[0]]))
+            stack.extend(item.child(index) for index in range(item.childCount()))
+
     def select_target(self, target: tuple[str, ...]) -> bool:
         """Make the item carrying ``target`` (e.g. ``("analysis", name)``) current; False if none does."""
         stack = [self.topLevelItem(index) for index in range(self.topLevelItemCount())]
