@@ -522,10 +522,10 @@ def test_check_passes_on_the_demo_project(prepared: tuple[Path, Path, Path]) -> 
     project, _files, _root = prepared
     result = cli("check", project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "sound (" in result.stdout and "3 models" in result.stdout and "4 analyses" in result.stdout
+    assert "sound (" in result.stdout and "3 models" in result.stdout and "5 analyses" in result.stdout
     report = json.loads(cli("check", project, "--json").stdout)
     assert report["sound"] is True and report["problems"] == []
-    assert report["checked"]["decisions"] == 4
+    assert report["checked"]["decisions"] == 5
 
 
 def test_check_names_every_kind_of_damage_at_once(prepared: tuple[Path, Path, Path], tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def test_demo_project_tells_every_story_and_is_built_once() -> None:
         records = {record.name: record for record in flows.list_analyses(project)}
         assert {name: record.kind for name, record in records.items()} == {
             "credit-fairness": "fairness", "multi-asset-frontier": "risk-return",
-            "ope-shortlist": "ope", "llm-routing": "cost-quality",
+            "ope-shortlist": "ope", "llm-routing": "cost-quality", "credit-model-variants": "model-variants",
         }  # fmt: skip
         decisions = {d.analysis: d for d in flows.list_decisions(project)}
         assert set(decisions) == {demo.name for demo in DEMO_ANALYSES}

@@ -23,6 +23,6 @@ def test_demo_start_without_a_display_builds_the_demo_and_points_to_the_cli(tmp_
         timeout=300,
     )
     assert started.returncode == EXIT_NO_DISPLAY, started.stderr
-    demo = tmp_path / "tradeoff-studio" / "demo-3.tsproj"
+    demo = tmp_path / "tradeoff-studio" / "demo-4.tsproj"
     assert demo.exists()
     assert "No display found" in started.stderr and f"decisions {demo}" in started.stderr

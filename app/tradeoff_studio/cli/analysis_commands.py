@@ -19,7 +19,9 @@
     decisions withdraw PROJECT ID --reason TEXT
 
 Every ``analyze`` takes ``--objectives METRIC:max|min,...`` and ``--name A``; every command
-takes ``--json``. The core modules imported here load no pandas (house rule 7).
+takes ``--json``. The ``analyze`` subcommands and their options are generated from the analysis
+kinds' descriptors (:mod:`..core.analyses.kinds`); a kind without a handler here just prints the
+stored-analysis line. The core modules imported here load no pandas (house rule 7).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..core import analysis_workflows as flows
-from ..core.analyses.candidates import AnalysisError, CandidateTable, Objective, parse_objectives
-from ..core.analyses.generic import GenericSpec
+from ..core.analyses.candidates import AnalysisError, CandidateTable
+from ..core.analyses.kinds import all_kinds, kind
 from ..core.decisions.evidence import plain
 from ..core.decisions.preferences import (
     METHODS,
@@ -43,14 +45,12 @@ from ..core.decisions.preferences import (
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
-from . import bounds
-from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
-from .analyze_cost_quality import add_cost_quality
-from .analyze_model_variants import add_model_variants
-from .analyze_risk_return import add_risk_return
+from .analysis_common import add_kind, print_analysis, run_analysis, spec_from
+from .analyze_cost_quality import analyze_cost_quality
+from .analyze_model_variants import analyze_model_variants
+from .analyze_risk_return import analyze_risk_return
 from .commands import opened_project, withdraw_command
 from .console import print_json, print_table
-from .fairness_options import add_fairness_settings, fairness_settings
 
 
 def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,64 +84,14 @@ def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``analyze PROJECT KIND ...``: one subcommand per registered kind, its options from the descriptor."""
     command = sub.add_parser("analyze", help="turn a table into candidates with a Pareto front")
     command.add_argument("project")
     kinds = command.add_subparsers(dest="kind", required=True, metavar="KIND")
-    fairness = kinds.add_parser("fairness", help="accuracy against fairness of threshold rules")
-    add_common(fairness)
-    fairness.add_argument("--label", required=True, metavar="COL", help="the binary outcome column")
-    fairness.add_argument("--positive", metavar="V", help="the label's positive value (default 1/true)")
-    fairness.add_argument(
-        "--sensitive", required=True, action="append", metavar="COL[,COL]", help="protected attribute(s)"
-    )
-    fairness.add_argument(
-        "--score",
-        required=True,
-        nargs="+",
-        action="extend",
-        metavar="COL",
-        help="score column(s), one per model",
-    )
-    add_fairness_settings(fairness)
-    fairness.set_defaults(handler=analyze_fairness)
-    generic = kinds.add_parser("generic", help="any table: one row per candidate, objective columns")
-    add_common(generic)
-    generic.add_argument("--objective", action="append", default=[], metavar="COL:max|min")
-    generic.add_argument("--id", dest="id_column", metavar="COL", help="id column (default: row number)")
-    generic.add_argument(
-        "--ci", action="append", default=[], metavar="COL=LO,HI",
-        help="interval columns of an objective (default: COL_lo and COL_hi when present)",
-    )  # fmt: skip
-    generic.add_argument("--ci-level", type=bounds.CI_LEVEL, default=0.95, help="confidence of the intervals")
-    generic.add_argument(
-        "--knob", action="append", metavar="COL[,COL]",
-        help="columns the analyst sets (default: every column that is not an objective or interval)",
-    )  # fmt: skip
-    generic.set_defaults(handler=analyze_generic)
-    _add_ope(kinds)
-    add_risk_return(kinds)
-    add_cost_quality(kinds)
-    add_model_variants(kinds)
-
-
-def _add_ope(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ope = kinds.add_parser("ope", help="off-policy evaluation: top-k policies per estimator (SharpeRatio@k)")
-    add_common(ope)
-    for flag, text in (
-        ("--policy", "policy column"),
-        ("--estimator", "OPE estimator column"),
-        ("--estimate", "estimated value column"),
-        ("--true-value", "true value column"),
-        ("--behaviour", "boolean column, true for the behaviour policy"),
-    ):
-        ope.add_argument(flag, required=True, metavar="COL", help=text)
-    ope.add_argument(
-        "--resamples",
-        type=bounds.RESAMPLES,
-        metavar="N",
-        help="bootstrap resamples (default 500, at least 10)",
-    )
-    ope.set_defaults(handler=analyze_ope)
+    handlers = {"fairness": analyze_fairness, "ope": analyze_ope, "risk-return": analyze_risk_return,
+                "cost-quality": analyze_cost_quality, "model-variants": analyze_model_variants}  # fmt: skip
+    for described in all_kinds():
+        add_kind(kinds, described, handlers.get(described.name, analyze_any))
 
 
 def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -168,52 +118,15 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.set_defaults(handler=decide)
 
 
-def _objectives(args: argparse.Namespace) -> list[Objective]:
-    objectives = [Objective.parse(text) for text in args.objective]
-    if args.objectives:
-        objectives += parse_objectives(args.objectives)
-    metrics = [objective.metric for objective in objectives]
-    if len(set(metrics)) != len(metrics):
-        raise AnalysisError(f"An objective is given twice: {', '.join(map(str, objectives))}.")
-    return objectives
-
-
-def _intervals(values: list[str]) -> dict[str, tuple[str, str]]:
-    intervals = {}
-    for value in values:
-        metric, _, columns = value.partition("=")
-        lo, comma, hi = columns.partition(",")
-        if not metric or not lo or not comma or not hi:
-            raise AnalysisError(f"--ci expects COL=LO,HI (e.g. cost=cost_low,cost_high), got {value!r}.")
-        intervals[metric] = (lo, hi)
-    return intervals
-
-
-def analyze_generic(args: argparse.Namespace) -> None:
-    """``analyze PROJECT generic --table T --objective COL:max ...``."""
-    knobs = names(args.knob) if args.knob else None
-    spec = GenericSpec(
-        args.table, _objectives(args), args.id_column, _intervals(args.ci), args.ci_level, knobs
-    )
-    record = run_analysis(args, flows.analyze_generic, spec)
+def analyze_any(args: argparse.Namespace) -> None:
+    """``analyze PROJECT KIND --table T ...`` for a kind that prints nothing of its own (e.g. generic)."""
+    record = run_analysis(args, spec_from(args, kind(args.analysis_kind)))
     print_analysis(record, args.json)
 
 
 def analyze_ope(args: argparse.Namespace) -> None:
     """``analyze PROJECT ope --table T --policy C --estimator C --estimate C --true-value C ...``."""
-    from ..core.analyses.ope import OpeSpec
-
-    spec = OpeSpec(
-        table=args.table,
-        policy=args.policy,
-        estimator=args.estimator,
-        estimate=args.estimate,
-        true_value=args.true_value,
-        behaviour=args.behaviour,
-        **objectives_option(args),
-        **({"resamples": args.resamples} if args.resamples is not None else {}),
-    )
-    record = run_analysis(args, flows.analyze_ope, spec)
+    record = run_analysis(args, spec_from(args, kind("ope")))
     notes = record.spec["notes"]
     shown = {key: notes[key] for key in _OPE_NOTES}
     if args.json:
@@ -233,19 +146,7 @@ _OPE_NOTES = ("std_convention", "sharpe_ratio", "behaviour_policy", "behaviour_v
 
 def analyze_fairness(args: argparse.Namespace) -> None:
     """``analyze PROJECT fairness --table T --label COL --sensitive COL --score COL...``."""
-    from ..core.analyses.fairness import FairnessSpec
-
-    sensitive = names(args.sensitive)
-    spec = FairnessSpec(
-        table=args.table,
-        label=args.label,
-        sensitive=sensitive,
-        scores=args.score,
-        positive=args.positive,
-        **objectives_option(args),
-        **fairness_settings(args),
-    )
-    record = run_analysis(args, flows.analyze_fairness, spec)
+    record = run_analysis(args, spec_from(args, kind("fairness")))
     if args.json:
         print_analysis(record, True)
         return
@@ -305,7 +206,7 @@ def _json_row(row: dict[Any, Any]) -> dict[str, Any]:
 
 
 def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> None:
-    knobs = [k for k in table.knobs if k not in table.notes.get("derived_knobs", [])]
+    knobs = [k for k in table.knobs if k not in table.extras.derived_knobs]
     flags = [c for c in ("rule", "uses_protected_attribute", "degenerate") if c in table.frame]
     if "rule" in flags:
         knobs = [k for k in knobs if k not in ("threshold", "policy")]

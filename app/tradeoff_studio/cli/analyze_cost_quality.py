@@ -8,6 +8,9 @@
             [--target-quality Q ...] [--budget C ...]
             [--missing refuse|common|incorrect] [--missing-cost X]
             [--resamples N] [--thresholds N] [--objectives quality:max,cost:min] [--name A] [--json]
+
+The options come from the kind's descriptor (:mod:`..core.analyses.cost_quality.kind`); this
+module prints what the run found.
 """
 
 from __future__ import annotations
@@ -15,70 +18,16 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..core import analysis_workflows as flows
 from ..core.analyses.cost_quality.missing import describe_missing
+from ..core.analyses.kinds import kind
 from ..core.analyses.store import AnalysisRecord
-from .analysis_common import add_common, names, objectives_option, print_analysis, run_analysis
-from .bounds import COST, QUALITY, RESAMPLES, STEPS
+from .analysis_common import print_analysis, run_analysis, spec_from
 from .console import print_json
-
-
-def add_cost_quality(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register the ``cost-quality`` kind on ``analyze``'s subparsers."""
-    command = kinds.add_parser(
-        "cost-quality", help="cost against quality: systems, hull mixtures, cascades, cost-of-pass"
-    )
-    add_common(command)
-    for flag, text in (("--item", "item (question, task) column"), ("--system", "system (model) column"),
-                       ("--correct", "correct flag (boolean, 0/1) or score in [0, 1]")):  # fmt: skip
-        command.add_argument(flag, required=True, metavar="COL", help=text)
-    command.add_argument("--cost", metavar="COL", help="cost per item: dollars, latency, tokens, any column")
-    command.add_argument("--input-tokens", metavar="COL", help="input token counts (with --price-table)")
-    command.add_argument("--output-tokens", metavar="COL", help="output token counts (with --price-table)")
-    command.add_argument(
-        "--price-table", metavar="T", help="table with system, input_price, output_price (per 1M tokens)"
-    )
-    command.add_argument("--latency", metavar="COL", help="latency column (p50/p95 per candidate)")
-    command.add_argument("--confidence", metavar="COL", help="confidence column (enables cascades)")
-    command.add_argument("--human-cost", type=COST, metavar="X", help="a human expert's cost per item")
-    command.add_argument("--systems", action="append", metavar="A,B", help="only these systems")
-    command.add_argument("--resamples", type=RESAMPLES, default=500, metavar="N", help="bootstrap resamples")
-    command.add_argument("--thresholds", type=STEPS, default=20, metavar="N", help="cascade quantile steps")
-    command.add_argument(
-        "--target-quality",
-        type=QUALITY,
-        action="append",
-        default=[],
-        metavar="Q",
-        help="add the cheapest hull mixture reaching this quality (repeatable)",
-    )
-    command.add_argument("--budget", type=COST, action="append", default=[], metavar="C",
-                         help="add the best hull mixture costing at most C an item (repeatable)")  # fmt: skip
-    command.add_argument(
-        "--missing", choices=("refuse", "common", "incorrect"), default="refuse",
-        help="items a system did not answer: refuse (default), keep only the items every system answered "
-        "(common), or score them as wrong (incorrect)",
-    )  # fmt: skip
-    command.add_argument("--missing-cost", type=float, metavar="X",
-                         help="with --missing incorrect: an unanswered item's cost (default 0)")  # fmt: skip
-    command.set_defaults(handler=analyze_cost_quality)
 
 
 def analyze_cost_quality(args: argparse.Namespace) -> None:
     """``analyze PROJECT cost-quality --table T --item C --system C --correct C --cost C ...``."""
-    from ..core.analyses.cost_quality import CostQualitySpec
-
-    options = objectives_option(args)
-    if args.systems:
-        options["systems"] = tuple(names(args.systems))
-    spec = CostQualitySpec(
-        table=args.table, item=args.item, system=args.system, correct=args.correct, cost=args.cost,
-        input_tokens=args.input_tokens, output_tokens=args.output_tokens, price_table=args.price_table,
-        latency=args.latency, confidence=args.confidence, human_cost=args.human_cost,
-        resamples=args.resamples, thresholds=args.thresholds, target_qualities=tuple(args.target_quality),
-        budgets=tuple(args.budget), missing=args.missing, missing_cost=args.missing_cost, **options,
-    )  # fmt: skip
-    record = run_analysis(args, flows.analyze_cost_quality, spec)
+    record = run_analysis(args, spec_from(args, kind("cost-quality")))
     if args.json:
         print_json(record.to_dict() | {"notes": record.spec["notes"]})
         return

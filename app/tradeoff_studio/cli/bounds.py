@@ -10,12 +10,11 @@ import argparse
 import math
 from collections.abc import Callable
 
-MAX_RESAMPLES = 100_000
-MAX_FRONTIER_POINTS = 10_000
-MAX_THRESHOLDS = 100  # the cost-quality analysis refuses more cascade steps
-MAX_BATCH_ROWS = 1 << 20
-MAX_REPEATS = 100_000
-MAX_PERIODS_PER_YEAR = 1_000_000
+from ..core.analyses.kinds import (  # the analysis kinds' limits, shared with their setup forms
+    MAX_RESAMPLES,
+    MAX_THRESHOLDS,
+)
+
 MAX_CLASS_INDEX = 100_000
 
 

@@ -8,14 +8,14 @@ atomically with their audit entries; exports are audited too.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from . import audit
-from .analyses import generic, store
+from .analyses import kinds, store
 from .analyses.candidates import CandidateTable
 from .analyses.store import AnalysisRecord
 from .analyses.where import filtered
@@ -37,14 +37,9 @@ from .sql import ident
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .analyses.cost_quality import CostQualitySpec
-    from .analyses.fairness import FairnessSpec
-    from .analyses.ope import OpeSpec
-    from .analyses.risk_return.analysis import RiskReturnSpec
-    from .inference.variants import VariantSpec
-
 __all__ = [
     "CandidatesExport",
+    "analyze",
     "analyze_cost_quality",
     "analyze_fairness",
     "analyze_generic",
@@ -71,31 +66,29 @@ def _target_name(project: Project, name: str | None, default: str) -> str:
     return name
 
 
-class _Spec(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-def _run_and_store(
+def analyze(
     project: Project,
-    spec: _Spec,
-    analyze: Callable[..., CandidateTable],
-    default_name: str,
+    spec: Any,
     *,
-    name: str | None,
-    progress: Progress,
-    cancel: CancelToken | None,
-    source: tuple[str, str | None] = ("", None),
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    where: str | None = None,
 ) -> AnalysisRecord:
-    """What every ``analyze_*`` shares: a free name, ``analyze(project, spec, progress=…, cancel=…)``
-    with scaled progress, and atomic storage of the candidates with the spec.
+    """Run the analysis ``spec`` asks for (its kind found in :mod:`.analyses.kinds` by the spec's type)
+    and store its candidates with the spec and the kind's typed result extras, atomically.
 
-    ``source`` is ``(table, where)``: with a ``where`` the analysis reads only the rows it keeps
-    (:mod:`.analyses.where`), and the stored spec records the filter and the rows kept."""
+    ``name`` defaults to the kind's ``<kind>-<table>``, made unique. With ``where`` the analysis
+    reads only the rows that SQL condition keeps (:mod:`.analyses.where`), and the stored spec
+    records the filter and the rows kept. Progress is scaled; ``cancel`` stops it before storing.
+    """
+    described = kinds.kind_of(spec)
     token = cancel or CancelToken()
-    target = _target_name(project, name, default_name)
-    with filtered(project, *source) as row_filter:
-        table = analyze(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
+    target = _target_name(project, name, described.default_name(spec))
+    with filtered(project, described.table_of(spec), where) as row_filter:
+        table = described.run(project, spec, progress=scaled(progress, 0.0, _ANALYSIS_SHARE), cancel=token)
     token.raise_if_cancelled()
+    table = replace(table, extras=described.extras(spec, table))
     progress(_ANALYSIS_SHARE, "Storing the candidates")
     inputs = spec.to_dict() | ({"where": row_filter.to_dict()} if row_filter else {})
     record = store.store_analysis(project, target, table, inputs)
@@ -103,123 +96,9 @@ def _run_and_store(
     return record
 
 
-def analyze_generic(
-    project: Project,
-    spec: generic.GenericSpec,
-    *,
-    name: str | None = None,
-    progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
-    where: str | None = None,
-) -> AnalysisRecord:
-    """Turn any table into candidates with Pareto columns and store them (default ``generic-<table>``)."""
-    return _run_and_store(
-        project, spec, generic.analyze_generic, f"generic-{spec.table}",
-        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
-    )  # fmt: skip
-
-
-def analyze_fairness(
-    project: Project,
-    spec: FairnessSpec,
-    *,
-    name: str | None = None,
-    progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
-    where: str | None = None,
-) -> AnalysisRecord:
-    """Run the fairness analysis and store its candidates (default name ``fairness-<table>``).
-
-    The stored notes say what the decisions layer needs unless the analysis already does: the
-    intervals' level (``ci_level``) and that the ``thresholds`` knob follows from the others.
-    """
-    return _run_and_store(
-        project, spec, _fairness_candidates, f"fairness-{spec.table}",
-        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
-    )  # fmt: skip
-
-
-def _fairness_candidates(
-    project: Project, spec: FairnessSpec, *, progress: Progress, cancel: CancelToken
-) -> CandidateTable:
-    from .analyses import fairness
-
-    table = fairness.analyze_fairness(project, spec, progress=progress, cancel=cancel).candidates
-    notes = {"ci_level": spec.confidence, "derived_knobs": ["thresholds"]} | table.notes
-    return replace(table, notes=notes)
-
-
-def analyze_ope(
-    project: Project,
-    spec: OpeSpec,
-    *,
-    name: str | None = None,
-    progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
-    where: str | None = None,
-) -> AnalysisRecord:
-    """Run the OPE shortlist analysis (estimator × k, @k metrics) and store it (default ``ope-<table>``)."""
-    from .analyses import ope
-
-    return _run_and_store(
-        project, spec, ope.analyze_ope, f"ope-{spec.table}",
-        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
-    )  # fmt: skip
-
-
-def analyze_risk_return(
-    project: Project,
-    spec: RiskReturnSpec,
-    *,
-    name: str | None = None,
-    progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
-    where: str | None = None,
-) -> AnalysisRecord:
-    """Trace the efficient frontier, add targets and given portfolios; store (``risk-return-<table>``)."""
-    from .analyses.risk_return import analysis
-
-    return _run_and_store(
-        project, spec, analysis.analyze_risk_return, f"risk-return-{spec.source.table}",
-        name=name, progress=progress, cancel=cancel, source=(spec.source.table, where),
-    )  # fmt: skip
-
-
-def analyze_cost_quality(
-    project: Project,
-    spec: CostQualitySpec,
-    *,
-    name: str | None = None,
-    progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
-    where: str | None = None,
-) -> AnalysisRecord:
-    """Run the cost–quality analysis (systems, mixtures, cascades); store it (``cost-quality-<table>``)."""
-    from .analyses import cost_quality
-
-    return _run_and_store(
-        project, spec, cost_quality.analyze_cost_quality, f"cost-quality-{spec.table}",
-        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
-    )  # fmt: skip
-
-
-def measure_model_variants(
-    project: Project,
-    spec: VariantSpec,
-    *,
-    name: str | None = None,
-    progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
-    where: str | None = None,
-) -> AnalysisRecord:
-    """Run and time each ONNX model on a labelled table; store one candidate per model
-    (quality, latency, throughput, peak memory; default name ``model-variants-<table>``)."""
-    from .inference import variants
-
-    return _run_and_store(
-        project, spec, variants.measure_variants, f"model-variants-{spec.table}",
-        name=name, progress=progress, cancel=cancel, source=(spec.table, where),
-    )  # fmt: skip
+# One-line forms of analyze() per kind, kept for callers written before it (and parallel branches).
+analyze_generic = analyze_fairness = analyze_ope = analyze_risk_return = analyze_cost_quality = analyze
+measure_model_variants = analyze
 
 
 def list_analyses(project: Project) -> list[AnalysisRecord]:

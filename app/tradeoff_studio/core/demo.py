@@ -26,8 +26,9 @@ DEMO_MODELS = ("credit_logreg", "credit_gbt", "credit_mlp")
 
 def demo_project_path() -> Path:
     """Where the demo project lives."""
-    # -3: the credit story changed (favourable = approval, global rules); older demos are left alone
-    return user_data_dir() / "demo-3.tsproj"
+    # -4: a fifth analysis (model variants); -3: the credit story changed (favourable = approval,
+    # global rules). Older demos are left alone.
+    return user_data_dir() / "demo-4.tsproj"
 
 
 def ensure_demo_project(progress: Progress = no_progress, cancel: CancelToken | None = None) -> Path:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import __version__
 from .analysis_workflows import (
+    analyze,
     analyze_fairness,
     analyze_generic,
     decide,
@@ -37,6 +38,7 @@ from .schema import CATALOG_SCHEMA
 __all__ = [
     "ProjectInfo",
     "add_model",
+    "analyze",
     "analyze_fairness",
     "analyze_generic",
     "audit_trail",

@@ -130,8 +130,8 @@ def test_cost_quality(project: Project) -> None:
 
 
 def test_model_variants_reads_only_kept_rows(project: Project) -> None:
+    from tradeoff_studio.core.analyses.model_variants import VariantSpec
     from tradeoff_studio.core.inference.registry import add_model
-    from tradeoff_studio.core.inference.variants import VariantSpec
 
     repo = Path(__file__).resolve().parents[3]
     project.con.execute(

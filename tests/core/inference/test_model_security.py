@@ -9,11 +9,11 @@ import onnx
 import pytest
 
 from support.onnx_builders import create_x_table, scaled, scores_by_id
+from tradeoff_studio.core.analyses.model_variants import VariantSpec, measure_variants
 from tradeoff_studio.core.errors import ModelError
 from tradeoff_studio.core.inference.manifest import sha256_hex
 from tradeoff_studio.core.inference.registry import add_model, load_model, model_bytes, stored_digest
 from tradeoff_studio.core.inference.runner import score_table
-from tradeoff_studio.core.inference.variants import VariantSpec, measure_variants
 from tradeoff_studio.core.project import Project, create_project, open_project
 
 SaveModel = Callable[[onnx.ModelProto, str], Path]

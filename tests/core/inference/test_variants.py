@@ -17,9 +17,9 @@ from sklearn.metrics import log_loss, roc_auc_score
 from support.onnx_builders import lookup
 from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
+from tradeoff_studio.core.analyses.model_variants import METRICS, VariantSpec, measure_variants
 from tradeoff_studio.core.errors import CancelledError, ModelError, NotFoundError
 from tradeoff_studio.core.inference.registry import add_model, model_bytes
-from tradeoff_studio.core.inference.variants import METRICS, VariantSpec, measure_variants
 from tradeoff_studio.core.jobs import CancelToken
 from tradeoff_studio.core.project import Project
 

@@ -122,7 +122,7 @@ def test_wrong_column_count_names_the_input_k_and_the_columns(
 
 
 def test_model_variants_read_the_zipmap_too(table: Project, save_model: SaveModel) -> None:
-    from tradeoff_studio.core.inference.variants import VariantSpec, measure_variants
+    from tradeoff_studio.core.analyses.model_variants import VariantSpec, measure_variants
 
     model, fitted = _export([0, 1], metadata={"feature_names": "a,b,c"})
     path = save_model(model, "clf")

@@ -71,9 +71,53 @@ def spec_dict(spec: Any) -> dict[str, Any]:
     return data
 
 
+DEFAULT_CI_LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class ResultExtras:
+    """What the decisions layer reads about a candidates table, beyond its columns (typed, stored).
+
+    ``ci_level``: the two-sided level of the ``_lo``/``_hi`` intervals. ``derived_knobs``: knobs
+    that describe a candidate but follow from the others (not compared in sensitivities).
+    ``json_columns``: text columns that hold JSON objects (e.g. per-group thresholds).
+    The per-kind details (what the CLI prints about a run) stay in the table's ``notes``.
+    """
+
+    ci_level: float = DEFAULT_CI_LEVEL
+    derived_knobs: tuple[str, ...] = ()
+    json_columns: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored with the analysis."""
+        return {
+            "ci_level": self.ci_level,
+            "derived_knobs": list(self.derived_knobs),
+            "json_columns": list(self.json_columns),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ResultExtras:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            float(data.get("ci_level", DEFAULT_CI_LEVEL)),
+            tuple(data.get("derived_knobs", ())),
+            tuple(data.get("json_columns", ())),
+        )
+
+    @classmethod
+    def from_notes(cls, notes: dict[str, Any]) -> ResultExtras:
+        """The extras as analyses stored before they were typed kept them: keys of the ``notes``."""
+        return cls.from_dict({key: notes[key] for key in ("ci_level", "derived_knobs", "json_columns")
+                              if notes.get(key) is not None})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class CandidateTable:
-    """Candidates of one analysis: a DataFrame plus what its columns mean."""
+    """Candidates of one analysis: a DataFrame plus what its columns mean.
+
+    ``extras`` left out is read from the ``notes`` (what analyses did before extras were typed).
+    """
 
     kind: str
     frame: pd.DataFrame
@@ -81,6 +125,11 @@ class CandidateTable:
     metrics: list[str]
     objectives: list[Objective]
     notes: dict[str, Any] = field(default_factory=dict)
+    extras: ResultExtras = None  # type: ignore[assignment]  # None → read from the notes
+
+    def __post_init__(self) -> None:
+        if self.extras is None:
+            object.__setattr__(self, "extras", ResultExtras.from_notes(self.notes))
 
     def has_ci(self, metric: str) -> bool:
         """Whether ``metric`` carries ``_lo``/``_hi`` columns with values."""

@@ -3,8 +3,8 @@
 Each analysis is one ``_ts.analyses`` row (name, kind, spec JSON, created_at) naming a table
 ``_ts."candidates_<uuid>"`` that holds its candidates frame. The spec JSON keeps what the
 analysis was asked (``inputs``) and what its candidates mean (knobs, metrics, objectives, notes,
-pandas dtypes, row count and the candidates' SHA-256), so :func:`load_analysis` gives back the
-same :class:`CandidateTable`. Notes go through JSON: numpy values come back as Python numbers
+typed ``extras``, pandas dtypes, row count and the candidates' SHA-256), so :func:`load_analysis`
+gives back the same :class:`CandidateTable`. Notes go through JSON: numpy values come back as Python numbers
 and lists.
 
 The hash is the SHA-256 of the candidates' canonical CSV (:func:`candidates_sha256`).
@@ -29,7 +29,7 @@ from ..jsonvalues import json_ready
 from ..project import Project
 from ..schema import CATALOG_SCHEMA
 from ..sql import ident
-from .candidates import AnalysisError, CandidateTable, Objective
+from .candidates import AnalysisError, CandidateTable, Objective, ResultExtras
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,6 +51,13 @@ class AnalysisRecord:
     def rows(self) -> int:
         """Number of candidates."""
         return int(self.spec["rows"])
+
+    @property
+    def extras(self) -> ResultExtras:
+        """The typed result extras (read from the notes for analyses stored before they existed)."""
+        if "extras" in self.spec:
+            return ResultExtras.from_dict(self.spec["extras"])
+        return ResultExtras.from_notes(self.spec.get("notes", {}))
 
     @property
     def sha256(self) -> str:
@@ -145,6 +152,7 @@ def _stored_spec(table: CandidateTable, frame: pd.DataFrame, inputs: dict[str, A
         "metrics": table.metrics,
         "objectives": [str(objective) for objective in table.objectives],
         "notes": table.notes,
+        "extras": table.extras.to_dict(),
         "dtypes": {column: str(dtype) for column, dtype in frame.dtypes.items()},
         "rows": len(frame),
         "front": int(frame["on_front"].sum()),
@@ -215,6 +223,7 @@ def load_analysis(project: Project, name: str) -> CandidateTable:
         metrics=list(record.spec["metrics"]),
         objectives=[Objective.parse(text) for text in record.spec["objectives"]],
         notes=dict(record.spec["notes"]),
+        extras=record.extras,
     )
 
 

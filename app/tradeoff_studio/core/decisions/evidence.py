@@ -88,7 +88,7 @@ def evaluate(
     chosen = recommendation.candidate_id
     row = table.frame.iloc[row_of(table, chosen)]
     candidate = {str(column): plain(value) for column, value in row.items()}
-    for column in table.notes.get("json_columns", []):  # e.g. per-group thresholds: an object, not text
+    for column in table.extras.json_columns:  # e.g. per-group thresholds: an object, not text
         if isinstance(candidate.get(column), str):
             candidate[column] = json.loads(candidate[column])
     return Evidence(

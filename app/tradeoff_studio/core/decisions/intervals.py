@@ -1,8 +1,8 @@
 """Confidence intervals as the decisions layer reads them: bounds at any confidence, spreads.
 
 An analysis stores two-sided intervals ``<metric>_lo``/``<metric>_hi`` at one level (the
-``ci_level`` note, 0.95 when absent). Each side is read as a normal half-interval around the
-point estimate, so intervals may be asymmetric: the spread below the estimate is
+table's typed ``extras.ci_level``, 0.95 unless the analysis says). Each side is read as a normal
+half-interval around the point estimate, so intervals may be asymmetric: the spread below the estimate is
 ``(value - lo) / z`` and above it ``(hi - value) / z``, with ``z`` the two-sided normal quantile
 of the level. A bound at another confidence ``c`` is ``value ∓ z(c) · spread``; at the stored
 level it is exactly the stored bound. Where an interval does not contain its estimate (a
@@ -25,8 +25,8 @@ _NORMAL = NormalDist()
 
 
 def ci_level(table: CandidateTable) -> float:
-    """The two-sided level of the table's intervals (the ``ci_level`` note, else 0.95)."""
-    return float(table.notes.get("ci_level", DEFAULT_LEVEL))
+    """The two-sided level of the table's intervals (its typed ``extras.ci_level``; 0.95 by default)."""
+    return float(table.extras.ci_level)
 
 
 def has_interval(table: CandidateTable, metric: str) -> bool:

@@ -2,9 +2,9 @@
 
 The neighbours of the chosen candidate along knob ``k`` are the candidates that differ from it
 only in ``k``: every other knob equal (missing equals missing), ``k`` present and different.
-Knobs listed in the ``derived_knobs`` note describe a candidate but follow from the others (the
-fairness analysis's per-group ``thresholds`` spell out its ``threshold``), so they are not
-compared.
+Knobs listed in the table's ``extras.derived_knobs`` describe a candidate but follow from the
+others (the fairness analysis's per-group ``thresholds`` spell out its ``threshold``), so they are
+not compared.
 The nearest neighbour below and above give a central finite difference
 ``(f(above) - f(below)) / (k_above - k_below)``; with only one side, the one-sided difference
 against the chosen candidate. Knobs without neighbours (e.g. a threshold that is the only one of
@@ -56,7 +56,7 @@ def sensitivities(table: CandidateTable, candidate_id: str) -> list[Sensitivity]
     """Finite-difference sensitivity of every objective to every numeric knob (module docstring)."""
     row = row_of(table, candidate_id)
     frame = table.frame
-    compared = [k for k in table.knobs if k not in table.notes.get("derived_knobs", [])]
+    compared = [k for k in table.knobs if k not in table.extras.derived_knobs]
     numeric = [k for k in compared if frame[k].dtype.kind in "iuf"]
     result = []
     for knob in numeric:

@@ -10,9 +10,9 @@ quantisation, each measured by running it:
   ``throughput_rows_per_s`` over the whole table in bulk batches;
 - ``peak_memory_mb`` (MiB) of scoring the model, and ``model_size_bytes``.
 
-How each is measured (a fresh process per model) is in :mod:`.variant_process`. The table is
+How each is measured (a fresh process per model) is in :mod:`...inference.variant_process`. The table is
 read once with DuckDB; inputs are mapped, the output chosen and the provider picked exactly as
-:func:`~.runner.score_table` does. Intervals are percentile bootstraps: rows are resampled for
+:func:`~...inference.runner.score_table` does. Intervals are percentile bootstraps: rows are resampled for
 the quality metrics (the same seeded draws for every model, so the comparison is paired) and
 timed requests for the latency percentiles. pandas is imported lazily (house rule 7).
 """
@@ -27,17 +27,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..analyses.candidates import AnalysisError, CandidateTable, Objective, spec_dict
-from ..analyses.where import source_sql  # --where
-from ..dbjobs import interruptible
-from ..jobs import CancelToken, Progress, no_progress, scaled
-from ..project import Project
-from ..sql import ident
-from .mapping import choose_output, map_inputs
-from .providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
-from .registry import load_model
-from .runner import DEFAULT_BATCH_ROWS, count_rows_without_nulls, resolve_table, session_bytes
-from .variant_process import Job, Measured, measure_in_child
+from ...dbjobs import interruptible
+from ...inference.mapping import choose_output, map_inputs
+from ...inference.providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
+from ...inference.registry import load_model
+from ...inference.runner import DEFAULT_BATCH_ROWS, count_rows_without_nulls, resolve_table, session_bytes
+from ...inference.variant_process import Job, Measured, measure_in_child
+from ...jobs import CancelToken, Progress, no_progress, scaled
+from ...project import Project
+from ...sql import ident
+from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from ..where import source_sql  # --where
 
 if TYPE_CHECKING:
     import pyarrow as pa
