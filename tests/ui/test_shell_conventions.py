@@ -140,6 +140,26 @@ def test_icons_are_named_sharp_and_follow_the_palette(window: MainWindow) -> Non
         app.setPalette(saved)
 
 
+def test_dark_theme_sets_a_dark_palette_and_light_icons(window: MainWindow, qtbot: QtBot) -> None:
+    from tradeoff_studio.ui.preferences_dialog import apply_theme
+
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    try:
+        apply_theme("dark")
+        assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
+
+        def ink(icon) -> int:
+            return _darkest_alpha_pixel(icon.pixmap(32, 32).toImage()).lightness()
+
+        # the palette change is an event: once delivered, the icons are redrawn in light ink
+        qtbot.waitUntil(lambda: ink(window.welcome.new_button.icon()) > 180)
+        assert ink(window.actions["open"].icon()) > 180
+    finally:
+        apply_theme("system")
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() > 150
+
+
 def test_start_window_names_the_application(qtbot: QtBot) -> None:
     from tradeoff_studio.ui.app import DESKTOP_FILE_NAME, start_window
 

@@ -92,13 +92,16 @@ def start_window(project: Path | None = None) -> MainWindow:
     """Name the application (icon, desktop file), apply the preferences, open ``project`` if given."""
     from PySide6.QtGui import QGuiApplication
 
+    from ..core.preferences import load_preferences
     from .icons import app_icon
     from .main_window import MainWindow
+    from .preferences_dialog import apply_theme
 
     QGuiApplication.setApplicationName("Tradeoff Studio")
     QGuiApplication.setApplicationDisplayName("Tradeoff Studio")
     QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
     QGuiApplication.setWindowIcon(app_icon())
+    apply_theme(load_preferences().theme)  # before any icon is drawn in the palette's colour
     window = MainWindow()
     window.apply_preferences()
     if project is not None:

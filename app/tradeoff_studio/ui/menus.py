@@ -37,6 +37,24 @@ PROJECT_ACTIONS = ("save_as", "import", "model", "score", "encrypt", "decrypt", 
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
     """Create the menu bar; returns the actions by key (``recent_menu`` is on the window)."""
+    actions = _file_menu(window)
+    actions.update(_edit_menu(window))
+    view = window.menuBar().addMenu("&View")
+    actions["welcome"] = _action(
+        window, view, "&Welcome Page", shortcut="", icon_name="demo", slot=window.show_welcome
+    )
+    view.addSeparator()
+    for dock in (window.project_dock, window.models_dock, window.jobs_dock):
+        view.addAction(dock.toggleViewAction())
+    help_menu = window.menuBar().addMenu("&Help")
+    actions["about"] = _action(
+        window, help_menu, "&About Tradeoff Studio", shortcut="", icon_name="about", slot=window.about_dialog
+    )
+    paint_icons(actions)
+    return actions
+
+
+def _file_menu(window: MainWindow) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     file_menu = window.menuBar().addMenu("&File")
     for entry in _FILE:
@@ -45,43 +63,32 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         elif entry[0] == "recent":
             window.recent_menu = file_menu.addMenu("Open &Recent")
             window.recent_menu.setObjectName("recentMenu")
+            actions["recent"] = window.recent_menu.menuAction()
+            actions["recent"].setProperty("iconName", "recent")
         else:
             key, text, shortcut, icon_name, slot = entry
             actions[key] = _action(
                 window, file_menu, text, shortcut=shortcut, icon_name=icon_name, slot=getattr(window, slot)
             )
-    edit = window.menuBar().addMenu("&Edit")
-    actions["undo"] = window.undo_group.createUndoAction(window, "&Undo")
-    actions["undo"].setShortcut(QKeySequence(Key.Undo))
-    actions["undo"].setProperty("iconName", "undo")
-    actions["redo"] = window.undo_group.createRedoAction(window, "&Redo")
-    actions["redo"].setShortcut(QKeySequence(Key.Redo))
-    actions["redo"].setProperty("iconName", "redo")
-    edit.addActions([actions["undo"], actions["redo"]])
-    edit.addSeparator()
-    actions["preferences"] = _action(
-        window,
-        edit,
-        "&Preferences…",
-        shortcut=Key.Preferences,
-        icon_name="preferences",
-        slot=window.preferences_dialog,
-    )
-    view = window.menuBar().addMenu("&View")
-    actions["welcome"] = _action(
-        window, view, "&Welcome Page", shortcut="", icon_name="demo", slot=window.show_welcome
-    )
-    view.addSeparator()
-    for dock in (window.project_dock, window.models_dock, window.jobs_dock):
-        view.addAction(dock.toggleViewAction())
-    window.recent_menu.menuAction().setProperty("iconName", "recent")
-    help_menu = window.menuBar().addMenu("&Help")
-    actions["about"] = _action(
-        window, help_menu, "&About Tradeoff Studio", shortcut="", icon_name="about", slot=window.about_dialog
-    )
-    actions["recent"] = window.recent_menu.menuAction()
-    paint_icons(actions)
     return actions
+
+
+def _edit_menu(window: MainWindow) -> dict[str, QAction]:
+    """Undo/Redo act on the active stack of the window's QUndoGroup; then Preferences."""
+    edit = window.menuBar().addMenu("&Edit")
+    undo = window.undo_group.createUndoAction(window, "&Undo")
+    undo.setShortcut(QKeySequence(Key.Undo))
+    undo.setProperty("iconName", "undo")
+    redo = window.undo_group.createRedoAction(window, "&Redo")
+    redo.setShortcut(QKeySequence(Key.Redo))
+    redo.setProperty("iconName", "redo")
+    edit.addActions([undo, redo])
+    edit.addSeparator()
+    preferences = _action(
+        window, edit, "&Preferences…", shortcut=Key.Preferences, icon_name="preferences",
+        slot=window.preferences_dialog,
+    )  # fmt: skip
+    return {"undo": undo, "redo": redo, "preferences": preferences}
 
 
 def paint_icons(actions: dict[str, QAction]) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
 
+from ..core.paths import resources_dir
 from ..core.preferences import PROVIDERS, THEMES, Preferences
 
 _SCHEMES = {"system": Qt.ColorScheme.Unknown, "light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
@@ -55,7 +57,27 @@ class PreferencesDialog(QDialog):
 
 
 def apply_theme(theme: str) -> None:
-    """Light, dark, or following the system (Qt's colour scheme; the palette follows)."""
+    """Light, dark, or following the system (the platform's palette, light or dark as it is).
+
+    Qt's colour scheme is asked for first; where the platform has no theme to honour it (X11
+    without one, say), the dark palette of ``resources/styles/palettes.json`` is set.
+    """
     app = QGuiApplication.instance()
-    if isinstance(app, QGuiApplication):
-        app.styleHints().setColorScheme(_SCHEMES.get(theme, Qt.ColorScheme.Unknown))
+    if not isinstance(app, QGuiApplication):
+        return
+    app.styleHints().setColorScheme(_SCHEMES.get(theme, Qt.ColorScheme.Unknown))
+    if theme == "dark":
+        app.setPalette(_palette("dark"))
+    else:
+        app.setPalette(QPalette())  # the platform's own (system) palette
+
+
+def _palette(name: str) -> QPalette:
+    """A palette from ``resources/styles/palettes.json`` (colours are resources, not code)."""
+    data = json.loads((resources_dir() / "styles" / "palettes.json").read_text(encoding="utf-8"))[name]
+    palette = QPalette()
+    for group, colours in ((QPalette.ColorGroup.All, data), (QPalette.ColorGroup.Disabled, data["disabled"])):
+        for role, value in colours.items():
+            if role != "disabled":
+                palette.setColor(group, getattr(QPalette.ColorRole, role), QColor(value))
+    return palette

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -43,6 +43,7 @@ class WelcomePage(QWidget):
         super().__init__(parent)
         self.setObjectName("welcomePage")
         self.demo_buttons: dict[str, QPushButton] = {}
+        self._icons: list[tuple[QPushButton, str]] = []  # redrawn when the palette changes
         self.recent = QListWidget()
         self.recent.setObjectName("recentList")
         self.recent.itemActivated.connect(self._open_recent)
@@ -81,6 +82,7 @@ class WelcomePage(QWidget):
         grid.setHorizontalSpacing(16)
         for column, (object_name, analysis, title, icon_name, blurb) in enumerate(DEMOS):
             button = QPushButton(icon(icon_name), title)
+            self._icons.append((button, icon_name))
             button.setIconSize(QSize(22, 22))
             button.setObjectName(object_name)
             button.setMinimumHeight(40)
@@ -98,15 +100,28 @@ class WelcomePage(QWidget):
     def _start_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.new_button = QPushButton(icon("new"), "New project…")
+        self._icons.append((self.new_button, "new"))
         self.new_button.setObjectName("welcomeNew")
         self.new_button.clicked.connect(self.new_requested.emit)
         self.open_button = QPushButton(icon("open"), "Open project…")
+        self._icons.append((self.open_button, "open"))
         self.open_button.setObjectName("welcomeOpen")
         self.open_button.clicked.connect(self.open_requested.emit)
         row.addWidget(self.new_button)
         row.addWidget(self.open_button)
         row.addStretch(1)
         return row
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light/dark switch: the buttons' icons are redrawn in the new text colour."""
+        if event.type() == QEvent.Type.PaletteChange:
+            for button, name in self._icons:
+                button.setIcon(icon(name))
+            for row in range(self.recent.count()):
+                item = self.recent.item(row)
+                if item.data(PATH_ROLE):
+                    item.setIcon(icon("recent"))
+        super().changeEvent(event)
 
     def set_recent(self, paths: list[str]) -> None:
         """List recent projects, newest first; a file that no longer exists is greyed with a note."""
