@@ -90,6 +90,22 @@ def test_save_as_copies_then_opens_the_copy(
     assert "already exists" in shown[0] and window.project.path == target
 
 
+def test_views_are_released_before_the_project_closes_or_is_encrypted(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+    window.before_release.append(lambda: calls.append(window.project is not None))
+    path = tmp_path / "a.tsproj"
+    create_project(path).close()
+    window.open_project(path)
+    monkeypatch.setattr(QMessageBox, "information", lambda *_args: None)
+    window.encrypt_current()
+    assert calls == [True]  # released while the project was still the window's
+    qtbot.waitUntil(lambda: window.jobs.jobs[-1].state == "done", timeout=60_000)
+    window.close_project()
+    assert calls == [True, True]  # and once more before the reopened, encrypted project closed
+
+
 def test_a_mistyped_recovery_key_is_an_error_naming_the_file(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -52,6 +52,9 @@ class MainWindow(WindowActions, QMainWindow):
         self.jobs = JobPool(self, max_running=self.preferences.max_parallel_jobs)
         self.undo_group = QUndoGroup(self)
         self._pending_errors: list[str] = []
+        # Views holding cursors or jobs of their own (data view, decision workspace) register a
+        # callback here: it runs before the project is closed or handed to an encryption job.
+        self.before_release: list[Callable[[], None]] = []
         self.tree = ProjectTree(self)
         self._build_pages()
         self._build_docks()
@@ -172,9 +175,15 @@ class MainWindow(WindowActions, QMainWindow):
         self.jobs.reopen()
         self._close_converting()
         if self.project is not None:
+            self.release_views()
             self.project.close()
             self.project = None
             self._refresh()
+
+    def release_views(self) -> None:
+        """Let every registered view drop its cursors and jobs (see ``before_release``)."""
+        for release in self.before_release:
+            release()
 
     def _remember_recent(self, path: Path | None) -> None:
         if path is not None:
@@ -321,6 +330,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.jobs.cancel_and_wait()
         self._close_converting()
         if self.project is not None:
+            self.release_views()
             self.project.close()
             self.project = None
         event.accept()

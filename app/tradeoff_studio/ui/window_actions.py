@@ -209,6 +209,7 @@ class WindowActions:
                 f"Wait for the running jobs to finish (or cancel them), then {action}.", 8000
             )
             return
+        self.release_views()
         self.converting, self.project = project, None  # nothing else touches it meanwhile
         self.tree.setEnabled(False)
         for key in ("save_as", "import", "model", "score", "encrypt", "decrypt", "close_project"):
