@@ -114,6 +114,10 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "coin flips); only where that is lawful",
     )  # fmt: skip
     command.add_argument("--supersedes", metavar="ID", help="this decision replaces current decision ID")
+    command.add_argument(
+        "--only", action="append", choices=("system", "cascade", "mixture"),
+        help="cost–quality: choose only among these kinds of candidate (repeatable)",
+    )  # fmt: skip
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=decide)
 
@@ -211,6 +215,7 @@ def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> N
     if "rule" in flags:
         knobs = [k for k in knobs if k not in ("threshold", "policy")]
     columns = ["candidate_id", *knobs, *(o.metric for o in table.objectives), *flags, "on_front", "rank"]
+    columns += ["on_hull"] if "on_hull" in table.frame else []
     headers = [{"uses_protected_attribute": "uses attribute"}.get(c, c) for c in columns]
     print_table(
         headers, [[_cell(value) for value in row] for row in table.frame[columns].itertuples(index=False)]
@@ -247,6 +252,7 @@ def _preferences(args: argparse.Namespace) -> Preferences:
         method=method,
         reference=reference,
         allow_protected=bool(getattr(args, "allow_protected_attribute", False)),
+        only=tuple(dict.fromkeys(getattr(args, "only", None) or [])),
     )
 
 

@@ -4,12 +4,15 @@ Text from data (column, table and candidate names, a rationale, a message quotin
 hold terminal control sequences. :func:`safe_output` wraps stdout and stderr once, for the whole
 command, so every character that could move the cursor or rewrite the terminal is shown escaped
 (``\\x1b``); line breaks and tabs pass. JSON output needs nothing more: JSON escapes them itself.
+The escaping, the progress bar and :func:`run_job` live in :mod:`..core.terminal` (the desktop
+app's start-up uses them too); they are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +22,7 @@ from ..core.terminal import SafeStream, StderrProgress, one_line, raw_stream, ru
 __all__ = [
     "SafeStream",
     "StderrProgress",
+    "display_width",
     "one_line",
     "print_json",
     "print_table",
@@ -48,9 +52,27 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK, most emoji) characters 2, combining marks,
+    joiners and variation selectors 0, a character turned into an emoji by U+FE0F 2, others 1."""
+    width = 0
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # marks, joiners, variation selectors
+            continue
+        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        emoji = text[index + 1 : index + 2] == "\ufe0f"
+        width += 2 if wide or emoji else 1
+    return width
+
+
+def _padded(cell: str, width: int) -> str:
+    return cell + " " * (width - display_width(cell))
+
+
 def print_table(headers: list[str], rows: list[list[Any]]) -> None:
-    """Print rows as aligned columns; a line break or control character in a cell is shown escaped."""
+    """Print rows as columns aligned by display width (CJK and emoji take two columns); a line break,
+    control or invisible character in a cell is shown escaped."""
     cells = [[safe_text(str(cell), keep_newlines=False) for cell in row] for row in [headers, *rows]]
-    widths = [max(len(row[index]) for row in cells) for index in range(len(headers))]
+    widths = [max(display_width(row[index]) for row in cells) for index in range(len(headers))]
     for row in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(_padded(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -23,6 +23,7 @@ from ..core.scratch import sweep_stale_scratch
 from . import analysis_commands, bounds, commands
 from .check_command import add_check
 from .console import one_line, safe_output
+from .roles_command import add_roles
 
 EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_project_command(sub, "audit", commands.audit, "the project's audit trail")
     add_check(sub)
+    add_roles(sub)
     _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
     _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")
     _add_project_command(

@@ -67,7 +67,17 @@ def _decision_status(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"UPDATE {CATALOG_SCHEMA}.decisions SET status = 'current' WHERE status IS NULL")
 
 
-MIGRATIONS: list[Migration] = [_create_catalog, _decision_status]
+def _column_roles(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3: the role a column plays (label, weight, sensitive attribute…), set in the data view or
+    with ``tradeoff-studio roles``; ``value`` is a label's favourable value (NULL for other roles)."""
+    con.execute(
+        f"""CREATE TABLE {CATALOG_SCHEMA}.column_roles (
+            table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, role VARCHAR NOT NULL,
+            value VARCHAR, set_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (table_name, column_name))"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_create_catalog, _decision_status, _column_roles]
 
 
 def current_version() -> int:

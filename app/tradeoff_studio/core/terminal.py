@@ -18,14 +18,18 @@ from typing import Any, TextIO, TypeVar
 from .jobs import CancelToken, Progress
 
 T = TypeVar("T")
-# C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what a reader sees.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_IN_CELL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the bidirectional overrides that can reorder what a reader sees, and
+# invisible characters that would hide a difference between two names (zero-width space and
+# non-joiner, direction marks, word joiner, invisible operators, byte-order mark, soft hyphen).
+# The zero-width joiner stays: it joins emoji sequences.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200e\u200f\u2060-\u2064\ufeff"
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_INVISIBLE}]")
+_UNSAFE_IN_CELL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_INVISIBLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0xA0 else f"\\u{code:04x}"
 
 
 def safe_text(text: str, *, keep_newlines: bool = True) -> str:

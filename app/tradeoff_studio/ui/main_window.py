@@ -25,6 +25,7 @@ from ..core.errors import CancelledError, StudioError
 from ..core.jobs import CancelToken, Progress
 from ..core.preferences import Preferences, load_preferences, save_preferences, with_recent
 from ..core.project import Project
+from .data_view import DataView
 from .detail_panel import DetailPanel
 from .icons import app_icon
 from .jobs import Job, JobPool
@@ -78,7 +79,10 @@ class MainWindow(WindowActions, QMainWindow):
         self.welcome.new_requested.connect(self.new_project_dialog)
         self.welcome.open_requested.connect(self.open_project_dialog)
         self.welcome.recent_requested.connect(lambda text: self.open_project(Path(text)))
-        self.detail = DetailPanel(self)  # the table page (a placeholder the data view replaces)
+        self.detail = DetailPanel(self)  # the table page: the data view, or a column's histogram
+        self.data_view = DataView(self)  # a selected table shows here, on the detail panel's stack
+        self.detail.stack.addWidget(self.data_view)
+        self.before_release.append(self.data_view.close_table)  # its cursors hold the database open
         self.table_page: QWidget = self.detail
         self.table_page.setObjectName("tablePage")
         self.analysis_page = QLabel()  # a placeholder the decision workspace replaces
@@ -120,10 +124,12 @@ class MainWindow(WindowActions, QMainWindow):
         if self.project is None:
             return
         try:
-            self.detail.show_preview(name, summaries.preview(self.project, name))
+            self.data_view.show_table(self.project, name)
         except StudioError as error:
             self.report_error(error)
             return
+        self.detail.title.setText(f"Table {name!r}")
+        self.detail.stack.setCurrentWidget(self.data_view)
         self.status.show_rows(name, self.project.row_count(name))
         self.pages.setCurrentWidget(self.table_page)
 

@@ -21,7 +21,7 @@ from .score_dialog import ScoreDialog
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
 PROJECT_FILTER = "Projects (*.tsproj)"
 
 

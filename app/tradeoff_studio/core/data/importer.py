@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +27,7 @@ from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
 from ..scratch import scratch_dir
 from ..sql import ident
-from . import checks, readers
+from . import archives, checks, readers
 from .columns import plan_columns
 from .options import ReadOptions, expand_sources, file_format
 from .provenance import SourceFile, combined_sha256, hash_in_background, modified_at
@@ -98,13 +100,14 @@ def _targets(project: Project, files: list[Path], table: str | None) -> dict[str
     else:
         targets = {}
         for path in files:
-            clash = next((name for name in targets if name.lower() == path.stem.lower()), None)
+            stem = archives.table_stem(path) if archives.is_compressed(path) else path.stem
+            clash = next((name for name in targets if name.lower() == stem.lower()), None)
             if clash is not None:
                 raise NameInUseError(
-                    f"{targets[clash][0]} and {path} would both become table {path.stem!r}. "
+                    f"{targets[clash][0]} and {path} would both become table {stem!r}. "
                     "Import them separately with --table NAME."
                 )
-            targets[path.stem] = [path]
+            targets[stem] = [path]
     existing = {name.lower() for name in project.tables()}
     for name, group in targets.items():
         if not name.strip():
@@ -123,13 +126,15 @@ def _import_table(
     sources: list[SourceFile] = []
     resolved: dict[str, Any] = {}
     for index, path in enumerate(files):
-        fmt = file_format(path)
         step = scaled(progress, index / len(files), (index + 1) / len(files))
         step(0.0, f"Reading {path.name}")
         rows_before = 0 if index == 0 else _row_count(con, name)
-        resolved = _read_into(con, name, path, fmt, job, first=index == 0, progress=step)
-        rows = _row_count(con, name) - rows_before
-        _check_file(con, name, path, job.options, rows_before=rows_before, rows=rows, resolved=resolved)
+        with _unpacked(path, job) as (inner, compression):
+            fmt = file_format(inner)
+            resolved = _read_into(con, name, inner, fmt, job, first=index == 0, progress=step)
+            rows = _row_count(con, name) - rows_before
+            _check_file(con, name, inner, job.options, rows_before=rows_before, rows=rows, resolved=resolved)
+        resolved |= {"compression": compression} if compression else {}
         stat = path.stat()
         sources.append(
             SourceFile(str(path), fmt, stat.st_size, job.digests[path].result(), modified_at(path), rows)
@@ -138,6 +143,22 @@ def _import_table(
     now = datetime.now(UTC).isoformat()
     formats = sorted({source.format for source in sources})
     return DatasetRecord(name, "+".join(formats), _row_count(con, name), columns, sources, resolved, now)
+
+
+@contextmanager
+def _unpacked(path: Path, job: _ImportJob) -> Iterator[tuple[Path, str | None]]:
+    """``path`` itself, or the file unpacked from it (``.gz``, single-file ``.zip``; see :mod:`.archives`),
+    with the compression's name; messages about the unpacked file name the archive instead."""
+    if not archives.is_compressed(path):
+        yield path, None
+        return
+    inner = archives.unpack(path, job.workdir, job.cancel)
+    try:
+        yield inner, path.suffix.lower().lstrip(".")
+    except DataImportError as error:
+        raise DataImportError(str(error).replace(str(inner), f"{path} (its {inner.name})")) from None
+    finally:
+        inner.unlink(missing_ok=True)
 
 
 def _read_into(

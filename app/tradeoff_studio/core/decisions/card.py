@@ -104,6 +104,12 @@ def _objectives(evidence: dict[str, Any]) -> list[str]:
     return lines
 
 
+EXACTLY = (
+    " — met exactly: the estimate sits on the bound, so the true value is as likely beyond it as within; "
+    "add @95 to keep a margin"
+)
+
+
 def _constraints(evidence: dict[str, Any]) -> list[str]:
     lines = []
     for check in evidence.get("constraints") or []:
@@ -112,9 +118,12 @@ def _constraints(evidence: dict[str, Any]) -> list[str]:
         judged = (
             "" if check["judged_on"] == check["estimate"] else f", judged on {number(check['judged_on'])}"
         )
+        exactly = ""
+        if check.get("met_exactly"):
+            exactly = " — met exactly at its bound" if judged else EXACTLY
         lines.append(
             f"  {check['constraint']}: estimate {number(check['estimate'])}{judged}, slack "
-            f"{check['slack']:+.4g}, {risk}"
+            f"{check['slack']:+.4g}, {risk}{exactly}"
         )
     return lines
 

@@ -81,6 +81,10 @@ def evaluate(
             "Weights, a reference point or a method steer the app's choice; with --candidate you choose "
             "yourself. Give one or the other."
         )
+    elif prefs.only:
+        raise DecisionError(
+            "--only narrows the app's choice; with --candidate you choose yourself. Give one."
+        )
     else:
         recommendation = assess(table, candidate_id, prefs.constraints, prefs.allow_protected)
     if recommendation.candidate_id is None:

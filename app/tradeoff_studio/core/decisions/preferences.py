@@ -84,6 +84,11 @@ class Constraint:
                 f"(it starts {text[:40]!r}). Give METRIC OP NUMBER[@CONFIDENCE], e.g. dp_ratio>=0.8."
             )
         parts = _split_constraint(text)
+        if parts is None and text.strip().casefold().startswith("kind"):
+            raise DecisionError(
+                f"Constraint {text!r} is not a metric bound; to choose among kinds of candidate give "
+                "--only system, --only cascade or --only mixture (repeatable)."
+            )
         if parts is None:
             raise DecisionError(
                 f"Constraint {text!r} should read METRIC OP NUMBER[@CONFIDENCE] with OP one of >=, <=, >, <; "
@@ -167,6 +172,7 @@ class Preferences:
     method: Method = "tchebycheff"
     reference: dict[str, float] = field(default_factory=dict)
     allow_protected: bool = False
+    only: tuple[str, ...] = ()  # cost–quality: consider only these kinds (system, cascade, mixture)
 
     def weight_vector_for(self, names: list[str]) -> NDArray[np.float64]:
         """One weight per objective name, in the order given (missing weights are 1)."""
@@ -176,6 +182,7 @@ class Preferences:
         """Raise :class:`DecisionError` for preferences that do not fit ``table``."""
         for constraint in self.constraints:
             constraint.check(table)
+        check_only(table, self.only)
         names = [objective.metric for objective in table.objectives]
         for what, given in (("Weights", self.weights), ("The reference point", self.reference)):
             unknown = [metric for metric in given if metric not in names]
@@ -208,4 +215,22 @@ class Preferences:
             "reference": dict(self.reference),
             "constraints": [constraint.to_dict() for constraint in self.constraints],
             "allow_protected_attribute": self.allow_protected,
+            "only": list(self.only),
         }
+
+
+KINDS = ("system", "cascade", "mixture")
+
+
+def check_only(table: CandidateTable, only: tuple[str, ...]) -> None:
+    """``--only`` needs candidates of several kinds (a cost–quality analysis) and known kind names."""
+    if not only:
+        return
+    if "kind" not in table.frame:
+        raise DecisionError(
+            f"--only chooses among kinds of candidate (system, cascade, mixture) of a cost–quality "
+            f"analysis; this {table.kind} analysis has no kinds. Leave --only out."
+        )
+    unknown = [kind for kind in only if kind not in KINDS]
+    if unknown:
+        raise DecisionError(f"--only {unknown[0]!r} is not a kind of candidate; use {', '.join(KINDS)}.")

@@ -121,6 +121,10 @@ class _Problem:
         span = front.max(axis=0) - low
         masks = [c.satisfied(table) for c in prefs.constraints]
         eligible, excluded = eligibility(table, prefs.allow_protected)
+        if prefs.only:
+            other = ~table.frame["kind"].isin(prefs.only).to_numpy()
+            eligible &= ~other
+            excluded["other_kinds"] = int(other.sum())
         return cls(table, prefs, good, masks, low, np.where(span > 0, span, 1.0), eligible, excluded)
 
     def feasible(self, skip: int | None = None) -> NDArray[np.bool_]:
@@ -193,6 +197,10 @@ def eligibility(table: CandidateTable, allow_protected: bool) -> tuple[NDArray[n
 def excluded_text(excluded: dict[str, int]) -> list[str]:
     """The exclusions in words, one line each."""
     lines = []
+    if excluded.get("other_kinds"):
+        lines.append(
+            f"{excluded['other_kinds']} candidate(s) of kinds --only leaves out were not considered."
+        )
     if excluded.get("uses_protected_attribute"):
         lines.append(
             f"{excluded['uses_protected_attribute']} candidate(s) use the protected attribute at decision "

@@ -92,7 +92,8 @@ def constraint_checks(
         probability = _probability(table, constraint, row) if has_interval(table, constraint.metric) else None
         checks.append({"constraint": str(constraint), "metric": constraint.metric, "estimate": estimate,
                        "judged_on": judged, "bound": constraint.bound, "slack": slack,
-                       "p_violated": probability})  # fmt: skip
+                       "p_violated": probability,
+                       "met_exactly": met_exactly(slack, constraint.bound)})  # fmt: skip
     return checks
 
 
@@ -105,3 +106,8 @@ def _probability(table: CandidateTable, constraint: Constraint, row: int) -> flo
         return 0.0 if holds else 1.0
     below_bound = normal_cdf((constraint.bound - value) / sd)
     return below_bound if constraint.lower else 1.0 - below_bound
+
+
+def met_exactly(slack: float, bound: float) -> bool:
+    """Whether a constraint is met with no slack at all (a budget mixture built to sit on the bound)."""
+    return abs(slack) <= 1e-9 * max(1.0, abs(bound))
