@@ -72,6 +72,28 @@ def test_undo_and_redo_act_on_the_page_shown(window: MainWindow) -> None:
     assert not window.actions["undo"].isEnabled()
 
 
+def test_edit_undo_undoes_a_role_change_in_the_data_view(window: MainWindow, tmp_path: Path) -> None:
+    from support.dataview_tables import make_people
+
+    path = tmp_path / "roles.tsproj"
+    with create_project(path) as project:
+        make_people(project, 50)
+    window.show()
+    window.open_project(path)
+    assert window.pages.currentWidget() is window.table_page
+    roles = window.data_view.roles
+    roles.combos["weight"].setCurrentText("weight")
+    assert window.project is not None
+    stored = "SELECT column_name, role FROM _ts.column_roles WHERE table_name = 'people'"
+    assert window.project.con.execute(stored).fetchall() == [("weight", "weight")]
+    assert window.actions["undo"].isEnabled()
+    window.actions["undo"].trigger()
+    assert window.project.con.execute(stored).fetchall() == []
+    assert roles.combos["weight"].currentText() == "—"
+    window.actions["redo"].trigger()
+    assert window.project.con.execute(stored).fetchall() == [("weight", "weight")]
+
+
 def test_save_as_copies_then_opens_the_copy(
     window: MainWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -83,6 +83,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.data_view = DataView(self)  # a selected table shows here, on the detail panel's stack
         self.detail.stack.addWidget(self.data_view)
         self.before_release.append(self.data_view.close_table)  # its cursors hold the database open
+        self.detail.undo_stack = self.data_view.undo_stack  # Edit ▸ Undo on the table page: role changes
         self.table_page: QWidget = self.detail
         self.table_page.setObjectName("tablePage")
         self.analysis_page = QLabel()  # a placeholder the decision workspace replaces
