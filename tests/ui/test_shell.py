@@ -77,7 +77,8 @@ def test_pages_follow_the_project_and_the_selection(window: MainWindow, tmp_path
     assert window.status.rows.text() == "options: 3 rows"
     assert window.status.encryption.text() == "Not encrypted"
     assert window.tree.select_target(("analysis", "opts"))
-    assert window.pages.currentWidget() is window.analysis_page and "opts" in window.analysis_page.text()
+    assert window.pages.currentWidget() is window.analysis_page is window.workspace
+    assert window.workspace.project is window.project
     window.show_table("options")
     assert window.pages.currentWidget() is window.table_page
     window.show_welcome()
@@ -125,8 +126,7 @@ def test_welcome_page_opens_a_demo_analysis(window: MainWindow, built_demo: Path
     assert button.objectName() == "demoRiskReturn"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert window.project is not None and window.project.path == demo_project_path()
-    assert window.pages.currentWidget() is window.analysis_page
-    assert "multi-asset-frontier" in window.analysis_page.text()
+    assert window.pages.currentWidget() is window.analysis_page is window.workspace
     selected = window.tree.selectedItems()
     assert selected and selected[0].text(0) == "multi-asset-frontier"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QUndoCommand
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -58,11 +58,10 @@ def test_preferences_are_saved_versioned_and_applied(
 
 def test_undo_and_redo_act_on_the_page_shown(window: MainWindow) -> None:
     values: list[int] = []
-    stack = QUndoStack(window.analysis_page)
-    window.analysis_page.undo_stack = stack  # what the decision workspace will carry
+    stack = window.workspace.undo_stack  # the decision workspace's own stack
     stack.push(Append(values, 1))
     assert not window.actions["undo"].isEnabled()  # the welcome page has no undo stack
-    window.show_analysis("a")
+    window.pages.setCurrentWidget(window.analysis_page)
     assert window.actions["undo"].isEnabled() and window.actions["undo"].text() == "&Undo append 1"
     window.actions["undo"].trigger()
     assert values == [] and window.actions["redo"].isEnabled()

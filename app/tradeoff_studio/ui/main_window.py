@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from ..core import summaries, workflows
 from ..core.cursors import own_cursor
@@ -36,6 +36,7 @@ from .project_tree import ROLE, ProjectTree
 from .status import StatusBar
 from .welcome import WelcomePage
 from .window_actions import WindowActions
+from .workspace.workspace import AnalysisWorkspace
 
 ProjectWork = Callable[[Project, Progress, CancelToken], Any]
 
@@ -86,10 +87,9 @@ class MainWindow(WindowActions, QMainWindow):
         self.detail.undo_stack = self.data_view.undo_stack  # Edit ▸ Undo on the table page: role changes
         self.table_page: QWidget = self.detail
         self.table_page.setObjectName("tablePage")
-        self.analysis_page = QLabel()  # a placeholder the decision workspace replaces
-        self.analysis_page.setObjectName("analysisPage")
-        self.analysis_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.analysis_page.setWordWrap(True)
+        self.workspace = AnalysisWorkspace(self)  # the analysis page; its undo_stack drives Edit ▸ Undo
+        self.analysis_page: QWidget = self.workspace
+        self.before_release.append(lambda: self.workspace.set_project(None))  # reads cancelled, joined
         for page in (self.welcome, self.table_page, self.analysis_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
@@ -135,11 +135,16 @@ class MainWindow(WindowActions, QMainWindow):
         self.pages.setCurrentWidget(self.table_page)
 
     def show_analysis(self, name: str) -> None:
-        """Show analysis ``name`` of the open project on the analysis page (placeholder)."""
-        self.analysis_page.setText(
-            f"Analysis {name!r}: its front, inspector and decision open here (the decision workspace)."
-        )
-        self.pages.setCurrentWidget(self.analysis_page)
+        """Show analysis ``name`` of the open project in the decision workspace (loaded off the UI thread)."""
+        if self.project is None:
+            return
+        if self.workspace.project is not self.project:
+            self.workspace.set_project(self.project)
+        self.pages.setCurrentWidget(self.workspace)
+        self.tree.blockSignals(True)  # mark it in the tree without reacting to that
+        self.tree.select_target(("analysis", name))
+        self.tree.blockSignals(False)
+        self.workspace.load(name)
 
     def _follow_undo_stack(self, _index: int) -> None:
         """Edit ▸ Undo/Redo act on the current page's ``undo_stack``, when it has one."""
@@ -335,6 +340,7 @@ class MainWindow(WindowActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel and join every job, then close the project."""
         self.jobs.cancel_and_wait()
+        self.workspace.shutdown()
         self._close_converting()
         if self.project is not None:
             self.release_views()

@@ -25,6 +25,7 @@ _FILE = [
     ("import", "&Import Data…", "Ctrl+I", "import", "import_dialog"),
     ("model", "Add &Model…", "Ctrl+M", "model", "add_model_dialog"),
     ("score", "&Score Table…", "Ctrl+R", "score", "score_dialog"),
+    ("analysis", "New &Analysis…", "Ctrl+Shift+A", "front", "new_analysis_dialog"),
     None,
     ("encrypt", "&Encrypt Project…", "", "encrypt", "encrypt_current"),
     ("decrypt", "&Decrypt Project…", "", "decrypt", "decrypt_current"),
@@ -32,7 +33,7 @@ _FILE = [
     ("close_project", "&Close Project", Key.Close, "", "close_project"),
     ("quit", "&Quit", Key.Quit, "", "close"),
 ]
-PROJECT_ACTIONS = ("save_as", "import", "model", "score", "encrypt", "decrypt", "close_project")
+PROJECT_ACTIONS = ("save_as", "import", "model", "score", "analysis", "encrypt", "decrypt", "close_project")
 
 
 def build_menus(window: MainWindow) -> dict[str, QAction]:
@@ -80,7 +81,7 @@ def _edit_menu(window: MainWindow) -> dict[str, QAction]:
     undo.setShortcut(QKeySequence(Key.Undo))
     undo.setProperty("iconName", "undo")
     redo = window.undo_group.createRedoAction(window, "&Redo")
-    redo.setShortcut(QKeySequence(Key.Redo))
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])  # both habits, any platform
     redo.setProperty("iconName", "redo")
     edit.addActions([undo, redo])
     edit.addSeparator()

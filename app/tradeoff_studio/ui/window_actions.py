@@ -15,11 +15,13 @@ from ..core.preferences import save_preferences
 from ..core.project import Project, ProjectKeyRequiredError
 from .about import AboutDialog
 from .drops import plan_drop
+from .menus import PROJECT_ACTIONS
 from .preferences_dialog import PreferencesDialog, apply_theme
 from .score_dialog import ScoreDialog
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .workspace.setup_form import AnalysisSetup
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
 PROJECT_FILTER = "Projects (*.tsproj)"
@@ -187,6 +189,37 @@ class WindowActions:
                 f"Remove model {name}", lambda view, _p, _c: workflows.remove_model(view, name)
             )
 
+    def new_analysis_dialog(self: MainWindow, kind: str | None = None) -> AnalysisSetup | None:
+        """The setup form built from the analysis kinds' descriptors; Run starts the analysis as a job."""
+        from .workspace.setup_form import AnalysisSetup
+
+        project = self._require_project()
+        if project is None:
+            return None
+        info = workflows.project_info(project)
+        tables = {t["name"]: [(c["name"], c["type"]) for c in t["columns"]] for t in info.tables}
+        dialog = AnalysisSetup(tables, [m["name"] for m in info.models], self, initial_kind=kind)
+        if dialog.exec():
+            self.run_analysis(dialog.result_spec, *dialog.name_and_where())
+        return dialog
+
+    def run_analysis(
+        self: MainWindow, spec: object, name: str | None = None, where: str | None = None
+    ) -> None:
+        """Run and store an analysis as a job, then show it (the previous front of the same kind and
+        table stays drawn as a faded ghost)."""
+        from ..core import analysis_workflows as flows
+
+        if self._require_project() is None:
+            return
+        self.workspace.keep_ghost_if_same(spec)
+        self.submit_project_job(
+            f"Analysis {name or ''}".strip(),
+            lambda view, progress, cancel: flows.analyze(view, spec, name=name, progress=progress,
+                                                         cancel=cancel, where=where),
+            on_done=lambda record: self.show_analysis(record.name),
+        )  # fmt: skip
+
     # --- encryption ------------------------------------------------------------------
 
     def encrypt_current(self: MainWindow) -> None:
@@ -212,7 +245,7 @@ class WindowActions:
         self.release_views()
         self.converting, self.project = project, None  # nothing else touches it meanwhile
         self.tree.setEnabled(False)
-        for key in ("save_as", "import", "model", "score", "encrypt", "decrypt", "close_project"):
+        for key in PROJECT_ACTIONS:
             self.actions[key].setEnabled(False)
         convert = workflows.encrypt if action == "encrypt" else workflows.decrypt
         self.jobs.submit(
