@@ -79,6 +79,7 @@ def test_pages_follow_the_project_and_the_selection(window: MainWindow, tmp_path
     assert window.tree.select_target(("analysis", "opts"))
     assert window.pages.currentWidget() is window.analysis_page is window.workspace
     assert window.workspace.project is window.project
+    assert window.status.rows.isHidden()  # no table shown, no row count
     window.show_table("options")
     assert window.pages.currentWidget() is window.table_page
     window.show_welcome()

@@ -141,6 +141,7 @@ class MainWindow(WindowActions, QMainWindow):
         if self.workspace.project is not self.project:
             self.workspace.set_project(self.project)
         self.pages.setCurrentWidget(self.workspace)
+        self.status.rows.setVisible(False)  # the rows of a table, shown only with a table
         self.tree.blockSignals(True)  # mark it in the tree without reacting to that
         self.tree.select_target(("analysis", name))
         self.tree.blockSignals(False)
