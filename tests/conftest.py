@@ -44,6 +44,7 @@ def isolated_user_state(
     import keyring
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))  # app preferences
     memory = MemoryKeyring()
     previous = keyring.get_keyring()
     keyring.set_keyring(memory)

@@ -80,7 +80,8 @@ def test_bad_file_shows_error_and_changes_nothing(qtbot: QtBot, tmp_path: Path, 
     bad.write_text("a,b\n1,2\n3\n")
     with qtbot.waitSignal(window.jobs.failed, timeout=20_000):
         drop(window, [bad])
-    assert shown and "bad.csv, line 3" in shown[0]
+    qtbot.waitUntil(lambda: bool(shown))  # errors arriving together are shown in one dialog, just after
+    assert "bad.csv, line 3" in shown[0]
     assert window.project is not None and window.project.tables() == []
     window.close()
 
@@ -146,7 +147,7 @@ def test_encrypted_project_asks_for_its_recovery_key(qtbot: QtBot, tmp_path: Pat
         prompts.append(label)
         return recovery, True
 
-    monkeypatch.setattr("tradeoff_studio.ui.main_window.QInputDialog.getText", answer)
+    monkeypatch.setattr("tradeoff_studio.ui.window_actions.QInputDialog.getText", answer)
     window = MainWindow()
     qtbot.addWidget(window)
     window.open_project(path)

@@ -20,6 +20,13 @@ def user_data_dir() -> Path:
     return base / APP_DIR_NAME
 
 
+def user_config_dir() -> Path:
+    """The per-user settings folder: XDG_CONFIG_HOME on Linux, the data folder elsewhere."""
+    if sys.platform in {"win32", "darwin"}:
+        return user_data_dir()
+    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / APP_DIR_NAME
+
+
 def repository_root() -> Path:
     """The source checkout this package runs from (``app/`` is the source root)."""
     return Path(__file__).resolve().parents[3]

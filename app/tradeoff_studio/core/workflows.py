@@ -30,7 +30,7 @@ from .data.options import ReadOptions
 from .data.roles import ColumnRole, RolesChange
 from .decisions import store as decision_store
 from .decisions.store import DecisionRecord
-from .encryption import decrypt_project, encrypt_project
+from .encryption import decrypt_project, encrypt_project, save_copy
 from .export import ExportRecord
 from .inference import registry, runner
 from .jobs import CancelToken, Progress, no_progress
@@ -63,6 +63,7 @@ __all__ = [
     "project_info",
     "replace_roles",
     "roles_defaults",
+    "save_as",
     "score",
     "set_roles",
     "withdraw_decision",
@@ -169,17 +170,30 @@ def score(
     )
 
 
-def encrypt(project: Project) -> bytes:
+def encrypt(
+    project: Project, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+) -> bytes:
     """Encrypt the project's file with a new key (kept in the keyring when there is one).
 
-    The project is closed afterwards; reopen it to go on working.
+    The project is closed afterwards; reopen it to go on working. Cancelled, nothing changes.
     """
-    return encrypt_project(project)
+    return encrypt_project(project, progress=progress, cancel=cancel)
 
 
-def decrypt(project: Project) -> None:
-    """Write the project's file back unencrypted and forget its key. The project is closed."""
-    decrypt_project(project)
+def decrypt(project: Project, *, progress: Progress = no_progress, cancel: CancelToken | None = None) -> None:
+    """Write the project's file back unencrypted and forget its key. The project is closed.
+
+    Cancelled, nothing changes and the project stays open.
+    """
+    decrypt_project(project, progress=progress, cancel=cancel)
+
+
+def save_as(
+    project: Project, target: Path, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+) -> Path:
+    """Write a copy of the project to ``target`` (encrypted with the same key if the project is);
+    returns the copy's path. The project is unchanged; an existing ``target`` is refused."""
+    return save_copy(project, target, progress=progress, cancel=cancel)
 
 
 def get_roles(project: Project, table: str) -> list[ColumnRole]:

@@ -8,8 +8,12 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import StudioError
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 EXIT_NO_DISPLAY = 3
 EXIT_BROKEN_QT = 4
@@ -33,8 +37,8 @@ def _cli_name() -> str:
 
 def _demo_path() -> Path:
     """Build the demo project if needed, reporting progress on stderr."""
-    from ..cli.console import run_job
     from ..core.demo import demo_project_path, ensure_demo_project
+    from ..core.terminal import run_job
 
     if not demo_project_path().exists():
         print("Preparing the demo project (first run only)…", file=sys.stderr)
@@ -72,18 +76,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run_window(project)
 
 
+DESKTOP_FILE_NAME = "tradeoff-studio"  # packaging/linux/tradeoff-studio.desktop
+
+
 def _run_window(project: Path | None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Tradeoff Studio")
-    window = MainWindow()
-    if project is not None:
-        window.open_project(project)
+    window = start_window(project)
     window.show()
     return int(app.exec())
+
+
+def start_window(project: Path | None = None) -> MainWindow:
+    """Name the application (icon, desktop file), apply the preferences, open ``project`` if given."""
+    from PySide6.QtGui import QGuiApplication
+
+    from ..core.preferences import load_preferences
+    from .icons import app_icon
+    from .main_window import MainWindow
+    from .preferences_dialog import apply_theme
+
+    QGuiApplication.setApplicationName("Tradeoff Studio")
+    QGuiApplication.setApplicationDisplayName("Tradeoff Studio")
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+    QGuiApplication.setWindowIcon(app_icon())
+    apply_theme(load_preferences().theme)  # before any icon is drawn in the palette's colour
+    window = MainWindow()
+    window.apply_preferences()
+    if project is not None:
+        window.open_project(project)
+    return window
 
 
 if __name__ == "__main__":

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ..core.summaries import Histogram, Preview
 
-pg.setConfigOptions(antialias=True, background="w", foreground="k")
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 
 class DetailPanel(QWidget):
@@ -23,16 +25,26 @@ class DetailPanel(QWidget):
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.plot = pg.PlotWidget()
-        self.plot.setLabel("left", "rows")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self._plot: pg.PlotWidget | None = None  # pyqtgraph loads on the first histogram (start-up)
         self.stack = QStackedWidget()
         self.stack.addWidget(QWidget())
         self.stack.addWidget(self.table)
-        self.stack.addWidget(self.plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.stack, 1)
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The histogram plot, made on first use."""
+        if self._plot is None:
+            import pyqtgraph as pg
+
+            pg.setConfigOptions(antialias=True, background="w", foreground="k")
+            self._plot = pg.PlotWidget()
+            self._plot.setLabel("left", "rows")
+            self._plot.showGrid(x=True, y=True, alpha=0.2)
+            self.stack.addWidget(self._plot)
+        return self._plot
 
     def show_preview(self, name: str, preview: Preview) -> None:
         """The first rows of table ``name``."""
@@ -57,6 +69,8 @@ class DetailPanel(QWidget):
         self.plot.clear()
         if histogram.counts:
             edges = np.linspace(histogram.low, histogram.high, len(histogram.counts) + 1)
+            import pyqtgraph as pg
+
             bars = pg.BarGraphItem(
                 x0=edges[:-1],
                 x1=edges[1:],

@@ -1,333 +1,138 @@
 """The main window: open or create a project, import data and models, score, see what it holds.
 
-This is the foundation's window; the trade-off views arrive with their own issue. Every action
-calls a ``core.workflows`` function, long ones on the :class:`JobRunner` with a progress bar
-and a Cancel button in the status bar.
+The central area is a stack of pages: the welcome page (no project open), the table page (a
+table or column selected in the project tree) and the analysis page (an analysis selected);
+:meth:`MainWindow.show_welcome`, :meth:`~MainWindow.show_table` and
+:meth:`~MainWindow.show_analysis` switch between them. The project tree, the models panel and
+the jobs dock sit in docks. Every action calls a ``core.workflows`` function; long ones run in
+the window's :class:`~.jobs.JobPool` (``window.jobs.submit(title, work, key=…)``), each on a
+DuckDB cursor of its own, so the window keeps reading the project while they run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from ..core import analysis_workflows as flows
-from ..core import keys, summaries, workflows
-from ..core.analyses.store import AnalysisRecord
+from ..core import summaries, workflows
+from ..core.cursors import own_cursor
 from ..core.errors import CancelledError, StudioError
-from ..core.project import Project, ProjectKeyRequiredError
+from ..core.jobs import CancelToken, Progress
+from ..core.preferences import Preferences, load_preferences, save_preferences, with_recent
+from ..core.project import Project
 from .data_view import DataView
 from .detail_panel import DetailPanel
-from .jobs import JobRunner, Work
+from .icons import app_icon
+from .jobs import Job, JobPool
+from .jobs_dock import JobsDock
+from .menus import PROJECT_ACTIONS, build_menus, fill_recent, paint_icons
+from .models_panel import ModelsPanel
 from .project_tree import ROLE, ProjectTree
-from .score_dialog import ScoreDialog
-from .workspace.setup_form import AnalysisSetup
+from .status import StatusBar
+from .welcome import WelcomePage
+from .window_actions import WindowActions
 from .workspace.workspace import AnalysisWorkspace
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
+ProjectWork = Callable[[Project, Progress, CancelToken], Any]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, QMainWindow):
     """One window, one open project."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, preferences_file: Path | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("mainWindow")
         self.project: Project | None = None
-        self.jobs = JobRunner(self)
+        self.converting: Project | None = None  # the project being encrypted or decrypted
+        self.preferences_file = preferences_file
+        self.preferences: Preferences = load_preferences(preferences_file)
+        self.jobs = JobPool(self, max_running=self.preferences.max_parallel_jobs)
+        self.undo_group = QUndoGroup(self)
+        self._pending_errors: list[str] = []
+        # Views holding cursors or jobs of their own (data view, decision workspace) register a
+        # callback here: it runs before the project is closed or handed to an encryption job.
+        self.before_release: list[Callable[[], None]] = []
         self.tree = ProjectTree(self)
-        self.detail = DetailPanel(self)
+        self._build_pages()
+        self._build_docks()
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.actions = build_menus(self)
+        self.tree.itemSelectionChanged.connect(self._show_selection)
+        self.pages.currentChanged.connect(self._follow_undo_stack)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1180, 760)
+        self._remember_recent(None)
+        self._refresh()
+
+    def _build_pages(self) -> None:
+        """The central stack: welcome page, table page, analysis page."""
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("centralPages")
+        self.welcome = WelcomePage(self)
+        self.welcome.demo_requested.connect(self.open_demo_analysis)
+        self.welcome.new_requested.connect(self.new_project_dialog)
+        self.welcome.open_requested.connect(self.open_project_dialog)
+        self.welcome.recent_requested.connect(lambda text: self.open_project(Path(text)))
+        self.detail = DetailPanel(self)  # the table page: the data view, or a column's histogram
         self.data_view = DataView(self)  # a selected table shows here, on the detail panel's stack
         self.detail.stack.addWidget(self.data_view)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.tree)
-        self.workspace = AnalysisWorkspace(self)  # shown instead of the detail panel for an analysis
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(self.detail)
-        self.pages.addWidget(self.workspace)
-        splitter.addWidget(self.pages)
-        splitter.setSizes([430, 670])
-        self.setCentralWidget(splitter)
-        self.tree.itemSelectionChanged.connect(self._show_selection)
-        self.setAcceptDrops(True)
-        self.resize(1100, 720)
-        self._build_status_bar()
-        self._build_menus()
-        self.jobs.progressed.connect(self._on_progress)
-        self.jobs.succeeded.connect(self._on_job_done)
-        self.jobs.failed.connect(self._on_job_failed)
-        self._refresh()
+        self.before_release.append(self.data_view.close_table)  # its cursors hold the database open
+        self.detail.undo_stack = self.data_view.undo_stack  # Edit ▸ Undo on the table page: role changes
+        self.table_page: QWidget = self.detail
+        self.table_page.setObjectName("tablePage")
+        self.workspace = AnalysisWorkspace(self)  # the analysis page; its undo_stack drives Edit ▸ Undo
+        self.analysis_page: QWidget = self.workspace
+        self.before_release.append(lambda: self.workspace.set_project(None))  # reads cancelled, joined
+        for page in (self.welcome, self.table_page, self.analysis_page):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
 
-    def _build_status_bar(self) -> None:
-        self.status_label = QLabel("No project open. File ▸ Open (Ctrl+O) or drop files here.")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(260)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.jobs.cancel)
-        bar = self.statusBar()
-        bar.addWidget(self.status_label, 1)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.cancel_button)
-        self._show_busy(False)
+    def _build_docks(self) -> None:
+        feature = QDockWidget.DockWidgetFeature
+        self.project_dock = QDockWidget("Project", self)
+        self.project_dock.setObjectName("projectDock")
+        self.project_dock.setWidget(self.tree)
+        self.project_dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.project_dock)
+        self.models_panel = ModelsPanel(self)
+        self.models_panel.score_requested.connect(self.score)
+        self.models_panel.remove_requested.connect(self.remove_model)
+        self.models_dock = QDockWidget("Models", self)
+        self.models_dock.setObjectName("modelsDock")
+        self.models_dock.setWidget(self.models_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.models_dock)
+        self.models_dock.hide()
+        self.jobs_dock = JobsDock(self.jobs, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.hide()
+        self.resizeDocks([self.project_dock], [380], Qt.Orientation.Horizontal)
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.actions: dict[str, QAction] = {}
-        for key, text, shortcut, slot in [
-            ("new", "&New Project…", QKeySequence.StandardKey.New, self.new_project_dialog),
-            ("open", "&Open Project…", QKeySequence.StandardKey.Open, self.open_project_dialog),
-            ("import", "&Import Data…", "Ctrl+I", self.import_dialog),
-            ("model", "Add &Model…", "Ctrl+M", self.add_model_dialog),
-            ("score", "&Score Table…", "Ctrl+R", self.score_dialog),
-            ("analysis", "New &Analysis…", "Ctrl+Shift+A", self.new_analysis_dialog),
-            ("encrypt", "&Encrypt Project…", "", self.encrypt_current),
-            ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
-        ]:
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            file_menu.addAction(action)
-            self.actions[key] = action
-        self._build_edit_menu()
+    # --- pages ---------------------------------------------------------------------------
 
-    def _build_edit_menu(self) -> None:
-        """Edit ▸ Undo / Redo act on the decision workspace's undo stack."""
-        edit_menu = self.menuBar().addMenu("&Edit")
-        undo = self.workspace.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.workspace.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for key, action in (("undo", undo), ("redo", redo)):
-            edit_menu.addAction(action)
-            self.actions[key] = action
+    def show_welcome(self) -> None:
+        """Show the welcome page (demo analyses, new, open, recent projects)."""
+        self.pages.setCurrentWidget(self.welcome)
 
-    # --- project lifecycle -------------------------------------------------------------
-
-    def open_project(self, path: Path) -> None:
-        """Open ``path`` (closing the current project); errors are shown, not raised.
-
-        An encrypted project whose key is not in the keyring asks for its recovery key, saying why.
-        """
+    def show_table(self, name: str) -> None:
+        """Show table ``name`` of the open project on the table page."""
+        if self.project is None:
+            return
         try:
-            opened = self._open_with_prompt(path)
+            self.data_view.show_table(self.project, name)
         except StudioError as error:
-            self._show_error(error)
+            self.report_error(error)
             return
-        if opened is None:
-            return
-        self._close_project()
-        self.project = opened
-        self._refresh()
-
-    def _open_with_prompt(self, path: Path) -> Project | None:
-        try:
-            return workflows.open_project(path)
-        except ProjectKeyRequiredError as error:
-            text, ok = QInputDialog.getText(
-                self,
-                "Recovery key needed",
-                f"{error}\n\nRecovery key (TSK1-…):",
-                QLineEdit.EchoMode.Password,
-            )
-            if not ok or not text.strip():
-                return None
-            return workflows.open_project(path, key=keys.parse_recovery_text(text))
-
-    def new_project_dialog(self) -> None:
-        """Ask for a file name and create an empty project there."""
-        name, _filter = QFileDialog.getSaveFileName(self, "New project", "", "Projects (*.tsproj)")
-        if not name:
-            return
-        try:
-            created = workflows.create_project(name)
-        except StudioError as error:
-            self._show_error(error)
-            return
-        self._close_project()
-        self.project = created
-        self._refresh()
-
-    def open_project_dialog(self) -> None:
-        """Ask for a project file and open it."""
-        name, _filter = QFileDialog.getOpenFileName(self, "Open project", "", "Projects (*.tsproj)")
-        if name:
-            self.open_project(Path(name))
-
-    def _close_project(self) -> None:
-        self.workspace.set_project(None)  # its reads are cancelled and joined before the file closes
-        self.data_view.close_table()  # its cursors hold the database open
-        if self.project is not None:
-            self.project.close()
-            self.project = None
-
-    # --- actions -------------------------------------------------------------------------
-
-    def import_dialog(self) -> None:
-        """Pick data files and import them, one table per file."""
-        names, _filter = QFileDialog.getOpenFileNames(self, "Import data", "", DATA_FILTER)
-        if names:
-            self.import_paths([Path(name) for name in names])
-
-    def import_paths(self, paths: list[Path]) -> None:
-        """Import files or folders as a background job."""
-        project = self._require_project()
-        if project is not None:
-            self._start(
-                lambda progress, cancel: workflows.import_data(
-                    project, paths, progress=progress, cancel=cancel
-                )
-            )
-
-    def add_model_dialog(self) -> None:
-        """Pick ONNX files and add them to the project."""
-        names, _filter = QFileDialog.getOpenFileNames(self, "Add model", "", "ONNX models (*.onnx)")
-        if names:
-            self.add_models([Path(name) for name in names])
-
-    def add_models(self, paths: list[Path]) -> None:
-        """Validate and copy ONNX models into the project as a background job."""
-        project = self._require_project()
-        if project is not None:
-            self._start(lambda _progress, _cancel: [workflows.add_model(project, path) for path in paths])
-
-    def score_dialog(self) -> None:
-        """Choose a model and a table, then score the table as a background job."""
-        project = self._require_project()
-        if project is None:
-            return
-        info = workflows.project_info(project)
-        dialog = ScoreDialog([m["name"] for m in info.models], [t["name"] for t in info.tables], self)
-        if dialog.exec():
-            model, table, provider = dialog.choice()
-            self._start(
-                lambda progress, cancel: workflows.score(
-                    project, model=model, table=table, provider=provider, progress=progress, cancel=cancel
-                )
-            )
-
-    def new_analysis_dialog(self, kind: str | None = None) -> AnalysisSetup | None:
-        """The setup form built from the analysis kinds' descriptors; Run starts the analysis as a job."""
-        project = self._require_project()
-        if project is None:
-            return None
-        info = workflows.project_info(project)
-        tables = {t["name"]: [(c["name"], c["type"]) for c in t["columns"]] for t in info.tables}
-        dialog = AnalysisSetup(
-            tables, [m["name"] for m in info.models], self, initial_kind=kind,
-            role_defaults=lambda kind_name, table: workflows.analysis_defaults(project, kind_name, table),
-        )  # fmt: skip
-        if dialog.exec():
-            self.run_analysis(dialog.result_spec, *dialog.name_and_where())
-        return dialog
-
-    def run_analysis(self, spec: object, name: str | None = None, where: str | None = None) -> None:
-        """Run and store an analysis as a background job, then show it (the previous front of the
-        same kind and table stays drawn as a faded ghost)."""
-        project = self._require_project()
-        if project is None:
-            return
-        self.workspace.keep_ghost_if_same(spec)
-        self._start(lambda progress, cancel: flows.analyze(project, spec, name=name, progress=progress,
-                                                           cancel=cancel, where=where))  # fmt: skip
-
-    def encrypt_current(self) -> None:
-        """Encrypt the open project and show its recovery key once."""
-        project = self._require_project()
-        if project is None or self.jobs.busy:
-            return
-        if project.encrypted:
-            self.statusBar().showMessage("This project is already encrypted.", 5000)
-            return
-        path = project.path
-        self.project = None
-        self.data_view.close_table()
-        try:
-            key = workflows.encrypt(project)
-        except StudioError as error:
-            self._show_error(error)
-            self.open_project(path)
-            return
-        where = (
-            "It is also kept in this computer's keyring."
-            if keys.keyring_available()
-            else ("This computer has no keyring: you will need this key every time you open the project.")
-        )
-        QMessageBox.information(
-            self, "Project encrypted", f"Store this recovery key safely. {where}\n\n{keys.recovery_text(key)}"
-        )
-        if keys.keyring_available():
-            self.open_project(path)
-        else:
-            self._refresh()
-
-    # --- jobs ------------------------------------------------------------------------------
-
-    def _start(self, work: Work) -> None:
-        if self.jobs.busy:
-            self.statusBar().showMessage("Wait for the running job to finish, or cancel it.", 5000)
-            return
-        self._show_busy(True)
-        self.jobs.start(work)
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
-        self.status_label.setText(message)
-
-    def _on_job_done(self, _result: Any) -> None:
-        self._show_busy(False)
-        self._refresh()
-        if isinstance(_result, AnalysisRecord):  # a new analysis: look at it
-            self.show_analysis(_result.name)
-
-    def _on_job_failed(self, error: Exception) -> None:
-        self._show_busy(False)
-        self._refresh()
-        if isinstance(error, CancelledError):
-            self.statusBar().showMessage(str(error), 8000)
-        else:
-            self._show_error(error)
-
-    def _show_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        self.progress.setValue(0)
-
-    def _show_selection(self) -> None:
-        """Preview the selected table, or plot the selected numeric column (never during a job)."""
-        items = self.tree.selectedItems()
-        target = items[0].data(0, ROLE) if items else None
-        if self.project is None or target is None or self.jobs.busy:
-            self.detail.clear_detail()
-            return
-        if target[0] == "analysis":
-            self.show_analysis(target[1])
-            return
-        self._show_detail()
-        try:
-            if target[0] == "table":
-                self.data_view.show_table(self.project, target[1])
-                self.detail.title.setText(f"Table {target[1]!r}")
-                self.detail.stack.setCurrentWidget(self.data_view)
-            else:
-                histogram = summaries.histogram(self.project, target[1], target[2])
-                self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)
-        except StudioError as error:
-            self._show_error(error)
+        self.detail.title.setText(f"Table {name!r}")
+        self.detail.stack.setCurrentWidget(self.data_view)
+        self.status.show_rows(name, self.project.row_count(name))
+        self.pages.setCurrentWidget(self.table_page)
 
     def show_analysis(self, name: str) -> None:
         """Show analysis ``name`` of the open project in the decision workspace (loaded off the UI thread)."""
@@ -336,77 +141,216 @@ class MainWindow(QMainWindow):
         if self.workspace.project is not self.project:
             self.workspace.set_project(self.project)
         self.pages.setCurrentWidget(self.workspace)
-        self._mark_in_tree(("analysis", name))
+        self.status.rows.setVisible(False)  # the rows of a table, shown only with a table
+        self.tree.blockSignals(True)  # mark it in the tree without reacting to that
+        self.tree.select_target(("analysis", name))
+        self.tree.blockSignals(False)
         self.workspace.load(name)
 
-    def _mark_in_tree(self, target: tuple[str, str]) -> None:
-        """Make the tree's current item the one carrying ``target``, without reacting to it."""
-        every = self.tree.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive)
-        found = [item for item in every if item.data(0, ROLE) == target]
-        if found and self.tree.currentItem() is not found[0]:
-            self.tree.blockSignals(True)
-            self.tree.setCurrentItem(found[0])
-            self.tree.blockSignals(False)
+    def _follow_undo_stack(self, _index: int) -> None:
+        """Edit ▸ Undo/Redo act on the current page's ``undo_stack``, when it has one."""
+        stack = getattr(self.pages.currentWidget(), "undo_stack", None)
+        if stack is not None and stack not in self.undo_group.stacks():
+            self.undo_group.addStack(stack)
+        self.undo_group.setActiveStack(stack)
 
-    def _show_detail(self) -> None:
-        self.pages.setCurrentWidget(self.detail)
+    # --- project lifecycle -------------------------------------------------------------
 
-    # --- helpers ---------------------------------------------------------------------------
+    def open_project(self, path: Path) -> bool:
+        """Open ``path`` (closing the current project); errors are shown, not raised.
+
+        An encrypted project whose key is not in the keyring asks for its recovery key, saying why.
+        Returns whether the project opened.
+        """
+        if self.converting is not None:
+            self.status.showMessage("Wait for the encryption to finish (or cancel it).", 8000)
+            return False
+        try:
+            opened = self._open_with_prompt(Path(path))
+        except StudioError as error:
+            self.report_error(error, now=True)
+            return False
+        if opened is None:
+            return False
+        self._set_project(opened)
+        return True
+
+    def _set_project(self, project: Project | None) -> None:
+        self.close_project()
+        self.project = project
+        if project is not None:
+            self._remember_recent(project.path)
+        self._refresh()
+
+    def close_project(self) -> None:
+        """Cancel and join the project's jobs, then close it."""
+        self.jobs.cancel_and_wait()
+        self.jobs.reopen()
+        self._close_converting()
+        if self.project is not None:
+            self.release_views()
+            self.project.close()
+            self.project = None
+            self._refresh()
+
+    def release_views(self) -> None:
+        """Let every registered view drop its cursors and jobs (see ``before_release``)."""
+        for release in self.before_release:
+            release()
+
+    def _remember_recent(self, path: Path | None) -> None:
+        if path is not None:
+            self.preferences = with_recent(self.preferences, path)
+            save_preferences(self.preferences, self.preferences_file)
+        self.welcome.set_recent(list(self.preferences.recent_projects))
+        if hasattr(self, "recent_menu"):
+            fill_recent(self, self.preferences.recent_projects)
+
+    # --- jobs ----------------------------------------------------------------------------
+
+    def submit_project_job(self, title: str, work: ProjectWork, **options: Any) -> Job | None:
+        """Run ``work(project, progress, cancel)`` on a cursor of its own; refresh the window after.
+
+        Options as :meth:`JobPool.submit` (``key``, ``heavy``, ``on_done``); a failure is shown.
+        """
+        project = self._require_project()
+        if project is None:
+            return None
+        on_done = options.pop("on_done", None)
+
+        def run(progress: Progress, cancel: CancelToken) -> Any:
+            with own_cursor(project) as view:
+                return work(view, progress, cancel)
+
+        def done(result: Any) -> None:
+            if self.project is project:
+                self._refresh()
+            if on_done is not None:
+                on_done(result)
+
+        def failed(error: Exception) -> None:
+            if self.project is project:
+                self._refresh()
+            self.report_error(error)
+
+        job = self.jobs.submit(title, run, on_done=done, on_error=failed, **options)
+        self.jobs_dock.show()
+        return job
+
+    def report_error(self, error: Exception, *, now: bool = False) -> None:
+        """Show an error in a dialog (several arriving together share one); a cancel in the status bar."""
+        if isinstance(error, CancelledError):
+            self.status.showMessage(str(error), 8000)
+            return
+        self._pending_errors.append(
+            str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
+        )
+        if now:
+            self._flush_errors()
+        elif len(self._pending_errors) == 1:
+            QTimer.singleShot(0, self._flush_errors)
+
+    def _flush_errors(self) -> None:
+        if self._pending_errors:
+            text, self._pending_errors = "\n\n".join(self._pending_errors), []
+            QMessageBox.critical(self, "Tradeoff Studio", text)
+
+    # --- the project tree ----------------------------------------------------------------
+
+    def _show_selection(self) -> None:
+        """Show the selected table, column, model or analysis."""
+        items = self.tree.selectedItems()
+        target = items[0].data(0, ROLE) if items else None
+        if self.project is None or target is None:
+            return
+        if target[0] == "analysis":
+            self.show_analysis(target[1])
+        elif target[0] == "table":
+            self.show_table(target[1])
+        elif target[0] == "column":
+            self._show_column(target[1], target[2])
+        elif target[0] == "model":
+            self.models_panel.select_model(target[1])
+            self.models_dock.show()
+
+    def _show_column(self, table: str, column: str) -> None:
+        """The distribution of a numeric column, on the table page."""
+        assert self.project is not None
+        try:
+            histogram = summaries.histogram(self.project, table, column)
+        except StudioError as error:
+            self.report_error(error)
+            return
+        self.detail.show_histogram(f"{table}.{column}", histogram)
+        self.pages.setCurrentWidget(self.table_page)
+
+    def _refresh(self) -> None:
+        """Rebuild the tree and panels from the project, keeping the selection when it still exists."""
+        items = self.tree.selectedItems()
+        selected = items[0].data(0, ROLE) if items else None
+        info = workflows.project_info(self.project) if self.project else None
+        self.tree.blockSignals(True)
+        self.tree.show_info(info)
+        self.tree.blockSignals(False)
+        for key in PROJECT_ACTIONS:
+            self.actions[key].setEnabled(info is not None)
+        self.project_dock.setVisible(info is not None)
+        self.models_panel.set_project(self.project, self.preferences.provider)
+        self.status.show_project(self.project, info)
+        if info is None:
+            self.setWindowTitle("Tradeoff Studio")
+            self.detail.clear_detail()
+            self.show_welcome()
+            return
+        self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
+        if selected is None or not self.tree.select_target(selected):
+            self.detail.clear_detail()
+            self.pages.setCurrentWidget(self.table_page)
+            self.tree.select_first_table()  # a first look at the data instead of an empty panel
 
     def _require_project(self) -> Project | None:
         if self.project is None:
-            QMessageBox.information(self, "No project", "Open or create a project first (Ctrl+O / Ctrl+N).")
-        return self.project
-
-    def _show_error(self, error: Exception) -> None:
-        text = str(error) if isinstance(error, StudioError) else f"Unexpected error: {error!r}"
-        QMessageBox.critical(self, "Tradeoff Studio", text)
-
-    def _refresh(self) -> None:
-        info = workflows.project_info(self.project) if self.project else None
-        self.tree.show_info(info)
-        self.detail.clear_detail()
-        for key in ("import", "model", "score", "encrypt", "analysis"):
-            self.actions[key].setEnabled(info is not None)
-        if info is not None:
-            self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
-            self.status_label.setText(
-                f"{info.path} · {_count(len(info.tables), 'table')} · {_count(len(info.models), 'model')}"
+            text = (
+                "Wait for the encryption to finish (or cancel it) first."
+                if self.converting is not None
+                else "Open or create a project first (Ctrl+O / Ctrl+N)."
             )
-            self.tree.select_first_table()  # a first look at the data instead of an empty panel
-        else:
-            self.setWindowTitle("Tradeoff Studio")
+            QMessageBox.information(self, "No project", text)
+        return self.project
 
     # --- drag and drop -------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept local files."""
+        """Accept local files and folders, anywhere on the window."""
         if event.mimeData().hasUrls() and all(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """ONNX files become models, a .tsproj opens, anything else is imported."""
+        """A .tsproj opens, ONNX files become models, anything else is imported (a job each)."""
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
-        projects = [path for path in paths if path.suffix == ".tsproj"]
-        if projects:
-            self.open_project(projects[0])
-            return
-        models = [path for path in paths if path.suffix.lower() == ".onnx"]
-        data = [path for path in paths if path not in models]
-        if models:
-            self.add_models(models)
-        elif data:
-            self.import_paths(data)
+        self.open_paths(paths)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light/dark switch: icons are redrawn in the new palette's text colour."""
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "actions"):
+            paint_icons(self.actions)
+            self.tree.repaint_icons()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Cancel and join the running job, then close the project."""
+        """Cancel and join every job, then close the project."""
         self.jobs.cancel_and_wait()
         self.workspace.shutdown()
-        self._close_project()
+        self._close_converting()
+        if self.project is not None:
+            self.release_views()
+            self.project.close()
+            self.project = None
         event.accept()
 
-
-def _count(number: int, noun: str) -> str:
-    """``1 table``, ``3 tables``."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    def _close_converting(self) -> None:
+        """After its job was cancelled and joined, a project that was being encrypted is closed."""
+        if self.converting is not None:
+            self.converting.close()
+            self.converting = None

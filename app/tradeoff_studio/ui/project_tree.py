@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from ..core.workflows import ProjectInfo
+from .icons import icon
 
 NUMERIC_TYPES = (
     "DOUBLE",
@@ -26,7 +27,8 @@ ROLE = Qt.ItemDataRole.UserRole
 class ProjectTree(QTreeWidget):
     """A read-only tree of what the open project holds.
 
-    Items carry ``("table", name)`` or ``("column", table, column)`` in :data:`ROLE`.
+    Items carry ``("table", name)``, ``("column", table, column)``, ``("model", name)`` or
+    ``("analysis", name)`` in :data:`ROLE`.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,6 +49,8 @@ class ProjectTree(QTreeWidget):
         for model in info.models:
             producer = model["manifest"]["producer_name"] or "unknown producer"
             item = QTreeWidgetItem(models, [model["name"], f"{producer}, sha256 {model['sha256'][:12]}…"])
+            item.setData(0, ROLE, ("model", model["name"]))
+            item.setIcon(0, icon("model"))
             for spec in model["manifest"]["inputs"]:
                 QTreeWidgetItem(item, [spec["name"], f"input {spec['onnx_type']} {spec['shape']}"])
         scores = self._section("Score columns", f"{len(info.score_columns)}")
@@ -56,6 +60,7 @@ class ProjectTree(QTreeWidget):
             )
             item = QTreeWidgetItem(scores, [f"{score['table']}.{score['column']}", details])
             item.setData(0, ROLE, ("column", score["table"], score["column"]))
+            item.setIcon(0, icon("score"))
         analyses = self._section("Analyses", f"{len(info.analyses)}")
         for analysis in info.analyses:
             details = (
@@ -63,10 +68,11 @@ class ProjectTree(QTreeWidget):
             )
             item = QTreeWidgetItem(analyses, [analysis["name"], details])
             item.setData(0, ROLE, ("analysis", analysis["name"]))
+            item.setIcon(0, icon("front"))
             for decision in info.decisions:
                 if decision["analysis"] == analysis["name"]:
                     chosen = f"decision by {decision['author']} on {str(decision['decided_at'])[:16]}"
-                    QTreeWidgetItem(item, [decision["candidate_id"], chosen])
+                    QTreeWidgetItem(item, [decision["candidate_id"], chosen]).setIcon(0, icon("decision"))
         for index in range(self.topLevelItemCount()):
             self.topLevelItem(index).setExpanded(True)
 
@@ -75,6 +81,28 @@ class ProjectTree(QTreeWidget):
         tables = self.topLevelItem(0)
         if tables is not None and tables.childCount():
             self.setCurrentItem(tables.child(0))
+
+    def repaint_icons(self) -> None:
+        """Redraw the items' icons in the current palette's text colour."""
+        names = {"table": "table", "model": "model", "column": "score", "analysis": "front"}
+        stack = [self.topLevelItem(index) for index in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            target = item.data(0, ROLE)
+            if target and target[0] in names and not (target[0] == "column" and item.icon(0).isNull()):
+                item.setIcon(0, icon(names[target[0]]))
+            stack.extend(item.child(index) for index in range(item.childCount()))
+
+    def select_target(self, target: tuple[str, ...]) -> bool:
+        """Make the item carrying ``target`` (e.g. ``("analysis", name)``) current; False if none does."""
+        stack = [self.topLevelItem(index) for index in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            if item.data(0, ROLE) == target:
+                self.setCurrentItem(item)
+                return True
+            stack.extend(item.child(index) for index in range(item.childCount()))
+        return False
 
     def _section(self, title: str, details: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title, details])
@@ -93,6 +121,7 @@ class ProjectTree(QTreeWidget):
         )
         item.setToolTip(1, f"Imported from {source}")
         item.setData(0, ROLE, ("table", table["name"]))
+        item.setIcon(0, icon("table"))
         for column in table["columns"]:
             child = QTreeWidgetItem(item, [column["name"], column["type"]])
             if column["type"].startswith(NUMERIC_TYPES):

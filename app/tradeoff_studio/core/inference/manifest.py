@@ -11,15 +11,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import onnx
-from google.protobuf.message import DecodeError
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
-from .external import all_graphs, has_external_data, inline_external_data
 from .files import MAX_MODEL_BYTES, read_regular_file
-from .zipmap import zipmap_sources
+
+if TYPE_CHECKING:  # onnx (with ml_dtypes) costs seconds to import: only when a model is read
+    import onnx
 
 __all__ = ["MAX_MODEL_BYTES", "LoadedModel", "ModelManifest", "TensorSpec", "describe", "load_model_file"]
 
@@ -109,6 +107,8 @@ def load_model_file(path: Path) -> LoadedModel:
     inlined from its own folder only (see :mod:`.external`). Raises :class:`ModelError` when the
     file is refused.
     """
+    from .external import has_external_data, inline_external_data
+
     raw = read_regular_file(path, what="Model file")
     model = _parse(raw, path)
     _refuse_custom_domains(model, path)
@@ -125,6 +125,9 @@ def parse_model_bytes(raw: bytes, source: str) -> onnx.ModelProto:
 
 
 def _parse(raw: bytes, path: Path) -> onnx.ModelProto:
+    import onnx
+    from google.protobuf.message import DecodeError
+
     not_onnx = ModelError(
         f"{path} is not an ONNX model (it could not be read as an ONNX protobuf: not ONNX, "
         "truncated, corrupt or nested too deeply). "
@@ -143,6 +146,8 @@ def _parse(raw: bytes, path: Path) -> onnx.ModelProto:
 
 
 def _refuse_custom_domains(model: onnx.ModelProto, path: Path) -> None:
+    from .external import all_graphs
+
     domains = {node.domain for graph in all_graphs(model) for node in graph.node}
     domains |= {opset.domain for opset in model.opset_import}
     custom = sorted(domain for domain in domains if domain not in BUILTIN_DOMAINS)
@@ -155,6 +160,8 @@ def _refuse_custom_domains(model: onnx.ModelProto, path: Path) -> None:
 
 
 def _check_model(model: onnx.ModelProto, path: Path) -> None:
+    import onnx
+
     _check_nesting(model, path)
     _check_dimensions(model, path)
     try:
@@ -195,6 +202,8 @@ def _check_dimensions(model: onnx.ModelProto, path: Path) -> None:
 def describe(model: onnx.ModelProto) -> ModelManifest:
     """The manifest of a parsed model (text that is not valid UTF-8 is kept with backslash escapes)."""
     initializers = {text(tensor.name) for tensor in model.graph.initializer}
+    from .zipmap import zipmap_sources
+
     zipmaps = zipmap_sources(model)
     return ModelManifest(
         inputs=[_spec(value, {}) for value in model.graph.input if text(value.name) not in initializers],
@@ -236,6 +245,8 @@ def _element_text(elem_type: int) -> str:
 
 def element_type(elem_type: int) -> str | None:
     """The numpy dtype name of an ONNX element type; None when unset or unknown to this onnx."""
+    import onnx
+
     if not elem_type:
         return None
     try:

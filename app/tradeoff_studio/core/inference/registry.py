@@ -20,7 +20,6 @@ from .. import audit
 from ..errors import ModelError, NameInUseError, NotFoundError
 from ..project import Project
 from ..schema import CATALOG_SCHEMA
-from .external import refuse_external_references
 from .manifest import ModelManifest, describe, load_model_file, parse_model_bytes, sha256_hex
 from .scorable import check_scorable
 
@@ -158,6 +157,8 @@ def load_model(project: Project, name: str) -> StoredModel:
     """The model called ``name``, its bytes verified against their recorded SHA-256 and checked to
     hold all their data. The manifest is described anew from the verified bytes (the stored one is
     only for display). Raises :class:`NotFoundError` or :class:`ModelError`."""
+    from .external import refuse_external_references  # imports onnx: only when a model is loaded
+
     record = get_model(project, name)
     data = model_bytes(project, record.name)
     model = parse_model_bytes(data, f"Model '{record.name}' stored in the project")

@@ -26,7 +26,6 @@ from .prefetch import prefetched
 from .providers import create_session
 from .registry import StoredModel, load_model
 from .score_columns import ScorePlan, ScoreRecord, table_changed, write_score_column
-from .zipmap import exposing
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -92,6 +91,8 @@ def session_bytes(stored: StoredModel, output: OutputSpec) -> bytes:
     """The bytes a session is made from: the verified stored bytes, with a ZipMap's tensor exposed."""
     if not output.is_zipmap:
         return stored.data
+    from .zipmap import exposing  # imports onnx, which costs seconds: only for a ZipMap output
+
     return bytes(exposing(stored.model, output.fetched).SerializeToString())
 
 
