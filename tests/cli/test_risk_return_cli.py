@@ -51,3 +51,35 @@ def test_broken_inputs_exit_1_with_the_reason(tmp_path: Path) -> None:
         "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--risk-free", "nan"
     )
     assert not_a_rate.returncode == 1 and "--risk-free expects a number" in not_a_rate.stderr
+
+
+def test_nonsense_is_refused_naming_the_column_and_the_project_is_unchanged(
+    tmp_path: Path, state: object
+) -> None:
+    """Observation 1: prices read as returns, a volume column and ``--target-volatility 12``."""
+    from support.returns_tables import prices_of, wide_returns
+    from tradeoff_studio.core.project import open_project
+
+    project = tmp_path / "prices.tsproj"
+    prices = prices_of(wide_returns(30)).assign(volume=[1_000_000 * (i % 7 + 1) for i in range(30)])
+    prices.to_csv(tmp_path / "quotes.csv", index=False)
+    cli("new", project)
+    assert cli("import", project, tmp_path / "quotes.csv").returncode == 0
+    with open_project(project) as opened:
+        before = state(opened)  # type: ignore[operator]
+    base = ["analyze", project, "risk-return", "--table", "quotes", "--resamples", "20", "--points", "5"]
+    as_returns = cli(*base, "--returns", "--assets", "stocks,bonds,gold,cash")
+    assert as_returns.returncode == 1 and "Column 'stocks' of table 'quotes'" in as_returns.stderr
+    assert "looks like prices. Use --prices" in as_returns.stderr and "Warning" not in as_returns.stderr
+    volume = cli(*base, "--prices")
+    assert volume.returncode == 1 and "'volume' of table 'quotes' holds whole numbers" in volume.stderr
+    budget = cli(*base, "--prices", "--target-volatility", "12")
+    assert (
+        budget.returncode == 1
+        and "--target-volatility 12 would mean 1200%: did you mean 12%?" in budget.stderr
+    )
+    with open_project(project) as opened:
+        assert state(opened) == before  # type: ignore[operator]
+    thin = cli(*base, "--prices", "--assets", "stocks,bonds,gold,cash", "--target-volatility", "12%")
+    assert thin.returncode == 0, thin.stderr
+    assert "Warning: The fit window has 29 periods for 4 assets (fewer than 10 per asset)" in thin.stdout

@@ -24,7 +24,7 @@ from .analysis_common import print_analysis, run_analysis, spec_from
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
-                "min_volatility", "infeasible_targets", "given_portfolios")  # fmt: skip
+                "min_volatility", "infeasible_targets", "given_portfolios", "warnings")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
@@ -57,4 +57,6 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
         )
     for target in notes["infeasible_targets"]:
         print(f"Target {target['target']} {target['value']:.2%} not met: {target['reason']}")
+    for warning in notes["warnings"]:
+        print(f"Warning: {warning}")
     print(f"See them with: tradeoff-studio candidates {project} {record.name} --front-only")

@@ -19,6 +19,7 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from .checks import check_history
 from .estimates import Covariance, Estimates, estimate
 from .frontier import check_bounds, efficient_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
@@ -76,6 +77,9 @@ def analyze_risk_return(
     progress(0.0, f"Reading {spec.source.table}")
     data = read_returns(project, spec.source, token, spec.periods_per_year)
     fit, test = _split(data, spec.split)
+    warnings = check_history(len(fit.dates), len(data.assets), data.gaps, "fit window")
+    if data.gaps is not None and not warnings:
+        warnings.append(data.gaps.describe() + ".")
     progress(0.1, "Estimating returns and covariance")
     estimates = estimate(fit.values, data.periods_per_year, spec.covariance)
     lower, upper = _bounds(spec, data.assets)
@@ -97,6 +101,7 @@ def analyze_risk_return(
         "infeasible_targets": infeasible,
         "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
         "derived_knobs": ["portfolio", *weights],
+        "warnings": warnings,
     }
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     progress(0.95, "Computing the Pareto front")

@@ -10,7 +10,7 @@ periods per year used to annualise, is read from the median gap between dates.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
@@ -22,6 +22,7 @@ from ...sql import ident
 from .. import inputs
 from ..candidates import AnalysisError
 from ..inputs import NUMERIC_TYPES, require_column, table_columns
+from .checks import Gaps, check_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,16 +64,11 @@ class Returns:
     periods_per_year: int
     frequency: str
     dropped_dates: int = 0
+    gaps: Gaps | None = None  # what --drop-missing removed, and the asset that drove it
 
     def between(self, start: int, stop: int) -> Returns:
         """The periods ``start`` to ``stop - 1``."""
-        return Returns(
-            self.dates[start:stop],
-            self.assets,
-            self.values[start:stop],
-            self.periods_per_year,
-            self.frequency,
-        )
+        return replace(self, dates=self.dates[start:stop], values=self.values[start:stop])
 
 
 def read_returns(
@@ -80,22 +76,33 @@ def read_returns(
 ) -> Returns:
     """The table's simple returns, checked: one row per date, no gaps unless ``drop_missing``."""
     wide = _read_wide(project, source, cancel)
-    wide, dropped = _complete(wide, source)
-    values = wide.to_numpy(dtype=np.float64)
+    wide, gaps = _complete(wide, source)
+    assets = [str(c) for c in wide.columns]
+    raw = wide.to_numpy(dtype=np.float64)
     dates = wide.index.to_numpy().astype("datetime64[D]")
-    _check_finite(values, dates, list(wide.columns), source.table)
-    if source.values == "prices":
-        values, dates = _prices_to_returns(values, dates, list(wide.columns), source.table)
-    elif source.values == "log-returns":
-        values = np.expm1(values)
-    else:
-        _check_simple_returns(values, dates, list(wide.columns), source.table)
+    _check_finite(raw, dates, assets, source.table)
+    values, dates = _simple_returns(raw, dates, assets, source)
+    check_values(raw, assets, source.table, source.values)
     if len(dates) < 3:
+        cause = f" ({gaps.describe()})" if gaps is not None else ""
         raise AnalysisError(
-            f"Table '{source.table}' gives {len(dates)} periods of returns; at least 3 are needed."
+            f"Table '{source.table}' gives {len(dates)} periods of returns{cause}; at least 3 are needed."
         )
     ppy, frequency = _frequency(dates, periods_per_year)
-    return Returns(dates, [str(c) for c in wide.columns], values, ppy, frequency, dropped)
+    dropped = gaps.dropped if gaps is not None else 0
+    return Returns(dates, assets, values, ppy, frequency, dropped, gaps)
+
+
+def _simple_returns(
+    raw: np.ndarray, dates: np.ndarray, assets: list[str], source: ReturnsSource
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simple returns from prices, log returns or (checked) simple returns, with their dates."""
+    if source.values == "prices":
+        return _prices_to_returns(raw, dates, assets, source.table)
+    if source.values == "log-returns":
+        return np.expm1(raw), dates
+    _check_simple_returns(raw, dates, assets, source.table)
+    return raw, dates
 
 
 def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> pd.DataFrame:
@@ -201,15 +208,15 @@ def _distinct_names(names: np.ndarray, table: str, column: str) -> None:
             )
 
 
-def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, int]:
+def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, Gaps | None]:
     """The frame without missing values: an error naming the first gap, or its dates dropped."""
     gaps = wide.isna()
     if not bool(gaps.to_numpy().any()):
-        return wide, 0
+        return wide, None
+    counts = gaps.sum()
     if source.drop_missing:
         kept = wide.dropna()
-        return kept, len(wide) - len(kept)
-    counts = gaps.sum()
+        return kept, _gaps(wide, counts, len(wide) - len(kept))
     asset = str(counts[counts > 0].index[0])
     first = wide.index[gaps[asset].to_numpy()][0]
     raise AnalysisError(
@@ -217,6 +224,14 @@ def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, 
         f"{first:%Y-%m-%d} ({int((counts > 0).sum())} asset(s) have gaps). Fill them, or use "
         "--drop-missing to keep only the dates where every asset has a value."
     )
+
+
+def _gaps(wide: pd.DataFrame, counts: pd.Series, dropped: int) -> Gaps:
+    """The asset with the most missing dates, and the span of dates it has values on."""
+    asset = str(counts.idxmax())
+    present = wide.index[wide[counts.idxmax()].notna().to_numpy()]
+    first, last = (f"{present[0]:%Y-%m-%d}", f"{present[-1]:%Y-%m-%d}") if len(present) else ("none", "none")
+    return Gaps(asset, int(counts.max()), first, last, dropped, len(wide))
 
 
 def _prices_to_returns(
