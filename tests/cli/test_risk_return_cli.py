@@ -29,9 +29,17 @@ def test_analyze_risk_return_on_the_demo_and_decide(tmp_path: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert "Returns: simple returns, as given; daily" in text.stdout and "shrinkage" in text.stdout
     assert "Target return 80.00% not met: No portfolio" in text.stdout
-    decided = cli(
-        "decide", project, "frontier", "--constraint", "volatility<=0.1", "--rationale", "10% budget"
+    assert (
+        "Named portfolio max-sharpe: return" in text.stdout and "Named portfolio risk-parity" in text.stdout
     )
+    on_sharpe = cli("decide", project, "frontier", "--weights", "sharpe=1", "--rationale", "best Sharpe")
+    assert on_sharpe.returncode == 1 and "decide with --candidate max-sharpe" in on_sharpe.stderr
+    tangency = cli("decide", project, "frontier", "--candidate", "max-sharpe", "--rationale", "tangency")
+    assert tangency.returncode == 0, tangency.stderr
+    decided = cli(
+        "decide", project, "frontier", "--constraint", "volatility<=0.1", "--rationale", "10% budget",
+        "--supersedes", json.loads(cli("decisions", project, "--json").stdout)[0]["id"],
+    )  # fmt: skip
     assert decided.returncode == 0, decided.stderr
 
 

@@ -24,7 +24,8 @@ from .analysis_common import print_analysis, run_analysis, spec_from
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
-                "min_volatility", "infeasible_targets", "given_portfolios", "warnings")  # fmt: skip
+                "min_volatility", "infeasible_targets", "given_portfolios", "named_portfolios",
+               "missing_named_portfolios", "warnings")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
@@ -55,6 +56,13 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
         print(
             f"Given portfolio {name}: return {gap['return']:.2%}, volatility {gap['volatility']:.2%}{where}."
         )
+    for name, figures in notes["named_portfolios"].items():
+        print(
+            f"Named portfolio {name}: return {figures['return']:.2%}, "
+            f"volatility {figures['volatility']:.2%}, Sharpe {figures['sharpe']:.3f}."
+        )
+    for missing in notes["missing_named_portfolios"]:
+        print(f"Named portfolio {missing['portfolio']} not built: {missing['reason']}")
     for target in notes["infeasible_targets"]:
         print(f"Target {target['target']} {target['value']:.2%} not met: {target['reason']}")
     for warning in notes["warnings"]:

@@ -183,6 +183,7 @@ class Preferences:
                 raise DecisionError(
                     f"{what} name {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} not "
                     f"an objective of this analysis. Its objectives: {', '.join(names)}."
+                    + _named_candidate_hint(table, unknown)
                 )
         self._check_method(names)
 
@@ -209,3 +210,14 @@ class Preferences:
             "constraints": [constraint.to_dict() for constraint in self.constraints],
             "allow_protected_attribute": self.allow_protected,
         }
+
+
+def _named_candidate_hint(table: CandidateTable, metrics: list[str]) -> str:
+    """Where a named candidate already optimises the metric asked for (risk–return's ``max-sharpe``)."""
+    ids = set(map(str, table.frame["candidate_id"])) if "candidate_id" in table.frame.columns else set()
+    if table.kind == "risk-return" and "sharpe" in metrics and "max-sharpe" in ids:
+        return (
+            " The maximum-Sharpe portfolio is candidate 'max-sharpe': decide with --candidate max-sharpe "
+            "(or analyse with --objectives sharpe:max to weigh it)."
+        )
+    return ""

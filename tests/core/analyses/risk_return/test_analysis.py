@@ -26,7 +26,7 @@ def test_frontier_candidates_carry_weights_and_realised_metrics(project: Project
     frame = wide_returns()
     add_table(project, "wide", frame)
     table = analyze_risk_return(project, spec())
-    front = table.frame
+    front = table.frame[table.frame["source"] == "frontier"]
     assert len(front) == 20 and front["candidate_id"].iloc[0] == "frontier-001"
     weights = front[[f"weight_{a}" for a in ASSETS]].to_numpy()
     assert np.allclose(weights.sum(axis=1), 1.0) and (weights >= -1e-12).all()
@@ -179,7 +179,7 @@ def test_demo_frontier_is_stored_and_a_decision_recorded(project: Project) -> No
     record = flows.analyze_risk_return(
         project, spec("asset_returns", split="2024-01-01", weights_table="model_portfolios")
     )
-    assert record.kind == "risk-return" and record.rows == 24
+    assert record.kind == "risk-return" and record.rows == 24 + 6  # 20 frontier points, 4 given, 6 named
     stored = flows.get_candidates(project, record.name)
     assert "weight_gold" in stored.frame.columns and stored.notes["windows"]["test"][0] == "2024-01-01"
     prefs = Preferences(constraints=(Constraint.parse("volatility<=0.08"),))

@@ -23,6 +23,7 @@ from .checks import check_history
 from .estimates import Covariance, Estimates, estimate
 from .frontier import check_bounds, efficient_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
+from .named import named_portfolios
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
 
@@ -89,9 +90,17 @@ def analyze_risk_return(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
+    named, unnamed = named_portfolios(
+        frontier.line,
+        estimates.mean,
+        estimates.cov,
+        (lower, upper),
+        risk_free=spec.risk_free,
+        assets=data.assets,
+    )
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
-    frame = _frame(frontier_portfolios(frontier) + targets + given, data.assets, fit, test, estimates,
+    frame = _frame(frontier_portfolios(frontier) + named + targets + given, data.assets, fit, test, estimates,
                    settings=settings, bootstrap=spec.bootstrap, cancel=token)  # fmt: skip
     weights = [f"weight_{asset}" for asset in data.assets]
     notes = _notes(spec, data, fit, test, estimates) | {
@@ -99,6 +108,8 @@ def analyze_risk_return(
         "max_return": frontier.line.max_return,
         "min_volatility": frontier.line.min_volatility,
         "infeasible_targets": infeasible,
+        "named_portfolios": _named_summary(frame),
+        "missing_named_portfolios": unnamed,
         "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
         "derived_knobs": ["portfolio", *weights],
         "warnings": warnings,
@@ -111,6 +122,15 @@ def analyze_risk_return(
     table = table.with_front()
     progress(1.0, "Candidates ready")
     return table
+
+
+def _named_summary(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Return, volatility and Sharpe ratio of each named portfolio (for the printed summary)."""
+    rows = frame[frame["source"] == "named"]
+    return {
+        str(row["candidate_id"]): {key: float(row[key]) for key in ("return", "volatility", "sharpe")}
+        for _, row in rows.iterrows()
+    }
 
 
 def _check_spec(spec: RiskReturnSpec) -> None:
