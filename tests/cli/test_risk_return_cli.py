@@ -25,8 +25,11 @@ def test_analyze_risk_return_on_the_demo_and_decide(tmp_path: Path) -> None:
     assert record["notes"]["returns"] == "simple returns, as given"
     assert "std per period x sqrt(252)" in record["notes"]["annualisation"]
     assert [t["value"] for t in record["notes"]["infeasible_targets"]] == [0.8]
-    text = cli("analyze", project, "risk-return", *flags, "--covariance", "ledoit-wolf")
+    window = ["--from", "2019-06-03", "--to", "2024-06-28"]
+    text = cli("analyze", project, "risk-return", *flags, "--covariance", "ledoit-wolf", *window)
     assert text.returncode == 0, text.stderr
+    assert "Window: --from 2019-06-03 --to 2024-06-28 (the dates analysed" in text.stdout
+    assert "Fitted on 2019-06-03 .. 2023-12-29" in text.stdout and ".. 2024-06-28 (" in text.stdout
     assert "Returns: simple returns, as given; daily" in text.stdout and "shrinkage" in text.stdout
     assert "Target return 80.00% not met: No portfolio" in text.stdout
     assert (

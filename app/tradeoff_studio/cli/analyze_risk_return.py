@@ -5,7 +5,8 @@
     analyze PROJECT risk-return --table T (--prices | --returns | --log-returns)
         [--long DATE,ASSET,VALUE | --date COL [--assets A,B,...]] [--covariance sample|ledoit-wolf]
         [--points 100] [--bounds LO,HI] [--bound ASSET=LO,HI ...] [--split DATE|SHARE]
-        [--portfolios WEIGHTS_TABLE] [--target-return R ...] [--target-volatility V ...]
+        [--from DATE] [--to DATE] [--portfolios WEIGHTS_TABLE]
+        [--target-return R ...] [--target-volatility V ...]
         [--risk-free R] [--cvar-level 0.95] [--periods-per-year N] [--drop-missing] [--resamples N]
 
 Rates accept fractions or percentages (``0.08`` or ``8%``). The output says how returns were read
@@ -45,6 +46,11 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     print(f"Returns: {notes['returns']}; {notes['frequency']}.")
     print(f"Annualised {notes['annualisation']}.")
     shrunk = f" (shrinkage {notes['shrinkage']:.3f})" if notes["covariance"] != "sample" else ""
+    if windows.get("from") or windows.get("to"):
+        print(
+            f"Window: --from {windows.get('from') or '(first date)'} "
+            f"--to {windows.get('to') or '(last date)'} (the dates analysed; --split divides them)."
+        )
     print(f"Fitted on {fit[0]} .. {fit[1]} ({fit[2]} periods), covariance {notes['covariance']}{shrunk}.")
     if "test" in windows:
         test = windows["test"]

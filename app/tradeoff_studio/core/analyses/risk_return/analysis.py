@@ -261,9 +261,10 @@ def _notes(
 ) -> dict[str, Any]:
     """What the candidates mean: return convention, annualisation, windows, estimators, bootstrap."""
     ppy = data.periods_per_year
-    window = {"fit": [str(fit.dates[0]), str(fit.dates[-1]), len(fit.dates)]}
+    window: dict[str, Any] = {"fit": [str(fit.dates[0]), str(fit.dates[-1]), len(fit.dates)]}
     if test is not None:
         window["test"] = [str(test.dates[0]), str(test.dates[-1]), len(test.dates)]
+    window["from"], window["to"] = spec.source.start, spec.source.end  # --from / --to as given (or None)
     return {
         "source_table": spec.source.table,
         "returns": _VALUES_NOTE[spec.source.values],

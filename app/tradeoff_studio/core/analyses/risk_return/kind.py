@@ -79,6 +79,8 @@ PARAMETERS = (
     Parameter(
         "split", "--split", "text", "fit before this date (or share); test after", metavar="DATE|SHARE"
     ),
+    Parameter("start", "--from", "text", "analyse the dates from this one on (fit and test)", metavar="DATE"),
+    Parameter("end", "--to", "text", "analyse the dates up to this one (fit and test)", metavar="DATE"),
     Parameter(
         "portfolios", "--portfolios", "table", "given portfolios: portfolio, asset, weight", metavar="TABLE"
     ),
@@ -145,6 +147,8 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         date=values.get("date"),
         assets=tuple(names(values["assets"])) if values.get("assets") else None,
         drop_missing=bool(values.get("drop_missing")),
+        start=values.get("start"),
+        end=values.get("end"),
     )
     return RiskReturnSpec(
         source,

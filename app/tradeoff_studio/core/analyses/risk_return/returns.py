@@ -52,6 +52,8 @@ class ReturnsSource:
     date: str | None = None  # the date column of a wide table (default: the only date column)
     assets: tuple[str, ...] | None = None  # asset columns of a wide table (default: all numeric)
     drop_missing: bool = False
+    start: str | None = None  # --from: the first date analysed (YYYY-MM-DD); None: the table's first
+    end: str | None = None  # --to: the last date analysed; None: the table's last
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def read_returns(
     project: Project, source: ReturnsSource, cancel: CancelToken, periods_per_year: int | None = None
 ) -> Returns:
     """The table's simple returns, checked: one row per date, no gaps unless ``drop_missing``."""
-    wide = _read_wide(project, source, cancel)
+    wide = _window(_read_wide(project, source, cancel), source)
     wide, gaps = _complete(wide, source)
     assets = [str(c) for c in wide.columns]
     raw = wide.to_numpy(dtype=np.float64)
@@ -91,6 +93,40 @@ def read_returns(
     ppy, frequency = _frequency(dates, periods_per_year)
     dropped = gaps.dropped if gaps is not None else 0
     return Returns(dates, assets, values, ppy, frequency, dropped, gaps)
+
+
+def _window(wide: pd.DataFrame, source: ReturnsSource) -> pd.DataFrame:
+    """The rows from ``--from`` to ``--to`` (for prices, also the last price before ``--from``)."""
+    if source.start is None and source.end is None:
+        return wide
+    days = wide.index.to_numpy().astype("datetime64[D]")
+    start, end = _day(source.start, "--from"), _day(source.end, "--to")
+    if start is not None and end is not None and start > end:
+        raise AnalysisError(f"--from {start} is after --to {end}: give the earlier date to --from.")
+    keep = np.ones(len(days), dtype=bool)
+    if start is not None:
+        keep &= days >= start
+        before = np.flatnonzero(days < start)
+        if source.values == "prices" and before.size:  # the first return in the window needs it
+            keep[before[-1]] = True
+    if end is not None:
+        keep &= days <= end
+    if keep.sum() < 2:
+        span = f"{days[0]} to {days[-1]}" if len(days) else "no dates"
+        raise AnalysisError(
+            f"Table '{source.table}' has {int(keep.sum())} date(s) between --from {start or 'its start'} and "
+            f"--to {end or 'its end'} (its dates run from {span}). Widen the window."
+        )
+    return wide[keep]
+
+
+def _day(text: str | None, flag: str) -> np.datetime64 | None:
+    if text is None:
+        return None
+    try:
+        return np.datetime64(str(text).strip(), "D")
+    except ValueError:
+        raise AnalysisError(f"{flag} expects a date such as 2019-12-31, got {text!r}.") from None
 
 
 def _simple_returns(
