@@ -25,10 +25,18 @@ def test_analyze_risk_return_on_the_demo_and_decide(tmp_path: Path) -> None:
     assert record["notes"]["returns"] == "simple returns, as given"
     assert "std per period x sqrt(252)" in record["notes"]["annualisation"]
     assert [t["value"] for t in record["notes"]["infeasible_targets"]] == [0.8]
+    stated = record["notes"]["conventions"]
+    assert stated["ddof"] == 1 and stated["cvar"]["horizon"] == "one period (daily)"
+    assert (
+        stated["figures"]["oos_*"] == "realised on the test window" and record["notes"]["dropped_dates"] == 0
+    )
     window = ["--from", "2019-06-03", "--to", "2024-06-28"]
     text = cli("analyze", project, "risk-return", *flags, "--covariance", "ledoit-wolf", *window)
     assert text.returncode == 0, text.stderr
     assert "Window: --from 2019-06-03 --to 2024-06-28 (the dates analysed" in text.stdout
+    assert "Conventions: simple returns, as given; 252 periods a year; std with ddof=1" in text.stdout
+    assert "with the Ledoit-Wolf covariance" in text.stdout and "CVaR at 95%: mean loss" in text.stdout
+    assert "Risk-free rate 0.00% a year" in text.stdout and "rebalancing every period" in text.stdout
     assert "Fitted on 2019-06-03 .. 2023-12-29" in text.stdout and ".. 2024-06-28 (" in text.stdout
     assert "Returns: simple returns, as given; daily" in text.stdout and "shrinkage" in text.stdout
     assert "Target return 80.00% not met: No portfolio" in text.stdout

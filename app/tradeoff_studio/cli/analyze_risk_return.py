@@ -20,13 +20,14 @@ import argparse
 from typing import Any
 
 from ..core.analyses.kinds import kind
+from ..core.analyses.risk_return.conventions import convention_lines
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import print_analysis, run_analysis, spec_from
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
                 "min_volatility", "infeasible_targets", "given_portfolios", "named_portfolios",
-               "missing_named_portfolios", "warnings")  # fmt: skip
+               "missing_named_portfolios", "warnings", "conventions", "dropped_dates")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
@@ -65,12 +66,14 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     for name, figures in notes["named_portfolios"].items():
         print(
             f"Named portfolio {name}: return {figures['return']:.2%}, "
-            f"volatility {figures['volatility']:.2%}, Sharpe {figures['sharpe']:.3f}."
+            f"volatility {figures['volatility']:.2%}, realised Sharpe {figures['sharpe']:.3f}."
         )
     for missing in notes["missing_named_portfolios"]:
         print(f"Named portfolio {missing['portfolio']} not built: {missing['reason']}")
     for target in notes["infeasible_targets"]:
         print(f"Target {target['target']} {target['value']:.2%} not met: {target['reason']}")
+    for line in convention_lines(notes):
+        print(line)
     for warning in notes["warnings"]:
         print(f"Warning: {warning}")
     print(f"See them with: tradeoff-studio candidates {project} {record.name} --front-only")

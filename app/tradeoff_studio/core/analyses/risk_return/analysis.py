@@ -20,6 +20,7 @@ from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from .checks import check_history
+from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
 from .frontier import check_bounds, efficient_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
@@ -33,11 +34,6 @@ if TYPE_CHECKING:
 KNOBS = ("source", "portfolio", "target")
 OOS_METRICS = tuple(f"oos_{metric}" for metric in METRICS)
 DEFAULT_OBJECTIVES = (Objective("return", "max"), Objective("volatility", "min"))
-_VALUES_NOTE = {
-    "prices": "simple returns computed from prices: p_t / p_(t-1) - 1",
-    "returns": "simple returns, as given",
-    "log-returns": "simple returns converted from the given log returns: exp(r) - 1",
-}
 
 
 @dataclass(frozen=True)
@@ -267,7 +263,7 @@ def _notes(
     window["from"], window["to"] = spec.source.start, spec.source.end  # --from / --to as given (or None)
     return {
         "source_table": spec.source.table,
-        "returns": _VALUES_NOTE[spec.source.values],
+        "returns": VALUES_NOTE[spec.source.values],
         "frequency": data.frequency,
         "periods_per_year": ppy,
         "annualisation": f"arithmetic: return = mean per period x {ppy}; "
@@ -291,6 +287,17 @@ def _notes(
             "block_length": spec.bootstrap.block_for(len(fit.dates)),
         },
         "ci_level": spec.bootstrap.ci_level,
+        "conventions": conventions(
+            values=spec.source.values,
+            frequency=data.frequency,
+            periods_per_year=ppy,
+            risk_free=spec.risk_free,
+            cvar_level=spec.cvar_level,
+            covariance=spec.covariance,
+            shrinkage=estimates.shrinkage,
+            split=test is not None,
+            dropped_dates=data.dropped_dates,
+        ),
         "bounds": {
             "lower": spec.lower,
             "upper": spec.upper,
