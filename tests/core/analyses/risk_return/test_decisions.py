@@ -1,0 +1,46 @@
+"""Risk–return decisions (issue #16, observation 7): every constraint is also checked out of sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.returns_tables import ASSETS, add_table, spec, wide_returns
+from tradeoff_studio.core import analysis_workflows as flows
+from tradeoff_studio.core.decisions.card import card_lines
+from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
+from tradeoff_studio.core.project import Project
+
+
+def calm_then_stormy(project: Project) -> str:
+    """300 calm days to fit, then 100 days at three times the volatility: the cap breaks out of sample."""
+    frame = wide_returns(400)
+    frame.loc[300:, ASSETS] *= 3.0
+    add_table(project, "wide", frame)
+    return flows.analyze_risk_return(project, spec(split="0.75")).name
+
+
+def test_a_cap_met_in_sample_and_broken_out_of_sample_is_a_named_risk(project: Project) -> None:
+    analysis = calm_then_stormy(project)
+    prefs = Preferences(constraints=(Constraint.parse("volatility<=0.05"),), weights={"volatility": 0.0})
+    evidence = flows.evaluate_decision(project, analysis, prefs)
+    chosen = evidence.candidate
+    assert chosen["volatility"] <= 0.05 < chosen["oos_volatility"]
+    breach = [risk.to_dict() for risk in evidence.risks if risk.to_dict()["sample"] == "out-of-sample"]
+    assert len(breach) == 1 and breach[0]["constraint"] == "volatility<=0.05"
+    assert breach[0]["value"] == pytest.approx(chosen["oos_volatility"])
+    assert breach[0]["in_sample"] == pytest.approx(chosen["volatility"])
+    assert breach[0]["text"].startswith(
+        f"volatility<=0.05 is broken out of sample: {chosen['oos_volatility']:.4g} on the test window (95% CI"
+    )
+    assert all(r.to_dict()["sample"] in {"in-sample", "out-of-sample"} for r in evidence.risks)
+    record = flows.decide(project, analysis, preferences=prefs, rationale="5% volatility budget")
+    card = "\n".join(card_lines(record.to_dict()))
+    assert "is broken out of sample" in card
+
+
+def test_no_out_of_sample_risk_when_the_test_window_keeps_the_constraint(project: Project) -> None:
+    analysis = calm_then_stormy(project)
+    prefs = Preferences(constraints=(Constraint.parse("volatility<=0.5"),))
+    evidence = flows.evaluate_decision(project, analysis, prefs)
+    assert evidence.candidate["oos_volatility"] <= 0.5
+    assert [r for r in evidence.risks if r.to_dict()["sample"] == "out-of-sample"] == []
