@@ -44,3 +44,36 @@ def test_no_out_of_sample_risk_when_the_test_window_keeps_the_constraint(project
     evidence = flows.evaluate_decision(project, analysis, prefs)
     assert evidence.candidate["oos_volatility"] <= 0.5
     assert [r for r in evidence.risks if r.to_dict()["sample"] == "out-of-sample"] == []
+
+
+def test_a_return_floor_picks_the_minimum_risk_portfolio_that_meets_it(project: Project) -> None:
+    analysis = calm_then_stormy(project)
+    table = flows.get_candidates(project, analysis).frame
+    floor = float(table["return"].quantile(0.5))
+    record = flows.decide(
+        project, analysis, preferences=Preferences(constraints=(Constraint.parse(f"return>={floor}"),)),
+        rationale="at least the median return, at the least risk",
+    )  # fmt: skip
+    feasible = table[table["return"] >= floor]
+    assert record.candidate_id == feasible.loc[feasible["volatility"].idxmin(), "candidate_id"]
+    assert record.preferences["weights"] == {"return": 0.0}  # the weights used are stored
+    assert "weights return=0" in "\n".join(card_lines(record.to_dict()))
+
+
+def test_a_volatility_cap_picks_the_highest_return_under_it_unless_weights_are_given(
+    project: Project,
+) -> None:
+    analysis = calm_then_stormy(project)
+    table = flows.get_candidates(project, analysis).frame
+    cap = Preferences(constraints=(Constraint.parse("volatility<=0.05"),))
+    chosen = flows.evaluate_decision(project, analysis, cap).candidate_id
+    under = table[table["volatility"] <= 0.05]
+    assert chosen == under.loc[under["return"].idxmax(), "candidate_id"]
+    least_risk = Preferences(constraints=cap.constraints, weights={"return": 0.0})  # given weights rule
+    picked = flows.evaluate_decision(project, analysis, least_risk).candidate
+    assert (
+        picked["volatility"] == pytest.approx(table["volatility"].min()) and picked["candidate_id"] != chosen
+    )
+    both = Preferences(constraints=(*cap.constraints, Constraint.parse("return>=0.01")))
+    both_constrained = flows.decide(project, analysis, preferences=both, rationale="both bounded")
+    assert both_constrained.preferences["weights"] == {}  # every objective constrained: equal weights
