@@ -77,3 +77,21 @@ def test_a_volatility_cap_picks_the_highest_return_under_it_unless_weights_are_g
     both = Preferences(constraints=(*cap.constraints, Constraint.parse("return>=0.01")))
     both_constrained = flows.decide(project, analysis, preferences=both, rationale="both bounded")
     assert both_constrained.preferences["weights"] == {}  # every objective constrained: equal weights
+
+
+def test_relaxing_a_cap_names_the_next_candidate_along_the_front(project: Project) -> None:
+    analysis = calm_then_stormy(project)
+    table = flows.get_candidates(project, analysis).frame
+    cap = Preferences(constraints=(Constraint.parse("volatility<=0.05"),))
+    binding = flows.evaluate_decision(project, analysis, cap).recommendation.binding
+    assert len(binding) == 1
+    front = table[table["on_front"]]
+    past = front[front["volatility"] > 0.05]
+    assert (
+        binding[0].alternative == past.loc[past["return"].idxmax(), "candidate_id"]
+    )  # the unconstrained best
+    nearest = past.loc[past["volatility"].idxmin()]
+    assert binding[0].nearest == nearest["candidate_id"] != binding[0].alternative
+    chosen = flows.evaluate_decision(project, analysis, cap).candidate
+    assert binding[0].nearest_changes["return"] == pytest.approx(nearest["return"] - chosen["return"])
+    assert f"; the next candidate past the bound is {nearest['candidate_id']}: return +" in binding[0].text()
