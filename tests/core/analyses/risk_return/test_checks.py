@@ -40,10 +40,10 @@ def test_returns_read_as_prices_are_refused(project: Project) -> None:
     ("column", "message"),
     [
         (lambda n, rng: rng.integers(1_000_000, 9_000_000, n), "'volume' .* whole numbers in the millions"),
-        (lambda n, rng: np.full(n, 7.0), "'volume' .* is constant .every value is 7"),
+        (lambda n, rng: np.full(n, 7.0), "'volume' .* is constant .every value is 7.: it has no risk"),
         (
-            lambda n, rng: rng.integers(1, 4, n) * 0.01,
-            r"'volume' .* only 3 distinct values \(0.01, 0.02, 0.03\)",
+            lambda n, rng: rng.integers(1, 4, n).astype(float),
+            r"'volume' .* only 3 distinct values \(1, 2, 3\) over 300 dates: it looks like a flag",
         ),
     ],
 )
@@ -54,6 +54,16 @@ def test_a_column_that_is_not_a_series_is_refused(project: Project, column: obje
     with pytest.raises(AnalysisError, match=message + ".*--assets"):
         analyze_risk_return(project, spec("quotes", "prices"))
     analyze_risk_return(project, spec("quotes", "prices", source={"assets": tuple(ASSETS)}))  # left out: runs
+
+
+def test_a_stepwise_rate_is_a_warning_not_a_refusal(project: Project) -> None:
+    frame = wide_returns()
+    add_table(project, "wide", frame.assign(cash=[1e-4 if i < 150 else 1.2e-4 for i in range(len(frame))]))
+    warned = analyze_risk_return(project, spec()).notes["warnings"]
+    assert warned == [
+        "Column 'cash' of table 'wide' has only 2 distinct values (0.0001, 0.00012) over 300 dates: check "
+        "that it is a price or return series (a stale price or a fixed rate?)."
+    ]
 
 
 def test_history_too_short_is_refused_and_thin_history_warned(project: Project) -> None:

@@ -74,8 +74,8 @@ def analyze_risk_return(
     progress(0.0, f"Reading {spec.source.table}")
     data = read_returns(project, spec.source, token, spec.periods_per_year)
     fit, test = _split(data, spec.split)
-    warnings = check_history(len(fit.dates), len(data.assets), data.gaps, "fit window")
-    if data.gaps is not None and not warnings:
+    warnings = [*data.warnings, *check_history(len(fit.dates), len(data.assets), data.gaps, "fit window")]
+    if data.gaps is not None and not any("--drop-missing" in warning for warning in warnings):
         warnings.append(data.gaps.describe() + ".")
     progress(0.1, "Estimating returns and covariance")
     estimates = estimate(fit.values, data.periods_per_year, spec.covariance)

@@ -43,40 +43,48 @@ class Gaps:
         )
 
 
-def check_values(values: np.ndarray, assets: list[str], table: str, kind: str) -> None:
-    """Refuse columns that are not ``kind`` (prices, returns, log-returns) series, naming the column."""
+def check_values(values: np.ndarray, assets: list[str], table: str, kind: str) -> list[str]:
+    """Refuse columns that are not ``kind`` (prices, returns, log-returns) series, naming the column;
+    the warnings for columns that are merely odd (few distinct values that are not whole numbers)."""
     if len(values) < 2:
-        return  # too short to judge; the length check refuses it
+        return []  # too short to judge; the length check refuses it
+    warnings = []
     for i, asset in enumerate(assets):
         column = values[:, i]
         where = f"Column '{asset}' of table '{table}'"
-        _not_a_series(column, where)
+        warnings += _not_a_series(column, where)
         if kind == "prices":
             _prices_not_returns(column, where)
         else:
             _returns_not_prices(column, where, kind)
+    return warnings
 
 
-def _not_a_series(column: np.ndarray, where: str) -> None:
+def _not_a_series(column: np.ndarray, where: str) -> list[str]:
     leave_out = "Leave it out with --assets A,B,... (the asset columns to analyse)."
     if np.ptp(column) == 0.0:
         raise AnalysisError(
-            f"{where} is constant (every value is {column[0]:g}): it is not a price or return series. "
-            + leave_out
+            f"{where} is constant (every value is {column[0]:g}): it has no risk to estimate and makes the "
+            "covariance singular (for a riskless asset give its rate as --risk-free), or it is not a price "
+            f"or return series. {leave_out}"
         )
-    distinct = np.unique(column)
-    if len(distinct) <= _FEW_DISTINCT and len(column) >= _FEW_DISTINCT_PERIODS:
-        shown = ", ".join(f"{value:g}" for value in distinct)
-        raise AnalysisError(
-            f"{where} has only {len(distinct)} distinct values ({shown}) over {len(column):,} dates: it "
-            f"looks like a flag or a category, not a price or return series. {leave_out}"
-        )
+    whole = bool(np.all(column == np.round(column)))
     median = float(np.median(np.abs(column)))
-    if median >= _COUNT_SIZE and bool(np.all(column == np.round(column))):
+    if median >= _COUNT_SIZE and whole:
         raise AnalysisError(
             f"{where} holds whole numbers in the millions (median {median:,.0f}): it looks like a volume or "
             f"share count, not a price or return series. {leave_out}"
         )
+    distinct = np.unique(column)
+    if len(distinct) > _FEW_DISTINCT or len(column) < _FEW_DISTINCT_PERIODS:
+        return []
+    shown = ", ".join(f"{value:g}" for value in distinct)
+    few = f"{where} has only {len(distinct)} distinct values ({shown}) over {len(column):,} dates"
+    if whole:
+        raise AnalysisError(
+            f"{few}: it looks like a flag or a category, not a price or return series. {leave_out}"
+        )
+    return [f"{few}: check that it is a price or return series (a stale price or a fixed rate?)."]
 
 
 def _returns_not_prices(column: np.ndarray, where: str, kind: str) -> None:

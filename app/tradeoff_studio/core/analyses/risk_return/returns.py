@@ -67,6 +67,7 @@ class Returns:
     frequency: str
     dropped_dates: int = 0
     gaps: Gaps | None = None  # what --drop-missing removed, and the asset that drove it
+    warnings: tuple[str, ...] = ()  # columns that are odd but not refused
 
     def between(self, start: int, stop: int) -> Returns:
         """The periods ``start`` to ``stop - 1``."""
@@ -84,7 +85,7 @@ def read_returns(
     dates = wide.index.to_numpy().astype("datetime64[D]")
     _check_finite(raw, dates, assets, source.table)
     values, dates = _simple_returns(raw, dates, assets, source)
-    check_values(raw, assets, source.table, source.values)
+    warnings = check_values(raw, assets, source.table, source.values)
     if len(dates) < 3:
         cause = f" ({gaps.describe()})" if gaps is not None else ""
         raise AnalysisError(
@@ -92,7 +93,7 @@ def read_returns(
         )
     ppy, frequency = _frequency(dates, periods_per_year)
     dropped = gaps.dropped if gaps is not None else 0
-    return Returns(dates, assets, values, ppy, frequency, dropped, gaps)
+    return Returns(dates, assets, values, ppy, frequency, dropped, gaps, tuple(warnings))
 
 
 def _window(wide: pd.DataFrame, source: ReturnsSource) -> pd.DataFrame:
