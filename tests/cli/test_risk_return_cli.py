@@ -52,6 +52,10 @@ def test_analyze_risk_return_on_the_demo_and_decide(tmp_path: Path) -> None:
         "--supersedes", json.loads(cli("decisions", project, "--json").stdout)[0]["id"],
     )  # fmt: skip
     assert decided.returncode == 0, decided.stderr
+    assert "weights volatility=0" in decided.stdout  # a cap with no weights: the most return under it
+    listed = cli("decisions", project, "--analysis", "frontier").stdout
+    assert "weights" in listed.splitlines()[0] and "volatility=0" in listed
+    assert any("max-sharpe" in line and " manual " in line and " - " in line for line in listed.splitlines())
 
 
 def test_broken_inputs_exit_1_with_the_reason(tmp_path: Path) -> None:

@@ -288,11 +288,15 @@ def decisions(args: argparse.Namespace) -> None:
     for r in records:
         constraints = ", ".join(c["text"] for c in r.preferences["constraints"]) or "-"
         method = r.preferences["method"]
+        weights = ", ".join(f"{k}={v:g}" for k, v in (r.preferences.get("weights") or {}).items()) or "equal"
+        if (r.preferences.get("evidence") or {}).get("recommendation", {}).get("method") == "manual":
+            method, weights = "manual", "-"  # picked by id: no weights steered it
         rows.append(
-            [r.id, r.analysis, r.candidate_id, method, constraints, r.author, r.decided_at, r.rationale,
-             r.status_text()]
+            [r.id, r.analysis, r.candidate_id, method, weights, constraints, r.author, r.decided_at,
+             r.rationale, r.status_text()]
         )  # fmt: skip
     print_table(
-        ["id", "analysis", "candidate", "method", "constraints", "author", "decided", "rationale", "status"],
+        ["id", "analysis", "candidate", "method", "weights", "constraints", "author", "decided", "rationale",
+         "status"],
         rows,
-    )
+    )  # fmt: skip
