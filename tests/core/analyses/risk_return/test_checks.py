@@ -128,3 +128,17 @@ def test_a_bare_rate_above_one_is_refused_with_the_percentage_meant(flag: str) -
 def test_weight_bounds_are_not_rates() -> None:
     built = build({"table": "t", "values": "returns", "bounds": "-0.5,1.5", "bound": ["gold=0,2"]})
     assert (built.lower, built.upper, built.asset_bounds) == (-0.5, 1.5, (("gold", 0.0, 2.0),))
+
+
+def test_a_long_gap_between_dates_is_a_warning(project: Project) -> None:
+    frame = wide_returns(300)
+    add_table(project, "gap", frame.drop(index=range(100, 115)))  # three business weeks missing
+    warned = analyze_risk_return(project, spec("gap")).notes["warnings"]
+    assert warned == [
+        "Table 'gap' has 1 gap(s) between consecutive dates much longer than the usual 1 day(s) (the "
+        "longest: 2021-05-21 to 2021-06-14, 24 days). Prices across a gap give one return for the whole "
+        "gap, counted as one period; a returns table simply has no return there. Fill the dates or check "
+        "the source."
+    ]
+    add_table(project, "weekends", frame)  # business days: weekends and the like are not gaps
+    assert analyze_risk_return(project, spec("weekends")).notes["warnings"] == []

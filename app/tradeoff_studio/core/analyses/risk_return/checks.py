@@ -127,3 +127,25 @@ def check_history(periods: int, assets: int, gaps: Gaps | None, window: str) -> 
             f"expected returns and covariance are mostly noise; use a longer history.{cause}"
         ]
     return []
+
+
+def long_gaps(dates: np.ndarray, table: str) -> list[str]:
+    """A warning when some dates are far apart for the table's frequency (each gap counts as one period).
+
+    A gap is long when it exceeds three times the median gap and the median by more than a week, so
+    weekends and holidays in daily data are not flagged but a missing fortnight is.
+    """
+    if len(dates) < 3:
+        return []
+    gaps = np.diff(dates).astype("timedelta64[D]").astype(np.int64)
+    usual = float(np.median(gaps))
+    long = np.flatnonzero((gaps > 3.0 * usual) & (gaps > usual + 7.0))
+    if not long.size:
+        return []
+    worst = int(long[np.argmax(gaps[long])])
+    return [
+        f"Table '{table}' has {long.size:,} gap(s) between consecutive dates much longer than the usual "
+        f"{usual:g} day(s) (the longest: {dates[worst]} to {dates[worst + 1]}, {int(gaps[worst])} days). "
+        "Prices across a gap give one return for the whole gap, counted as one period; a returns table "
+        "simply has no return there. Fill the dates or check the source."
+    ]

@@ -22,7 +22,7 @@ from ...sql import ident
 from .. import inputs
 from ..candidates import AnalysisError
 from ..inputs import NUMERIC_TYPES, require_column, table_columns
-from .checks import Gaps, check_values
+from .checks import Gaps, check_values, long_gaps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,10 +82,10 @@ def read_returns(
     wide, gaps = _complete(wide, source)
     assets = [str(c) for c in wide.columns]
     raw = wide.to_numpy(dtype=np.float64)
-    dates = wide.index.to_numpy().astype("datetime64[D]")
-    _check_finite(raw, dates, assets, source.table)
-    values, dates = _simple_returns(raw, dates, assets, source)
-    warnings = check_values(raw, assets, source.table, source.values)
+    raw_dates = wide.index.to_numpy().astype("datetime64[D]")
+    _check_finite(raw, raw_dates, assets, source.table)
+    values, dates = _simple_returns(raw, raw_dates, assets, source)
+    warnings = check_values(raw, assets, source.table, source.values) + long_gaps(raw_dates, source.table)
     if len(dates) < 3:
         cause = f" ({gaps.describe()})" if gaps is not None else ""
         raise AnalysisError(
