@@ -55,3 +55,9 @@ def test_ledoit_wolf_volatility_is_stated_as_the_model(project: Project) -> None
         and "not the sample standard deviation" in figures["volatility"]
     )
     assert figures["oos_*"] == "none (no --split)"
+
+
+def test_a_given_period_count_states_the_horizon_as_a_share_of_a_year(project: Project) -> None:
+    add_table(project, "wide", wide_returns(120))
+    stated = analyze_risk_return(project, spec(periods_per_year=260)).notes["conventions"]
+    assert stated["cvar"]["horizon"] == "one period (1/260 of a year)" and stated["periods_per_year"] == 260

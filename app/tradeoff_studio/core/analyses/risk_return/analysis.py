@@ -74,9 +74,7 @@ def analyze_risk_return(
     progress(0.0, f"Reading {spec.source.table}")
     data = read_returns(project, spec.source, token, spec.periods_per_year)
     fit, test = _split(data, spec.split)
-    warnings = [*data.warnings, *check_history(len(fit.dates), len(data.assets), data.gaps, "fit window")]
-    if data.gaps is not None and not any("--drop-missing" in warning for warning in warnings):
-        warnings.append(data.gaps.describe() + ".")
+    warnings = _warnings(data, fit)
     progress(0.1, "Estimating returns and covariance")
     estimates = estimate(fit.values, data.periods_per_year, spec.covariance)
     lower, upper = _bounds(spec, data.assets)
@@ -86,14 +84,8 @@ def analyze_risk_return(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
-    named, unnamed = named_portfolios(
-        frontier.line,
-        estimates.mean,
-        estimates.cov,
-        (lower, upper),
-        risk_free=spec.risk_free,
-        assets=data.assets,
-    )
+    named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
+                                      risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
     frame = _frame(frontier_portfolios(frontier) + named + targets + given, data.assets, fit, test, estimates,
@@ -118,6 +110,14 @@ def analyze_risk_return(
     table = table.with_front()
     progress(1.0, "Candidates ready")
     return table
+
+
+def _warnings(data: Returns, fit: Returns) -> list[str]:
+    """Odd columns, long gaps, thin history and what ``--drop-missing`` removed (named once)."""
+    warnings = [*data.warnings, *check_history(len(fit.dates), len(data.assets), data.gaps, "fit window")]
+    if data.gaps is not None and not any("--drop-missing" in warning for warning in warnings):
+        warnings.append(data.gaps.describe() + ".")
+    return warnings
 
 
 def _named_summary(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -277,15 +277,7 @@ def _notes(
         "own); the other metrics are realised on the window's return series",
         "risk_free": spec.risk_free,
         "cvar": f"expected loss in the worst {1 - spec.cvar_level:.0%} of periods, per period, positive",
-        "bootstrap": {
-            "resamples": spec.bootstrap.resamples,
-            "seed": spec.bootstrap.seed,
-            "method": "percentile, circular block bootstrap of periods",
-            "scope": "sampling error of each portfolio's realised metrics with its weights held fixed; the "
-            "estimation error of the frontier itself is not included (compare the oos_* columns). With "
-            "ledoit-wolf, the volatility band is the shrunk model's (intensity held fixed), like its point",
-            "block_length": spec.bootstrap.block_for(len(fit.dates)),
-        },
+        "bootstrap": _bootstrap_note(spec.bootstrap, len(fit.dates)),
         "ci_level": spec.bootstrap.ci_level,
         "conventions": conventions(
             values=spec.source.values,
@@ -303,4 +295,17 @@ def _notes(
             "upper": spec.upper,
             "per_asset": [list(b) for b in spec.asset_bounds],
         },
+    }
+
+
+def _bootstrap_note(bootstrap: Bootstrap, periods: int) -> dict[str, Any]:
+    """How the bands were drawn, and what they cover."""
+    return {
+        "resamples": bootstrap.resamples,
+        "seed": bootstrap.seed,
+        "method": "percentile, circular block bootstrap of periods",
+        "scope": "sampling error of each portfolio's realised metrics with its weights held fixed; the "
+        "estimation error of the frontier itself is not included (compare the oos_* columns). With "
+        "ledoit-wolf, the volatility band is the shrunk model's (intensity held fixed), like its point",
+        "block_length": bootstrap.block_for(periods),
     }

@@ -33,12 +33,8 @@ def conventions(
 ) -> dict[str, Any]:
     """The conventions of one analysis as JSON-ready data."""
     period = frequency.split(" ", 1)[0].split(",", 1)[0]  # "daily", "weekly", …, or "252" when given
-    model_vol = (
-        f"model: sqrt(w'Sigma w) with the Ledoit-Wolf covariance (shrinkage {shrinkage:.3f}), not the "
-        "sample standard deviation"
-        if covariance == "ledoit-wolf"
-        else "model: sqrt(w'Sigma w) with the sample covariance (equal to the realised std, ddof=1)"
-    )
+    if period.isdigit():
+        period = f"1/{periods_per_year} of a year"
     return {
         "return_type": VALUES_NOTE[values],
         "periods_per_year": periods_per_year,
@@ -58,16 +54,27 @@ def conventions(
             "tail": f"mean loss over the worst {1.0 - cvar_level:.1%} of periods",
         },
         "covariance": {"estimator": covariance, "shrinkage": shrinkage},
-        "figures": {
-            "return": "model: w'mu, the fit window's annualised mean returns",
-            "volatility": model_vol,
-            "sharpe, sortino, cvar, max_drawdown": "realised on the fit window's portfolio return series",
-            "oos_*": "realised on the test window" if split else "none (no --split)",
-        },
+        "figures": _figures(covariance, shrinkage, split),
         "rebalancing": "the weights are held fixed by rebalancing every period: a period's return is w'r_t; "
         "no trading costs",
         "missing_dates": f"a date absent from the table is spanned as one period; --drop-missing removed "
         f"{dropped_dates:,} date(s)",
+    }
+
+
+def _figures(covariance: str, shrinkage: float, split: bool) -> dict[str, str]:
+    """Which figures are the model's and which are realised on a return series."""
+    model_vol = (
+        f"model: sqrt(w'Sigma w) with the Ledoit-Wolf covariance (shrinkage {shrinkage:.3f}), not the "
+        "sample standard deviation"
+        if covariance == "ledoit-wolf"
+        else "model: sqrt(w'Sigma w) with the sample covariance (equal to the realised std, ddof=1)"
+    )
+    return {
+        "return": "model: w'mu, the fit window's annualised mean returns",
+        "volatility": model_vol,
+        "sharpe, sortino, cvar, max_drawdown": "realised on the fit window's portfolio return series",
+        "oos_*": "realised on the test window" if split else "none (no --split)",
     }
 
 
