@@ -22,7 +22,7 @@ from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
-from .frontier import check_bounds, efficient_frontier
+from .frontier import Frontier, check_bounds, efficient_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
@@ -91,25 +91,29 @@ def analyze_risk_return(
     frame = _frame(frontier_portfolios(frontier) + named + targets + given, data.assets, fit, test, estimates,
                    settings=settings, bootstrap=spec.bootstrap, cancel=token)  # fmt: skip
     weights = [f"weight_{asset}" for asset in data.assets]
-    notes = _notes(spec, data, fit, test, estimates) | {
-        "turning_points": len(frontier.line.lambdas),
-        "max_return": frontier.line.max_return,
-        "min_volatility": frontier.line.min_volatility,
-        "infeasible_targets": infeasible,
-        "named_portfolios": _named_summary(frame),
-        "missing_named_portfolios": unnamed,
-        "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
-        "derived_knobs": ["portfolio", *weights],
-        "warnings": warnings,
-    }
+    notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
+        "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
+        "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
         "risk-return", frame, [*KNOBS, *weights], metrics_list, list(spec.objectives), notes
     )
-    table = table.with_front()
     progress(1.0, "Candidates ready")
-    return table
+    return table.with_front()
+
+
+def _found(
+    frontier: Frontier, estimates: Estimates, frame: pd.DataFrame, given: list[Portfolio]
+) -> dict[str, Any]:
+    """The frontier's ends, the named portfolios' figures and the given ones' excess volatility."""
+    return {
+        "turning_points": len(frontier.line.lambdas),
+        "max_return": frontier.line.max_return,
+        "min_volatility": frontier.line.min_volatility,
+        "named_portfolios": _named_summary(frame),
+        "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
+    }
 
 
 def _warnings(data: Returns, fit: Returns) -> list[str]:
@@ -279,17 +283,7 @@ def _notes(
         "cvar": f"expected loss in the worst {1 - spec.cvar_level:.0%} of periods, per period, positive",
         "bootstrap": _bootstrap_note(spec.bootstrap, len(fit.dates)),
         "ci_level": spec.bootstrap.ci_level,
-        "conventions": conventions(
-            values=spec.source.values,
-            frequency=data.frequency,
-            periods_per_year=ppy,
-            risk_free=spec.risk_free,
-            cvar_level=spec.cvar_level,
-            covariance=spec.covariance,
-            shrinkage=estimates.shrinkage,
-            split=test is not None,
-            dropped_dates=data.dropped_dates,
-        ),
+        "conventions": _conventions(spec, data, estimates, split=test is not None),
         "bounds": {
             "lower": spec.lower,
             "upper": spec.upper,
@@ -309,3 +303,18 @@ def _bootstrap_note(bootstrap: Bootstrap, periods: int) -> dict[str, Any]:
         "ledoit-wolf, the volatility band is the shrunk model's (intensity held fixed), like its point",
         "block_length": bootstrap.block_for(periods),
     }
+
+
+def _conventions(spec: RiskReturnSpec, data: Returns, estimates: Estimates, *, split: bool) -> dict[str, Any]:
+    """:func:`.conventions.conventions` of this run."""
+    return conventions(
+        values=spec.source.values,
+        frequency=data.frequency,
+        periods_per_year=data.periods_per_year,
+        risk_free=spec.risk_free,
+        cvar_level=spec.cvar_level,
+        covariance=spec.covariance,
+        shrinkage=estimates.shrinkage,
+        split=split,
+        dropped_dates=data.dropped_dates,
+    )
