@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_fairness.py
 	$(BIN)/python tests/benchmarks/bench_risk_return.py
 	$(BIN)/python tests/benchmarks/bench_cost_quality.py
+	$(BIN)/python tests/benchmarks/bench_cost_quality.py --clustered --items 50000 --systems 20
+	$(BIN)/python tests/benchmarks/bench_ope.py
 	$(BIN)/python tests/benchmarks/bench_ui.py
 
 ## PNGs of the app on the demo project, under a virtual display (apt-get install xvfb xauth).

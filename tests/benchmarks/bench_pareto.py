@@ -7,7 +7,8 @@ non-dominated), it times ``tradeoff_studio.core.pareto.non_dominated`` and each 
 the repeats, after a small warm-up call (paretoset's numba JIT compiles then), single-threaded.
 paretoset is O(n^2) on an all-non-dominated set (minutes at 10^6), so there it runs on
 ``--small-n`` points and ours is re-timed at that size for the ratio. Goals: never slower than
-moocore, at least 2x faster than moocore in 2-D.
+moocore, at least 2x faster than moocore in 2-D. Then hypervolume (2-6 objectives) and ranks
+beside moocore as ratios (see bench_pareto_indicators.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 import moocore
 import numpy as np
 import paretoset
+from bench_pareto_indicators import print_indicator_table
 from numpy.typing import NDArray
 from pymoo.util.nds.non_dominated_sorting import find_non_dominated
 
@@ -95,6 +97,9 @@ def main() -> None:
         "--small-n", type=int, default=10_000, help="paretoset size on all-non-dominated sets"
     )
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--indicator-scale", type=float, default=1.0, help="scale the hypervolume and rank sizes"
+    )
     args = parser.parse_args()
     machine = platform.processor() or platform.machine()
     print(f"numpy {np.__version__}, moocore {moocore.__version__}, {machine}, {os.cpu_count()} CPUs")
@@ -110,6 +115,7 @@ def main() -> None:
         f"\nnever slower than moocore: {'yes' if never_slower else 'NO'}; "
         f">= 2x faster than moocore in 2-D: {'yes' if twice_in_2d else 'NO'}"
     )
+    print_indicator_table(args.repeats, args.indicator_scale)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Usage::
     python tests/benchmarks/bench_scoring.py [--rows 1000000] [--repeat 3] [--batch-rows 65536 ...]
     python tests/benchmarks/bench_scoring.py --threads   # session thread settings, alone and in the pipeline
     python tests/benchmarks/bench_scoring.py --write     # UPDATE ... FROM vs rebuild-and-swap
+    python tests/benchmarks/bench_scoring.py --variants --rows 20000  # model-variants p50 vs a plain loop
     (--models NAME ... limits any of them to some models)
 
 The table is the demo credit data (``resources/demo/make_credit_demo.py``) scored by the sample
@@ -13,6 +14,11 @@ logistic-regression, histogram-gradient-boosting and MLP models trained here wit
 "onnxruntime alone" runs the same session options on the same numpy batches, already in memory;
 the overhead is what reading from DuckDB, casting, aligning and writing the column adds (goal
 <= 15 %). Times are medians of ``--repeat`` runs; this 2-core VM varies by +-30 % between runs.
+
+``--variants`` (issue #17): the p50 latency of one-row requests that ``analyze … model-variants``
+reports (interleaved timing, one thread) beside a plain onnxruntime loop timing the same one-row
+requests of one model alone with the same session options in a fresh process, as the analysis
+measures (goal: within 20 %).
 """
 
 from __future__ import annotations
@@ -56,10 +62,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--models", nargs="+", help="only these models (default: all)")
     parser.add_argument("--threads", action="store_true", help="compare session thread settings")
     parser.add_argument("--write", action="store_true", help="compare ways to write the score column")
+    parser.add_argument("--variants", action="store_true", help="model-variants p50 against a plain loop")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder, _bench_project(Path(folder), args.rows) as project:
         models = args.models or [record.name for record in registry.list_models(project)]
-        if args.write:
+        if args.variants:
+            bench_variants(project, models, args.repeat)
+        elif args.write:
             bench_write(project, args.repeat)
         elif args.threads:
             bench_threads(project, models, args.repeat, args.batch_rows)
@@ -257,6 +266,59 @@ def bench_write(project: Project, repeat: int) -> None:
     rows = project.row_count(TABLE)
     for label, samples in times.items():
         print(f"{label:34} {statistics.median(samples):7.3f} s for {rows:,} rows (incl. commit)")
+
+
+VARIANT_REQUESTS = 500
+
+
+def _plain_p50_ms(model: bytes, output: str, feeds: list[dict[str, np.ndarray]]) -> float:
+    """p50 of ``session.run`` on one-row feeds (contiguous arrays, built before the clock), one model
+    alone, one thread, after 50 warm-up runs."""
+    session, _provider = providers.create_session(model, "cpu", threads=1)
+    feeds = [{name: np.ascontiguousarray(array) for name, array in feed.items()} for feed in feeds]
+    for feed in feeds[:50]:
+        session.run([output], feed)
+    times = []
+    for feed in feeds[:VARIANT_REQUESTS]:
+        started = time.perf_counter()
+        session.run([output], feed)
+        times.append(time.perf_counter() - started)
+    return float(np.percentile(np.array(times) * 1e3, 50, method="inverted_cdf"))
+
+
+def _plain_in_child(model: bytes, output: str, feeds: list[dict[str, np.ndarray]]) -> float:
+    """:func:`_plain_p50_ms` in a fresh spawned process, as the analysis times its models."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_plain_p50_ms, model, output, feeds).result()
+
+
+def bench_variants(project: Project, models: list[str], repeat: int) -> None:
+    """Per model: the p50 the model-variants analysis reports against a plain onnxruntime loop."""
+    from tradeoff_studio.core.analyses.model_variants.analysis import VariantSpec, measure_variants
+
+    project.con.execute(
+        f"CREATE OR REPLACE TABLE labelled AS SELECT *, (random() < 0.3)::INT AS y FROM {TABLE}"
+    )
+    print(f"one-row requests, p50 ms, {VARIANT_REQUESTS} requests, 1 thread, median of {repeat} runs\n")
+    print(f"{'model':16} {'plain loop':>11} {'variants':>9} {'ratio':>6} {'empty session':>14}")
+    for name in models:
+        model, output, feeds = _model_inputs(project, name, 1)
+        plain = statistics.median(_plain_in_child(model, output, feeds[:600]) for _ in range(repeat))
+        spec = VariantSpec("labelled", "y", (name,), repeats=VARIANT_REQUESTS, warmup=50, provider="cpu",
+                           threads=1, resamples=50, bulk_size=65_536)  # fmt: skip
+        ours, overhead = [], []
+        for _ in range(repeat):
+            notes = measure_variants(project, spec).notes
+            ours.append(notes["timing"]["p50_ms_by_batch_size"]["1"][name])
+            overhead.append(notes["timing"]["per_call_overhead_ms"])
+        p50 = statistics.median(ours)
+        print(
+            f"{name:16} {plain:11.4f} {p50:9.4f} {p50 / plain:6.2f} {statistics.median(overhead):14.4f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

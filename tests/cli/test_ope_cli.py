@@ -25,7 +25,8 @@ def test_analyze_ope_on_the_demo(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
     assert record["name"] == "shortlist" and record["kind"] == "ope"
-    assert record["objectives"] == ["sharpe_ratio_at_k:max"] and record["knobs"] == ["estimator", "k"]
+    assert record["objectives"] == ["sharpe_ratio_at_k:max", "k:min"]
+    assert record["knobs"] == ["estimator", "k"]
     assert "1/k" in record["notes"]["std_convention"] and record["notes"]["behaviour_policy"] == "policy_00"
     text = cli("analyze", project, "ope", *flags)
     assert "std@k: population standard deviation over the top k (divisor 1/k)" in text.stdout

@@ -176,8 +176,8 @@ def test_selecting_a_table_previews_it_and_a_column_plots_it(qtbot: QtBot, tmp_p
             items[item.data(0, ROLE)] = item
         stack.extend(item.child(i) for i in range(item.childCount()))
     window.tree.setCurrentItem(items[("table", "loans")])
-    assert window.detail.stack.currentWidget() is window.detail.table
-    assert window.detail.table.rowCount() == 200 and "of 500 rows" in window.detail.title.text()
+    assert window.detail.stack.currentWidget() is window.data_view  # the data view shows every row
+    assert window.data_view.model.rowCount() == 500 and "loans: 500 rows" in window.data_view.status.text()
     window.tree.setCurrentItem(items[("column", "loans", "amount")])
     assert window.detail.stack.currentWidget() is window.detail.plot
     assert "500 values from 0 to 748.5" in window.detail.title.text()

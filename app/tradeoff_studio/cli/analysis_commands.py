@@ -5,8 +5,10 @@
     analyze PROJECT fairness --table T --label COL [--positive V] --sensitive COL[,COL] --score COL...
     analyze PROJECT generic --table T --objective COL:max --objective COL:min ... [--id COL]
                             [--ci COL=LO,HI] [--ci-level 0.95] [--knob COL[,COL]]
-    analyze PROJECT ope --table T --policy COL --estimator COL --estimate COL --true-value COL
-                        --behaviour COL
+    analyze PROJECT ope --table T --policy COL --estimator COL --estimate COL [--true-value COL]
+                        --behaviour COL [--k-max N] [--resamples N] [--ci-level L] [--seed S]
+                        [--convention paper|scope-rl] [--value-range LO,HI] [--cvar-alpha A]
+                        [--relative-safety X]
     analyze PROJECT cost-quality --table T --item COL --system COL --correct COL --cost COL
                         [--latency COL] [--confidence COL] [--human-cost X]   (see analyze_cost_quality)
     analyze PROJECT model-variants --table T --label COL --model M [--model M ...] [--batch-size N]
@@ -38,13 +40,14 @@ from ..core.analyses.kinds import all_kinds, kind
 from ..core.decisions.evidence import plain
 from ..core.decisions.preferences import (
     METHODS,
-    Constraint,
+    DecisionError,
     Method,
     Preferences,
     parse_assignments,
     parse_confidence,
 )
 from ..core.decisions.store import DecisionRecord
+from ..core.decisions.text_constraints import parse_constraint
 from .analysis_common import add_kind, print_analysis, run_analysis, spec_from
 from .analyze_cost_quality import analyze_cost_quality
 from .analyze_model_variants import analyze_model_variants
@@ -101,19 +104,27 @@ def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument("--candidate", metavar="ID", help="choose this candidate yourself")
     command.add_argument(
         "--constraint", action="append", default=[], metavar="METRIC>=NUMBER[@CONF]",
-        help='hard constraint, e.g. "dp_ratio>=0.8" or, to hold at the 95%% bound, "dp_ratio>=0.8@95"',
+        help='hard constraint, e.g. "dp_ratio>=0.8" or, to hold at the 95%% bound, "dp_ratio>=0.8@95"; '
+        "on a text column \"mode == 'verified'\", \"mode != 'x'\" or \"mode in ('a', 'b')\"",
     )  # fmt: skip
     command.add_argument("--confidence", metavar="CONF", help="confidence for constraints without @, e.g. 95")
     command.add_argument("--weights", action="append", default=[], metavar="METRIC=W,...")
     command.add_argument("--method", choices=METHODS, help="how to choose (default: tchebycheff)")
     command.add_argument("--reference", metavar="METRIC=V,...", help="aspiration levels (reference method)")
-    command.add_argument("--rationale", required=True, metavar="TEXT", help="why this candidate")
+    command.add_argument("--rationale", metavar="TEXT", help="why this candidate (required unless --dry-run)")
+    command.add_argument(
+        "--dry-run", action="store_true", help="print the decision card and store nothing (explore freely)"
+    )
     command.add_argument(
         "--allow-protected-attribute", action="store_true",
         help="let the choice fall on a rule that uses the protected attribute (per-group thresholds or "
         "coin flips); only where that is lawful",
     )  # fmt: skip
     command.add_argument("--supersedes", metavar="ID", help="this decision replaces current decision ID")
+    command.add_argument(
+        "--only", action="append", choices=("system", "cascade", "mixture"),
+        help="cost–quality: choose only among these kinds of candidate (repeatable)",
+    )  # fmt: skip
     command.add_argument("--json", action="store_true", help="machine-readable output")
     command.set_defaults(handler=decide)
 
@@ -125,23 +136,17 @@ def analyze_any(args: argparse.Namespace) -> None:
 
 
 def analyze_ope(args: argparse.Namespace) -> None:
-    """``analyze PROJECT ope --table T --policy C --estimator C --estimate C --true-value C ...``."""
+    """``analyze PROJECT ope --table T --policy C --estimator C --estimate C [--true-value C] ...``."""
+    from ..core.analyses.ope.words import notes_lines, shown_notes
+
     record = run_analysis(args, spec_from(args, kind("ope")))
-    notes = record.spec["notes"]
-    shown = {key: notes[key] for key in _OPE_NOTES}
+    shown = shown_notes(record.spec["notes"])
     if args.json:
         print_json(record.to_dict() | {"notes": shown})
         return
     print_analysis(record, False)
-    print(f"std@k: {shown['std_convention']}. SharpeRatio@k = {shown['sharpe_ratio']}.")
-    print(f"Behaviour policy {shown['behaviour_policy']} (true value {shown['behaviour_value']:.6g}); "
-          f"{shown['policies']} other policies ranked.")  # fmt: skip
-    if shown["undefined_sharpe"]:
-        print(f"SharpeRatio@k undefined (std@k = 0), left out: {', '.join(shown['undefined_sharpe'])}.")
-
-
-_OPE_NOTES = ("std_convention", "sharpe_ratio", "behaviour_policy", "behaviour_value", "policies",
-              "undefined_sharpe")  # fmt: skip
+    for line in notes_lines(shown):
+        print(line)
 
 
 def analyze_fairness(args: argparse.Namespace) -> None:
@@ -182,7 +187,7 @@ def candidates(args: argparse.Namespace) -> None:
                 print(f"Note: {note}")
         return
     if args.json:
-        rows = [_json_row(row) for row in table.frame.to_dict(orient="records")]
+        rows = [_json_row(row, table.extras.json_columns) for row in table.frame.to_dict(orient="records")]
         print_json({"candidate": rows[0], "groups": groups} if args.by_group else rows)
         return
     _print_candidates(table, groups)
@@ -197,24 +202,30 @@ def _one_candidate(table: CandidateTable, candidate_id: str) -> CandidateTable:
     return replace(table, frame=table.frame.iloc[[row]].reset_index(drop=True))
 
 
-def _json_row(row: dict[Any, Any]) -> dict[str, Any]:
-    """A candidate as JSON; per-group thresholds as an object, not a string."""
+def _json_row(row: dict[Any, Any], json_columns: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A candidate as JSON; per-group thresholds (and the kind's other JSON columns, e.g. an OPE
+    shortlist's policies) as objects, not strings."""
     out = {str(key): plain(value) for key, value in row.items()}
-    if isinstance(out.get("thresholds"), str):
-        out["thresholds"] = json.loads(out["thresholds"])
+    for column in ("thresholds", *json_columns):
+        if isinstance(out.get(column), str):
+            out[column] = json.loads(out[column])
     return out
 
 
 def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> None:
     knobs = [k for k in table.knobs if k not in table.extras.derived_knobs]
-    flags = [c for c in ("rule", "uses_protected_attribute", "degenerate") if c in table.frame]
+    flags = [c for c in ("rule", "uses_protected_attribute", "degenerate", "policies") if c in table.frame]
     if "rule" in flags:
         knobs = [k for k in knobs if k not in ("threshold", "policy")]
     columns = ["candidate_id", *knobs, *(o.metric for o in table.objectives), *flags, "on_front", "rank"]
+    columns += ["on_hull"] if "on_hull" in table.frame else []
     headers = [{"uses_protected_attribute": "uses attribute"}.get(c, c) for c in columns]
+    lists = [c in table.extras.json_columns for c in columns]  # e.g. an OPE shortlist's policies
     print_table(
-        headers, [[_cell(value) for value in row] for row in table.frame[columns].itertuples(index=False)]
-    )
+        headers,
+        [[_listed(v) if is_list else _cell(v) for v, is_list in zip(row, lists, strict=True)]
+         for row in table.frame[columns].itertuples(index=False)],
+    )  # fmt: skip
     if table.kind == "fairness":
         from ..core.analyses.fairness.words import notes_lines
 
@@ -225,6 +236,16 @@ def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> N
 
         for line in group_lines(groups):
             print(line)
+
+
+def _listed(value: object, shown: int = 6) -> str:
+    """A JSON list cell as ``a, b, c`` (beyond ``shown`` items: the first five and ``… +N``; the
+    JSON output has them all); other JSON as it is."""
+    parsed = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(parsed, list):
+        return _cell(value)
+    items = [str(item) for item in parsed]
+    return ", ".join(items) if len(items) <= shown else ", ".join(items[:5]) + f", … +{len(items) - 5}"
 
 
 def _cell(value: object) -> str:
@@ -242,17 +263,26 @@ def _preferences(args: argparse.Namespace) -> Preferences:
     reference = parse_assignments(args.reference, "--reference") if args.reference else {}
     method = cast(Method, args.method or ("reference" if reference else "tchebycheff"))
     return Preferences(
-        constraints=tuple(Constraint.parse(text, confidence=confidence) for text in args.constraint),
+        constraints=tuple(parse_constraint(text, confidence=confidence) for text in args.constraint),
         weights=weights,
         method=method,
         reference=reference,
         allow_protected=bool(getattr(args, "allow_protected_attribute", False)),
+        only=tuple(dict.fromkeys(getattr(args, "only", None) or [])),
     )
 
 
 def decide(args: argparse.Namespace) -> None:
     """``decide PROJECT A (--candidate ID | --constraint C ... [--weights W]) --rationale TEXT``."""
     prefs = _preferences(args)
+    if getattr(args, "dry_run", False):
+        _dry_run(args, prefs)
+        return
+    if not args.rationale:
+        raise DecisionError(
+            "A recorded decision needs --rationale TEXT (why this candidate). To try methods and weights "
+            "without recording anything, add --dry-run."
+        )
     with opened_project(args) as project:
         record = flows.decide(
             project, args.analysis, rationale=args.rationale, preferences=prefs, candidate_id=args.candidate,
@@ -264,6 +294,21 @@ def decide(args: argparse.Namespace) -> None:
     _print_decision(record)
     if record.supersedes:
         print(f"It supersedes decision {record.supersedes}, which is no longer current.")
+
+
+def _dry_run(args: argparse.Namespace, prefs: Preferences) -> None:
+    """``decide … --dry-run``: the card of the decision these preferences would make; nothing stored."""
+    from ..core.decisions.card import card_lines
+    from ..core.decisions.dry_run import dry_run_dict
+
+    with opened_project(args) as project:
+        evidence = flows.evaluate_decision(project, args.analysis, prefs, candidate_id=args.candidate)
+    preview = dry_run_dict(args.analysis, prefs, evidence)
+    if args.json:
+        print_json(preview)
+        return
+    for line in card_lines(preview):
+        print(line)
 
 
 def _print_decision(record: DecisionRecord) -> None:
@@ -288,15 +333,24 @@ def decisions(args: argparse.Namespace) -> None:
     for r in records:
         constraints = ", ".join(c["text"] for c in r.preferences["constraints"]) or "-"
         method = r.preferences["method"]
-        weights = ", ".join(f"{k}={v:g}" for k, v in (r.preferences.get("weights") or {}).items()) or "equal"
-        if (r.preferences.get("evidence") or {}).get("recommendation", {}).get("method") == "manual":
-            method, weights = "manual", "-"  # picked by id: no weights steered it
         rows.append(
-            [r.id, r.analysis, r.candidate_id, method, weights, constraints, r.author, r.decided_at,
-             r.rationale, r.status_text()]
+            [r.id, r.analysis, r.candidate_id, method, _weights_text(r.preferences), constraints, r.author,
+             r.decided_at, r.rationale, r.status_text()]
         )  # fmt: skip
     print_table(
         ["id", "analysis", "candidate", "method", "weights", "constraints", "author", "decided", "rationale",
          "status"],
         rows,
     )  # fmt: skip
+
+
+def _weights_text(preferences: dict[str, Any]) -> str:
+    """``a=2, b=1``, ``equal`` when none were given, ``-`` for a candidate picked by hand."""
+    if preferences["method"] == "manual":
+        return "-"
+    weights = preferences.get("weights") or {}
+    text = ", ".join(f"{metric}={weight:g}" for metric, weight in weights.items()) or "equal"
+    reference = preferences.get("reference") or {}
+    if reference:
+        text += "; reference " + ", ".join(f"{metric}={value:g}" for metric, value in reference.items())
+    return text

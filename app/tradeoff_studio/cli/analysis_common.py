@@ -99,21 +99,38 @@ def spec_from(args: argparse.Namespace, kind: AnalysisKind) -> Any:
     return kind.build(values)
 
 
-def print_analysis(record: AnalysisRecord, as_json: bool) -> None:
-    """The stored analysis in one line, or its record as JSON."""
+def print_analysis(record: AnalysisRecord, as_json: bool, *, indicators: bool = True) -> None:
+    """The stored analysis in one line, or its record as JSON; then its indicators unless a kind prints
+    them after its own table (``indicators=False``, then :func:`print_indicators`)."""
+    dropped = (record.spec.get("notes") or {}).get("dropped")
     if as_json:
-        print_json(record.to_dict())
+        print_json(record.to_dict() | ({"dropped": dropped} if dropped else {}))
         return
     print(
         f"Stored analysis {record.name!r} ({record.kind}): {record.rows:,} candidates, "
         f"{record.spec['front']:,} on the Pareto front of {', '.join(record.spec['objectives'])}."
     )
+    if dropped:
+        from ..core.analyses.generic import dropped_text
+
+        print(dropped_text(dropped))
     where = record.spec["inputs"].get("where")
     if where:
         print(
             f"Rows: {where['rows']:,} of {where['total']:,} in table {where['table']!r} "
             f"(--where {where['expression']})."
         )
+    if indicators:
+        print_indicators(record)
+
+
+def print_indicators(record: AnalysisRecord) -> None:
+    """Knee, ideal, nadir, hypervolume, normalisation and notes of a stored analysis, in words."""
+    if record.spec.get("indicators"):
+        from ..core.pareto.summary import indicator_lines
+
+        for line in indicator_lines(record.spec["indicators"]):
+            print(line)
 
 
 def objectives_option(args: argparse.Namespace) -> dict[str, Any]:

@@ -123,12 +123,21 @@ def import_(args: argparse.Namespace) -> None:
         types=_pairs(args.types, "--types", split_last=True),
         rename=_pairs(args.rename, "--rename", split_last=False),
         columns=_names(args.columns) if args.columns else None,
+        na=list(getattr(args, "na", None) or []),
+        parse_numbers=_names(getattr(args, "parse_numbers", None) or []),
     )
     paths = [Path(path) for path in args.paths]
+    replace = bool(getattr(args, "replace", False))
     with opened_project(args) as project:
         records = run_job(
             lambda progress, cancel: workflows.import_data(
-                project, paths, table=args.table, options=options, progress=progress, cancel=cancel
+                project,
+                paths,
+                table=args.table,
+                options=options,
+                progress=progress,
+                cancel=cancel,
+                replace=replace,
             )
         )
     for record in records:
@@ -137,6 +146,18 @@ def import_(args: argparse.Namespace) -> None:
             f"Imported {record.row_count:,} rows × {len(record.columns)} columns into table "
             f"{record.table_name!r} from {files} file{'s' if files != 1 else ''}."
         )
+        for item in record.reader_options.get("blank_header") or []:
+            where = f"column {item['position']} has no name in the header"
+            print(f"  {where}: named {item['name']!r} ({item['reason']})")
+        for column, unit in (record.reader_options.get("units") or {}).items():
+            print(
+                f"  column {column!r} read as numbers"
+                + (f" (unit {unit!r} kept in provenance)" if unit else "")
+            )
+        if record.reader_options.get("optuna"):
+            from ..core.data.optuna import optuna_note
+
+            print(f"  {optuna_note(record.reader_options['optuna'])}")
         renamed = record.reader_options.get("renamed") or []
         for item in renamed:
             why = "--rename" if item["reason"] == "--rename" else "its name clashes with another column"

@@ -13,6 +13,7 @@ import re
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, TypeVar
@@ -20,14 +21,18 @@ from typing import Any, TextIO, TypeVar
 from ..core.jobs import CancelToken, Progress
 
 T = TypeVar("T")
-# C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what a reader sees.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_IN_CELL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the bidirectional overrides that can reorder what a reader sees, and
+# invisible characters that would hide a difference between two names (zero-width space and
+# non-joiner, direction marks, word joiner, invisible operators, byte-order mark, soft hyphen).
+# The zero-width joiner stays: it joins emoji sequences.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200e\u200f\u2060-\u2064\ufeff"
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_INVISIBLE}]")
+_UNSAFE_IN_CELL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_INVISIBLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0xA0 else f"\\u{code:04x}"
 
 
 def safe_text(text: str, *, keep_newlines: bool = True) -> str:
@@ -174,9 +179,27 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (CJK, most emoji) characters 2, combining marks,
+    joiners and variation selectors 0, a character turned into an emoji by U+FE0F 2, others 1."""
+    width = 0
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # marks, joiners, variation selectors
+            continue
+        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        emoji = text[index + 1 : index + 2] == "\ufe0f"
+        width += 2 if wide or emoji else 1
+    return width
+
+
+def _padded(cell: str, width: int) -> str:
+    return cell + " " * (width - display_width(cell))
+
+
 def print_table(headers: list[str], rows: list[list[Any]]) -> None:
-    """Print rows as aligned columns; a line break or control character in a cell is shown escaped."""
+    """Print rows as columns aligned by display width (CJK and emoji take two columns); a line break,
+    control or invisible character in a cell is shown escaped."""
     cells = [[safe_text(str(cell), keep_newlines=False) for cell in row] for row in [headers, *rows]]
-    widths = [max(len(row[index]) for row in cells) for index in range(len(headers))]
+    widths = [max(display_width(row[index]) for row in cells) for index in range(len(headers))]
     for row in cells:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(_padded(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -23,6 +23,10 @@ from ..core.scratch import sweep_stale_scratch
 from . import analysis_commands, bounds, commands
 from .check_command import add_check
 from .console import one_line, safe_output
+from .navigate_command import add_navigate
+from .ope_estimate_command import add_ope_estimate
+from .roles_command import add_roles
+from .tables_command import add_import_options, add_tables
 
 EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
@@ -55,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_project_command(sub, "audit", commands.audit, "the project's audit trail")
     add_check(sub)
+    add_tables(sub)
+    add_navigate(sub)
+    add_ope_estimate(sub)
+    add_roles(sub)
     _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
     _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")
     _add_project_command(
@@ -131,6 +139,7 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument(
         "--columns", action="append", metavar="A,B,...", help="keep only these columns, in this order"
     )
+    add_import_options(command)
     command.set_defaults(handler=commands.import_)
 
 

@@ -38,6 +38,8 @@ from .sql import ident
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .analyses.ope.estimate import EstimateResult, OpeEstimateSpec
+
 __all__ = [
     "CandidatesExport",
     "analyze",
@@ -48,6 +50,7 @@ __all__ = [
     "analyze_risk_return",
     "candidate_groups",
     "decide",
+    "estimate_ope",
     "evaluate_decision",
     "export_candidates",
     "get_candidates",
@@ -246,3 +249,17 @@ def list_decisions(project: Project, analysis: str | None = None) -> list[Decisi
     if analysis is not None:
         store.get_analysis(project, analysis)
     return decision_store.list_decisions(project, analysis)
+
+
+def estimate_ope(
+    project: Project,
+    spec: OpeEstimateSpec,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> EstimateResult:
+    """Estimate ONNX policies' values from a bandit log and write the result table (``ope-estimate``;
+    see :mod:`.analyses.ope.estimate`): one row per (policy, estimator), catalogued and audited."""
+    from .analyses.ope.estimate import estimate_ope as run
+
+    return run(project, spec, progress=progress, cancel=cancel)

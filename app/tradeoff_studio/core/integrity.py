@@ -194,11 +194,15 @@ def _check_references(con: duckdb.DuckDBPyConnection, report: IntegrityReport) -
         if model not in models and (model, sha256) not in removed:
             problems.append(f"score column {column!r}: its model {model!r} is not in the project")
     analyses = _rows(con, f"SELECT name, spec::VARCHAR, candidates_table FROM {CATALOG_SCHEMA}.analyses")
+    dropped = {
+        row[0]
+        for row in _rows(con, f"SELECT subject FROM {CATALOG_SCHEMA}.audit WHERE action = 'remove-table'")
+    }
     for name, spec_text, candidates in analyses:
         if candidates not in catalog_tables:
             problems.append(f"analysis {name!r}: its candidates table is missing")
         for source in _input_tables(spec_text):
-            if source not in tables:
+            if source not in tables and source not in dropped:  # `tables remove` is audited: not damage
                 problems.append(f"analysis {name!r}: its input table {source!r} is missing")
     _check_decisions(con, report, {str(row[0]): str(row[2]) for row in analyses}, catalog_tables)
     report.checked |= {"datasets": len(datasets), "score_columns": len(scores), "analyses": len(analyses)}

@@ -67,7 +67,31 @@ def _decision_status(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"UPDATE {CATALOG_SCHEMA}.decisions SET status = 'current' WHERE status IS NULL")
 
 
-MIGRATIONS: list[Migration] = [_create_catalog, _decision_status]
+def _column_roles(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3: the role a column plays (label, weight, sensitive attribute…), set in the data view or
+    with ``tradeoff-studio roles``; ``value`` is a label's favourable value (NULL for other roles)."""
+    con.execute(
+        f"""CREATE TABLE {CATALOG_SCHEMA}.column_roles (
+            table_name VARCHAR NOT NULL, column_name VARCHAR NOT NULL, role VARCHAR NOT NULL,
+            value VARCHAR, set_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (table_name, column_name))"""
+    )
+
+
+def _explorations(con: duckdb.DuckDBPyConnection) -> None:
+    """Exploration trails (``navigate``): steps taken on an analysis's front, never decisions.
+
+    One row per step: the analysis, the trail's name, the step number (1, 2, …), when, and the
+    step as JSON (what was asked, the projection and its neighbours).
+    """
+    con.execute(
+        f"""CREATE TABLE {CATALOG_SCHEMA}.explorations (
+            analysis VARCHAR NOT NULL, trail VARCHAR NOT NULL, step INTEGER NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL, author VARCHAR NOT NULL, details JSON NOT NULL,
+            PRIMARY KEY (analysis, trail, step))"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_create_catalog, _decision_status, _column_roles, _explorations]
 
 
 def current_version() -> int:

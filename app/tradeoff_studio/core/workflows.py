@@ -24,8 +24,10 @@ from .analysis_workflows import (
     list_decisions,
 )
 from .audit import AuditEntry, entries
+from .data import roles as column_roles
 from .data.importer import DatasetRecord, import_files, list_datasets
 from .data.options import ReadOptions
+from .data.roles import ColumnRole, RolesChange
 from .decisions import store as decision_store
 from .decisions.store import DecisionRecord
 from .encryption import decrypt_project, encrypt_project
@@ -38,6 +40,7 @@ from .schema import CATALOG_SCHEMA
 __all__ = [
     "ProjectInfo",
     "add_model",
+    "analysis_defaults",
     "analyze",
     "analyze_fairness",
     "analyze_generic",
@@ -50,6 +53,7 @@ __all__ = [
     "export_candidates",
     "export_table",
     "get_candidates",
+    "get_roles",
     "import_data",
     "inspect_model",
     "list_analyses",
@@ -57,7 +61,10 @@ __all__ = [
     "list_models",
     "open_project",
     "project_info",
+    "replace_roles",
+    "roles_defaults",
     "score",
+    "set_roles",
     "withdraw_decision",
 ]
 
@@ -70,9 +77,26 @@ def import_data(
     options: ReadOptions | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    replace: bool = False,
 ) -> list[DatasetRecord]:
-    """Import files or folders into tables (one per file, or all into ``table``)."""
-    return import_files(project, paths, table=table, options=options, progress=progress, cancel=cancel)
+    """Import files or folders into tables (one per file, or all into ``table``); ``replace`` swaps
+    out a table of the same name in the same transaction."""
+    return import_files(
+        project,
+        paths,
+        table=table,
+        options=options,
+        progress=progress,
+        cancel=cancel,
+        replace_existing=replace,
+    )
+
+
+def remove_table(project: Project, name: str) -> dict[str, Any]:
+    """Remove an imported table with its provenance and score-column records (audited)."""
+    from .data.tables import remove_table as remove
+
+    return remove(project, name)
 
 
 def export_table(project: Project, table: str, path: Path, *, raw: bool = False) -> ExportRecord:
@@ -156,6 +180,41 @@ def encrypt(project: Project) -> bytes:
 def decrypt(project: Project) -> None:
     """Write the project's file back unencrypted and forget its key. The project is closed."""
     decrypt_project(project)
+
+
+def get_roles(project: Project, table: str) -> list[ColumnRole]:
+    """The roles set on a table's columns (label, weight, sensitive…), in column order."""
+    return column_roles.get_roles(project, table)
+
+
+def set_roles(
+    project: Project, table: str, *, set_: dict[str, tuple[str, str | None]], clear: list[str]
+) -> RolesChange:
+    """Clear the ``clear`` columns' roles and give each ``set_`` column (role, value): one audited change.
+
+    A one-column role given to a new column moves there; anything refused changes nothing.
+    """
+    return column_roles.change_roles(project, table, set_=set_, clear=clear)
+
+
+def replace_roles(project: Project, table: str, wanted: list[ColumnRole]) -> RolesChange:
+    """Make ``wanted`` the table's whole set of roles (the data view's undo and redo); audited."""
+    return column_roles.apply_roles(project, table, wanted)
+
+
+def roles_defaults(project: Project, table: str) -> dict[str, Any]:
+    """Role → column(s) set on ``table`` (and ``favourable``): defaults for analysis forms and the CLI."""
+    return column_roles.roles_defaults(project, table)
+
+
+def analysis_defaults(project: Project, kind: str, table: str) -> dict[str, Any]:
+    """Parameter values of analysis ``kind`` that ``table``'s column roles give (label, sensitive
+    attributes, scores, weight, item, system, cost…): what a setup form pre-fills, or the CLI uses for
+    options left out."""
+    from .analyses.kinds import kind as analysis_kind
+    from .data.role_defaults import parameter_defaults
+
+    return parameter_defaults(analysis_kind(kind), column_roles.roles_defaults(project, table))
 
 
 def withdraw_decision(project: Project, decision_id: str, reason: str) -> DecisionRecord:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -21,18 +22,24 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QWidget,
 )
 
+from ..core import analysis_workflows as flows
 from ..core import keys, summaries, workflows
+from ..core.analyses.store import AnalysisRecord
 from ..core.errors import CancelledError, StudioError
 from ..core.project import Project, ProjectKeyRequiredError
+from .data_view import DataView
 from .detail_panel import DetailPanel
 from .jobs import JobRunner, Work
 from .project_tree import ROLE, ProjectTree
 from .score_dialog import ScoreDialog
+from .workspace.setup_form import AnalysisSetup
+from .workspace.workspace import AnalysisWorkspace
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
 
 
 class MainWindow(QMainWindow):
@@ -44,9 +51,15 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.tree = ProjectTree(self)
         self.detail = DetailPanel(self)
+        self.data_view = DataView(self)  # a selected table shows here, on the detail panel's stack
+        self.detail.stack.addWidget(self.data_view)
         splitter = QSplitter(self)
         splitter.addWidget(self.tree)
-        splitter.addWidget(self.detail)
+        self.workspace = AnalysisWorkspace(self)  # shown instead of the detail panel for an analysis
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.detail)
+        self.pages.addWidget(self.workspace)
+        splitter.addWidget(self.pages)
         splitter.setSizes([430, 670])
         self.setCentralWidget(splitter)
         self.tree.itemSelectionChanged.connect(self._show_selection)
@@ -81,6 +94,7 @@ class MainWindow(QMainWindow):
             ("import", "&Import Data…", "Ctrl+I", self.import_dialog),
             ("model", "Add &Model…", "Ctrl+M", self.add_model_dialog),
             ("score", "&Score Table…", "Ctrl+R", self.score_dialog),
+            ("analysis", "New &Analysis…", "Ctrl+Shift+A", self.new_analysis_dialog),
             ("encrypt", "&Encrypt Project…", "", self.encrypt_current),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
         ]:
@@ -88,6 +102,18 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             file_menu.addAction(action)
+            self.actions[key] = action
+        self._build_edit_menu()
+
+    def _build_edit_menu(self) -> None:
+        """Edit ▸ Undo / Redo act on the decision workspace's undo stack."""
+        edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.workspace.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.workspace.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for key, action in (("undo", undo), ("redo", redo)):
+            edit_menu.addAction(action)
             self.actions[key] = action
 
     # --- project lifecycle -------------------------------------------------------------
@@ -143,6 +169,8 @@ class MainWindow(QMainWindow):
             self.open_project(Path(name))
 
     def _close_project(self) -> None:
+        self.workspace.set_project(None)  # its reads are cancelled and joined before the file closes
+        self.data_view.close_table()  # its cursors hold the database open
         if self.project is not None:
             self.project.close()
             self.project = None
@@ -192,6 +220,28 @@ class MainWindow(QMainWindow):
                 )
             )
 
+    def new_analysis_dialog(self, kind: str | None = None) -> AnalysisSetup | None:
+        """The setup form built from the analysis kinds' descriptors; Run starts the analysis as a job."""
+        project = self._require_project()
+        if project is None:
+            return None
+        info = workflows.project_info(project)
+        tables = {t["name"]: [(c["name"], c["type"]) for c in t["columns"]] for t in info.tables}
+        dialog = AnalysisSetup(tables, [m["name"] for m in info.models], self, initial_kind=kind)
+        if dialog.exec():
+            self.run_analysis(dialog.result_spec, *dialog.name_and_where())
+        return dialog
+
+    def run_analysis(self, spec: object, name: str | None = None, where: str | None = None) -> None:
+        """Run and store an analysis as a background job, then show it (the previous front of the
+        same kind and table stays drawn as a faded ghost)."""
+        project = self._require_project()
+        if project is None:
+            return
+        self.workspace.keep_ghost_if_same(spec)
+        self._start(lambda progress, cancel: flows.analyze(project, spec, name=name, progress=progress,
+                                                           cancel=cancel, where=where))  # fmt: skip
+
     def encrypt_current(self) -> None:
         """Encrypt the open project and show its recovery key once."""
         project = self._require_project()
@@ -202,6 +252,7 @@ class MainWindow(QMainWindow):
             return
         path = project.path
         self.project = None
+        self.data_view.close_table()
         try:
             key = workflows.encrypt(project)
         except StudioError as error:
@@ -237,6 +288,8 @@ class MainWindow(QMainWindow):
     def _on_job_done(self, _result: Any) -> None:
         self._show_busy(False)
         self._refresh()
+        if isinstance(_result, AnalysisRecord):  # a new analysis: look at it
+            self.show_analysis(_result.name)
 
     def _on_job_failed(self, error: Exception) -> None:
         self._show_busy(False)
@@ -258,14 +311,42 @@ class MainWindow(QMainWindow):
         if self.project is None or target is None or self.jobs.busy:
             self.detail.clear_detail()
             return
+        if target[0] == "analysis":
+            self.show_analysis(target[1])
+            return
+        self._show_detail()
         try:
             if target[0] == "table":
-                self.detail.show_preview(target[1], summaries.preview(self.project, target[1]))
+                self.data_view.show_table(self.project, target[1])
+                self.detail.title.setText(f"Table {target[1]!r}")
+                self.detail.stack.setCurrentWidget(self.data_view)
             else:
                 histogram = summaries.histogram(self.project, target[1], target[2])
                 self.detail.show_histogram(f"{target[1]}.{target[2]}", histogram)
         except StudioError as error:
             self._show_error(error)
+
+    def show_analysis(self, name: str) -> None:
+        """Show analysis ``name`` of the open project in the decision workspace (loaded off the UI thread)."""
+        if self.project is None:
+            return
+        if self.workspace.project is not self.project:
+            self.workspace.set_project(self.project)
+        self.pages.setCurrentWidget(self.workspace)
+        self._mark_in_tree(("analysis", name))
+        self.workspace.load(name)
+
+    def _mark_in_tree(self, target: tuple[str, str]) -> None:
+        """Make the tree's current item the one carrying ``target``, without reacting to it."""
+        every = self.tree.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive)
+        found = [item for item in every if item.data(0, ROLE) == target]
+        if found and self.tree.currentItem() is not found[0]:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(found[0])
+            self.tree.blockSignals(False)
+
+    def _show_detail(self) -> None:
+        self.pages.setCurrentWidget(self.detail)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -282,7 +363,7 @@ class MainWindow(QMainWindow):
         info = workflows.project_info(self.project) if self.project else None
         self.tree.show_info(info)
         self.detail.clear_detail()
-        for key in ("import", "model", "score", "encrypt"):
+        for key in ("import", "model", "score", "encrypt", "analysis"):
             self.actions[key].setEnabled(info is not None)
         if info is not None:
             self.setWindowTitle(f"{Path(info.path).name} — Tradeoff Studio")
@@ -318,6 +399,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel and join the running job, then close the project."""
         self.jobs.cancel_and_wait()
+        self.workspace.shutdown()
         self._close_project()
         event.accept()
 

@@ -62,6 +62,7 @@ class ProjectTree(QTreeWidget):
                 f"{analysis['kind']}, {analysis['rows']:,} candidates, {analysis['front']:,} on the front"
             )
             item = QTreeWidgetItem(analyses, [analysis["name"], details])
+            item.setData(0, ROLE, ("analysis", analysis["name"]))
             for decision in info.decisions:
                 if decision["analysis"] == analysis["name"]:
                     chosen = f"decision by {decision['author']} on {str(decision['decided_at'])[:16]}"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
-from tradeoff_studio.core.analyses.generic import GenericSpec, analyze_generic
+from tradeoff_studio.core.analyses.generic import GenericSpec, analyze_generic, dropped_text
 from tradeoff_studio.core.errors import CancelledError, NotFoundError
 from tradeoff_studio.core.jobs import CancelToken
 from tradeoff_studio.core.pareto import near_front_band, non_dominated, nondominated_ranks
@@ -67,6 +67,23 @@ def test_near_front_band_uses_the_intervals(project: Project) -> None:
     )
     assert table.frame["near_front"].tolist() == expected.tolist()
     assert table.frame["near_front"].sum() > table.frame["on_front"].sum()
+
+
+def test_an_interval_on_one_objective_still_widens_the_band(project: Project) -> None:
+    """Issue #18, observation 6: a CI on one objective used to drop the band to the front."""
+    frame = small_frame(seed=7).drop(columns=["cost_lo", "cost_hi"])
+    add_table(project, "runs", frame)
+    table = analyze_generic(project, GenericSpec("runs", MAX_ACC_MIN_COST))
+    expected = near_front_band(
+        frame[["acc", "cost"]], frame[["acc_lo", "cost"]], frame[["acc_hi", "cost"]], ["max", "min"]
+    )
+    assert table.frame["near_front"].tolist() == expected.tolist()
+    assert table.frame["near_front"].sum() > table.frame["on_front"].sum()
+    assert table.notes["near_front_band"] == (
+        "The near-front band uses the confidence intervals of acc and treats cost as exact (no interval)."
+    )
+    full = analyze_generic(project, GenericSpec("runs", [Objective("acc", "max")]))
+    assert "near_front_band" not in full.notes
 
 
 def test_explicit_intervals_ids_and_knobs(project: Project) -> None:
@@ -197,3 +214,57 @@ def test_progress_is_reported(project: Project) -> None:
     reports: list[float] = []
     analyze_generic(project, GenericSpec("runs", MAX_ACC_MIN_COST), progress=lambda f, _m: reports.append(f))
     assert reports[0] == 0.0 and reports[-1] == 1.0 and reports == sorted(reports)
+
+
+def priced_judges() -> pd.DataFrame:
+    """A leaderboard with two unpriced judges (issue #18, observation 3)."""
+    return pd.DataFrame(
+        {
+            "judge": ["a", "b", "c", "d", "e"],
+            "agreement": [70.0, 68.0, 60.0, 65.0, np.nan],
+            "price": [2.0, np.nan, 0.5, np.nan, 1.0],
+        }
+    )
+
+
+def test_missing_values_refuse_by_default_and_name_the_way_forward(project: Project) -> None:
+    add_table(project, "judges", priced_judges())
+    spec = GenericSpec("judges", [Objective("agreement", "max"), Objective("price", "min")], "judge")
+    with pytest.raises(AnalysisError, match=r"Candidate 'e' .* column 'agreement'") as error:
+        analyze_generic(project, spec)
+    assert "--missing drop" in str(error.value) and "--where" in str(error.value)
+
+
+def test_missing_drop_leaves_rows_out_and_names_them(project: Project) -> None:
+    add_table(project, "judges", priced_judges())
+    objectives = [Objective("agreement", "max"), Objective("price", "min")]
+    table = analyze_generic(project, GenericSpec("judges", objectives, "judge", missing="drop"))
+    assert table.frame["candidate_id"].tolist() == ["a", "c"]
+    assert table.frame.index.tolist() == [0, 1]
+    dropped = table.notes["dropped"]
+    assert dropped["count"] == 3
+    assert dropped["rows"] == [
+        {"candidate": "b", "row": 2, "columns": ["price"]},
+        {"candidate": "d", "row": 4, "columns": ["price"]},
+        {"candidate": "e", "row": 5, "columns": ["agreement"]},
+    ]
+    assert dropped["by_column"] == {"agreement": 1, "price": 2}
+    assert dropped_text(dropped) == (
+        "Dropped 3 row(s) with missing values (--missing drop): b (price); d (price); e (agreement)."
+    )
+    assert table.frame["on_front"].tolist() == [True, True]
+
+
+def test_missing_drop_still_refuses_infinities_and_all_missing(project: Project) -> None:
+    frame = priced_judges()
+    frame.loc[2, "price"] = np.inf
+    add_table(project, "judges", frame)
+    objectives = [Objective("agreement", "max"), Objective("price", "min")]
+    with pytest.raises(AnalysisError, match=r"Candidate 'c' \(row 3 of table 'judges'\) has the value inf"):
+        analyze_generic(project, GenericSpec("judges", objectives, "judge", missing="drop"))
+    add_table(project, "empty", pd.DataFrame({"x": [np.nan, np.nan], "y": [1.0, 2.0]}))
+    xy = [Objective("x", "min"), Objective("y", "min")]
+    with pytest.raises(AnalysisError, match="Every row of table 'empty' has a missing value"):
+        analyze_generic(project, GenericSpec("empty", xy, missing="drop"))
+    with pytest.raises(AnalysisError, match="refuse or drop"):
+        analyze_generic(project, GenericSpec("empty", xy, missing="skip"))  # type: ignore[arg-type]

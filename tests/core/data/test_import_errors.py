@@ -42,7 +42,6 @@ CSV_CASES = {
     "empty": ("", ["is empty"]),
     "whitespace_only": ("  \n\n \n", ["is empty"]),
     "header_only": ("a,b,c\n", ["has a header (a, b, c) but no data rows"]),
-    "empty_name": ("a,,b\n1,2,3\n", ["column 2 of the header has an empty name", "--no-header"]),
     "invalid_utf8": (b"a,b\n1,caf\xe9\n", ["line 2", "byte 0xe9", "--encoding latin-1"]),
     "nul_bytes": (b"a,b\n1,\x00\x00\x002\n", ["NUL bytes", "binary"]),
 }

@@ -152,13 +152,29 @@ class CandidateTable:
         frame["on_front"] = ranks == 0
         frame["rank"] = ranks
         frame["near_front"] = self._band(values, maximize, ids, ranks)
-        return replace(self, frame=frame)
+        notes = {key: value for key, value in self.notes.items() if key != "near_front_band"}
+        return replace(self, frame=frame, notes=notes | self._band_note())
 
     def _band(
         self, values: np.ndarray, maximize: list[bool], ids: list[str], ranks: np.ndarray
     ) -> np.ndarray:
-        if not all(self.has_ci(o.metric) for o in self.objectives):
+        """The near-front band on the intervals there are; an objective without one counts as exact."""
+        if not any(self.has_ci(o.metric) for o in self.objectives):
             return ranks == 0
-        lo = self.frame[[f"{o.metric}_lo" for o in self.objectives]].to_numpy(dtype=np.float64)
-        hi = self.frame[[f"{o.metric}_hi" for o in self.objectives]].to_numpy(dtype=np.float64)
+        lo, hi = values.copy(), values.copy()
+        for j, objective in enumerate(self.objectives):
+            if self.has_ci(objective.metric):
+                lo[:, j] = self.frame[f"{objective.metric}_lo"].to_numpy(dtype=np.float64)
+                hi[:, j] = self.frame[f"{objective.metric}_hi"].to_numpy(dtype=np.float64)
         return near_front_band(values, lo, hi, maximize, ids=ids)
+
+    def _band_note(self) -> dict[str, str]:
+        """``{"near_front_band": words}`` when only some objectives have intervals, else nothing."""
+        exact = [o.metric for o in self.objectives if not self.has_ci(o.metric)]
+        if not exact or len(exact) == len(self.objectives):
+            return {}
+        with_ci = [o.metric for o in self.objectives if o.metric not in exact]
+        return {
+            "near_front_band": f"The near-front band uses the confidence intervals of {', '.join(with_ci)} "
+            f"and treats {', '.join(exact)} as exact (no interval)."
+        }

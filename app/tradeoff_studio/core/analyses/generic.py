@@ -12,6 +12,9 @@ Each row of the table is one candidate, named by the id column (default: the col
   default, every remaining column. Sensitivity compares candidates that differ in one knob
   only, so name the knobs when the table has outcome columns without intervals (latency, …).
   With named knobs, remaining non-numeric columns are left out.
+- **Missing values** (NULL or NaN in a metric or interval column) refuse the analysis, naming
+  the candidate, unless ``missing="drop"``: then those rows are left out, and the notes count
+  them and name them (``dropped``). Infinite values are always refused.
 - ``on_front``/``rank``/``near_front`` are recomputed, never carried (a re-imported candidates
   export would otherwise bring stale Pareto columns).
 
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -31,11 +34,15 @@ from ..project import Project
 from ..sql import ident
 from .candidates import PARETO_COLUMNS, AnalysisError, CandidateTable, Objective, spec_dict
 from .inputs import is_numeric, read_frame, require_column, table_columns
+from .reference_set import reference_quality
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ID_COLUMN = "candidate_id"
+MISSING_CHOICES = ("refuse", "drop")
+DROPPED_LISTED = 20
+"""At most this many dropped rows are named in the notes (all are counted)."""
 _NUMERIC_REASON = "Objectives and their intervals need numeric columns"
 
 
@@ -46,6 +53,9 @@ class GenericSpec:
     ``ci`` maps a metric to its explicit ``(lo_column, hi_column)``; ``ci_level`` is the level
     of every interval (two-sided, 0.95 unless the table's intervals say otherwise). ``knobs``
     names the columns the analyst sets (model, threshold…); see the module doc for the default.
+    ``missing`` says what a row with a missing metric value does: ``"refuse"`` the analysis or
+    ``"drop"`` the row. ``reference_set`` names a table of reference points (its objective columns)
+    against which the front's IGD+ and additive ε are measured.
     """
 
     table: str
@@ -54,6 +64,8 @@ class GenericSpec:
     ci: dict[str, tuple[str, str]] = field(default_factory=dict)
     ci_level: float = 0.95
     knobs: list[str] | None = None
+    missing: Literal["refuse", "drop"] = "refuse"
+    reference_set: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
@@ -86,11 +98,21 @@ def analyze_generic(
     token = cancel or CancelToken()
     if not 0.0 < spec.ci_level < 1.0:
         raise AnalysisError(f"The confidence level must lie between 0 and 1, e.g. 0.95; got {spec.ci_level}.")
+    if spec.missing not in MISSING_CHOICES:
+        raise AnalysisError(f"--missing takes refuse or drop, not {spec.missing!r}.")
     plan = _plan(spec, table_columns(project, spec.table))
     progress(0.0, f"Reading {spec.table}")
     frame = _read(project, spec.table, plan, token)
     progress(0.6, "Checking values")
+    notes: dict[str, Any] = {
+        "source_table": spec.table,
+        "ci_level": spec.ci_level,
+        "id_column": plan.id_column,
+    }
+    if spec.missing == "drop":
+        frame, notes["dropped"] = _drop_missing(frame, spec.table, plan)
     _check_values(frame, spec.table, plan)
+    frame = frame.reset_index(drop=True)
     token.raise_if_cancelled()
     progress(0.7, "Computing the Pareto front")
     table = CandidateTable(
@@ -99,8 +121,11 @@ def analyze_generic(
         knobs=plan.knobs,
         metrics=plan.metrics,
         objectives=list(spec.objectives),
-        notes={"source_table": spec.table, "ci_level": spec.ci_level, "id_column": plan.id_column},
+        notes=notes,
     ).with_front()
+    if spec.reference_set is not None:
+        token.raise_if_cancelled()
+        table.notes["reference_set"] = reference_quality(project, spec, table.frame, token)
     progress(1.0, "Candidates ready")
     return table
 
@@ -175,6 +200,46 @@ def _read(project: Project, table: str, plan: _Plan, cancel: CancelToken) -> pd.
     return frame
 
 
+def _value_columns(plan: _Plan) -> dict[str, str]:
+    """Each metric and interval column of the candidates frame → the table column it comes from."""
+    sources = {}
+    for metric in plan.metrics:
+        sources[metric] = metric
+        if metric in plan.bounds:
+            sources |= dict(zip((f"{metric}_lo", f"{metric}_hi"), plan.bounds[metric], strict=True))
+    return sources
+
+
+def _drop_missing(frame: pd.DataFrame, table: str, plan: _Plan) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Leave out rows with NULL/NaN in a metric or interval column; say how many and which."""
+    sources = _value_columns(plan)
+    missing = frame[list(sources)].isna()
+    rows = np.flatnonzero(missing.any(axis=1).to_numpy())
+    named = []
+    for row in rows[:DROPPED_LISTED].tolist():
+        columns = [sources[name] for name in missing.columns[missing.iloc[row].to_numpy()]]
+        named.append({"candidate": str(frame[ID_COLUMN].iloc[row]), "row": row + 1, "columns": columns})
+    if rows.size == len(frame) and len(frame):
+        raise AnalysisError(
+            f"Every row of table '{table}' has a missing value in "
+            f"{', '.join(sorted(set(sources.values())))}: nothing is left to compare. Fill in the values "
+            "or choose other objective columns."
+        )
+    counts = {sources[name]: int(count) for name, count in missing.sum().items() if count}
+    dropped = {"count": int(rows.size), "rows": named, "by_column": counts}
+    return frame.drop(index=frame.index[rows]), dropped
+
+
+def dropped_text(dropped: dict[str, Any]) -> str | None:
+    """One sentence on the rows ``--missing drop`` left out (``None`` when none were)."""
+    if not dropped or not dropped.get("count"):
+        return None
+    shown = "; ".join(f"{row['candidate']} ({', '.join(row['columns'])})" for row in dropped["rows"])
+    more = dropped["count"] - len(dropped["rows"])
+    tail = f"; and {more} more" if more > 0 else ""
+    return f"Dropped {dropped['count']} row(s) with missing values (--missing drop): {shown}{tail}."
+
+
 def _check_values(frame: pd.DataFrame, table: str, plan: _Plan) -> None:
     """Reject empty tables, missing or duplicate ids and non-finite metric values."""
     if frame.empty:
@@ -189,12 +254,8 @@ def _check_values(frame: pd.DataFrame, table: str, plan: _Plan) -> None:
             f"Candidate id {duplicated.iloc[0]!r} appears more than once in column '{plan.id_column}' of "
             f"table '{table}'. Ids must be unique: choose another id column or leave it out (row numbers)."
         )
-    for metric in plan.metrics:
-        sources = {metric: metric}
-        if metric in plan.bounds:
-            sources |= dict(zip((f"{metric}_lo", f"{metric}_hi"), plan.bounds[metric], strict=True))
-        for name, source in sources.items():
-            _check_finite(frame, name, source, table)
+    for name, source in _value_columns(plan).items():
+        _check_finite(frame, name, source, table)
 
 
 def _check_finite(frame: pd.DataFrame, name: str, source: str, table: str) -> None:
@@ -203,9 +264,16 @@ def _check_finite(frame: pd.DataFrame, name: str, source: str, table: str) -> No
     if bad.size == 0:
         return
     row = int(bad[0])
-    what = "no value (NULL or NaN)" if math.isnan(values[row]) else f"the value {values[row]}"
+    missing = math.isnan(values[row])
+    what = "no value (NULL or NaN)" if missing else f"the value {values[row]}"
     more = f" ({bad.size - 1} more candidates have the same problem)" if bad.size > 1 else ""
+    advice = (
+        "Fill them in, leave those rows out with --missing drop, or filter them with --where "
+        f'(e.g. --where "{source} IS NOT NULL").'
+        if missing
+        else "Fill in or remove those rows (--where) before the analysis."
+    )
     raise AnalysisError(
-        f"Candidate {frame[ID_COLUMN].iloc[row]!r} (row {row + 1} of table '{table}') has {what} in "
-        f"column '{source}'{more}. Fill in or remove those rows before the analysis."
+        f"Candidate {frame[ID_COLUMN].iloc[row]!r} (row {int(frame.index[row]) + 1} of table '{table}') has "
+        f"{what} in column '{source}'{more}. {advice}"
     )

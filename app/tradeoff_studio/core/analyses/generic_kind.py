@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .candidates import AnalysisError, Objective, parse_objectives
-from .generic import GenericSpec, analyze_generic
+from .generic import MISSING_CHOICES, GenericSpec, analyze_generic
 from .kinds import AnalysisKind, Parameter, column, names
 
 PARAMETERS = (
@@ -40,6 +40,23 @@ PARAMETERS = (
         repeat=True,
         metavar="COL[,COL]",
     ),
+    Parameter(
+        "missing",
+        "--missing",
+        "choice",
+        "a row with a missing objective or interval value: refuse the analysis, or drop the row "
+        "(dropped rows are counted and named)",
+        default="refuse",
+        choices=MISSING_CHOICES,
+    ),
+    Parameter(
+        "reference_set",
+        "--reference-set",
+        "table",
+        "a table of reference points (e.g. the best known front) with the objective columns: adds IGD+ "
+        "and the additive epsilon indicator of the front against it",
+        metavar="T",
+    ),
 )
 
 
@@ -53,6 +70,8 @@ def build(values: Mapping[str, Any]) -> GenericSpec:
         _intervals(values.get("ci") or []),
         values.get("ci_level", 0.95),
         knobs,
+        values.get("missing") or "refuse",
+        values.get("reference_set"),
     )
 
 

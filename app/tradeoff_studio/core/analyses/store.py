@@ -30,6 +30,7 @@ from ..project import Project
 from ..schema import CATALOG_SCHEMA
 from ..sql import ident
 from .candidates import AnalysisError, CandidateTable, Objective, ResultExtras
+from .indicators import analysis_indicators
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +76,7 @@ class AnalysisRecord:
             "knobs": self.spec["knobs"],
             "metrics": self.spec["metrics"],
             "inputs": self.spec["inputs"],
+            "indicators": self.spec.get("indicators"),
             "sha256": self.sha256,
             "created_at": self.created_at,
         }
@@ -157,6 +159,7 @@ def _stored_spec(table: CandidateTable, frame: pd.DataFrame, inputs: dict[str, A
         "rows": len(frame),
         "front": int(frame["on_front"].sum()),
         "sha256": candidates_sha256(frame),
+        "indicators": analysis_indicators(table, frame),
     }
 
 

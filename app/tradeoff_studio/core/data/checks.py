@@ -120,7 +120,8 @@ def _raise_mixed(
     line = int(position[0]) + 1 + header_lines
     raise DataImportError(
         f"{path}, line {line}, column {column!r}: {row[1]!r} is not a number, though most of the column is. "
-        f"Fix the value, or import the column as text with --types '{column}=VARCHAR'."
+        f"Fix the value, mark it missing with --na TEXT, read $, % and 1,234 forms with --parse-numbers "
+        f"'{column}', or import the column as text with --types '{column}=VARCHAR'."
     )
 
 

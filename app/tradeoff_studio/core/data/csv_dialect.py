@@ -32,6 +32,7 @@ class CsvDialect:
     header: bool
     encoding: str
     names: list[str]
+    blank_names: tuple[dict[str, object], ...] = ()  # header fields that were empty, and their new names
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,11 @@ def sniff(path: Path, options: ReadOptions) -> CsvDialect:
         )
     _check_shape(path, sample, rows, delimiter, forced=options.delimiter is not None)
     header = options.header if options.header is not None else _looks_like_header(rows)
-    names = _names(path, rows[0], header)
+    names, blanks = _names(rows, header)
     check_width(path, len(names))
     if header and len(rows) < 2 and sample.complete:
         raise DataImportError(f"{path} has a header ({', '.join(names)}) but no data rows.")
-    return CsvDialect(delimiter=delimiter, header=header, encoding=encoding, names=names)
+    return CsvDialect(delimiter=delimiter, header=header, encoding=encoding, names=names, blank_names=blanks)
 
 
 def check_delimiter(path: Path, delimiter: str) -> None:
@@ -206,14 +207,29 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _names(path: Path, first_row: list[str], header: bool) -> list[str]:
-    """The header's names as written (repeats are made unique later, see :mod:`.columns`)."""
+def _names(rows: list[list[str]], header: bool) -> tuple[list[str], tuple[dict[str, object], ...]]:
+    """The header's names as written (repeats are made unique later, see :mod:`.columns`), and how
+    empty header fields were named.
+
+    An empty header field becomes ``index`` when it is the first (a pandas index written with
+    ``to_csv()``) and its values in the sampled rows are non-empty and unique (row labels), else
+    ``column_N`` (N its 1-based position); a name another header field already has is never reused.
+    """
     if not header:
-        return [f"column{index}" for index in range(len(first_row))]
-    for position, name in enumerate(first_row, start=1):
-        if not name.strip():
-            raise DataImportError(
-                f"{path}: column {position} of the header has an empty name. Name it in the file, "
-                "or pass --no-header to name columns column0, column1, …"
-            )
-    return list(first_row)
+        return [f"column{index}" for index in range(len(rows[0]))], ()
+    names = list(rows[0])
+    taken = {name.strip().casefold() for name in names if name.strip()}
+    blanks = []
+    for index, name in enumerate(rows[0]):
+        if name.strip():
+            continue
+        values = [row[index] for row in rows[1:] if index < len(row)]
+        labels = bool(values) and all(v.strip() for v in values) and len(set(values)) == len(values)
+        chosen = "index" if index == 0 and labels and "index" not in taken else f"column_{index + 1}"
+        if chosen.casefold() in taken:
+            chosen = f"column_{index + 1}_blank"
+        taken.add(chosen.casefold())
+        names[index] = chosen
+        why = "its values are unique row labels" if chosen == "index" else "the header field is empty"
+        blanks.append({"position": index + 1, "name": chosen, "reason": why})
+    return names, tuple(blanks)

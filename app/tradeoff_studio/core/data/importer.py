@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,10 +27,11 @@ from ..project import Project, is_write_failure
 from ..schema import CATALOG_SCHEMA
 from ..scratch import scratch_dir
 from ..sql import ident
-from . import checks, readers
+from . import archives, checks, numbers, optuna, readers
 from .columns import plan_columns
 from .options import ReadOptions, expand_sources, file_format
 from .provenance import SourceFile, combined_sha256, hash_in_background, modified_at
+from .tables import drop_table
 
 _TEXT_TYPED_FORMATS = {"csv", "xlsx"}
 
@@ -58,18 +61,26 @@ def import_files(
     options: ReadOptions | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
+    replace_existing: bool = False,
 ) -> list[DatasetRecord]:
-    """Import files and folders; with ``table`` all files go into that one table."""
+    """Import files and folders; with ``table`` all files go into that one table.
+
+    With ``replace_existing`` a table of the same name is dropped (with its catalog rows, audited)
+    in the same transaction, so a failed import leaves the old table in place.
+    """
     options = options or ReadOptions()
     cancel = cancel or CancelToken()
     files = expand_sources([Path(path).absolute() for path in paths])
-    targets = _targets(project, files, table)
+    targets = _targets(project, files, table, replace_existing=replace_existing)
+    existing = {name.casefold(): name for name in project.tables()}
     pool, digests = hash_in_background(files)
     try:
         with scratch_dir("import") as workdir, project.transaction() as con:
             job = _ImportJob(options, cancel, digests, workdir)
             records = []
             for index, (name, group) in enumerate(targets.items()):
+                if name.casefold() in existing:
+                    drop_table(con, existing[name.casefold()], reason=f"replaced by an import of {group[0]}")
                 step = scaled(progress, index / len(targets), (index + 1) / len(targets))
                 records.append(_import_table(con, name, group, job, step))
             cancel.raise_if_cancelled()
@@ -91,28 +102,31 @@ class _ImportJob:
     workdir: Path  # private scratch space, removed when the call ends
 
 
-def _targets(project: Project, files: list[Path], table: str | None) -> dict[str, list[Path]]:
+def _targets(
+    project: Project, files: list[Path], table: str | None, *, replace_existing: bool = False
+) -> dict[str, list[Path]]:
     """Table name → files, refusing names already taken (DuckDB names are case-insensitive)."""
     if table is not None:
         targets = {table: files}
     else:
         targets = {}
         for path in files:
-            clash = next((name for name in targets if name.lower() == path.stem.lower()), None)
+            stem = archives.table_stem(path) if archives.is_compressed(path) else path.stem
+            clash = next((name for name in targets if name.lower() == stem.lower()), None)
             if clash is not None:
                 raise NameInUseError(
-                    f"{targets[clash][0]} and {path} would both become table {path.stem!r}. "
+                    f"{targets[clash][0]} and {path} would both become table {stem!r}. "
                     "Import them separately with --table NAME."
                 )
-            targets[path.stem] = [path]
+            targets[stem] = [path]
     existing = {name.lower() for name in project.tables()}
     for name, group in targets.items():
         if not name.strip():
             raise DataImportError(f"{group[0]}: a table name cannot be empty. Pass --table NAME.")
-        if name.lower() in existing:
+        if name.lower() in existing and not replace_existing:
             raise NameInUseError(
-                f"The project already has a table {name!r}. Choose another with --table NAME, "
-                "or remove the old table first."
+                f"The project already has a table {name!r}. Choose another with --table NAME, replace it "
+                f"with --replace, or remove it first (tables remove PROJECT {name})."
             )
     return targets
 
@@ -123,21 +137,57 @@ def _import_table(
     sources: list[SourceFile] = []
     resolved: dict[str, Any] = {}
     for index, path in enumerate(files):
-        fmt = file_format(path)
         step = scaled(progress, index / len(files), (index + 1) / len(files))
         step(0.0, f"Reading {path.name}")
         rows_before = 0 if index == 0 else _row_count(con, name)
-        resolved = _read_into(con, name, path, fmt, job, first=index == 0, progress=step)
-        rows = _row_count(con, name) - rows_before
-        _check_file(con, name, path, job.options, rows_before=rows_before, rows=rows, resolved=resolved)
+        with _unpacked(path, job) as (inner, compression):
+            fmt = file_format(inner)
+            resolved = _read_into(con, name, inner, fmt, job, first=index == 0, progress=step)
+            rows = _row_count(con, name) - rows_before
+            _check_file(con, name, inner, job.options, rows_before=rows_before, rows=rows, resolved=resolved)
+        resolved |= {"compression": compression} if compression else {}
         stat = path.stat()
         sources.append(
             SourceFile(str(path), fmt, stat.st_size, job.digests[path].result(), modified_at(path), rows)
         )
+    if job.options.parse_numbers:
+        resolved = resolved | _parse_numbers(con, name, files[0], job.options)
+    found = optuna.recognise(con, name, dict(_columns(con, name)), files[0])
+    if found is not None:
+        resolved = resolved | {"optuna": found}
+        if found["duration"] and found["duration"].startswith("seconds"):
+            resolved["units"] = {**resolved.get("units", {}), "duration": "s"}
     columns = [{"name": column, "type": dtype} for column, dtype in _columns(con, name)]
     now = datetime.now(UTC).isoformat()
     formats = sorted({source.format for source in sources})
     return DatasetRecord(name, "+".join(formats), _row_count(con, name), columns, sources, resolved, now)
+
+
+def _parse_numbers(
+    con: duckdb.DuckDBPyConnection, name: str, path: Path, options: ReadOptions
+) -> dict[str, Any]:
+    """``--parse-numbers``: convert the text columns asked, and record each one's unit."""
+    text_columns = [column for column, dtype in _columns(con, name) if dtype == "VARCHAR"]
+    units = numbers.parse_number_columns(
+        con, name, path, options.parse_numbers, text_columns, keep_text=set(options.types)
+    )
+    return {"parse_numbers": list(options.parse_numbers), "units": units}
+
+
+@contextmanager
+def _unpacked(path: Path, job: _ImportJob) -> Iterator[tuple[Path, str | None]]:
+    """``path`` itself, or the file unpacked from it (``.gz``, single-file ``.zip``; see :mod:`.archives`),
+    with the compression's name; messages about the unpacked file name the archive instead."""
+    if not archives.is_compressed(path):
+        yield path, None
+        return
+    inner = archives.unpack(path, job.workdir, job.cancel)
+    try:
+        yield inner, path.suffix.lower().lstrip(".")
+    except DataImportError as error:
+        raise DataImportError(str(error).replace(str(inner), f"{path} (its {inner.name})")) from None
+    finally:
+        inner.unlink(missing_ok=True)
 
 
 def _read_into(
@@ -231,7 +281,9 @@ def _check_file(
         text_columns = [
             column
             for column, dtype in columns
-            if dtype == "VARCHAR" and file_name.get(column, column) not in options.types
+            if dtype == "VARCHAR"
+            and file_name.get(column, column) not in options.types
+            and not (options.parse_numbers and numbers.will_parse(con, name, column, options.parse_numbers))
         ]
         checks.check_mixed_types(
             con,

@@ -29,7 +29,10 @@ class ReadOptions:
     """User overrides; ``None`` means "sniff it". ``types`` maps column name to a DuckDB type.
 
     ``rename`` maps a file's column name to the table's; ``columns`` keeps only those columns, in
-    that order (``None``: every column).
+    that order (``None``: every column). ``na`` lists extra missing-value markers of CSV files
+    (``n/a``, ``-``; an empty field is always missing); ``parse_numbers`` names the text columns
+    to read as numbers with their currency, percent or thousands marks (``["all"]``: every text
+    column whose values all read that way).
     """
 
     delimiter: str | None = None
@@ -39,6 +42,8 @@ class ReadOptions:
     types: dict[str, str] = field(default_factory=dict)
     rename: dict[str, str] = field(default_factory=dict)
     columns: list[str] | None = None
+    na: list[str] = field(default_factory=list)
+    parse_numbers: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored in provenance."""

@@ -108,7 +108,7 @@ def _plan_json(path: Path, workdir: Path, cancel: CancelToken | None) -> ReadPla
 def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
     dialect = csv_dialect.sniff(path, options)
     names = unique_names(dialect.names)  # DuckDB refuses names that repeat, even by case alone
-    types = _sniffed_csv_types(con, path, dialect)
+    types = _sniffed_csv_types(con, path, dialect, _null_strings(options))
     unknown = sorted(set(options.types) - set(dialect.names) - set(names))
     if unknown:
         raise DataImportError(
@@ -121,7 +121,7 @@ def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
     }
     sql = (
         "SELECT * FROM read_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?, "
-        "strict_mode=true, auto_detect=false, columns=?)"
+        "strict_mode=true, auto_detect=false, columns=?, nullstr=?)"
     )
     resolved = {
         "delimiter": dialect.delimiter,
@@ -129,17 +129,27 @@ def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
         "encoding": dialect.encoding,
         "types": columns,
     }
-    params = [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns]
+    if dialect.blank_names:
+        resolved["blank_header"] = [dict(item) for item in dialect.blank_names]
+    if options.na:
+        resolved["na"] = list(options.na)
+    params = [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns, _null_strings(options)]
     return ReadPlan(sql, params, resolved, list(dialect.names))
 
 
+def _null_strings(options: ReadOptions) -> list[str]:
+    """The texts a CSV reads as missing: the empty field, and every ``--na`` marker."""
+    return ["", *(marker for marker in options.na if marker != "")]
+
+
 def _sniffed_csv_types(
-    con: duckdb.DuckDBPyConnection, path: Path, dialect: csv_dialect.CsvDialect
+    con: duckdb.DuckDBPyConnection, path: Path, dialect: csv_dialect.CsvDialect, null_strings: list[str]
 ) -> list[str]:
     try:
         row = con.execute(
-            "SELECT Columns FROM sniff_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?)",
-            [str(path), dialect.delimiter, dialect.header, dialect.encoding],
+            "SELECT Columns FROM sniff_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?, "
+            "nullstr=?)",
+            [str(path), dialect.delimiter, dialect.header, dialect.encoding, null_strings],
         ).fetchone()
     except duckdb.Error as error:
         raise translate(path, "csv", error) from None

@@ -100,21 +100,51 @@ def _objectives(evidence: dict[str, Any]) -> list[str]:
     lines = []
     for text in evidence.get("objectives") or []:
         metric, _, direction = text.rpartition(":")
-        lines.append(f"  {metric} ({direction}): {with_interval(candidate, metric)}")
+        shown = with_interval(candidate, metric)
+        if candidate.get(f"{metric}_ci_reliable") is False:
+            shown += " (interval unreliable: too few bootstrap resamples define it)"
+        lines.append(f"  {metric} ({direction}): {shown}")
     return lines
+
+
+def shortlist_lines(candidate: dict[str, Any]) -> list[str]:
+    """An OPE candidate's shortlist in words: the policies to A/B test and the convention used."""
+    policies = candidate.get("policies")
+    if not isinstance(policies, list):
+        return []
+    from ..analyses.ope.metrics import CONVENTIONS
+
+    convention = CONVENTIONS.get(str(candidate.get("convention")), str(candidate.get("convention")))
+    return [
+        f"Shortlist: A/B test these {len(policies)} policies (in the estimator's rank order): "
+        + ", ".join(map(str, policies)),
+        f"Convention: {convention}",
+    ]
+
+
+EXACTLY = (
+    " — met exactly: the estimate sits on the bound, so the true value is as likely beyond it as within; "
+    "add @95 to keep a margin"
+)
 
 
 def _constraints(evidence: dict[str, Any]) -> list[str]:
     lines = []
     for check in evidence.get("constraints") or []:
+        if check.get("slack") is None:  # a text constraint: it holds, with this value
+            lines.append(f"  {check['constraint']}: holds ({check['metric']} = {check['estimate']!r})")
+            continue
         chance = check["p_violated"]
         risk = f"P(violated) ≈ {chance:.1%}" if chance is not None else "P(violated) unknown (no interval)"
         judged = (
             "" if check["judged_on"] == check["estimate"] else f", judged on {number(check['judged_on'])}"
         )
+        exactly = ""
+        if check.get("met_exactly"):
+            exactly = " — met exactly at its bound" if judged else EXACTLY
         lines.append(
             f"  {check['constraint']}: estimate {number(check['estimate'])}{judged}, slack "
-            f"{check['slack']:+.4g}, {risk}"
+            f"{check['slack']:+.4g}, {risk}{exactly}"
         )
     return lines
 
@@ -132,13 +162,35 @@ def _defaults(decision: dict[str, Any]) -> str:
     )
 
 
+def _scores(summary: dict[str, Any]) -> list[str]:
+    """The finalists' scores under the method, and how objectives were normalised for them."""
+    finalists = summary.get("finalists") or []
+    if not finalists:
+        return []
+    lines = [f"Scores ({summary['method']}; {summary.get('normalisation')}):"]
+    for item in finalists:
+        lines.append(f"  {item['candidate']}: {item['score']:.6g}" + (" (chosen)" if item["chosen"] else ""))
+    if summary["feasible_front"] > len(finalists):
+        lines.append(f"  … {summary['feasible_front'] - len(finalists)} more on the feasible front")
+    return lines
+
+
 def card_lines(decision: dict[str, Any]) -> list[str]:
-    """Every line of the decision card of ``decision`` (a ``DecisionRecord.to_dict()``)."""
+    """Every line of the decision card of ``decision`` (a ``DecisionRecord.to_dict()``).
+
+    A dry run (``decision["dry_run"]``, no id) says that nothing was stored.
+    """
     evidence = decision["evidence"]
     groups = evidence.get("groups")
+    title = (
+        f"Dry run on {decision['analysis']!r} (nothing stored): candidate {decision['candidate_id']}"
+        if decision.get("dry_run")
+        else f"Decision {decision['id']} on {decision['analysis']!r}: candidate {decision['candidate_id']}"
+    )
     lines = [
-        f"Decision {decision['id']} on {decision['analysis']!r}: candidate {decision['candidate_id']}",
+        title,
         f"Rule: {rule_sentence(evidence['candidate'], groups)}",
+        *shortlist_lines(evidence["candidate"]),
         "Objectives (with intervals where the analysis has them):",
         *_objectives(evidence),
         "Constraints:",
@@ -157,5 +209,6 @@ def card_lines(decision: dict[str, Any]) -> list[str]:
     for title, items in sections:
         lines.append(f"{title}:")
         lines += [f"  {item}" for item in items or ["(none)"]]
+    lines += _scores(evidence["recommendation"])
     lines.append(_defaults(decision))
     return lines

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..analyses.candidates import CandidateTable
 from .frontier import row_of
+from .ope_risks import OpeRisk, check_k_constraints, ope_risks
 from .preferences import DecisionError, Preferences
 from .recommend import Recommendation, assess, excluded_text, recommend
 from .risks import Risk, constraint_checks, risks
@@ -28,7 +29,7 @@ class Evidence:
     candidate: dict[str, Any]
     tradeoffs: list[TradeoffRate]
     sensitivity: list[Sensitivity]
-    risks: list[Risk]
+    risks: list[Risk | OpeRisk]
     groups: dict[str, Any] | None = None
     objectives: list[str] | None = None
     constraints: list[dict[str, Any]] | None = None
@@ -75,12 +76,18 @@ def evaluate(
     out the most), when ``candidate_id`` violates a constraint, or when weights or a reference
     point come with an explicit candidate (they only steer the app's own choice).
     """
+    if table.kind == "ope":
+        check_k_constraints(table, prefs)
     if candidate_id is None:
         recommendation = recommend(table, prefs)
     elif prefs.weights or prefs.reference or prefs.method != "tchebycheff":
         raise DecisionError(
             "Weights, a reference point or a method steer the app's choice; with --candidate you choose "
             "yourself. Give one or the other."
+        )
+    elif prefs.only:
+        raise DecisionError(
+            "--only narrows the app's choice; with --candidate you choose yourself. Give one."
         )
     else:
         recommendation = assess(table, candidate_id, prefs.constraints, prefs.allow_protected)
@@ -99,12 +106,18 @@ def evaluate(
         sensitivity=sensitivities(table, chosen),
         risks=[
             *risks(table, chosen, prefs.constraints),
+            *_kind_risks(table, chosen),
             *out_of_sample_risks(table, chosen, prefs.constraints),
         ],
         groups=details(chosen) if details is not None else None,
         objectives=[str(objective) for objective in table.objectives],
         constraints=constraint_checks(table, chosen, prefs.constraints),
     )
+
+
+def _kind_risks(table: CandidateTable, chosen: str) -> list[OpeRisk]:
+    """Risks only one kind of analysis has: an OPE shortlist below the behaviour policy, …"""
+    return ope_risks(table, chosen) if table.kind == "ope" else []
 
 
 def _infeasible(recommendation: Recommendation) -> str:

@@ -31,15 +31,19 @@ def ci_level(table: CandidateTable) -> float:
 
 def has_interval(table: CandidateTable, metric: str) -> bool:
     """Whether ``metric`` has ``_lo``/``_hi`` columns with values; a candidate whose metric is
-    undefined (NaN, e.g. ``dp_ratio`` of a rule selecting nobody in a group) may lack its own."""
+    undefined (NaN, e.g. ``dp_ratio`` of a rule selecting nobody in a group) may lack its own, and
+    so may one whose interval is marked unreliable (a ``<metric>_ci_reliable`` column false, e.g.
+    OPE's SharpeRatio@k): its bound is NaN, so a constraint at a confidence is not met there."""
     lo, hi = f"{metric}_lo", f"{metric}_hi"
     frame = table.frame
-    return (
-        lo in frame
-        and hi in frame
-        and bool(frame[lo][frame[metric].notna()].notna().all())
-        and bool(frame[lo].notna().any())
-    )
+    if lo not in frame or hi not in frame:
+        return False
+    needed = frame[metric].notna()
+    reliable = f"{metric}_ci_reliable"
+    if reliable in frame:  # the analysis computed intervals; some may be withheld as unreliable
+        needed &= frame[reliable].fillna(False).astype(bool)
+        return bool(frame[lo][needed].notna().all())
+    return bool(frame[lo][needed].notna().all()) and bool(frame[lo].notna().any())
 
 
 def two_sided_z(level: float) -> float:

@@ -6,6 +6,9 @@ pessimistic bound of the metric's interval at that two-sided confidence (``@95``
 interval: ``dp_ratio_lo >= 0.8``; other levels are rescaled, see :mod:`.intervals`).
 Confidence is given in percent (``@95``, ``@95%``) or as a fraction (``@0.95``).
 
+Text columns take ``COL == 'text'``, ``COL != 'text'`` and ``COL in ('a', 'b')``
+(:mod:`.text_constraints`); a column name may be double-quoted (``"latency [ms]" <= 5``).
+
 Weights and reference points are ``METRIC=NUMBER`` lists: ``accuracy=2,dp_difference=1``.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +25,9 @@ from numpy.typing import NDArray
 from ..analyses.candidates import CandidateTable
 from ..errors import StudioError
 from .intervals import bound_at, has_interval
+
+if TYPE_CHECKING:
+    from .text_constraints import AnyConstraint
 
 Op = Literal[">=", "<=", ">", "<"]
 Method = Literal["tchebycheff", "weighted-sum", "reference"]
@@ -84,10 +90,16 @@ class Constraint:
                 f"(it starts {text[:40]!r}). Give METRIC OP NUMBER[@CONFIDENCE], e.g. dp_ratio>=0.8."
             )
         parts = _split_constraint(text)
+        if parts is None and text.strip().casefold().startswith("kind"):
+            raise DecisionError(
+                f"Constraint {text!r} is not a metric bound; to choose among kinds of candidate give "
+                "--only system, --only cascade or --only mixture (repeatable)."
+            )
         if parts is None:
             raise DecisionError(
                 f"Constraint {text!r} should read METRIC OP NUMBER[@CONFIDENCE] with OP one of >=, <=, >, <; "
-                "e.g. dp_ratio>=0.8 or dp_ratio>=0.8@95."
+                "e.g. dp_ratio>=0.8 or dp_ratio>=0.8@95; on a text column COL == 'text', COL != 'text' or "
+                "COL in ('a', 'b')."
             )
         metric, op, bound_text, conf = parts
         bound = _number(bound_text, f"The bound of constraint {text!r}")
@@ -132,6 +144,8 @@ def _split_constraint(text: str) -> tuple[str, str, str, str | None] | None:
     if found is None:
         return None
     metric, rest = text[: found.start()].strip(), text[found.end() :]
+    if len(metric) > 2 and metric[0] == metric[-1] == '"':  # a quoted name: "latency [ms]"
+        metric = metric[1:-1].replace('""', '"')
     bound, at, conf = rest.partition("@")
     if not metric or not bound.strip():
         return None
@@ -162,11 +176,12 @@ class Preferences:
     is otherwise never recommended nor accepted.
     """
 
-    constraints: tuple[Constraint, ...] = ()
+    constraints: tuple[AnyConstraint, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     method: Method = "tchebycheff"
     reference: dict[str, float] = field(default_factory=dict)
     allow_protected: bool = False
+    only: tuple[str, ...] = ()  # cost–quality: consider only these kinds (system, cascade, mixture)
 
     def weight_vector_for(self, names: list[str]) -> NDArray[np.float64]:
         """One weight per objective name, in the order given (missing weights are 1)."""
@@ -176,6 +191,7 @@ class Preferences:
         """Raise :class:`DecisionError` for preferences that do not fit ``table``."""
         for constraint in self.constraints:
             constraint.check(table)
+        check_only(table, self.only)
         names = [objective.metric for objective in table.objectives]
         for what, given in (("Weights", self.weights), ("The reference point", self.reference)):
             unknown = [metric for metric in given if metric not in names]
@@ -209,7 +225,25 @@ class Preferences:
             "reference": dict(self.reference),
             "constraints": [constraint.to_dict() for constraint in self.constraints],
             "allow_protected_attribute": self.allow_protected,
+            "only": list(self.only),
         }
+
+
+KINDS = ("system", "cascade", "mixture")
+
+
+def check_only(table: CandidateTable, only: tuple[str, ...]) -> None:
+    """``--only`` needs candidates of several kinds (a cost–quality analysis) and known kind names."""
+    if not only:
+        return
+    if "kind" not in table.frame:
+        raise DecisionError(
+            f"--only chooses among kinds of candidate (system, cascade, mixture) of a cost–quality "
+            f"analysis; this {table.kind} analysis has no kinds. Leave --only out."
+        )
+    unknown = [kind for kind in only if kind not in KINDS]
+    if unknown:
+        raise DecisionError(f"--only {unknown[0]!r} is not a kind of candidate; use {', '.join(KINDS)}.")
 
 
 def _named_candidate_hint(table: CandidateTable, metrics: list[str]) -> str:

@@ -39,9 +39,16 @@ from numpy.typing import NDArray
 from ..analyses.candidates import CandidateTable
 from .frontier import candidate_ids, dominates, front_rows, goodness, row_of, signs
 from .preferences import Constraint, DecisionError, Preferences
+from .text_constraints import AnyConstraint
 
 RHO = 1e-6
 _TIE = 1e-12
+MAX_FINALISTS = 10
+"""The card lists at most this many best-scoring candidates of the feasible front."""
+NORMALISATION = (
+    "each objective made larger-is-better and scaled to [0, 1] over the analysis's Pareto front "
+    "(0 = worst front value, 1 = best), then weighted; scores: lower is better"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Binding:
     """A constraint that binds at the chosen candidate."""
 
     constraint: str
-    slack: float
+    slack: float | None
     alternative: str
     changes: dict[str, float]
     nearest: str | None = None  # the better candidate just past the bound (the next one along the front)
@@ -58,10 +65,8 @@ class Binding:
     def text(self) -> str:
         """One line: what relaxing the constraint would allow (and the first step past the bound)."""
         moves = ", ".join(f"{metric} {delta:+.4g}" for metric, delta in self.changes.items())
-        text = (
-            f"relaxing {self.constraint} (slack {self.slack:.4g}) would allow candidate "
-            f"{self.alternative}: {moves}"
-        )
+        slack = "" if self.slack is None else f" (slack {self.slack:.4g})"
+        text = f"relaxing {self.constraint}{slack} would allow candidate {self.alternative}: {moves}"
         if self.nearest is None or self.nearest == self.alternative:
             return text
         steps = ", ".join(f"{metric} {delta:+.4g}" for metric, delta in self.nearest_changes.items())
@@ -86,6 +91,8 @@ class Recommendation:
     binding: list[Binding]
     ruled_out: dict[str, int]
     excluded: dict[str, int] = field(default_factory=dict)
+    finalists: list[dict[str, Any]] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -104,6 +111,9 @@ class Recommendation:
             "ruled_out": self.ruled_out,
             "excluded": self.excluded,
             "excluded_text": excluded_text(self.excluded),
+            "finalists": self.finalists,
+            "weights": self.weights,
+            "normalisation": NORMALISATION if self.finalists else None,
         }
 
 
@@ -129,6 +139,10 @@ class _Problem:
         span = front.max(axis=0) - low
         masks = [c.satisfied(table) for c in prefs.constraints]
         eligible, excluded = eligibility(table, prefs.allow_protected)
+        if prefs.only:
+            other = ~table.frame["kind"].isin(prefs.only).to_numpy()
+            eligible &= ~other
+            excluded["other_kinds"] = int(other.sum())
         return cls(table, prefs, good, masks, low, np.where(span > 0, span, 1.0), eligible, excluded)
 
     def feasible(self, skip: int | None = None) -> NDArray[np.bool_]:
@@ -166,9 +180,13 @@ class _Problem:
     def binding(self, index: int, chosen: int, alternative: int) -> Binding:
         """Constraint ``index`` binds at ``chosen``: ``alternative`` shows what relaxing it gives."""
         constraint = self.prefs.constraints[index]
-        value = float(constraint.values(self.table)[chosen])
-        slack = value - constraint.bound if constraint.lower else constraint.bound - value
-        metrics = dict.fromkeys([*(o.metric for o in self.table.objectives), constraint.metric])
+        objectives = [o.metric for o in self.table.objectives]
+        if isinstance(constraint, Constraint):
+            value = float(constraint.values(self.table)[chosen])
+            slack: float | None = value - constraint.bound if constraint.lower else constraint.bound - value
+            metrics = dict.fromkeys([*objectives, constraint.metric])
+        else:  # a text constraint: it holds or not, and its column is not a number
+            slack, metrics = None, dict.fromkeys(objectives)
         frame = self.table.frame
         changes = {m: float(frame[m].iloc[alternative] - frame[m].iloc[chosen]) for m in metrics}
         return Binding(str(constraint), slack, candidate_ids(self.table)[alternative], changes)
@@ -201,6 +219,10 @@ def eligibility(table: CandidateTable, allow_protected: bool) -> tuple[NDArray[n
 def excluded_text(excluded: dict[str, int]) -> list[str]:
     """The exclusions in words, one line each."""
     lines = []
+    if excluded.get("other_kinds"):
+        lines.append(
+            f"{excluded['other_kinds']} candidate(s) of kinds --only leaves out were not considered."
+        )
     if excluded.get("uses_protected_attribute"):
         lines.append(
             f"{excluded['uses_protected_attribute']} candidate(s) use the protected attribute at decision "
@@ -231,16 +253,28 @@ def recommend(table: CandidateTable, prefs: Preferences) -> Recommendation:
     chosen = problem.choose(pool)
     binding = [b for k in range(len(problem.masks)) if (b := _binding_by_score(problem, k, chosen))]
     ids = candidate_ids(table)
+    objectives = [o.metric for o in table.objectives]
+    weights = dict(zip(objectives, prefs.weight_vector_for(objectives).tolist(), strict=True))
     return Recommendation(
         ids[chosen], prefs.method, n, int(feasible.sum()), pool.size, binding, problem.ruled_out(),
-        problem.excluded,
+        problem.excluded, _finalists(problem, pool, chosen, ids), weights,
     )  # fmt: skip
+
+
+def _finalists(
+    problem: _Problem, pool: NDArray[np.intp], chosen: int, ids: list[str]
+) -> list[dict[str, Any]]:
+    """The best-scoring candidates of the feasible front (the chosen one first), with their scores."""
+    scores = problem.scores(pool)
+    order = sorted(range(pool.size), key=lambda i: (pool[i] != chosen, scores[i], pool[i]))[:MAX_FINALISTS]
+    return [{"candidate": ids[pool[i]], "score": float(scores[i]), "chosen": bool(pool[i] == chosen)}
+            for i in order]  # fmt: skip
 
 
 def assess(
     table: CandidateTable,
     candidate_id: str,
-    constraints: tuple[Constraint, ...],
+    constraints: tuple[AnyConstraint, ...],
     allow_protected: bool = False,
 ) -> Recommendation:
     """Check a candidate the analyst picked against ``constraints`` and find those that bind.
@@ -301,11 +335,13 @@ def _binding_by_score(problem: _Problem, index: int, chosen: int) -> Binding | N
 
 def _nearest_past(problem: _Problem, index: int, pool: NDArray[np.intp], score: float) -> int | None:
     """Of the ``pool`` rows past constraint ``index``'s bound that score better, the closest to the bound."""
+    constraint = problem.prefs.constraints[index]
+    if not isinstance(constraint, Constraint):  # a text constraint has no bound to be near
+        return None
     past = pool[~problem.masks[index][pool]]
     better = past[problem.scores(past) < score - _TIE] if past.size else past
     if not better.size:
         return None
-    constraint = problem.prefs.constraints[index]
     distance = np.abs(constraint.values(problem.table)[better] - constraint.bound)
     return int(better[np.argmin(distance)])
 

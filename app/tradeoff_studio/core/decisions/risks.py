@@ -19,6 +19,7 @@ from ..analyses.candidates import CandidateTable
 from .frontier import row_of
 from .intervals import ci_level, has_interval, normal_cdf, spreads
 from .preferences import Constraint
+from .text_constraints import AnyConstraint, TextConstraint
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,12 @@ class Risk:
                 "sample": "in-sample", "text": self.text}  # fmt: skip
 
 
-def risks(table: CandidateTable, candidate_id: str, constraints: tuple[Constraint, ...]) -> list[Risk]:
+def risks(table: CandidateTable, candidate_id: str, constraints: tuple[AnyConstraint, ...]) -> list[Risk]:
     """The constraints at risk at ``candidate_id`` (module docstring); others are omitted."""
     row = row_of(table, candidate_id)
     result = []
     for constraint in constraints:
-        if not has_interval(table, constraint.metric):
+        if isinstance(constraint, TextConstraint) or not has_interval(table, constraint.metric):
             continue
         frame = table.frame
         value = float(frame[constraint.metric].iloc[row])
@@ -78,7 +79,7 @@ def _violation(table: CandidateTable, constraint: Constraint, row: int) -> float
 
 
 def constraint_checks(
-    table: CandidateTable, candidate_id: str, constraints: tuple[Constraint, ...]
+    table: CandidateTable, candidate_id: str, constraints: tuple[AnyConstraint, ...]
 ) -> list[dict[str, Any]]:
     """Each constraint at ``candidate_id``: the value it is judged on (the estimate, or the bound
     at its confidence), the slack (how far inside the bound; negative = violated) and, when the
@@ -86,13 +87,19 @@ def constraint_checks(
     row = row_of(table, candidate_id)
     checks = []
     for constraint in constraints:
+        if isinstance(constraint, TextConstraint):
+            text = constraint.value_at(table, row)
+            checks.append({"constraint": str(constraint), "metric": constraint.metric, "estimate": text,
+                           "judged_on": text, "bound": None, "slack": None, "p_violated": None})  # fmt: skip
+            continue
         judged = float(constraint.values(table)[row])
         slack = judged - constraint.bound if constraint.lower else constraint.bound - judged
         estimate = float(table.frame[constraint.metric].iloc[row])
         probability = _probability(table, constraint, row) if has_interval(table, constraint.metric) else None
         checks.append({"constraint": str(constraint), "metric": constraint.metric, "estimate": estimate,
                        "judged_on": judged, "bound": constraint.bound, "slack": slack,
-                       "p_violated": probability})  # fmt: skip
+                       "p_violated": probability,
+                       "met_exactly": met_exactly(slack, constraint.bound)})  # fmt: skip
     return checks
 
 
@@ -105,3 +112,8 @@ def _probability(table: CandidateTable, constraint: Constraint, row: int) -> flo
         return 0.0 if holds else 1.0
     below_bound = normal_cdf((constraint.bound - value) / sd)
     return below_bound if constraint.lower else 1.0 - below_bound
+
+
+def met_exactly(slack: float, bound: float) -> bool:
+    """Whether a constraint is met with no slack at all (a budget mixture built to sit on the bound)."""
+    return abs(slack) <= 1e-9 * max(1.0, abs(bound))

@@ -99,6 +99,8 @@ def _differences(
     ids = candidate_ids(table)
     result = []
     for objective in table.objectives:
+        if objective.metric == knob:  # e.g. OPE's k, both a knob and a cost: its slope is 1 by definition
+            continue
         metric = frame[objective.metric].to_numpy(dtype=np.float64)
         slope = float((metric[end] - metric[start]) / (values[end] - values[start]))
         result.append(

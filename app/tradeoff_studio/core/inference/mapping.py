@@ -12,6 +12,7 @@ table has.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -223,16 +224,29 @@ def _override_columns(override: str | Sequence[str], types: Mapping[str, str], l
     return [override]
 
 
+def loose_name(name: str) -> str:
+    """A name as input matching compares it: case folded, ``-``, ``_`` and spaces dropped."""
+    return re.sub(r"[-_\s]", "", name.casefold())
+
+
 def _match_name(name: str, types: Mapping[str, str]) -> tuple[list[str], str | None]:
-    """The column named like the input (exactly, else differing only in case) or the problem."""
+    """The column named like the input: exactly, else differing only in case, else only in case and
+    ``-``/``_``/spaces (skl2onnx turns ``education-num`` into ``education_num``); or the problem."""
     if name in types:
         return [name], None
-    folded = [column for column in types if column.casefold() == name.casefold()]
-    if len(folded) == 1:
-        return folded, None
-    if folded:
-        return [], f"several columns differ from it only in case ({', '.join(folded)}); pick one with --map"
-    return [], "the table has no column of that name (nor one differing only in case)"
+    for same, what in ((str.casefold, "only in case"), (loose_name, "only in case, -, _ or spaces")):
+        found = [column for column in types if same(column) == same(name)]
+        if len(found) == 1:
+            return found, None
+        if found:
+            return [], f"several columns differ from it {what} ({', '.join(found)}); pick one with --map"
+    return [], "the table has no column of that name (nor one differing only in case, -, _ or spaces)"
+
+
+def loose_matches(mapping: InputMapping) -> list[str]:
+    """``input ← column`` for every input bound to a single column of another spelling."""
+    return [f"{b.input_name} ← {b.columns[0]}" for b in mapping.bindings
+            if len(b.columns) == 1 and b.columns[0] != b.input_name]  # fmt: skip
 
 
 def metadata_columns(manifest: ModelManifest) -> tuple[list[str] | None, str]:

@@ -58,36 +58,37 @@ INTRA_OP_THREADS = 0  # 0 = onnxruntime's default
 
 
 def create_session(
-    model_bytes: bytes, provider: str = "auto", *, label: str = "the model"
+    model_bytes: bytes, provider: str = "auto", *, label: str = "the model", threads: int | None = None
 ) -> tuple[onnxruntime.InferenceSession, str]:
     """An inference session for ``model_bytes`` and the onnxruntime name of the provider it runs on
     (e.g. ``CPUExecutionProvider``, ``CUDAExecutionProvider``), as the session itself reports it.
 
     ``provider`` is ``'auto'`` (the first accelerator that initialises, else the CPU), ``'cuda'``
     (a :class:`ModelError` when CUDA cannot be used: no silent fallback) or ``'cpu'``.
-    ``label`` names the model in error messages.
+    ``label`` names the model in error messages; ``threads`` sets ``intra_op_num_threads`` (default:
+    the measured rule, :data:`INTRA_OP_THREADS`).
     """
     if provider not in PROVIDER_CHOICES:
         raise ModelError(f"Unknown provider '{provider}'. Choose one of: {', '.join(PROVIDER_CHOICES)}.")
     ort = _onnxruntime()
     if provider == "cpu":
-        return _cpu_session(ort, model_bytes, label), CPU
+        return _cpu_session(ort, model_bytes, label, threads), CPU
     wanted = [CUDA] if provider == "cuda" else [p for p in AUTO_ACCELERATORS if p in _available(ort)]
     for name in wanted:
-        session = _accelerated_session(ort, model_bytes, name, label)
+        session = _accelerated_session(ort, model_bytes, name, label, threads)
         if session is not None:
             return session, name
     if provider == "cuda":
         raise ModelError(_cuda_unavailable_message(ort))
-    return _cpu_session(ort, model_bytes, label), CPU
+    return _cpu_session(ort, model_bytes, label, threads), CPU
 
 
-def session_options() -> onnxruntime.SessionOptions:
-    """Session options with the measured thread rule and onnxruntime's logging quietened."""
+def session_options(threads: int | None = None) -> onnxruntime.SessionOptions:
+    """Session options with the measured thread rule (or ``threads``) and onnxruntime's logging quietened."""
     ort = _onnxruntime()
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    options.intra_op_num_threads = INTRA_OP_THREADS
+    options.intra_op_num_threads = INTRA_OP_THREADS if threads is None else threads
     options.add_session_config_entry("session.intra_op.allow_spinning", ALLOW_SPINNING)
     return options
 
@@ -125,23 +126,25 @@ def _quiet_loader(ort: ModuleType) -> Iterator[None]:
         ort.set_default_logger_severity(_DEFAULT_SEVERITY)
 
 
-def _cpu_session(ort: ModuleType, model_bytes: bytes, label: str) -> onnxruntime.InferenceSession:
+def _cpu_session(
+    ort: ModuleType, model_bytes: bytes, label: str, threads: int | None = None
+) -> onnxruntime.InferenceSession:
     try:
         with _quiet_loader(ort):
-            return ort.InferenceSession(model_bytes, session_options(), providers=[CPU])
+            return ort.InferenceSession(model_bytes, session_options(threads), providers=[CPU])
     except Exception as error:  # onnxruntime's pybind errors share no base below Exception
         raise ModelError(f"onnxruntime cannot load {label}: {_first_line(error)}") from None
 
 
 def _accelerated_session(
-    ort: ModuleType, model_bytes: bytes, provider: str, label: str
+    ort: ModuleType, model_bytes: bytes, provider: str, label: str, threads: int | None = None
 ) -> onnxruntime.InferenceSession | None:
     """A session on ``provider``, or None when that provider does not initialise."""
     if provider not in _working():
         return None
     try:
         with _quiet_loader(ort):
-            session = ort.InferenceSession(model_bytes, session_options(), providers=[provider, CPU])
+            session = ort.InferenceSession(model_bytes, session_options(threads), providers=[provider, CPU])
     except Exception as error:  # onnxruntime's pybind errors share no base below Exception
         raise ModelError(f"onnxruntime cannot load {label} on {provider}: {_first_line(error)}") from None
     return session if session.get_providers()[0] == provider else None

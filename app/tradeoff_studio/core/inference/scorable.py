@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .manifest import LoadedModel, ModelManifest, TensorSpec
 
 _NUMERIC = frozenset(SQL_TYPES) - {"object"}
+_FLOATS = frozenset({"float16", "float32", "float64"})
 _OPSET_LIMIT = re.compile(r"support for domain (\S+) is till opset (\d+)")
 _OPSET_GIVEN = re.compile(r"Opset (\d+)")
 
@@ -34,7 +35,8 @@ def check_scorable(loaded: LoadedModel, path: Path) -> None:
     if not any(_usable_output(spec) for spec in manifest.outputs):
         listed = "; ".join(f"'{spec.name}': {describe_spec(spec)}" for spec in manifest.outputs)
         problems.append(
-            f"no output can become a score (a numeric [N] or [N, k] tensor, or a ZipMap): {listed}"
+            "no output can become a score (a numeric [N] or [N, k] tensor, a ZipMap, or a float "
+            f"[N, actions, positions] policy output): {listed}"
         )
     if problems:
         raise ModelError(
@@ -56,7 +58,8 @@ def _usable_output(spec: TensorSpec) -> bool:
     if spec.source is not None:
         return True
     shape_ok = spec.shape is None or len(spec.shape) in (1, 2)
-    return spec.dtype in _NUMERIC and shape_ok
+    per_position = spec.shape is not None and len(spec.shape) == 3 and spec.dtype in _FLOATS
+    return (spec.dtype in _NUMERIC and shape_ok) or per_position  # [N, actions, positions]: ope-estimate
 
 
 def _check_runtime(data: bytes, manifest: ModelManifest, path: Path) -> None:

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -68,6 +69,8 @@ class Job:
     repeats: int
     warmup: int
     size_bytes: int = 0  # the stored model's size (``data`` may expose a ZipMap's tensor as well)
+    timed: bool = True  # False: latency is timed elsewhere (interleaved, :mod:`.variant_timing`)
+    threads: int | None = None  # intra_op_num_threads (None: the measured rule)
 
     def feeds(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The input tensors of rows ``start`` to ``stop`` (exclusive)."""
@@ -90,8 +93,11 @@ class Measured:
     onnxruntime_version: str
 
 
-def measure_in_child(job: Job, progress: Progress, cancel: CancelToken) -> Measured:
-    """Run :func:`measure` for ``job`` in a fresh spawned process; cancelling terminates it.
+def measure_in_child(
+    job: Job, progress: Progress, cancel: CancelToken, work: Callable[[Any, Progress], Any] | None = None
+) -> Any:
+    """Run :func:`measure` (or ``work``, a module-level function) for ``job`` in a fresh spawned process;
+    cancelling terminates it.
 
     Errors the child raises (:class:`ModelError` and the like) are raised here; a child that dies
     without answering gives a :class:`ModelError`. The job travels over a pipe once the child runs
@@ -107,7 +113,7 @@ def measure_in_child(job: Job, progress: Progress, cancel: CancelToken) -> Measu
     process.start()
     theirs.close()
     try:
-        ours.send(job)
+        ours.send((work or measure, job))
         return _receive(ours, process, progress, cancel)
     except (BrokenPipeError, EOFError):
         process.join(_EXIT_WAIT_SECONDS)
@@ -123,9 +129,7 @@ def measure_in_child(job: Job, progress: Progress, cancel: CancelToken) -> Measu
         ours.close()
 
 
-def _receive(
-    connection: Connection, process: BaseProcess, progress: Progress, cancel: CancelToken
-) -> Measured:
+def _receive(connection: Connection, process: BaseProcess, progress: Progress, cancel: CancelToken) -> Any:
     """Relay the child's progress until its result or error arrives; EOFError when it is gone."""
     while True:
         cancel.raise_if_cancelled()
@@ -136,8 +140,7 @@ def _receive(
             elif kind == "error":
                 raise payload[0]
             else:
-                result: Measured = payload[0]
-                return result
+                return payload[0]
         elif not process.is_alive() and not connection.poll():
             raise EOFError
 
@@ -149,13 +152,13 @@ def _child_main(connection: Connection) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    job: Job = connection.recv()
+    work, job = connection.recv()
 
     def report(fraction: float, message: str) -> None:
         connection.send(("progress", fraction, message))
 
     try:
-        connection.send(("done", measure(job, report)))
+        connection.send(("done", work(job, report)))
     except StudioError as error:
         connection.send(("error", error))
     except Exception as error:  # onnxruntime's pybind errors share no base below Exception
@@ -171,9 +174,9 @@ def measure(job: Job, progress: Progress) -> Measured:
 
     working_providers()  # onnxruntime and its providers' libraries load before the baseline
     method, baseline = _memory_baseline()
-    session, used = create_session(job.data, job.provider, label=f"model '{job.model}'")
+    session, used = create_session(job.data, job.provider, label=f"model '{job.model}'", threads=job.threads)
     progress(0.05, f"Timing {job.repeats:,} requests of {job.batch_size:,} row(s) on {used}")
-    latencies = _latencies(session, job, progress)
+    latencies = _latencies(session, job, progress) if job.timed else np.empty(0)
     progress(0.5, f"Scoring all {job.rows:,} rows in batches of {job.bulk_size:,}")
     scores, seconds = _bulk(session, job, progress)
     peak = _memory_peak_mb(method, baseline)

@@ -66,7 +66,7 @@ class FrontMarks:
         ghost_pen = pg.mkPen(with_alpha(palette.ghost, 170), width=2, style=Qt.PenStyle.DashLine)
         self.ghost = pg.PlotCurveItem(antialias=False, pen=ghost_pen)
         self.ghost.setZValue(-5)
-        whisker_pen = pg.mkPen(with_alpha(palette.whisker, 200), width=1)
+        whisker_pen = pg.mkPen(with_alpha(palette.whisker, 70), width=1)  # faint: wide CIs must not hide it
         self.whiskers = pg.PlotCurveItem(antialias=False, pen=whisker_pen, connect="pairs")
         self.whiskers.setZValue(0)
         self.front_line = pg.PlotCurveItem(antialias=False, pen=pg.mkPen(qcolor(palette.front), width=1.5))

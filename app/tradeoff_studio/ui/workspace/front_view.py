@@ -76,6 +76,8 @@ class FrontView(pg.PlotWidget):
         self._style_axes()
         self.plotItem.disableAutoRange()
         self.plotItem.hideButtons()  # the "A" auto-range button would frame the front only: Home resets
+        for axis in ("bottom", "left"):
+            self.plotItem.getAxis(axis).enableAutoSIPrefix(False)  # "0.8", not "800 (x0.001)"
         self.density = DensityLayer(
             self.plotItem.getViewBox(),
             qcolor(self.palette_.cloud),

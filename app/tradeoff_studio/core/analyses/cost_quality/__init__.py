@@ -11,7 +11,8 @@ frontier cost-of-pass and the best single system's. The log is checked and summa
 DuckDB (:mod:`.reading`); pandas loads lazily.
 """
 
-from .analysis import analyze_cost_quality, frontier_cost_of_pass
+from .analysis import analyze_cost_quality
+from .notes import frontier_cost_of_pass
 from .spec import CostQualitySpec
 
 __all__ = ["CostQualitySpec", "analyze_cost_quality", "frontier_cost_of_pass"]

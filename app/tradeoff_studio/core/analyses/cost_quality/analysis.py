@@ -9,11 +9,15 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress, scaled
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable
+from .clusters import check_cluster, suspect_nesting
+from .crossfit import cross_fit, fold_of_item
 from .evaluate import Samples, bootstrap, evaluate, evaluate_base, point_latency
+from .fronts import with_fronts
 from .missing import check_missing
+from .notes import analysis_notes
 from .reading import EvalLog, read_log
-from .routing import MAX_CASCADE_PAIRS, Plan, plan_cascades, plan_mixtures
-from .spec import DERIVED_KNOBS, KNOBS, TOKENS_PER_PRICE, CostQualitySpec, check_spec
+from .routing import Plan, plan_cascades, plan_mixtures
+from .spec import KNOBS, CostQualitySpec, check_ratio_objective, check_spec, ratio_metric
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,28 +39,65 @@ def analyze_cost_quality(
     token = cancel or CancelToken()
     check_spec(spec)
     check_missing(spec)
+    check_cluster(spec)
     progress(0.0, f"Reading {spec.table}")
     log = read_log(project, spec, token)
+    check_ratio_objective(spec, log.graded)
     progress(0.2, "Cascades and hull mixtures")
-    cascades, skipped = plan_cascades(
-        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds
-    )
-    quality, cost = evaluate_base(log, cascades, np.ones((1, log.items)))
-    plan, out_of_reach = plan_mixtures(cascades, skipped, (cost[0], quality[0]), spec.mix_steps,
-                                       (spec.target_qualities, spec.budgets))  # fmt: skip
+    plan, out_of_reach, in_sample = _plan(log, spec)
     point = evaluate(log, plan, np.ones((1, log.items)))
     boot = bootstrap(log, plan, spec.resamples, spec.seed, cancel=token, progress=scaled(progress, 0.3, 0.9))
     frame = _frame(log, plan, point, boot, spec)
+    if in_sample is not None:
+        frame = _with_in_sample(frame, len(log.systems), in_sample)
     _check_unique_ids(frame)
     _check_infinite_objectives(frame, spec)
     progress(0.9, "Computing the Pareto front")
     hull = frame["candidate_id"].iloc[plan.hull].tolist()  # base points come first in the frame
-    described = _notes(spec, log, plan, point, hull) | {"targets_out_of_reach": out_of_reach}
-    table = CandidateTable("cost-quality", frame, list(KNOBS), list(spec.metrics), list(spec.objectives),
-                           described)  # fmt: skip
-    table = table.with_front()
+    described = analysis_notes(spec, log, plan, point, hull) | {"targets_out_of_reach": out_of_reach}
+    described["nesting"] = suspect_nesting(project, spec)
+    ratio = ratio_metric(spec, log.graded)
+    metrics = [ratio if metric == "cost_of_pass" else metric for metric in spec.metrics]
+    table = CandidateTable("cost-quality", frame, list(KNOBS), metrics, list(spec.objectives), described)
+    table = with_fronts(table, _on_hull(len(frame), plan))
     progress(1.0, "Candidates ready")
     return table
+
+
+def _on_hull(size: int, plan: Plan) -> np.ndarray:
+    """The hull's vertices and every mixture (they come last, all on hull edges)."""
+    on_hull = np.zeros(size, dtype=bool)
+    on_hull[plan.hull] = True
+    on_hull[size - len(plan.mixtures) :] = True
+    return on_hull
+
+
+def _plan(log: EvalLog, spec: CostQualitySpec) -> tuple[Plan, list[str], tuple[np.ndarray, ...] | None]:
+    """Cascades (cross-fitted with ``folds``) and hull mixtures; the cascades' in-sample quality and
+    cost when cross-fitted; the reasons of targets out of reach."""
+    cascades, skipped = plan_cascades(
+        log.summary["cost"], log.summary["quality"], log.confidence, spec.thresholds
+    )
+    ones = np.ones((1, log.items))
+    in_sample = None
+    if spec.folds is not None and log.confidence is not None:
+        folds = fold_of_item(log.items, spec.folds, spec.seed, log.clusters)
+        quality, cost = evaluate_base(log, cascades, ones)
+        in_sample = (quality[0, len(log.systems) :], cost[0, len(log.systems) :])
+        cascades = [cross_fit(sweep, log.confidence[sweep.first], folds) for sweep in cascades]
+    quality, cost = evaluate_base(log, cascades, ones)
+    plan, out_of_reach = plan_mixtures(cascades, skipped, (cost[0], quality[0]), spec.mix_steps,
+                                       (spec.target_qualities, spec.budgets))  # fmt: skip
+    return plan, out_of_reach, in_sample
+
+
+def _with_in_sample(frame: pd.DataFrame, systems: int, in_sample: tuple[np.ndarray, ...]) -> pd.DataFrame:
+    """The cascades' in-sample quality and cost beside their cross-fitted ones (NaN for the others)."""
+    for name, values in zip(("quality_in_sample", "cost_in_sample"), in_sample, strict=True):
+        column = np.full(len(frame), np.nan)
+        column[systems : systems + len(values)] = values
+        frame[name] = column
+    return frame
 
 
 def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
@@ -65,13 +106,18 @@ def _describe(log: EvalLog, plan: Plan) -> list[dict[str, Any]]:
     rows = [_knobs(name, name, "system", name, None, escalated=0.0) for name in names]
     for sweep in plan.cascades:
         a, b = names[sweep.first], names[sweep.second]
-        for level, threshold, end in zip(sweep.levels, sweep.thresholds, sweep.ends, strict=True):
+        shares = sweep.escalated_shares()
+        for level, threshold, share in zip(sweep.levels, sweep.thresholds, shares, strict=True):
             recipe = f"cascade {a} → {b} if confidence < {threshold:.4g}"
             rows.append(_knobs(f"{a}>{b}@q{level:.2f}", recipe, "cascade", a, b,
-                               threshold=float(threshold), escalated=end / log.items))  # fmt: skip
+                               threshold=float(threshold), escalated=float(share)))  # fmt: skip
     base = list(rows)
     for m in plan.mixtures:
         a, b = base[m.first], base[m.second]
+        if m.share in (0.0, 1.0):  # a target met at a hull vertex: that system or cascade itself
+            vertex = base[m.first if m.share == 0.0 else m.second]
+            rows.append(vertex | {"candidate_id": f"target {m.target}"})
+            continue
         recipe = f"mix {100 * (1 - m.share):.0f}% {_bracketed(a)} + {100 * m.share:.0f}% {_bracketed(b)}"
         candidate = (
             f"target {m.target}" if m.target else f"{a['candidate_id']}+{b['candidate_id']}@{m.share:.2f}"
@@ -111,7 +157,8 @@ def _frame(log: EvalLog, plan: Plan, point: Samples, boot: Samples, spec: CostQu
             frame[metric] = latency[:, column]
             frame[f"{metric}_lo"] = _padded(lo[:, column], len(frame))
             frame[f"{metric}_hi"] = _padded(hi[:, column], len(frame))
-    return frame
+    ratio = ratio_metric(spec, log.graded)
+    return frame.rename(columns={f"cost_of_pass{end}": f"{ratio}{end}" for end in ("", "_lo", "_hi")})
 
 
 def _percentiles(samples: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
@@ -144,91 +191,3 @@ def _check_infinite_objectives(frame: pd.DataFrame, spec: CostQualitySpec) -> No
                 f"{objective.metric} is infinite for {infinite.iloc[0]!r} (it never succeeds), so it cannot "
                 "be an objective. Use quality:max,cost:min, or leave that system out."
             )
-
-
-def frontier_cost_of_pass(log: EvalLog, human_cost: float | None) -> dict[str, Any]:
-    """The per-item frontier cost-of-pass (formula in the result's ``formula``).
-
-    An item no system solves has an infinite cost-of-pass, so without a human expert to take it
-    the frontier is infinite (as in the Cost-of-Pass reference code); ``value_over_solved_items``
-    then gives the mean over the solved items alone.
-    """
-    solved = log.quality > 0
-    per_item = np.where(solved, log.cost / np.where(solved, log.quality, 1.0), np.inf).min(axis=0)
-    unsolved = int((~np.isfinite(per_item)).sum())
-    if human_cost is not None:
-        value = float(np.minimum(per_item, human_cost).mean())
-        formula = "mean over items of min(human_cost, min over systems with score > 0 of cost / score)"
-        return {"value": value, "formula": formula, "unsolved_items": unsolved,
-                "items_given_to_human": int((per_item > human_cost).sum())}  # fmt: skip
-    finite = per_item[np.isfinite(per_item)]
-    formula = (
-        "mean over items of min over systems with score > 0 of cost / score; inf when some item "
-        "no system solves (give a human-expert cost to price those items)"
-    )
-    return {"value": float(per_item.mean()), "formula": formula, "unsolved_items": unsolved,
-            "value_over_solved_items": float(finite.mean()) if len(finite) else float("inf")}  # fmt: skip
-
-
-def _best_single(log: EvalLog, point: Samples, human_cost: float | None) -> dict[str, Any]:
-    values = point.cost_of_pass[0, : len(log.systems)]
-    best = int(np.argmin(values))
-    if human_cost is not None and human_cost < values[best]:
-        return {"system": "human expert", "cost_of_pass": human_cost}
-    return {"system": log.systems[best], "cost_of_pass": float(values[best])}
-
-
-def _cost_axis(spec: CostQualitySpec) -> dict[str, Any]:
-    if not spec.uses_tokens:
-        return {"column": spec.cost, "unit": f"the unit of column '{spec.cost}' per item"}
-    return {"column": None, "price_table": spec.price_table, "unit": "price-table currency per item",
-            "formula": f"({spec.input_tokens} × input_price + {spec.output_tokens} × output_price) "
-                       f"/ {TOKENS_PER_PRICE:,} (prices per 1M tokens)"}  # fmt: skip
-
-
-def _notes(
-    spec: CostQualitySpec, log: EvalLog, plan: Plan, point: Samples, hull: list[str]
-) -> dict[str, Any]:
-    """What the candidates mean: cost axis, frontier cost-of-pass, hull, cascades, bootstrap."""
-    names = log.systems
-    return {
-        "source_table": spec.table,
-        "cost_axis": _cost_axis(spec),
-        "items": log.items, "rows": log.rows, "systems": names,
-        "missing": log.missing,
-        "quality": f"mean of '{spec.correct}' per item (true/1 = correct; a score in [0, 1] = partial)",
-        "cost_of_pass": "mean cost per item / quality; inf when quality is 0",
-        "frontier_cost_of_pass": frontier_cost_of_pass(log, spec.human_cost),
-        "best_single_system": _best_single(log, point, spec.human_cost),
-        "human_cost": spec.human_cost,
-        "hull": hull,
-        "mixtures": "route a random share share_second of the items to second, the rest to first "
-                    "(adjacent vertices of the upper convex hull of the systems and cascades); latency "
-                    "percentiles are those of the mixture distribution, without bootstrap intervals",
-        "cascades": _cascade_notes(spec, log, plan),
-        "latency_quantiles": "inverted CDF (DuckDB quantile_disc); intervals for single systems only",
-        "bootstrap": {"resamples": spec.resamples, "seed": spec.seed, "method": "percentile (inverted CDF)",
-                      "unit": "items, with replacement, same draw for every candidate (paired)"},
-        "ci_level": spec.ci_level,
-        "derived_knobs": list(DERIVED_KNOBS),
-        "knobs": "system: recipe; kind: system|mixture|cascade; first/second: the systems (of a mixture: "
-                 "the systems or cascades it mixes); "
-                 "share_second: mixture share of second; threshold: cascade confidence threshold",
-    }  # fmt: skip
-
-
-def _cascade_notes(spec: CostQualitySpec, log: EvalLog, plan: Plan) -> dict[str, Any] | str:
-    """How the cascades were chosen and evaluated."""
-    if log.confidence is None:
-        return "no confidence column: no cascades"
-    without = [name for name, row in zip(log.systems, log.confidence, strict=True) if np.isnan(row).any()]
-    return {
-        "pairs": [f"{log.systems[s.first]} → {log.systems[s.second]}" for s in plan.cascades],
-        "systems_without_confidence": without,
-        "skipped_pairs": plan.skipped_pairs,
-        "max_pairs": MAX_CASCADE_PAIRS,
-        "pairs_rule": "first cheaper and worse than second; efficient systems' pairs first, then by cost",
-        "rule": "first answers every item (its cost always paid); items whose first-system confidence is "
-        "below threshold also go to second, whose answer counts and whose cost and latency add",
-        "thresholds": f"k/{spec.thresholds} quantiles of first's confidence, k = 1..{spec.thresholds - 1}",
-    }

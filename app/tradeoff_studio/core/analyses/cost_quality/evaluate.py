@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...jobs import CancelToken, Progress
+from .clusters import Clusters
 from .reading import EvalLog
 from .routing import Cascade, Plan, weighted_quantiles
 
@@ -71,6 +72,11 @@ def _cascade_means(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean quality and cost at each threshold: first's values plus the escalated items' prefix sums."""
     a, b = sweep.first, sweep.second
+    if sweep.masks is not None:  # cross-fitted: each item's escalation is given per level
+        gain = sweep.masks * (log.quality[b] - log.quality[a])[None, :]
+        extra = sweep.masks * log.cost[b][None, :]
+        quality = (weights @ log.quality[a])[:, None] + weights @ gain.T
+        return quality / total, ((weights @ log.cost[a])[:, None] + weights @ extra.T) / total
     ranked = weights[:, sweep.order]
     gain = (log.quality[b] - log.quality[a])[sweep.order]
     quality = (weights @ log.quality[a])[:, None] + _prefix_sums(ranked, gain, sweep.ends)
@@ -119,21 +125,29 @@ def _item_latency(log: EvalLog, cascades: list[Cascade], index: int) -> np.ndarr
     index -= len(log.systems)
     for sweep in cascades:
         if index < len(sweep.ends):
-            escalated = np.zeros(log.items, dtype=bool)
-            escalated[sweep.order[: sweep.ends[index]]] = True
+            escalated = sweep.escalated(index)
             return log.latency[sweep.first] + np.where(escalated, log.latency[sweep.second], 0.0)
         index -= len(sweep.ends)
     raise IndexError("no such base point")
 
 
-def resample_counts(items: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """Multinomial item counts (items drawn with replacement), a chunk of resamples at a time."""
+def resample_counts(
+    items: int, resamples: int, seed: int, clusters: Clusters | None = None
+) -> Iterator[np.ndarray]:
+    """Item weights of bootstrap resamples, a chunk of resamples at a time.
+
+    Without clusters: multinomial counts, items drawn with replacement. With clusters (see
+    :mod:`.clusters`): as many clusters as there are drawn with replacement, and every item weighs
+    as many times as its cluster was drawn.
+    """
     rng = np.random.default_rng(seed)
-    chunk = max(1, min(resamples, _CELLS_PER_CHUNK // items))
+    units = items if clusters is None else clusters.count
+    chunk = max(1, min(resamples, _CELLS_PER_CHUNK // max(items, units)))
     for start in range(0, resamples, chunk):
         rows = min(chunk, resamples - start)
-        draws = rng.integers(0, items, size=(rows, items)) + np.arange(rows)[:, None] * items
-        yield np.bincount(draws.ravel(), minlength=rows * items).reshape(rows, items).astype(np.float64)
+        draws = rng.integers(0, units, size=(rows, units)) + np.arange(rows)[:, None] * units
+        counts = np.bincount(draws.ravel(), minlength=rows * units).reshape(rows, units).astype(np.float64)
+        yield counts if clusters is None else counts[:, clusters.of_item]
 
 
 def bootstrap(
@@ -142,7 +156,7 @@ def bootstrap(
     """``resamples`` paired bootstrap resamples of every candidate, checking ``cancel`` between chunks."""
     parts: list[Samples] = []
     done = 0
-    for counts in resample_counts(log.items, resamples, seed):
+    for counts in resample_counts(log.items, resamples, seed, log.clusters):
         cancel.raise_if_cancelled()
         parts.append(evaluate(log, plan, counts))
         done += counts.shape[0]

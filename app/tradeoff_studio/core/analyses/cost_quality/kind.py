@@ -89,6 +89,30 @@ PARAMETERS = (
         "with --missing incorrect: an unanswered item's cost (default 0)",
         metavar="X",
     ),
+    column(
+        "cluster",
+        "--cluster",
+        "items nest in groups of this column (dataset, document): the intervals resample whole groups",
+    ),
+    Parameter(
+        "pass_at",
+        "--pass-at",
+        "float",
+        "a graded score of at least X passes (cost-of-pass of graded scores)",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        metavar="X",
+    ),
+    Parameter(
+        "folds",
+        "--folds",
+        "int",
+        "cross-fit the cascades' thresholds over K folds (the in-sample figures stay beside them)",
+        low=2,
+        high=20,
+        metavar="K",
+    ),
 )
 
 
@@ -116,6 +140,9 @@ def build(values: Mapping[str, Any]) -> CostQualitySpec:
         budgets=tuple(get("budget") or ()),
         missing=get("missing", "refuse"),
         missing_cost=get("missing_cost"),
+        cluster=get("cluster"),
+        pass_at=get("pass_at"),
+        folds=get("folds"),
         **options,
     )
 

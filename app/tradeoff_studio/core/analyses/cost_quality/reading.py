@@ -17,6 +17,7 @@ from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import is_numeric, require_column, table_columns
+from .clusters import Clusters, read_clusters
 from .missing import ALL_ROWS, common_view, incorrect_view, missing_notes, refusal
 from .spec import PRICE_COLUMNS, TOKENS_PER_PRICE, CostQualitySpec
 
@@ -34,6 +35,8 @@ class EvalLog:
     latency: np.ndarray | None
     confidence: np.ndarray | None
     missing: dict[str, Any] = field(default_factory=dict)  # how unanswered items were treated
+    clusters: Clusters | None = None  # each item's cluster, with --cluster (see .clusters)
+    graded: bool = False  # some score lies strictly between 0 and 1 (before any --pass-at)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,15 @@ def read_log(project: Project, spec: CostQualitySpec, cancel: CancelToken) -> Ev
         summary = summarise(project, log, bool(spec.latency))
         cancel.raise_if_cancelled()
         matrices = _matrices(project, log, len(counts), items)
-    return EvalLog(list(counts), items, rows, summary, **matrices, missing=missing)
+        clusters = read_clusters(project, spec, log.cte, log.all_params)
+    quality = matrices["quality"]
+    assert quality is not None
+    graded = bool(((quality > 0.0) & (quality < 1.0)).any())
+    if spec.pass_at is not None:
+        matrices["quality"] = (quality >= spec.pass_at).astype(np.float64)
+        summary["quality"] = matrices["quality"].mean(axis=1)
+    return EvalLog(list(counts), items, rows, summary, **matrices, missing=missing, clusters=clusters,
+                   graded=graded)  # fmt: skip
 
 
 def _require(
@@ -92,6 +103,8 @@ def log_query(project: Project, spec: CostQualitySpec) -> _Log:
     columns = table_columns(project, spec.table)
     _require(spec.table, columns, spec.item, numeric=False)
     _require(spec.table, columns, spec.system, numeric=False)
+    if spec.cluster is not None:
+        _require(spec.table, columns, spec.cluster, numeric=False)
     _require(spec.table, columns, spec.correct, numeric=True, boolean=True)
     numeric = [
         c for c in (spec.cost, spec.input_tokens, spec.output_tokens, spec.latency, spec.confidence) if c
@@ -103,6 +116,8 @@ def log_query(project: Project, spec: CostQualitySpec) -> _Log:
         "system": (spec.system, "VARCHAR"),
         "r": (spec.correct, "DOUBLE"),
     }
+    if spec.cluster is not None:
+        fields["cl"] = (spec.cluster, "VARCHAR")
     fields |= {alias: (column, "DOUBLE") for alias, column in
                (("lat", spec.latency), ("conf", spec.confidence)) if column}  # fmt: skip
     select = [f"CAST(t.{ident(column)} AS {kind}) AS {alias}" for alias, (column, kind) in fields.items()]
@@ -237,7 +252,7 @@ def _check_values(project: Project, spec: CostQualitySpec, log: _Log) -> None:
     """Missing or non-finite values, scores outside [0, 1], negative costs or latencies: first bad row."""
     checks: list[tuple[str, str, str]] = []
     for alias, source in log.sources.items():
-        finite = f" OR NOT isfinite({alias})" if alias not in {"item", "system"} else ""
+        finite = f" OR NOT isfinite({alias})" if alias not in {"item", "system", "cl"} else ""
         if alias == "conf":  # a system may have no confidence at all (see _check_confidence)
             checks.append(("NOT isfinite(conf)", source, "is NaN or infinite"))
             continue

@@ -45,7 +45,8 @@ class Cascade:
     """``first`` answers; items with confidence below ``thresholds[k]`` escalate to ``second``.
 
     ``order`` sorts the items by ``first``'s confidence; the first ``ends[k]`` of them escalate
-    at threshold ``k``.
+    at threshold ``k``. A cross-fitted sweep (:mod:`.crossfit`) carries ``masks`` instead: which
+    items escalate at each level, decided on held-out thresholds.
     """
 
     first: int
@@ -54,6 +55,19 @@ class Cascade:
     thresholds: np.ndarray
     order: np.ndarray
     ends: np.ndarray
+    masks: np.ndarray | None = None  # (levels, items) bool, when cross-fitted
+
+    def escalated(self, level: int) -> np.ndarray:
+        """Which items escalate at the ``level``-th threshold (a bool per item)."""
+        if self.masks is not None:
+            return self.masks[level]
+        mask = np.zeros(len(self.order), dtype=bool)
+        mask[self.order[: self.ends[level]]] = True
+        return mask
+
+    def escalated_shares(self) -> np.ndarray:
+        """The share of items escalated at each threshold."""
+        return self.masks.mean(axis=1) if self.masks is not None else self.ends / len(self.order)
 
 
 @dataclass(frozen=True)

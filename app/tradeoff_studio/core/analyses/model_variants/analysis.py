@@ -22,22 +22,30 @@ from __future__ import annotations
 import os
 import platform
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...dbjobs import interruptible
-from ...inference.mapping import choose_output, map_inputs
+from ...inference.mapping import choose_output, loose_matches, map_inputs
 from ...inference.providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
 from ...inference.registry import load_model
 from ...inference.runner import DEFAULT_BATCH_ROWS, count_rows_without_nulls, resolve_table, session_bytes
 from ...inference.variant_process import Job, Measured, measure_in_child
+from ...inference.variant_report import HOLDOUT_WARNING, latency_front, model_checks, timing_notes
+from ...inference.variant_timing import TimingJob, Timings, time_in_child
 from ...jobs import CancelToken, Progress, no_progress, scaled
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
 from ..where import source_sql  # --where
+from .definitions import BOOTSTRAP as _BOOTSTRAP
+from .definitions import CLIP as _CLIP
+from .definitions import DEFINITIONS as _DEFINITIONS
+from .definitions import MEMORY as _MEMORY
+from .definitions import MEMORY_METHODS as _MEMORY_METHODS
+from .definitions import THRESHOLD
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -46,38 +54,10 @@ KIND = "model-variants"
 KNOBS = ("system", "provider")
 QUALITY_METRICS = ("quality", "auc", "log_loss")
 LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
-METRICS = (*QUALITY_METRICS, *LATENCY_METRICS, "throughput_rows_per_s", "peak_memory_mb", "model_size_bytes")
-THRESHOLD = 0.5
-_CLIP = 1e-15
+FIDELITY_METRICS = ("agreement", "max_abs_score_diff")  # against --reference (NaN without one)
+METRICS = (*QUALITY_METRICS, *LATENCY_METRICS, "throughput_rows_per_s", "peak_memory_mb", "model_size_bytes",
+           *FIDELITY_METRICS)  # fmt: skip
 _BOOTSTRAP_CELLS = 2_000_000  # resampled rows counted at once
-_DEFINITIONS = {
-    "quality": f"accuracy of 'positive when score >= {THRESHOLD}' on the positive-class probability",
-    "auc": "area under the ROC curve of the score (ties count half)",
-    "log_loss": f"mean negative log-likelihood, probabilities clipped to [{_CLIP:g}, 1 - {_CLIP:g}]",
-    "latency": "wall time of one session.run on a request of batch_size rows (successive row windows), "
-    "inputs built before the clock starts; p50/p95 (inverted CDF: observed times) over the timed "
-    "requests after warm-up",
-    "throughput": "rows / median wall time of a pass over the whole table in bulk_size batches (inputs "
-    "from in-memory columns, session.run, output selection) after one untimed bulk batch; passes repeat "
-    "until they add up to 0.5 s (at most 25)",
-    "isolation": "each model measured in its own fresh process (multiprocessing spawn), in turn",
-}
-_MEMORY = {
-    "unit": "MiB",
-    "counts": "peak resident memory of a fresh process per model above its baseline (onnxruntime "
-    "imported, providers initialised, columns loaded): session, weights, arenas, inputs, outputs",
-    "not_counted": "GPU device memory on CUDA (only the session's host memory is resident)",
-}
-_MEMORY_METHODS = {
-    "VmHWM": "Linux: VmHWM after resetting it through /proc/self/clear_refs, minus VmRSS at the baseline",
-    "ru_maxrss": "growth of ru_maxrss over its baseline (0 when an earlier transient peak was higher)",
-    "unavailable": "not measured on this platform (NaN)",
-}
-_BOOTSTRAP = {
-    "method": "percentile",
-    "quality": "rows resampled with replacement, the same draws for every model",
-    "latency": "timed requests resampled with replacement",
-}
 
 
 @dataclass(frozen=True)
@@ -87,6 +67,9 @@ class VariantSpec:
     ``positive`` is the label's positive value (default 1/true); ``provider`` is ``auto``,
     ``cuda`` or ``cpu`` as for scoring; ``batch_size`` rows make one timed request, repeated
     ``repeats`` times after ``warmup`` untimed ones; ``bulk_size`` rows make one throughput batch.
+    ``mapping`` binds inputs to columns as ``score --map`` does (``INPUT=COL`` or ``INPUT=C1,C2,…``);
+    ``reference`` is a model of ``models`` the others are compared with (agreement, score
+    differences); ``threads`` fixes ``intra_op_num_threads``; ``batch_sizes`` adds a latency sweep.
     """
 
     table: str
@@ -102,6 +85,10 @@ class VariantSpec:
     resamples: int = 500
     ci_level: float = 0.95
     seed: int = 20261127
+    mapping: tuple[tuple[str, str], ...] = ()  # (input, column or "c1,c2,…"), as score's --map
+    reference: str | None = None
+    threads: int | None = None  # intra_op_num_threads of every session (None: onnxruntime's default)
+    batch_sizes: tuple[int, ...] = ()  # more request sizes to time (the sweep in the notes)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
@@ -110,12 +97,14 @@ class VariantSpec:
 
 @dataclass(frozen=True)
 class _Data:
-    """The table's stored name, one job per model, and which rows are positive."""
+    """The table's stored name, one job per model, which rows are positive, loose input matches."""
 
     table: str
     jobs: list[Job]
     positive: np.ndarray
     positive_value: Any
+    matches: dict[str, list[str]] | None = None  # model -> "input ← column" where the names differ
+    holdout: bool = False  # the rows are filtered (--where)
 
 
 def measure_variants(
@@ -132,25 +121,44 @@ def measure_variants(
     :class:`AnalysisError` for bad settings, a missing or non-binary label, or scores that are
     not probabilities.
     """
-    import pandas as pd
-
     token = cancel or CancelToken()
     _check_spec(spec)
     progress(0.0, f"Reading table '{spec.table}'")
     data = _read(project, spec, token)
-    rows, measured = [], []
-    share = 0.9 / len(data.jobs)
+    measured = []
+    share = 0.6 / len(data.jobs)
     for index, job in enumerate(data.jobs):
         token.raise_if_cancelled()
         step = scaled(progress, 0.05 + index * share, 0.05 + (index + 1) * share)
         measured.append(measure_in_child(job, step, token))
-        rows.append(_candidate(job, measured[-1], data.positive, spec, token))
+    sizes = tuple(dict.fromkeys((spec.batch_size, *spec.batch_sizes)))
+    timing = TimingJob(tuple(data.jobs), spec.provider, spec.threads, sizes, spec.repeats, spec.warmup)
+    timings = time_in_child(timing, scaled(progress, 0.65, 0.9), token)
     progress(0.95, "Computing the Pareto front")
-    notes = _notes(spec, data, measured)
-    frame = pd.DataFrame(rows)
-    table = CandidateTable(KIND, frame, list(KNOBS), list(METRICS), list(spec.objectives), notes).with_front()
+    table = _table(spec, data, measured, timings, token)
     progress(1.0, "Candidates ready")
     return table
+
+
+def _table(
+    spec: VariantSpec, data: _Data, measured: list[Measured], timings: Timings, cancel: CancelToken
+) -> CandidateTable:
+    """The candidates with their checks, the front with indistinguishable latencies tied, the notes."""
+    import pandas as pd
+
+    pairs = list(zip(data.jobs, measured, strict=True))
+    size = spec.batch_size
+    rows = [_candidate(job, run, data.positive, spec, cancel, latencies=timings.of(job.model, size))
+            for job, run in pairs]  # fmt: skip
+    scores = {job.model: run.scores for job, run in zip(data.jobs, measured, strict=True)}
+    frame, checks = model_checks(pd.DataFrame(rows), {job.model: job.data for job in data.jobs}, scores,
+                                 spec.reference, THRESHOLD)  # fmt: skip
+    notes = _notes(spec, data, measured) | {"checks": checks}
+    notes |= {"timing": timing_notes(timings, spec.threads, spec.batch_size)}
+    table = CandidateTable(KIND, frame, list(KNOBS), list(METRICS), list(spec.objectives), notes).with_front()
+    table, pairs = latency_front(table, timings, spec.batch_size, checks["identical_graphs"],
+                                 resamples=spec.resamples, level=spec.ci_level, seed=spec.seed)  # fmt: skip
+    return replace(table, notes=table.notes | {"latency_pairs": pairs})
 
 
 def _check_spec(spec: VariantSpec) -> None:
@@ -166,6 +174,12 @@ def _check_spec(spec: VariantSpec) -> None:
         (spec.resamples >= 10, f"Use at least 10 bootstrap resamples (default 500); got {spec.resamples}."),
         (0.0 < spec.ci_level < 1.0, f"The confidence level must lie between 0 and 1; got {spec.ci_level}."),
         (bool(spec.objectives), "Give at least one objective, e.g. quality:max,latency_p95_ms:min."),
+        (spec.reference is None or spec.reference in spec.models, f"The reference model {spec.reference!r} "
+         f"is not among the models compared ({', '.join(spec.models)}); add it with --model."),
+        (spec.threads is None or 1 <= spec.threads <= 256, f"--threads must be 1…256; got {spec.threads}."),
+        (all(size >= 1 for size in spec.batch_sizes), "Batch sizes must be at least 1 row."),
+        (spec.reference is not None or not {o.metric for o in spec.objectives} & set(FIDELITY_METRICS),
+         "agreement and max_abs_score_diff compare with a reference model: give --reference MODEL."),
     ]  # fmt: skip
     for ok, message in problems:
         if not ok:
@@ -184,11 +198,13 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
     if spec.label not in dict(columns):
         listed = ", ".join(f"{name} ({dtype})" for name, dtype in columns)
         raise AnalysisError(f"Table '{table}' has no label column '{spec.label}'. Its columns: {listed}.")
-    plans = []
+    plans, matches = [], {}
     for name in spec.models:
         stored = load_model(project, name)
         record = stored.record
-        mapping = map_inputs(stored.manifest, columns, model=record.name, table=table)
+        mapping = map_inputs(stored.manifest, columns, model=record.name, table=table,
+                             overrides=dict(spec.mapping))  # fmt: skip
+        matches[record.name] = loose_matches(mapping)
         output = choose_output(stored.manifest, model=record.name)
         count_rows_without_nulls(project, table, mapping, record.name)
         plans.append((stored, mapping, output))
@@ -204,10 +220,11 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
         Job(stored.record.name, session_bytes(stored, output), spec.provider,
             tuple((b, tuple(arrays[(c, b.sql_type)] for c in b.columns)) for b in mapping.bindings),
             output, len(positive), spec.batch_size, spec.bulk_size, spec.repeats, spec.warmup,
-            stored.record.size_bytes)
+            stored.record.size_bytes, timed=False, threads=spec.threads)
         for stored, mapping, output in plans
     ]  # fmt: skip
-    return _Data(table, jobs, positive, value)
+    holdout = source_sql(project, table).startswith("(")  # the rows --where keeps
+    return _Data(table, jobs, positive, value, matches, holdout)
 
 
 def _query(
@@ -256,8 +273,9 @@ def _labels(column: pa.ChunkedArray, spec: VariantSpec, table: str) -> tuple[np.
 
 
 def _candidate(
-    job: Job, measured: Measured, positive: np.ndarray, spec: VariantSpec, cancel: CancelToken
-) -> dict[str, Any]:
+    job: Job, measured: Measured, positive: np.ndarray, spec: VariantSpec, cancel: CancelToken, *,
+    latencies: np.ndarray,
+) -> dict[str, Any]:  # fmt: skip
     """One candidate row: knobs, metrics and the intervals of the quality and latency metrics."""
     scores = measured.scores
     if not (np.all(np.isfinite(scores)) and scores.min() >= 0.0 and scores.max() <= 1.0):
@@ -266,9 +284,7 @@ def _candidate(
             f"{scores.max():.4g}; quality, AUC and log loss need probabilities between 0 and 1."
         )
     row: dict[str, Any] = {"candidate_id": job.model, "system": job.model, "provider": measured.provider}
-    intervals = _quality_intervals(scores, positive, spec, cancel) | _latency_intervals(
-        measured.latencies_ms, spec
-    )
+    intervals = _quality_intervals(scores, positive, spec, cancel) | _latency_intervals(latencies, spec)
     for metric, (point, lo, hi) in intervals.items():
         row |= {metric: point, f"{metric}_lo": lo, f"{metric}_hi": hi}
     row["throughput_rows_per_s"] = measured.throughput_rows_per_s
@@ -360,8 +376,12 @@ def _notes(spec: VariantSpec, data: _Data, measured: list[Measured]) -> dict[str
             "system": platform.system(),
             "onnxruntime": measured[0].onnxruntime_version,
         },
-        "threads": {"intra_op_num_threads": INTRA_OP_THREADS, "allow_spinning": ALLOW_SPINNING,
+        "threads": {"intra_op_num_threads": spec.threads or INTRA_OP_THREADS,
+                    "allow_spinning": ALLOW_SPINNING,
                     "meaning": "0 threads = onnxruntime's default (one per physical core); spinning off"},
+        "input_matches": data.matches or {},
+        "holdout": {"where": data.holdout,
+                    "warning": None if data.holdout else HOLDOUT_WARNING.format(table=data.table)},
         "batch_size": spec.batch_size,
         "bulk_size": spec.bulk_size,
         "repeats": spec.repeats,

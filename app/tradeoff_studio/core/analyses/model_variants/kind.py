@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..candidates import Objective
+from ..candidates import AnalysisError, Objective
 from ..kinds import (
     MAX_BATCH_ROWS,
     MAX_REPEATS,
@@ -75,12 +75,70 @@ PARAMETERS = (
         high=MAX_RESAMPLES,
         metavar="N",
     ),
+    Parameter(
+        "map",
+        "--map",
+        "text",
+        "bind a model input to column(s), as score does: INPUT=COL or INPUT=COL1,COL2,... (repeat)",
+        repeat=True,
+        metavar="INPUT=COL",
+    ),
+    Parameter(
+        "reference",
+        "--reference",
+        "text",
+        "compare every model with this one: agreement, max_abs_score_diff",
+        metavar="MODEL",
+    ),
+    Parameter(
+        "threads",
+        "--threads",
+        "int",
+        "intra-op threads of every session (default: onnxruntime's)",
+        low=1,
+        high=256,
+        metavar="N",
+    ),
+    Parameter(
+        "batch_sizes",
+        "--batch-sizes",
+        "text",
+        "also time requests of these sizes, e.g. 1,32,1024",
+        metavar="N,N,...",
+    ),
 )
+
+
+def _mapping(values: Sequence[str] | None) -> tuple[tuple[str, str], ...]:
+    """``INPUT=COL`` or ``INPUT=COL1,COL2`` arguments (split at the first ``=``, as ``score --map``)."""
+    pairs = []
+    for value in values or ():
+        name, sep, columns = value.partition("=")
+        if not sep or not name or not columns:
+            raise AnalysisError(f"--map expects INPUT=COL or INPUT=COL1,COL2,…, got {value!r}.")
+        pairs.append((name, columns))
+    return tuple(pairs)
+
+
+def _sizes(text: str | None) -> tuple[int, ...]:
+    """``"1,32,1024"`` → (1, 32, 1024); each a whole number from 1 to the batch limit."""
+    sizes = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        if not part.strip().isdigit() or not 1 <= int(part) <= MAX_BATCH_ROWS:
+            raise AnalysisError(
+                f"--batch-sizes takes whole numbers from 1 to {MAX_BATCH_ROWS:,}; got {part!r}."
+            )
+        sizes.append(int(part))
+    return tuple(sizes)
 
 
 def build(values: Mapping[str, Any]) -> VariantSpec:
     """The spec from the label, the models and the timing settings."""
-    options = given(values, "positive", "batch_size", "bulk_size", "repeats", "resamples")
+    options = given(values, "positive", "batch_size", "bulk_size", "repeats", "resamples", "reference",
+                    "threads")  # fmt: skip
+    options |= {"mapping": _mapping(values.get("map")), "batch_sizes": _sizes(values.get("batch_sizes"))}
     return VariantSpec(
         table=values["table"],
         label=values["label"],

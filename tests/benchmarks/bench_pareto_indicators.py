@@ -1,0 +1,85 @@
+"""Hypervolume and Pareto ranks beside moocore (part of bench_pareto.py; not a test).
+
+For 2 to 6 objectives, exact hypervolume of all-non-dominated fronts (points on the unit
+sphere's positive orthant, the worst case) against the derived reference point, and
+non-dominated sorting (ranks of every point) of uniform random points, each timed against
+moocore's C implementation: best of the repeats, single-threaded. The ratio is
+moocore time / our time (goal: >= 1). Values must agree (hypervolume to 1e-12 relative,
+ranks exactly).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import moocore
+import numpy as np
+
+from tradeoff_studio.core.pareto import hypervolume, nondominated_ranks
+
+HV_SIZES = {2: 100_000, 3: 10_000, 4: 500, 5: 150, 6: 60}
+RANK_SIZES = {2: 100_000, 3: 20_000, 4: 5_000, 5: 5_000, 6: 2_000}
+
+
+def sphere(n: int, m: int, seed: int) -> np.ndarray:
+    """``n`` points on the unit sphere's positive orthant: every one non-dominated."""
+    points = np.abs(np.random.default_rng(seed).standard_normal((n, m)))
+    return points / np.linalg.norm(points, axis=1, keepdims=True)
+
+
+def best(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Best wall time of ``repeats`` calls, and the last result."""
+    taken, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        taken = min(taken, time.perf_counter() - start)
+    return taken, result
+
+
+def hypervolume_rows(repeats: int, scale: float = 1.0) -> list[tuple[str, ...]]:
+    """One row per number of objectives: sizes, times, ratio and relative difference."""
+    rows = []
+    for m, size in HV_SIZES.items():
+        n = max(10, int(size * scale))
+        points = sphere(n, m, seed=m)
+        ours_time, ours = best(lambda p=points: hypervolume(p), repeats)
+        ref = np.array(ours.reference)
+        anchor_time, anchor = best(lambda p=points, r=ref: moocore.hypervolume(p, ref=r), repeats)
+        difference = abs(ours.value - anchor) / abs(anchor)
+        rows.append((f"{m}-D hypervolume", f"{n:,}", _ms(ours_time), _ms(anchor_time),
+                     f"{anchor_time / ours_time:.2f}", f"{difference:.1e}"))  # fmt: skip
+    return rows
+
+
+def rank_rows(repeats: int, scale: float = 1.0) -> list[tuple[str, ...]]:
+    """One row per number of objectives: non-dominated sorting of uniform points."""
+    rows = []
+    for m, size in RANK_SIZES.items():
+        n = max(10, int(size * scale))
+        points = np.random.default_rng(10 + m).random((n, m))
+        ours_time, ours = best(lambda p=points: nondominated_ranks(p), repeats)
+        anchor_time, anchor = best(lambda p=points: moocore.pareto_rank(p), repeats)
+        agree = "yes" if np.array_equal(ours, np.asarray(anchor) - np.min(anchor)) else "NO"
+        rows.append((f"{m}-D ranks ({int(ours.max()) + 1} fronts)", f"{n:,}", _ms(ours_time),
+                     _ms(anchor_time), f"{anchor_time / ours_time:.2f}", agree))  # fmt: skip
+    return rows
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1e3:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def print_indicator_table(repeats: int, scale: float = 1.0) -> None:
+    """Print both tables and whether ours is never slower than moocore."""
+    header = ("case", "n", "ours", "moocore", "moocore/ours", "agree")
+    rows = hypervolume_rows(repeats, scale) + rank_rows(repeats, scale)
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    print()
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |")
+    slower = [row[0] for row in rows if float(row[4]) < 1]
+    print(f"\nhypervolume and ranks never slower than moocore: {'yes' if not slower else 'NO'}"
+          + (f" (slower: {', '.join(slower)})" if slower else ""))  # fmt: skip
