@@ -22,4 +22,4 @@ def test_readme_notebook_example_runs(tmp_path: Path, monkeypatch: pytest.Monkey
     namespace: dict[str, object] = {}
     exec(compile(blocks[0], "README.md", "exec"), namespace)
     frame = namespace["frame"]
-    assert len(frame) == 100 and {"return", "volatility", "weight_gold"} <= set(frame.columns)  # type: ignore[arg-type]
+    assert len(frame) == 100 + 6 and {"return", "volatility", "weight_gold"} <= set(frame.columns)  # type: ignore[arg-type]

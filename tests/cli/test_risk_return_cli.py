@@ -25,14 +25,37 @@ def test_analyze_risk_return_on_the_demo_and_decide(tmp_path: Path) -> None:
     assert record["notes"]["returns"] == "simple returns, as given"
     assert "std per period x sqrt(252)" in record["notes"]["annualisation"]
     assert [t["value"] for t in record["notes"]["infeasible_targets"]] == [0.8]
-    text = cli("analyze", project, "risk-return", *flags, "--covariance", "ledoit-wolf")
+    stated = record["notes"]["conventions"]
+    assert stated["ddof"] == 1 and stated["cvar"]["horizon"] == "one period (daily)"
+    assert (
+        stated["figures"]["oos_*"] == "realised on the test window" and record["notes"]["dropped_dates"] == 0
+    )
+    window = ["--from", "2019-06-03", "--to", "2024-06-28"]
+    text = cli("analyze", project, "risk-return", *flags, "--covariance", "ledoit-wolf", *window)
     assert text.returncode == 0, text.stderr
+    assert "Window: --from 2019-06-03 --to 2024-06-28 (the dates analysed" in text.stdout
+    assert "Conventions: simple returns, as given; 252 periods a year; std with ddof=1" in text.stdout
+    assert "with the Ledoit-Wolf covariance" in text.stdout and "CVaR at 95%: mean loss" in text.stdout
+    assert "Risk-free rate 0.00% a year" in text.stdout and "rebalancing every period" in text.stdout
+    assert "Fitted on 2019-06-03 .. 2023-12-29" in text.stdout and ".. 2024-06-28 (" in text.stdout
     assert "Returns: simple returns, as given; daily" in text.stdout and "shrinkage" in text.stdout
     assert "Target return 80.00% not met: No portfolio" in text.stdout
-    decided = cli(
-        "decide", project, "frontier", "--constraint", "volatility<=0.1", "--rationale", "10% budget"
+    assert (
+        "Named portfolio max-sharpe: return" in text.stdout and "Named portfolio risk-parity" in text.stdout
     )
+    on_sharpe = cli("decide", project, "frontier", "--weights", "sharpe=1", "--rationale", "best Sharpe")
+    assert on_sharpe.returncode == 1 and "decide with --candidate max-sharpe" in on_sharpe.stderr
+    tangency = cli("decide", project, "frontier", "--candidate", "max-sharpe", "--rationale", "tangency")
+    assert tangency.returncode == 0, tangency.stderr
+    decided = cli(
+        "decide", project, "frontier", "--constraint", "volatility<=0.1", "--rationale", "10% budget",
+        "--supersedes", json.loads(cli("decisions", project, "--json").stdout)[0]["id"],
+    )  # fmt: skip
     assert decided.returncode == 0, decided.stderr
+    assert "weights volatility=0" in decided.stdout  # a cap with no weights: the most return under it
+    listed = cli("decisions", project, "--analysis", "frontier").stdout
+    assert "weights" in listed.splitlines()[0] and "volatility=0" in listed
+    assert any("max-sharpe" in line and " manual " in line and " - " in line for line in listed.splitlines())
 
 
 def test_broken_inputs_exit_1_with_the_reason(tmp_path: Path) -> None:
@@ -51,3 +74,35 @@ def test_broken_inputs_exit_1_with_the_reason(tmp_path: Path) -> None:
         "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--risk-free", "nan"
     )
     assert not_a_rate.returncode == 1 and "--risk-free expects a number" in not_a_rate.stderr
+
+
+def test_nonsense_is_refused_naming_the_column_and_the_project_is_unchanged(
+    tmp_path: Path, state: object
+) -> None:
+    """Observation 1: prices read as returns, a volume column and ``--target-volatility 12``."""
+    from support.returns_tables import prices_of, wide_returns
+    from tradeoff_studio.core.project import open_project
+
+    project = tmp_path / "prices.tsproj"
+    prices = prices_of(wide_returns(30)).assign(volume=[1_000_000 * (i % 7 + 1) for i in range(30)])
+    prices.to_csv(tmp_path / "quotes.csv", index=False)
+    cli("new", project)
+    assert cli("import", project, tmp_path / "quotes.csv").returncode == 0
+    with open_project(project) as opened:
+        before = state(opened)  # type: ignore[operator]
+    base = ["analyze", project, "risk-return", "--table", "quotes", "--resamples", "20", "--points", "5"]
+    as_returns = cli(*base, "--returns", "--assets", "stocks,bonds,gold,cash")
+    assert as_returns.returncode == 1 and "Column 'stocks' of table 'quotes'" in as_returns.stderr
+    assert "looks like prices. Use --prices" in as_returns.stderr and "Warning" not in as_returns.stderr
+    volume = cli(*base, "--prices")
+    assert volume.returncode == 1 and "'volume' of table 'quotes' holds whole numbers" in volume.stderr
+    budget = cli(*base, "--prices", "--target-volatility", "12")
+    assert (
+        budget.returncode == 1
+        and "--target-volatility 12 would mean 1200%: did you mean 12%?" in budget.stderr
+    )
+    with open_project(project) as opened:
+        assert state(opened) == before  # type: ignore[operator]
+    thin = cli(*base, "--prices", "--assets", "stocks,bonds,gold,cash", "--target-volatility", "12%")
+    assert thin.returncode == 0, thin.stderr
+    assert "Warning: The fit window has 29 periods for 4 assets (fewer than 10 per asset)" in thin.stdout

@@ -5,7 +5,8 @@
     analyze PROJECT risk-return --table T (--prices | --returns | --log-returns)
         [--long DATE,ASSET,VALUE | --date COL [--assets A,B,...]] [--covariance sample|ledoit-wolf]
         [--points 100] [--bounds LO,HI] [--bound ASSET=LO,HI ...] [--split DATE|SHARE]
-        [--portfolios WEIGHTS_TABLE] [--target-return R ...] [--target-volatility V ...]
+        [--from DATE] [--to DATE] [--portfolios WEIGHTS_TABLE]
+        [--target-return R ...] [--target-volatility V ...]
         [--risk-free R] [--cvar-level 0.95] [--periods-per-year N] [--drop-missing] [--resamples N]
 
 Rates accept fractions or percentages (``0.08`` or ``8%``). The output says how returns were read
@@ -19,12 +20,14 @@ import argparse
 from typing import Any
 
 from ..core.analyses.kinds import kind
+from ..core.analyses.risk_return.conventions import convention_lines
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import print_analysis, run_analysis
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
-                "min_volatility", "infeasible_targets", "given_portfolios")  # fmt: skip
+                "min_volatility", "infeasible_targets", "given_portfolios", "named_portfolios",
+               "missing_named_portfolios", "warnings", "conventions", "dropped_dates")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
@@ -44,6 +47,11 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     print(f"Returns: {notes['returns']}; {notes['frequency']}.")
     print(f"Annualised {notes['annualisation']}.")
     shrunk = f" (shrinkage {notes['shrinkage']:.3f})" if notes["covariance"] != "sample" else ""
+    if windows.get("from") or windows.get("to"):
+        print(
+            f"Window: --from {windows.get('from') or '(first date)'} "
+            f"--to {windows.get('to') or '(last date)'} (the dates analysed; --split divides them)."
+        )
     print(f"Fitted on {fit[0]} .. {fit[1]} ({fit[2]} periods), covariance {notes['covariance']}{shrunk}.")
     if "test" in windows:
         test = windows["test"]
@@ -55,6 +63,17 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
         print(
             f"Given portfolio {name}: return {gap['return']:.2%}, volatility {gap['volatility']:.2%}{where}."
         )
+    for name, figures in notes["named_portfolios"].items():
+        print(
+            f"Named portfolio {name}: return {figures['return']:.2%}, "
+            f"volatility {figures['volatility']:.2%}, realised Sharpe {figures['sharpe']:.3f}."
+        )
+    for missing in notes["missing_named_portfolios"]:
+        print(f"Named portfolio {missing['portfolio']} not built: {missing['reason']}")
     for target in notes["infeasible_targets"]:
         print(f"Target {target['target']} {target['value']:.2%} not met: {target['reason']}")
+    for line in convention_lines(notes):
+        print(line)
+    for warning in notes["warnings"]:
+        print(f"Warning: {warning}")
     print(f"See them with: tradeoff-studio candidates {project} {record.name} --front-only")

@@ -20,6 +20,7 @@ from .analyses.candidates import CandidateTable
 from .analyses.store import AnalysisRecord
 from .analyses.where import filtered
 from .decisions import store as decision_store
+from .decisions.defaults import default_preferences
 from .decisions.evidence import Evidence, evaluate
 from .decisions.preferences import Preferences
 from .decisions.store import DecisionRecord
@@ -194,6 +195,7 @@ def evaluate_decision(
     """Preview a decision: the candidate the preferences choose (or ``candidate_id``) and its evidence
     (for a fairness analysis, with the per-group table)."""
     table = store.load_analysis(project, analysis)
+    preferences = default_preferences(table, preferences, candidate_id)  # risk-return: see defaults.py
     details = None
     if table.kind == "fairness":
         details = lambda chosen: candidate_groups(project, analysis, chosen)  # noqa: E731
@@ -234,8 +236,10 @@ def decide(
     """Choose a candidate (by preferences, or ``candidate_id``) and record it with its evidence.
 
     ``supersedes`` names a current decision on the same analysis that this one replaces."""
-    prefs = preferences or Preferences()
     record = store.get_analysis(project, analysis)
+    prefs = default_preferences(
+        store.load_analysis(project, analysis), preferences or Preferences(), candidate_id
+    )
     evidence = evaluate_decision(project, analysis, prefs, candidate_id=candidate_id)
     return decision_store.store_decision(project, record, prefs, evidence, rationale, supersedes=supersedes)
 

@@ -16,6 +16,7 @@ from .ope_risks import OpeRisk, check_k_constraints, ope_risks
 from .preferences import DecisionError, Preferences
 from .recommend import Recommendation, assess, excluded_text, recommend
 from .risks import Risk, constraint_checks, risks
+from .sample_risks import out_of_sample_risks
 from .sensitivity import Sensitivity, sensitivities
 from .tradeoffs import TradeoffRate, tradeoff_rates
 
@@ -103,7 +104,11 @@ def evaluate(
         candidate=candidate,
         tradeoffs=tradeoff_rates(table, chosen),
         sensitivity=sensitivities(table, chosen),
-        risks=[*risks(table, chosen, prefs.constraints), *_kind_risks(table, chosen)],
+        risks=[
+            *risks(table, chosen, prefs.constraints),
+            *_kind_risks(table, chosen),
+            *out_of_sample_risks(table, chosen, prefs.constraints),
+        ],
         groups=details(chosen) if details is not None else None,
         objectives=[str(objective) for objective in table.objectives],
         constraints=constraint_checks(table, chosen, prefs.constraints),

@@ -199,6 +199,7 @@ class Preferences:
                 raise DecisionError(
                     f"{what} name {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} not "
                     f"an objective of this analysis. Its objectives: {', '.join(names)}."
+                    + _named_candidate_hint(table, unknown)
                 )
         self._check_method(names)
 
@@ -243,3 +244,14 @@ def check_only(table: CandidateTable, only: tuple[str, ...]) -> None:
     unknown = [kind for kind in only if kind not in KINDS]
     if unknown:
         raise DecisionError(f"--only {unknown[0]!r} is not a kind of candidate; use {', '.join(KINDS)}.")
+
+
+def _named_candidate_hint(table: CandidateTable, metrics: list[str]) -> str:
+    """Where a named candidate already optimises the metric asked for (risk–return's ``max-sharpe``)."""
+    ids = set(map(str, table.frame["candidate_id"])) if "candidate_id" in table.frame.columns else set()
+    if table.kind == "risk-return" and "sharpe" in metrics and "max-sharpe" in ids:
+        return (
+            " The maximum-Sharpe portfolio is candidate 'max-sharpe': decide with --candidate max-sharpe "
+            "(or analyse with --objectives sharpe:max to weigh it)."
+        )
+    return ""

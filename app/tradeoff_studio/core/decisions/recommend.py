@@ -23,13 +23,14 @@ choice re-made without that constraint (all others kept) scores strictly better 
 candidate; on the fixed scale that alternative necessarily violates the constraint. For a
 candidate the analyst picked by id (no scalarising preference): some candidate that violates
 only that constraint dominates the pick. Each binding constraint names that better candidate
-and what it would change per objective (and in the constrained metric). When nothing is
-feasible, every constraint reports how many candidates it rules out, most first.
+and what it would change per objective (and in the constrained metric); for a recommendation
+also the better candidate closest past the bound (the next one along the front), when it differs.
+When nothing is feasible, every constraint reports how many candidates it rules out, most first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -58,17 +59,24 @@ class Binding:
     slack: float | None
     alternative: str
     changes: dict[str, float]
+    nearest: str | None = None  # the better candidate just past the bound (the next one along the front)
+    nearest_changes: dict[str, float] = field(default_factory=dict)
 
     def text(self) -> str:
-        """One line: what relaxing the constraint would allow."""
+        """One line: what relaxing the constraint would allow (and the first step past the bound)."""
         moves = ", ".join(f"{metric} {delta:+.4g}" for metric, delta in self.changes.items())
         slack = "" if self.slack is None else f" (slack {self.slack:.4g})"
-        return f"relaxing {self.constraint}{slack} would allow candidate {self.alternative}: {moves}"
+        text = f"relaxing {self.constraint}{slack} would allow candidate {self.alternative}: {moves}"
+        if self.nearest is None or self.nearest == self.alternative:
+            return text
+        steps = ", ".join(f"{metric} {delta:+.4g}" for metric, delta in self.nearest_changes.items())
+        return f"{text}; the next candidate past the bound is {self.nearest}: {steps}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {"constraint": self.constraint, "slack": self.slack, "alternative": self.alternative,
-                "changes": self.changes, "text": self.text()}  # fmt: skip
+                "changes": self.changes, "next_alternative": self.nearest,
+                "next_changes": self.nearest_changes, "text": self.text()}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -317,7 +325,25 @@ def _binding_by_score(problem: _Problem, index: int, chosen: int) -> Binding | N
     alt_score, chosen_score = problem.scores(np.array([alternative, chosen]))
     if alt_score >= chosen_score - _TIE:
         return None
-    return problem.binding(index, chosen, alternative)
+    found = problem.binding(index, chosen, alternative)
+    nearest = _nearest_past(problem, index, pool, chosen_score)
+    if nearest is None:
+        return found
+    step = problem.binding(index, chosen, nearest)
+    return replace(found, nearest=step.alternative, nearest_changes=step.changes)
+
+
+def _nearest_past(problem: _Problem, index: int, pool: NDArray[np.intp], score: float) -> int | None:
+    """Of the ``pool`` rows past constraint ``index``'s bound that score better, the closest to the bound."""
+    constraint = problem.prefs.constraints[index]
+    if not isinstance(constraint, Constraint):  # a text constraint has no bound to be near
+        return None
+    past = pool[~problem.masks[index][pool]]
+    better = past[problem.scores(past) < score - _TIE] if past.size else past
+    if not better.size:
+        return None
+    distance = np.abs(constraint.values(problem.table)[better] - constraint.bound)
+    return int(better[np.argmin(distance)])
 
 
 def _binding_by_dominance(problem: _Problem, index: int, chosen: int) -> Binding | None:

@@ -45,7 +45,7 @@ class Risk:
         """JSON-ready form."""
         return {"constraint": self.constraint, "value": self.value, "lo": self.lo, "hi": self.hi,
                 "level": self.level, "probability": self.probability, "method": "normal",
-                "text": self.text}  # fmt: skip
+                "sample": "in-sample", "text": self.text}  # fmt: skip
 
 
 def risks(table: CandidateTable, candidate_id: str, constraints: tuple[AnyConstraint, ...]) -> list[Risk]:

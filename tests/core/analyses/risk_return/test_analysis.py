@@ -8,49 +8,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from support.returns_tables import ASSETS, add_table, spec, wide_returns
 from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
-from tradeoff_studio.core.analyses.risk_return.analysis import RiskReturnSpec, analyze_risk_return
+from tradeoff_studio.core.analyses.risk_return.analysis import analyze_risk_return
 from tradeoff_studio.core.analyses.risk_return.metrics import Bootstrap
-from tradeoff_studio.core.analyses.risk_return.returns import ReturnsSource
 from tradeoff_studio.core.data.importer import import_files
 from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
 from tradeoff_studio.core.errors import CancelledError
 from tradeoff_studio.core.jobs import CancelToken
 from tradeoff_studio.core.project import Project
-from tradeoff_studio.core.sql import ident
 
 DEMO = Path(__file__).resolve().parents[4] / "resources" / "demo"
-ASSETS = ["stocks", "bonds", "gold", "cash"]
-
-
-def add_table(project: Project, name: str, frame: pd.DataFrame) -> None:
-    project.con.register("incoming", frame)
-    project.con.execute(f"CREATE TABLE {ident(name)} AS SELECT * FROM incoming")
-    project.con.unregister("incoming")
-
-
-def wide_returns(periods: int = 300, freq: str = "B") -> pd.DataFrame:
-    rng = np.random.default_rng(3)
-    scale = np.array([0.012, 0.004, 0.009, 0.0005])
-    values = rng.normal([5e-4, 2e-4, 3e-4, 1e-4], scale, size=(periods, 4))
-    values[:, 1] -= 0.2 * values[:, 0] * scale[1] / scale[0]
-    frame = pd.DataFrame(values, columns=ASSETS)
-    frame.insert(0, "date", pd.date_range("2021-01-04", periods=periods, freq=freq).date)
-    return frame
-
-
-def spec(table: str = "wide", values: str = "returns", **changes: object) -> RiskReturnSpec:
-    source = ReturnsSource(table, values, **changes.pop("source", {}))  # type: ignore[arg-type]
-    options = {"points": 20, "bootstrap": Bootstrap(resamples=40)} | changes
-    return RiskReturnSpec(source, **options)  # type: ignore[arg-type]
 
 
 def test_frontier_candidates_carry_weights_and_realised_metrics(project: Project) -> None:
     frame = wide_returns()
     add_table(project, "wide", frame)
     table = analyze_risk_return(project, spec())
-    front = table.frame
+    front = table.frame[table.frame["source"] == "frontier"]
     assert len(front) == 20 and front["candidate_id"].iloc[0] == "frontier-001"
     weights = front[[f"weight_{a}" for a in ASSETS]].to_numpy()
     assert np.allclose(weights.sum(axis=1), 1.0) and (weights >= -1e-12).all()
@@ -203,7 +179,7 @@ def test_demo_frontier_is_stored_and_a_decision_recorded(project: Project) -> No
     record = flows.analyze_risk_return(
         project, spec("asset_returns", split="2024-01-01", weights_table="model_portfolios")
     )
-    assert record.kind == "risk-return" and record.rows == 24
+    assert record.kind == "risk-return" and record.rows == 24 + 6  # 20 frontier points, 4 given, 6 named
     stored = flows.get_candidates(project, record.name)
     assert "weight_gold" in stored.frame.columns and stored.notes["windows"]["test"][0] == "2024-01-01"
     prefs = Preferences(constraints=(Constraint.parse("volatility<=0.08"),))

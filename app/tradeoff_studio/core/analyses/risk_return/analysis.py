@@ -19,9 +19,12 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from .checks import check_history
+from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
-from .frontier import check_bounds, efficient_frontier
+from .frontier import Frontier, check_bounds, efficient_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
+from .named import named_portfolios
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
 
@@ -31,11 +34,6 @@ if TYPE_CHECKING:
 KNOBS = ("source", "portfolio", "target")
 OOS_METRICS = tuple(f"oos_{metric}" for metric in METRICS)
 DEFAULT_OBJECTIVES = (Objective("return", "max"), Objective("volatility", "min"))
-_VALUES_NOTE = {
-    "prices": "simple returns computed from prices: p_t / p_(t-1) - 1",
-    "returns": "simple returns, as given",
-    "log-returns": "simple returns converted from the given log returns: exp(r) - 1",
-}
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,7 @@ def analyze_risk_return(
     progress(0.0, f"Reading {spec.source.table}")
     data = read_returns(project, spec.source, token, spec.periods_per_year)
     fit, test = _split(data, spec.split)
+    warnings = _warnings(data, fit)
     progress(0.1, "Estimating returns and covariance")
     estimates = estimate(fit.values, data.periods_per_year, spec.covariance)
     lower, upper = _bounds(spec, data.assets)
@@ -85,27 +84,53 @@ def analyze_risk_return(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
+    named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
+                                      risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
-    frame = _frame(frontier_portfolios(frontier) + targets + given, data.assets, fit, test, estimates,
+    frame = _frame(frontier_portfolios(frontier) + named + targets + given, data.assets, fit, test, estimates,
                    settings=settings, bootstrap=spec.bootstrap, cancel=token)  # fmt: skip
     weights = [f"weight_{asset}" for asset in data.assets]
-    notes = _notes(spec, data, fit, test, estimates) | {
-        "turning_points": len(frontier.line.lambdas),
-        "max_return": frontier.line.max_return,
-        "min_volatility": frontier.line.min_volatility,
-        "infeasible_targets": infeasible,
-        "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
-        "derived_knobs": ["portfolio", *weights],
-    }
+    notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
+        "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
+        "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
         "risk-return", frame, [*KNOBS, *weights], metrics_list, list(spec.objectives), notes
     )
-    table = table.with_front()
     progress(1.0, "Candidates ready")
-    return table
+    return table.with_front()
+
+
+def _found(
+    frontier: Frontier, estimates: Estimates, frame: pd.DataFrame, given: list[Portfolio]
+) -> dict[str, Any]:
+    """The frontier's ends, the named portfolios' figures and the given ones' excess volatility."""
+    return {
+        "turning_points": len(frontier.line.lambdas),
+        "max_return": frontier.line.max_return,
+        "min_volatility": frontier.line.min_volatility,
+        "named_portfolios": _named_summary(frame),
+        "given_portfolios": efficiency_gaps(given, frontier.line, estimates.mean, estimates.cov),
+    }
+
+
+def _warnings(data: Returns, fit: Returns) -> list[str]:
+    """Odd columns, long gaps, thin history and what ``--drop-missing`` removed (named once)."""
+    warnings = [*data.warnings, *check_history(len(fit.dates), len(data.assets), data.gaps, "fit window")]
+    if data.gaps is not None and not any("--drop-missing" in warning for warning in warnings):
+        warnings.append(data.gaps.describe() + ".")
+    return warnings
+
+
+def _named_summary(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Return, volatility and Sharpe ratio of each named portfolio (for the printed summary)."""
+    rows = frame[frame["source"] == "named"]
+    return {
+        str(row["candidate_id"]): {key: float(row[key]) for key in ("return", "volatility", "sharpe")}
+        for _, row in rows.iterrows()
+    }
 
 
 def _check_spec(spec: RiskReturnSpec) -> None:
@@ -236,12 +261,13 @@ def _notes(
 ) -> dict[str, Any]:
     """What the candidates mean: return convention, annualisation, windows, estimators, bootstrap."""
     ppy = data.periods_per_year
-    window = {"fit": [str(fit.dates[0]), str(fit.dates[-1]), len(fit.dates)]}
+    window: dict[str, Any] = {"fit": [str(fit.dates[0]), str(fit.dates[-1]), len(fit.dates)]}
     if test is not None:
         window["test"] = [str(test.dates[0]), str(test.dates[-1]), len(test.dates)]
+    window["from"], window["to"] = spec.source.start, spec.source.end  # --from / --to as given (or None)
     return {
         "source_table": spec.source.table,
-        "returns": _VALUES_NOTE[spec.source.values],
+        "returns": VALUES_NOTE[spec.source.values],
         "frequency": data.frequency,
         "periods_per_year": ppy,
         "annualisation": f"arithmetic: return = mean per period x {ppy}; "
@@ -255,19 +281,40 @@ def _notes(
         "own); the other metrics are realised on the window's return series",
         "risk_free": spec.risk_free,
         "cvar": f"expected loss in the worst {1 - spec.cvar_level:.0%} of periods, per period, positive",
-        "bootstrap": {
-            "resamples": spec.bootstrap.resamples,
-            "seed": spec.bootstrap.seed,
-            "method": "percentile, circular block bootstrap of periods",
-            "scope": "sampling error of each portfolio's realised metrics with its weights held fixed; the "
-            "estimation error of the frontier itself is not included (compare the oos_* columns). With "
-            "ledoit-wolf, the volatility band is the shrunk model's (intensity held fixed), like its point",
-            "block_length": spec.bootstrap.block_for(len(fit.dates)),
-        },
+        "bootstrap": _bootstrap_note(spec.bootstrap, len(fit.dates)),
         "ci_level": spec.bootstrap.ci_level,
+        "conventions": _conventions(spec, data, estimates, split=test is not None),
         "bounds": {
             "lower": spec.lower,
             "upper": spec.upper,
             "per_asset": [list(b) for b in spec.asset_bounds],
         },
     }
+
+
+def _bootstrap_note(bootstrap: Bootstrap, periods: int) -> dict[str, Any]:
+    """How the bands were drawn, and what they cover."""
+    return {
+        "resamples": bootstrap.resamples,
+        "seed": bootstrap.seed,
+        "method": "percentile, circular block bootstrap of periods",
+        "scope": "sampling error of each portfolio's realised metrics with its weights held fixed; the "
+        "estimation error of the frontier itself is not included (compare the oos_* columns). With "
+        "ledoit-wolf, the volatility band is the shrunk model's (intensity held fixed), like its point",
+        "block_length": bootstrap.block_for(periods),
+    }
+
+
+def _conventions(spec: RiskReturnSpec, data: Returns, estimates: Estimates, *, split: bool) -> dict[str, Any]:
+    """:func:`.conventions.conventions` of this run."""
+    return conventions(
+        values=spec.source.values,
+        frequency=data.frequency,
+        periods_per_year=data.periods_per_year,
+        risk_free=spec.risk_free,
+        cvar_level=spec.cvar_level,
+        covariance=spec.covariance,
+        shrinkage=estimates.shrinkage,
+        split=split,
+        dropped_dates=data.dropped_dates,
+    )

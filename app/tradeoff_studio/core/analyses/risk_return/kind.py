@@ -79,6 +79,8 @@ PARAMETERS = (
     Parameter(
         "split", "--split", "text", "fit before this date (or share); test after", metavar="DATE|SHARE"
     ),
+    Parameter("start", "--from", "text", "analyse the dates from this one on (fit and test)", metavar="DATE"),
+    Parameter("end", "--to", "text", "analyse the dates up to this one (fit and test)", metavar="DATE"),
     Parameter(
         "portfolios", "--portfolios", "table", "given portfolios: portfolio, asset, weight", metavar="TABLE"
     ),
@@ -145,6 +147,8 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         date=values.get("date"),
         assets=tuple(names(values["assets"])) if values.get("assets") else None,
         drop_missing=bool(values.get("drop_missing")),
+        start=values.get("start"),
+        end=values.get("end"),
     )
     return RiskReturnSpec(
         source,
@@ -167,16 +171,21 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
     )
 
 
-def rate(text: str, flag: str) -> float:
-    """``0.08`` or ``8%`` → 0.08."""
+def rate(text: str, flag: str, *, fraction: bool = True) -> float:
+    """``0.08`` or ``8%`` → 0.08; a bare number beyond ±1 is refused (``12`` is not 12%)."""
     cleaned = str(text).strip()
-    scale = 100.0 if cleaned.endswith("%") else 1.0
+    percent = cleaned.endswith("%")
     try:
-        value = float(cleaned.rstrip("%")) / scale
+        value = float(cleaned.rstrip("%")) / (100.0 if percent else 1.0)
     except ValueError:
         value = float("nan")
     if not math.isfinite(value):  # float() also reads 'nan' and 'inf'
         raise AnalysisError(f"{flag} expects a number such as 0.08 or 8%, got {text!r}.")
+    if fraction and not percent and abs(value) > 1.0:
+        raise AnalysisError(
+            f"{flag} {cleaned} would mean {value:.0%}: did you mean {cleaned}%? Rates are fractions "
+            f"(0.12) or percentages (12%); write {value * 100:g}% if you mean {value:.0%}."
+        )
     return value
 
 
@@ -184,7 +193,7 @@ def _pair(text: str, flag: str) -> tuple[float, float]:
     parts = text.split(",")
     if len(parts) != 2:
         raise AnalysisError(f"{flag} expects LO,HI (e.g. 0,0.25), got {text!r}.")
-    return rate(parts[0], flag), rate(parts[1], flag)
+    return rate(parts[0], flag, fraction=False), rate(parts[1], flag, fraction=False)
 
 
 def _asset_bound(text: str) -> tuple[str, float, float]:

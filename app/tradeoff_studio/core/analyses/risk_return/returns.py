@@ -10,7 +10,7 @@ periods per year used to annualise, is read from the median gap between dates.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
@@ -22,6 +22,7 @@ from ...sql import ident
 from .. import inputs
 from ..candidates import AnalysisError
 from ..inputs import NUMERIC_TYPES, require_column, table_columns
+from .checks import Gaps, check_values, long_gaps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,6 +52,8 @@ class ReturnsSource:
     date: str | None = None  # the date column of a wide table (default: the only date column)
     assets: tuple[str, ...] | None = None  # asset columns of a wide table (default: all numeric)
     drop_missing: bool = False
+    start: str | None = None  # --from: the first date analysed (YYYY-MM-DD); None: the table's first
+    end: str | None = None  # --to: the last date analysed; None: the table's last
 
 
 @dataclass(frozen=True)
@@ -63,39 +66,80 @@ class Returns:
     periods_per_year: int
     frequency: str
     dropped_dates: int = 0
+    gaps: Gaps | None = None  # what --drop-missing removed, and the asset that drove it
+    warnings: tuple[str, ...] = ()  # columns that are odd but not refused
 
     def between(self, start: int, stop: int) -> Returns:
         """The periods ``start`` to ``stop - 1``."""
-        return Returns(
-            self.dates[start:stop],
-            self.assets,
-            self.values[start:stop],
-            self.periods_per_year,
-            self.frequency,
-        )
+        return replace(self, dates=self.dates[start:stop], values=self.values[start:stop])
 
 
 def read_returns(
     project: Project, source: ReturnsSource, cancel: CancelToken, periods_per_year: int | None = None
 ) -> Returns:
     """The table's simple returns, checked: one row per date, no gaps unless ``drop_missing``."""
-    wide = _read_wide(project, source, cancel)
-    wide, dropped = _complete(wide, source)
-    values = wide.to_numpy(dtype=np.float64)
-    dates = wide.index.to_numpy().astype("datetime64[D]")
-    _check_finite(values, dates, list(wide.columns), source.table)
-    if source.values == "prices":
-        values, dates = _prices_to_returns(values, dates, list(wide.columns), source.table)
-    elif source.values == "log-returns":
-        values = np.expm1(values)
-    else:
-        _check_simple_returns(values, dates, list(wide.columns), source.table)
+    wide = _window(_read_wide(project, source, cancel), source)
+    wide, gaps = _complete(wide, source)
+    assets = [str(c) for c in wide.columns]
+    raw = wide.to_numpy(dtype=np.float64)
+    raw_dates = wide.index.to_numpy().astype("datetime64[D]")
+    _check_finite(raw, raw_dates, assets, source.table)
+    values, dates = _simple_returns(raw, raw_dates, assets, source)
+    warnings = check_values(raw, assets, source.table, source.values) + long_gaps(raw_dates, source.table)
     if len(dates) < 3:
+        cause = f" ({gaps.describe()})" if gaps is not None else ""
         raise AnalysisError(
-            f"Table '{source.table}' gives {len(dates)} periods of returns; at least 3 are needed."
+            f"Table '{source.table}' gives {len(dates)} periods of returns{cause}; at least 3 are needed."
         )
     ppy, frequency = _frequency(dates, periods_per_year)
-    return Returns(dates, [str(c) for c in wide.columns], values, ppy, frequency, dropped)
+    dropped = gaps.dropped if gaps is not None else 0
+    return Returns(dates, assets, values, ppy, frequency, dropped, gaps, tuple(warnings))
+
+
+def _window(wide: pd.DataFrame, source: ReturnsSource) -> pd.DataFrame:
+    """The rows from ``--from`` to ``--to`` (for prices, also the last price before ``--from``)."""
+    if source.start is None and source.end is None:
+        return wide
+    days = wide.index.to_numpy().astype("datetime64[D]")
+    start, end = _day(source.start, "--from"), _day(source.end, "--to")
+    if start is not None and end is not None and start > end:
+        raise AnalysisError(f"--from {start} is after --to {end}: give the earlier date to --from.")
+    keep = np.ones(len(days), dtype=bool)
+    if start is not None:
+        keep &= days >= start
+        before = np.flatnonzero(days < start)
+        if source.values == "prices" and before.size:  # the first return in the window needs it
+            keep[before[-1]] = True
+    if end is not None:
+        keep &= days <= end
+    if keep.sum() < 2:
+        span = f"{days[0]} to {days[-1]}" if len(days) else "no dates"
+        raise AnalysisError(
+            f"Table '{source.table}' has {int(keep.sum())} date(s) between --from {start or 'its start'} and "
+            f"--to {end or 'its end'} (its dates run from {span}). Widen the window."
+        )
+    return wide[keep]
+
+
+def _day(text: str | None, flag: str) -> np.datetime64 | None:
+    if text is None:
+        return None
+    try:
+        return np.datetime64(str(text).strip(), "D")
+    except ValueError:
+        raise AnalysisError(f"{flag} expects a date such as 2019-12-31, got {text!r}.") from None
+
+
+def _simple_returns(
+    raw: np.ndarray, dates: np.ndarray, assets: list[str], source: ReturnsSource
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simple returns from prices, log returns or (checked) simple returns, with their dates."""
+    if source.values == "prices":
+        return _prices_to_returns(raw, dates, assets, source.table)
+    if source.values == "log-returns":
+        return np.expm1(raw), dates
+    _check_simple_returns(raw, dates, assets, source.table)
+    return raw, dates
 
 
 def _read_wide(project: Project, source: ReturnsSource, cancel: CancelToken) -> pd.DataFrame:
@@ -201,15 +245,15 @@ def _distinct_names(names: np.ndarray, table: str, column: str) -> None:
             )
 
 
-def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, int]:
+def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, Gaps | None]:
     """The frame without missing values: an error naming the first gap, or its dates dropped."""
     gaps = wide.isna()
     if not bool(gaps.to_numpy().any()):
-        return wide, 0
+        return wide, None
+    counts = gaps.sum()
     if source.drop_missing:
         kept = wide.dropna()
-        return kept, len(wide) - len(kept)
-    counts = gaps.sum()
+        return kept, _gaps(wide, counts, len(wide) - len(kept))
     asset = str(counts[counts > 0].index[0])
     first = wide.index[gaps[asset].to_numpy()][0]
     raise AnalysisError(
@@ -217,6 +261,14 @@ def _complete(wide: pd.DataFrame, source: ReturnsSource) -> tuple[pd.DataFrame, 
         f"{first:%Y-%m-%d} ({int((counts > 0).sum())} asset(s) have gaps). Fill them, or use "
         "--drop-missing to keep only the dates where every asset has a value."
     )
+
+
+def _gaps(wide: pd.DataFrame, counts: pd.Series, dropped: int) -> Gaps:
+    """The asset with the most missing dates, and the span of dates it has values on."""
+    asset = str(counts.idxmax())
+    present = wide.index[wide[counts.idxmax()].notna().to_numpy()]
+    first, last = (f"{present[0]:%Y-%m-%d}", f"{present[-1]:%Y-%m-%d}") if len(present) else ("none", "none")
+    return Gaps(asset, int(counts.max()), first, last, dropped, len(wide))
 
 
 def _prices_to_returns(
