@@ -299,25 +299,25 @@ def test_lock_undo_redo_and_reopen(qtbot: QtBot, window: MainWindow, tmp_path: P
 
 
 def test_locking_the_recommendation_uses_the_preferences(qtbot: QtBot, window: MainWindow) -> None:
-    workspace = open_analysis(qtbot, window, "ope-shortlist")
+    workspace = open_analysis(qtbot, window, "llm-routing")  # many feasible candidates to pick from
     assert workspace.choice is not None and workspace.selected == workspace.choice.row
     with qtbot.waitSignal(workspace.decisionLocked, timeout=20_000) as locked:
         workspace.lock("Same rule as before, re-checked.", supersede=True)
     record = locked.args[0]
     assert record.candidate_id == workspace.choice.candidate_id
     assert record.preferences["method"] == "tchebycheff"
-    assert [c["text"] for c in record.preferences["constraints"]] == ["sharpe_ratio_at_k>=4@95"]
+    assert [c["text"] for c in record.preferences["constraints"]] == ["quality>=0.75"]
     feasible = workspace.live.feasible()  # type: ignore[union-attr]
     other = int(next(row for row in np.flatnonzero(feasible) if row != workspace.choice.row))
     workspace.select(other)
     with qtbot.waitSignal(workspace.decisionLocked, timeout=20_000) as locked:
-        workspace.lock("The other feasible shortlist: cheaper to run.", supersede=True)
+        workspace.lock("Another feasible route: fewer calls to the large model.", supersede=True)
     manual = locked.args[0]
     assert manual.candidate_id == workspace.data.ids[other]  # type: ignore[union-attr]
     assert manual.preferences["method"] == "manual" and manual.supersedes == record.id
-    workspace.withdraw(manual.id, "The shortlist is on hold.")
+    workspace.withdraw(manual.id, "The route is on hold.")
     listed = workspace.decisions.tree.topLevelItem(0)
-    assert (listed.text(0), listed.text(2)) == (manual.id, "withdrawn: The shortlist is on hold.")
+    assert (listed.text(0), listed.text(2)) == (manual.id, "withdrawn: The route is on hold.")
     assert workspace.inspector.supersede.isHidden()  # no current decision left to supersede
     earlier = workspace.decisions.tree.topLevelItem(1)
     workspace.decisions.tree.itemDoubleClicked.emit(earlier, 0)  # a decision's candidate, selected again
