@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ..errors import NotFoundError
 from .candidates import CandidateTable, Objective, ResultExtras, parse_objectives
@@ -40,24 +40,7 @@ Role = Literal[
     "confidence",
     "score",
 ]
-ROLES: tuple[Role, ...] = (
-    "label",
-    "favourable",
-    "sensitive",
-    "weight",
-    "id",
-    "date",
-    "asset",
-    "price",
-    "return",
-    "item",
-    "system",
-    "correct",
-    "cost",
-    "latency",
-    "confidence",
-    "score",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 ParameterType = Literal[
     "table", "column", "columns", "float", "int", "choice", "text", "bool", "objectives", "models"
 ]
@@ -110,6 +93,18 @@ def resamples(default: int | None, help: str, low: int = 10) -> Parameter:
     return Parameter(
         "resamples", "--resamples", "int", help, default=default, low=low, high=MAX_RESAMPLES, metavar="N"
     )
+
+
+def label_parameters() -> tuple[Parameter, Parameter]:
+    """``--label COL`` and ``--positive V``: a binary outcome and its positive value (fairness,
+    model variants)."""
+    return (
+        column("label", "--label", "the binary outcome column", "label", required=True),
+        Parameter(
+            "positive", "--positive", "text", "the label's positive value (default 1/true)",
+            metavar="V", roles=("favourable",),
+        ),
+    )  # fmt: skip
 
 
 COMMON_PARAMETERS = (

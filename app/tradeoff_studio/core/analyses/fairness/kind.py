@@ -12,20 +12,12 @@ from typing import Any
 
 from ...decisions.preferences import parse_assignments
 from ..candidates import AnalysisError, CandidateTable, ResultExtras
-from ..kinds import MAX_RESAMPLES, AnalysisKind, Parameter, column, names, objectives_value
+from ..kinds import MAX_RESAMPLES, AnalysisKind, Parameter, column, label_parameters, names, objectives_value
 from .analysis import analyze_fairness
 from .spec import DEFAULT_OBJECTIVES, FairnessSpec
 
 PARAMETERS = (
-    column("label", "--label", "the binary outcome column", "label", required=True),
-    Parameter(
-        "positive",
-        "--positive",
-        "text",
-        "the label's positive value (default 1/true)",
-        metavar="V",
-        roles=("favourable",),
-    ),
+    *label_parameters(),
     Parameter(
         "sensitive",
         "--sensitive",

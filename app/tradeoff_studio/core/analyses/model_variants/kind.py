@@ -12,23 +12,15 @@ from ..kinds import (
     MAX_RESAMPLES,
     AnalysisKind,
     Parameter,
-    column,
     given,
+    label_parameters,
     names,
     objectives_value,
 )
 from .analysis import VariantSpec, measure_variants
 
 PARAMETERS = (
-    column("label", "--label", "the binary outcome column", "label", required=True),
-    Parameter(
-        "positive",
-        "--positive",
-        "text",
-        "the label's positive value (default 1/true)",
-        metavar="V",
-        roles=("favourable",),
-    ),
+    *label_parameters(),
     Parameter(
         "model",
         "--model",
