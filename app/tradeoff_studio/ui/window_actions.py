@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
     from .workspace.setup_form import AnalysisSetup
 
-DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zip)"
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq *.json *.ndjson *.jsonl *.xlsx *.gz *.zst *.zip)"
 PROJECT_FILTER = "Projects (*.tsproj)"
 
 

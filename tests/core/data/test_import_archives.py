@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from support.data_files import numbered_csv, write_parquet
 from tradeoff_studio.core.data import archives
@@ -80,3 +81,23 @@ def test_unpacking_stops_beyond_the_size_cap(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "work").mkdir()
     with pytest.raises(DataImportError, match="decompression bomb"):
         archives.unpack(bomb, tmp_path / "work", CancelToken())
+
+
+def test_zstd_csv_imports_and_a_truncated_one_is_refused(
+    project: Project, tmp_path: Path, state: Callable[[Project], object]
+) -> None:
+    """``.zst`` (issue #17, observation 12): one or several frames import; a cut-off file changes nothing."""
+    path = tmp_path / "runs.csv.zst"
+    text = numbered_csv(400).encode()
+    middle = text.index(b"\n", len(text) // 2) + 1  # two frames, as pzstd and streaming writers make
+    compressor = zstandard.ZstdCompressor()
+    path.write_bytes(compressor.compress(text[:middle]) + compressor.compress(text[middle:]))
+    [record] = import_files(project, [path])
+    assert (record.table_name, record.format, record.row_count) == ("runs", "csv", 400)
+    assert record.reader_options["compression"] == "zst"
+    before = state(project)
+    broken = tmp_path / "broken.csv.zst"
+    broken.write_bytes(compressor.compress(numbered_csv(500).encode())[:-40])
+    with pytest.raises(DataImportError, match=r"broken.csv.zst is not a valid zstd file"):
+        import_files(project, [broken])
+    assert state(project) == before
