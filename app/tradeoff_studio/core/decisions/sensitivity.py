@@ -42,7 +42,7 @@ class Sensitivity:
         """E.g. "accuracy +0.012 per 0.05 step of threshold (between candidates 4 and 6)"."""
         pair = " and ".join(x for x in (self.below, self.above) if x is not None)
         return (
-            f"{self.objective} {self.slope * self.step:+.4g} per {self.step:g} step of {self.knob} "
+            f"{self.objective} {self.slope * self.step:+.3g} per {self.step:.3g} step of {self.knob} "
             f"(against candidate{'s' if ' and ' in pair else ''} {pair})"
         )
 
