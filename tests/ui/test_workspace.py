@@ -88,6 +88,10 @@ def test_every_demo_analysis_opens_with_its_front_inspector_and_overlay(
         constraint = decision.preferences["constraints"][0]["text"]
         assert f"{constraint}: met, judged on" in text and "P(violated) ≈" in text  # the risk at that point
         assert workspace.overlay is not None and workspace.overlay.objectName() == OVERLAYS[record.kind]
+        stored = record.spec["indicators"]  # issue #18: the indicators are shown, not only stored
+        shown = workspace.indicators.text()
+        assert shown.startswith(f"Knee: candidate {stored['knee']}.") and "Ideal:" in shown
+        assert "Normalisation:" in workspace.indicators.toolTip()
         assert window.findChild(AnalysisWorkspace, "analysisWorkspace") is workspace
         for name in ("frontView", "parallelView", "inspector", "decisionsList", "constraintEditor"):
             assert workspace.findChild(object, name) is not None, name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +49,7 @@ class LoadedAnalysis:
     prefs: Preferences  # what the workspace starts with: the current decision's, else the defaults
     live: LiveRecommender  # built for ``prefs`` (off the UI thread: it sorts every candidate)
     source_table: str | None = None  # the table the analysis read
+    indicators: dict[str, Any] | None = None  # hypervolume, ideal, nadir, knee… as stored with it
 
     @property
     def kind(self) -> str:
@@ -81,9 +83,10 @@ def load(project: Project, name: str, cancel: CancelToken) -> LoadedAnalysis:
     table = flows.get_candidates(project, name)
     cancel.raise_if_cancelled()
     decisions = flows.list_decisions(project, name)
-    inputs = get_analysis(project, name).spec.get("inputs", {})
+    spec = get_analysis(project, name).spec
+    inputs = spec.get("inputs", {})
     source = inputs.get("table") or (inputs.get("source") or {}).get("table")
-    return replace(prepare(name, table, decisions), source_table=source)
+    return replace(prepare(name, table, decisions), source_table=source, indicators=spec.get("indicators"))
 
 
 def prepare(name: str, table: CandidateTable, decisions: list[DecisionRecord]) -> LoadedAnalysis:

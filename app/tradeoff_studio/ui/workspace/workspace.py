@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from html import escape
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +34,7 @@ from ...core.decisions.live import LiveChoice, LiveRecommender
 from ...core.decisions.preferences import Constraint, Preferences
 from ...core.decisions.store import DecisionRecord
 from ...core.errors import StudioError
+from ...core.pareto.summary import indicator_lines
 from ...core.project import Project
 from . import analysis_data
 from .analysis_data import LoadedAnalysis
@@ -86,6 +88,10 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         self.decisions = DecisionsPanel(self)
         self.title = QLabel("Select an analysis in the project tree.")
         self.title.setObjectName("workspaceTitle")
+        self.indicators = QLabel("")
+        self.indicators.setObjectName("indicatorsLabel")
+        self.indicators.setTextFormat(Qt.TextFormat.PlainText)  # knee ids come from user data
+        self.indicators.setWordWrap(True)
         self.recommendation = QLabel("")
         self.recommendation.setObjectName("recommendationLabel")
         self.recommendation.setTextFormat(Qt.TextFormat.PlainText)  # candidate ids come from user data
@@ -106,6 +112,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
+        layout.addWidget(self.indicators)
         layout.addWidget(self._toolbar())
         layout.addWidget(self.recommendation)
         layout.addWidget(body, 1)
@@ -221,6 +228,13 @@ class AnalysisWorkspace(DecisionActions, QWidget):
             self._refresh_inspector()  # the Lock button again
         self.message.emit(text)
 
+    def _show_indicators(self, indicators: dict[str, Any] | None) -> None:
+        """Knee, ideal/nadir and hypervolume in one line; every indicator line in its tooltip."""
+        lines = indicator_lines(indicators) if indicators else []
+        self.indicators.setText("  ·  ".join(lines[:3]))
+        self.indicators.setToolTip("\n".join(lines))
+        self.indicators.setVisible(bool(lines))
+
     def show_data(self, data: LoadedAnalysis) -> None:
         """Show an analysis already read (what :meth:`load` does once its read is done; benchmarks)."""
         self.data, self.selected, self.pinned = data, None, None
@@ -228,6 +242,7 @@ class AnalysisWorkspace(DecisionActions, QWidget):
         kind = data.kind
         self.title.setText(f"<b>{escape(data.name)}</b> — {kind}, {len(data.ids):,} candidates, "
                            f"{int(data.front.sum()):,} on the front")  # fmt: skip
+        self._show_indicators(data.indicators)
         self.front.set_candidates(data.points, data.axes, data.senses, data.front, data.ranks,
                                   data.lo, data.hi, tooltip=data.tooltip)  # fmt: skip
         self.parallel.set_candidates(data.points, data.axes, data.senses, data.front)
