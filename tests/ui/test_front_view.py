@@ -340,17 +340,17 @@ def test_markers_ghost_and_pin(qtbot: QtBot, view: FrontView) -> None:
         view.set_selected(9)
 
 
-def test_the_legend_sits_in_the_ideal_corner(view: FrontView) -> None:
+def test_the_legend_sits_in_the_worst_corner(view: FrontView) -> None:
     points = np.array([[1.0, 5.0], [2.0, 4.0]])
     box = view.plotItem.getViewBox()
     view.set_candidates(points, ["cost", "accuracy"], ["min", "max"], np.array([True, True]))
     settle()
     legend = view.marks.legend.mapRectToItem(box, view.marks.legend.boundingRect())
-    assert legend.left() < box.width() / 2 and legend.top() < box.height() / 2  # low cost, high accuracy
+    assert legend.right() > box.width() / 2 and legend.bottom() > box.height() / 2  # high cost, low accuracy
     view.set_candidates(points, ["return", "volatility"], ["max", "min"], np.array([True, True]))
     settle()
     legend = view.marks.legend.mapRectToItem(box, view.marks.legend.boundingRect())
-    assert legend.right() > box.width() / 2 and legend.bottom() > box.height() / 2  # high return, low risk
+    assert legend.left() < box.width() / 2 and legend.top() < box.height() / 2  # low return, high risk
 
 
 def test_reset_view_shows_every_candidate(qtbot: QtBot, view: FrontView, data10k) -> None:

@@ -185,9 +185,10 @@ class FrontView(pg.PlotWidget):
         self.reset_view()
 
     def _place_legend(self) -> None:
-        """Put the legend in the ideal corner (low cost, high accuracy): no candidate is beyond the front."""
-        left = self._senses[self._axes[0]] != "max"
-        top = self._senses[self._axes[1]] != "min"
+        """Put the legend in the worst corner (high cost, low accuracy): the front bends towards the
+        ideal corner, where a legend covered its best points; only faded dominated ones sit here."""
+        left = self._senses[self._axes[0]] == "max"
+        top = self._senses[self._axes[1]] == "min"
         corner = (0 if left else 1, 0 if top else 1)
         self.marks.legend.anchor(
             itemPos=corner, parentPos=corner, offset=(10 if left else -10, 10 if top else -10)
