@@ -447,3 +447,14 @@ def test_text_from_the_project_is_shown_as_text_not_markup(qtbot: QtBot) -> None
     assert workspace.recommendation.textFormat() == Qt.TextFormat.PlainText
     assert workspace.choice is not None and workspace.choice.candidate_id in workspace.recommendation.text()
     workspace.shutdown()
+
+
+def test_a_mixture_reads_as_on_the_hull_not_dominated(qtbot: QtBot, window: MainWindow) -> None:
+    """Cost–quality mixtures are off the (deterministic) front but on the hull: the inspector says so."""
+    workspace = open_analysis(qtbot, window, "llm-routing")
+    assert workspace.data is not None
+    frame = workspace.data.table.frame
+    mixture = int(np.flatnonzero((frame["on_hull"] & ~frame["on_front"]).to_numpy())[0])
+    workspace.select(mixture)
+    text = workspace.inspector.browser.toPlainText()
+    assert "on the mixture hull" in text and "dominated (rank" not in text

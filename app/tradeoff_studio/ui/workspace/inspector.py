@@ -104,12 +104,23 @@ class Inspector(QWidget):
                                 self.supersede.isChecked())  # fmt: skip
 
 
+def _status(data: LoadedAnalysis, row: int) -> str:
+    """Where the candidate stands: on the front, on the mixture hull (cost–quality), or dominated."""
+    if data.front[row]:
+        return "on the Pareto front"
+    frame = data.table.frame
+    if "on_hull" in frame.columns and bool(frame["on_hull"].iloc[row]):
+        return ("on the mixture hull: reached by mixing options at random (the Pareto front counts "
+                "single systems and cascades only)")  # fmt: skip
+    rank = int(data.ranks[row])
+    return f"dominated (rank {rank})" if rank > 0 else "not on the front"
+
+
 def candidate_html(data: LoadedAnalysis, row: int, pinned: int | None, prefs: Preferences) -> str:
     """The inspector's text for candidate ``row`` (escaped HTML)."""
     table, candidate = data.table, data.ids[row]
     frame = table.frame
-    status = "on the Pareto front" if data.front[row] else f"dominated (rank {int(data.ranks[row])})"
-    parts = [f"<h3>{escape(candidate)}</h3><p>{escape(status)}</p>"]
+    parts = [f"<h3>{escape(candidate)}</h3><p>{escape(_status(data, row))}</p>"]
     if pinned is not None and pinned != row:
         deltas = [delta.text for delta in compare(table, data.ids[pinned], candidate)]
         parts.append(_list(f"Compared with pinned {data.ids[pinned]} (this − pinned)", deltas))
