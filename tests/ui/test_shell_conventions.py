@@ -209,6 +209,23 @@ def test_start_window_names_the_application(qtbot: QtBot) -> None:
     window.close()
 
 
+def test_the_demo_opens_on_its_first_analysis(qtbot: QtBot, tmp_path: Path) -> None:
+    """``--demo`` (``make run``) lands on a front, not on a table: the first demo analysis is shown."""
+    from tradeoff_studio.core.demo import ensure_demo_project
+    from tradeoff_studio.ui.app import _first_demo_analysis, start_window
+
+    demo = tmp_path / "demo.tsproj"
+    demo.write_bytes(ensure_demo_project().read_bytes())
+    name = _first_demo_analysis()
+    assert name == "credit-fairness"
+    window = start_window(demo, name)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.workspace.data is not None, timeout=20_000)
+    assert window.workspace.data.name == name  # type: ignore[union-attr]
+    assert window.pages.currentWidget() is not window.welcome
+    window.close()
+
+
 def _darkest_alpha_pixel(image) -> QColor:
     """The colour of the most opaque pixel (the icon's ink)."""
     best, colour = -1, QColor()

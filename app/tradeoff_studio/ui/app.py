@@ -73,23 +73,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_NO_DISPLAY
-    return _run_window(project)
+    return _run_window(project, _first_demo_analysis() if args.demo else None)
 
 
 DESKTOP_FILE_NAME = "tradeoff-studio"  # packaging/linux/tradeoff-studio.desktop
 
 
-def _run_window(project: Path | None) -> int:
+def _first_demo_analysis() -> str:
+    """The analysis ``--demo`` opens on: the first story (credit fairness), so a front is in view."""
+    from ..core.demo_analyses import DEMO_ANALYSES
+
+    return DEMO_ANALYSES[0].name
+
+
+def _run_window(project: Path | None, analysis: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    window = start_window(project)
+    window = start_window(project, analysis)
     window.show()
     return int(app.exec())
 
 
-def start_window(project: Path | None = None) -> MainWindow:
-    """Name the application (icon, desktop file), apply the preferences, open ``project`` if given."""
+def start_window(project: Path | None = None, analysis: str | None = None) -> MainWindow:
+    """Name the application (icon, desktop file), apply the preferences, open ``project`` if given
+    and show its ``analysis`` if given."""
     from PySide6.QtGui import QGuiApplication
 
     from ..core.preferences import load_preferences
@@ -106,6 +114,8 @@ def start_window(project: Path | None = None) -> MainWindow:
     window.apply_preferences()
     if project is not None:
         window.open_project(project)
+        if analysis is not None and window.project is not None:
+            window.show_analysis(analysis)
     return window
 
 
