@@ -8,6 +8,7 @@ typed, numbers converted and range-checked, a list for a repeated or multi-value
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,8 +26,8 @@ class FieldError(ValueError):
     """A field's value cannot be used; the message names the field and says what to give."""
 
 
-class Field:
-    """A parameter's widget with its value."""
+class Field(ABC):
+    """A parameter's widget with its value (one subclass per kind of widget)."""
 
     def __init__(self, parameter: Parameter, widget: QWidget) -> None:
         self.parameter = parameter
@@ -35,13 +36,13 @@ class Field:
         if parameter.help:
             widget.setToolTip(parameter.help)
 
+    @abstractmethod
     def value(self) -> Any:
         """The value for ``build`` (see the module docstring)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def set(self, value: Any) -> None:
         """Show ``value`` (a value :meth:`value` gave before)."""
-        raise NotImplementedError
 
     def _required(self, empty: bool) -> None:
         if empty and self.parameter.required:
