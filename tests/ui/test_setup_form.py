@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -13,7 +9,6 @@ from pytestqt.qtbot import QtBot
 
 from tradeoff_studio.core import workflows
 from tradeoff_studio.core.analyses.kinds import COMMON_PARAMETERS, all_kinds
-from tradeoff_studio.core.demo import ensure_demo_project
 from tradeoff_studio.core.demo_analyses import DEMO_ANALYSES
 from tradeoff_studio.ui.main_window import MainWindow
 from tradeoff_studio.ui.workspace import setup_form
@@ -21,22 +16,9 @@ from tradeoff_studio.ui.workspace.setup_fields import ChoiceField, ListField
 from tradeoff_studio.ui.workspace.setup_form import AnalysisSetup
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("demo-xdg")))
-        return ensure_demo_project()
-
-
 @pytest.fixture
-def window(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[MainWindow]:
-    path = tmp_path / "demo.tsproj"
-    shutil.copy(demo_file, path)
-    shown = MainWindow()
-    qtbot.addWidget(shown)
-    shown.open_project(path)
-    yield shown
-    shown.close()
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 def setup(window: MainWindow, kind: str, table: str) -> AnalysisSetup:

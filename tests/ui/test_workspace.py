@@ -3,7 +3,6 @@ analysis, select, drag a constraint, pin and compare, lock, undo, redo, reopen a
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from tradeoff_studio.core import workflows
 from tradeoff_studio.core.analyses.candidates import CandidateTable, parse_objectives
 from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
 from tradeoff_studio.core.decisions.recommend import recommend
-from tradeoff_studio.core.demo import ensure_demo_project
 from tradeoff_studio.ui.main_window import MainWindow
 from tradeoff_studio.ui.workspace.analysis_data import prepare
 from tradeoff_studio.ui.workspace.front_view import FrontView
@@ -30,27 +28,9 @@ OVERLAYS = {"fairness": "fairnessOverlay", "risk-return": "riskReturnOverlay", "
             "cost-quality": "costQualityOverlay", "model-variants": "modelVariantsOverlay"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project, built once for the module (about 10 s)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("demo-xdg")))
-        return ensure_demo_project()
-
-
 @pytest.fixture
-def window(qtbot: QtBot, demo_file: Path, tmp_path: Path) -> Iterator[MainWindow]:
-    """The real main window on a fresh copy of the demo project."""
-    path = tmp_path / "demo.tsproj"
-    shutil.copy(demo_file, path)
-    shown = MainWindow()
-    qtbot.addWidget(shown)
-    shown.open_project(path)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    yield shown
-    shown.close()
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 def open_analysis(qtbot: QtBot, window: MainWindow, name: str) -> AnalysisWorkspace:
