@@ -67,8 +67,11 @@ def load_sources(project: Project, decision_ids: Sequence[str]) -> list[Source]:
     sources = []
     for decision_id in decision_ids:
         decision = get_decision(project, decision_id)
-        sources.append(Source(decision, get_analysis(project, decision.analysis),
-                              load_analysis(project, decision.analysis)))  # fmt: skip
+        sources.append(
+            Source(
+                decision, get_analysis(project, decision.analysis), load_analysis(project, decision.analysis)
+            )
+        )
     return sources
 
 
@@ -126,8 +129,9 @@ def _evaluation(sources: list[Source], date: str | None) -> Evaluation:
 def business_driver(source: Source) -> BusinessDriver:
     """The decision's driver: its rationale as the statement, its constraints as what encodes it."""
     constraints = [item["text"] for item in source.decision.preferences.get("constraints", [])]
-    return BusinessDriver(f"BD-{source.decision.id}", auto(source.decision.rationale), "H", constraints,
-                          source.decision.id)  # fmt: skip
+    return BusinessDriver(
+        f"BD-{source.decision.id}", auto(source.decision.rationale), "H", constraints, source.decision.id
+    )
 
 
 def _objectives(source: Source) -> list[tuple[str, str]]:
@@ -148,8 +152,17 @@ def quality_attributes(source: Source) -> list[QualityAttribute]:
         bounds = [c["text"] for c in constraints if c["metric"] == metric]
         unit = "proportion (0–1)" if metric in table.frame and _proportion(table, metric) else "as measured"
         weight = weights.get(metric) if direction != "constraint" else None
-        result.append(QualityAttribute(f"{decision.id}:{metric}", decision.id, metric, direction, unit,
-                                       "; ".join(bounds) or None, weight))  # fmt: skip
+        result.append(
+            QualityAttribute(
+                f"{decision.id}:{metric}",
+                decision.id,
+                metric,
+                direction,
+                unit,
+                "; ".join(bounds) or None,
+                weight,
+            )
+        )
     return result
 
 
@@ -179,16 +192,23 @@ def quality_scenarios(source: Source, qualities: list[QualityAttribute]) -> list
             qa.direction, "within bounds"
         )
         importance = "H" if qa.threshold else _rating((qa.weight or 0.0) / top) if top > 0 else "M"
-        result.append(Scenario(
-            f"{qa.id}:scenario", qa.id, auto("the analyst and the committee that relies on the decision"),
-            auto(f"the chosen operating point runs on data like {data}"),
-            auto("normal operation, on data drawn like the analysed sample"),
-            auto(f"{source.analysis.kind} analysis '{source.analysis.name}', "
-                 f"candidate {decision.candidate_id}"),
-            auto(f"{qa.metric} {direction}"),
-            qa.threshold or f"{qa.metric} {qa.direction}imised on the front",
-            importance, _difficulty(table, decision, qa.metric),
-        ))  # fmt: skip
+        result.append(
+            Scenario(
+                f"{qa.id}:scenario",
+                qa.id,
+                auto("the analyst and the committee that relies on the decision"),
+                auto(f"the chosen operating point runs on data like {data}"),
+                auto("normal operation, on data drawn like the analysed sample"),
+                auto(
+                    f"{source.analysis.kind} analysis '{source.analysis.name}', "
+                    f"candidate {decision.candidate_id}"
+                ),
+                auto(f"{qa.metric} {direction}"),
+                qa.threshold or f"{qa.metric} {qa.direction}imised on the front",
+                importance,
+                _difficulty(table, decision, qa.metric),
+            )
+        )
     return result
 
 
@@ -207,8 +227,10 @@ def _difficulty(table: CandidateTable, decision: DecisionRecord, metric: str) ->
 def utility_tree(qualities: list[QualityAttribute], scenarios: list[Scenario]) -> list[UtilityLeaf]:
     """Utility → quality attribute → refinement (its measure) → scenario, one leaf per scenario."""
     by_id = {qa.id: qa for qa in qualities}
-    return [UtilityLeaf(by_id[s.qa_id].metric, s.response_measure, s.id, s.importance, s.difficulty)
-            for s in scenarios]  # fmt: skip
+    return [
+        UtilityLeaf(by_id[s.qa_id].metric, s.response_measure, s.id, s.importance, s.difficulty)
+        for s in scenarios
+    ]
 
 
 def alternatives(source: Source) -> list[Alternative]:
@@ -230,8 +252,11 @@ def alternatives(source: Source) -> list[Alternative]:
             roles[candidate] = ["neighbour"]
     for finalist in evidence["recommendation"].get("finalists", [])[:3]:
         roles.setdefault(str(finalist["candidate"]), []).append("finalist")
-    return [_alternative(source, candidate, tags) for candidate, tags in roles.items()
-            if (frame["candidate_id"].astype(str) == candidate).any()]  # fmt: skip
+    return [
+        _alternative(source, candidate, tags)
+        for candidate, tags in roles.items()
+        if (frame["candidate_id"].astype(str) == candidate).any()
+    ]
 
 
 def _alternative(source: Source, candidate: str, roles: list[str]) -> Alternative:
@@ -266,24 +291,40 @@ def decision_section(source: Source, risks: list[Any]) -> DecisionSection:
     bad = [risk.statement for risk in risks if risk.decision_id == decision.id and risk.kind == "risk"]
     bad += [item["text"] for item in summary.get("binding", [])]
     return DecisionSection(
-        id=decision.id, analysis=decision.analysis, kind=source.analysis.kind, kind_title=described.title,
-        candidate_id=decision.candidate_id, status=decision.status, status_text=decision.status_text(),
-        decided_at=decision.decided_at, author=decision.author, rule=rule,
-        context=auto(f"{described.title} analysis '{decision.analysis}' ({described.help}): "
-                     f"{summary['candidates']} candidates, {summary['feasible']} feasible, "
-                     f"{summary['feasible_front']} on the feasible front."),
+        id=decision.id,
+        analysis=decision.analysis,
+        kind=source.analysis.kind,
+        kind_title=described.title,
+        candidate_id=decision.candidate_id,
+        status=decision.status,
+        status_text=decision.status_text(),
+        decided_at=decision.decided_at,
+        author=decision.author,
+        rule=rule,
+        context=auto(
+            f"{described.title} analysis '{decision.analysis}' ({described.help}): "
+            f"{summary['candidates']} candidates, {summary['feasible']} feasible, "
+            f"{summary['feasible_front']} on the feasible front."
+        ),
         drivers=constraints + [f"objective {text}" for text in evidence.get("objectives") or []],
         options=[f"{finalist['candidate']}" for finalist in summary.get("finalists", [])[:5]],
         outcome=auto(f"Chosen: candidate {decision.candidate_id}, because {decision.rationale}"),
-        good=good, bad=bad,
+        good=good,
+        bad=bad,
         confirmation=[_confirmation(check) for check in evidence.get("constraints") or []],
         card=card_lines(decision.to_dict()),
-    )  # fmt: skip
+    )
 
 
 def _confirmation(check: dict[str, Any]) -> Confirmation:
-    return Confirmation(check["constraint"], check["metric"], check.get("bound"), check.get("estimate"),
-                        check.get("slack"), check.get("p_violated"))  # fmt: skip
+    return Confirmation(
+        check["constraint"],
+        check["metric"],
+        check.get("bound"),
+        check.get("estimate"),
+        check.get("slack"),
+        check.get("p_violated"),
+    )
 
 
 def executive_summary(report: Report) -> str:

@@ -50,8 +50,18 @@ def sensitivity_points(decision: DecisionRecord) -> list[SensitivityPoint]:
         if isinstance(knob, int | float) and isinstance(objective, int | float) and objective != 0:
             elasticity = float(item["slope"]) * float(knob) / float(objective)
         flagged = elasticity is not None and math.isfinite(elasticity) and abs(elasticity) > ELASTICITY_FLAG
-        result.append(SensitivityPoint(decision.id, item["knob"], item["objective"], float(item["slope"]),
-                                       float(item["step"]), elasticity, flagged, item["text"]))  # fmt: skip
+        result.append(
+            SensitivityPoint(
+                decision.id,
+                item["knob"],
+                item["objective"],
+                float(item["slope"]),
+                float(item["step"]),
+                elasticity,
+                flagged,
+                item["text"],
+            )
+        )
     return result
 
 
@@ -81,8 +91,9 @@ def tradeoff_points(decision: DecisionRecord) -> list[TradeoffPoint]:
                 if sign != other:
                     up, down = (first, second) if sign > 0 else (second, first)
                     text = f"raising {knob} improves {up} and worsens {down}: {knob} is a trade-off point"
-                    result.append(TradeoffPoint(decision.id, "opposing-knob", up, down, None, None, None,
-                                                text, knob))  # fmt: skip
+                    result.append(
+                        TradeoffPoint(decision.id, "opposing-knob", up, down, None, None, None, text, knob)
+                    )
     return result
 
 
@@ -101,12 +112,23 @@ def risk_items(decision: DecisionRecord) -> list[RiskItem]:
     for index, risk in enumerate(decision.evidence.get("risks") or [], start=1):
         constraint = str(risk.get("constraint") or risk.get("kind") or "")
         probability = risk.get("probability")
-        result.append(RiskItem(
-            f"{decision.id}:R{index}", decision.id, "risk", risk["text"], constraint,
-            _number(risk.get("value")), _number(risk.get("lo")), _number(risk.get("hi")),
-            _bound(decision, constraint), _number(probability), str(risk.get("sample", "in-sample")),
-            mitigation=auto(_mitigation(risk)), owner=auto(decision.author),
-        ))  # fmt: skip
+        result.append(
+            RiskItem(
+                f"{decision.id}:R{index}",
+                decision.id,
+                "risk",
+                risk["text"],
+                constraint,
+                _number(risk.get("value")),
+                _number(risk.get("lo")),
+                _number(risk.get("hi")),
+                _bound(decision, constraint),
+                _number(probability),
+                str(risk.get("sample", "in-sample")),
+                mitigation=auto(_mitigation(risk)),
+                owner=auto(decision.author),
+            )
+        )
     at_risk = {item.constraint for item in result}
     for index, check in enumerate(decision.evidence.get("constraints") or [], start=1):
         chance = check.get("p_violated")
@@ -116,11 +138,21 @@ def risk_items(decision: DecisionRecord) -> list[RiskItem]:
             f"{check['constraint']}: estimate {number(check['estimate'])}, slack "
             f"{number(check['slack'])}, P(violated) ≈ {chance:.1%}: it holds with margin"
         )
-        result.append(RiskItem(
-            f"{decision.id}:N{index}", decision.id, "non-risk", statement, check["constraint"],
-            _number(check.get("estimate")), None, None, _number(check.get("bound")), float(chance),
-            owner=auto(decision.author),
-        ))  # fmt: skip
+        result.append(
+            RiskItem(
+                f"{decision.id}:N{index}",
+                decision.id,
+                "non-risk",
+                statement,
+                check["constraint"],
+                _number(check.get("estimate")),
+                None,
+                None,
+                _number(check.get("bound")),
+                float(chance),
+                owner=auto(decision.author),
+            )
+        )
     return result
 
 
@@ -154,8 +186,14 @@ def risk_themes(risks: list[RiskItem], drivers: list[BusinessDriver]) -> list[Ri
     for index, (metric, items) in enumerate(groups.items(), start=1):
         ids = {item.decision_id for item in items}
         title = f"{metric} may not meet its bound once deployed ({len(items)} risk(s))"
-        themes.append(RiskTheme(f"T{index}", auto(title), [item.id for item in items],
-                                [d.id for d in drivers if d.decision_id in ids]))  # fmt: skip
+        themes.append(
+            RiskTheme(
+                f"T{index}",
+                auto(title),
+                [item.id for item in items],
+                [d.id for d in drivers if d.decision_id in ids],
+            )
+        )
     return themes
 
 
@@ -168,15 +206,23 @@ def kind_section(decision: DecisionRecord, analysis: AnalysisRecord) -> KindSect
     groups = evidence.get("groups")
     if groups:
         headers = ["group", *(title for _, title in GROUP_COLUMNS), "threshold"]
-        rows = [[g["group"] + (" (small)" if g.get("small") else ""),
-                 *(with_interval(g, name) for name, _ in GROUP_COLUMNS), str(g["rule"])]
-                for g in groups["groups"]]  # fmt: skip
+        rows = [
+            [
+                g["group"] + (" (small)" if g.get("small") else ""),
+                *(with_interval(g, name) for name, _ in GROUP_COLUMNS),
+                str(g["rule"]),
+            ]
+            for g in groups["groups"]
+        ]
         tables.append(KindTable(f"Per group: {groups['outcome']}", headers, rows))
     if "uses_protected_attribute" in candidate:
         reads = "reads" if candidate["uses_protected_attribute"] else "does not read"
         notes.append(f"The chosen rule {reads} the protected attribute at decision time.")
-    weights = [(key.removeprefix("weight_"), value) for key, value in candidate.items()
-               if key.startswith("weight_") and isinstance(value, int | float) and value]  # fmt: skip
+    weights = [
+        (key.removeprefix("weight_"), value)
+        for key, value in candidate.items()
+        if key.startswith("weight_") and isinstance(value, int | float) and value
+    ]
     if weights:
         rows = [[name, f"{value:.2%}"] for name, value in sorted(weights, key=lambda item: -item[1])]
         tables.append(KindTable("Portfolio weights (non-zero)", ["asset", "weight"], rows[:MAX_WEIGHTS]))

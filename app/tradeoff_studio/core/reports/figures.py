@@ -35,10 +35,16 @@ def figure_data(
     position = {int(row): index for index, row in enumerate(keep)}
     front = [position[int(row)] for row in keep if on_front[row]]
     figure = FigureData(
-        decision.id, x.metric, y.metric, x.direction, y.direction,
-        [float(xs[row]) for row in keep], [float(ys[row]) for row in keep], front,
+        decision.id,
+        x.metric,
+        y.metric,
+        x.direction,
+        y.direction,
+        [float(xs[row]) for row in keep],
+        [float(ys[row]) for row in keep],
+        front,
         candidates=len(frame),
-    )  # fmt: skip
+    )
     front_rows = [int(row) for row in keep if on_front[row]]
     for metric, names in ((x.metric, ("x_lo", "x_hi")), (y.metric, ("y_lo", "y_hi"))):
         if f"{metric}_lo" in frame and f"{metric}_hi" in frame:

@@ -163,21 +163,41 @@ def provenance(project: Project, pairs: list[tuple[DecisionRecord, AnalysisRecor
         if analysis.name not in analyses:
             inputs = analysis.spec.get("inputs", {})
             analyses[analysis.name] = AnalysisProvenance(
-                analysis.name, analysis.kind, analysis.sha256, canonical_sha256(inputs), inputs,
-                seeds(inputs), analyze_command(analysis), decide_command(decision), analysis.created_at,
-            )  # fmt: skip
+                analysis.name,
+                analysis.kind,
+                analysis.sha256,
+                canonical_sha256(inputs),
+                inputs,
+                seeds(inputs),
+                analyze_command(analysis),
+                decide_command(decision),
+                analysis.created_at,
+            )
     data = [_data(datasets[table]) for table in tables if table in datasets]
     decisions = [decision_state(decision) for decision, _ in pairs]
     audit = _audit(project, pairs, tables, list(models))
-    return Provenance(data, list(models.values()), list(analyses.values()), decisions, versions(), audit,
-                      project.project_id, str(project.path))  # fmt: skip
+    return Provenance(
+        data,
+        list(models.values()),
+        list(analyses.values()),
+        decisions,
+        versions(),
+        audit,
+        project.project_id,
+        str(project.path),
+    )
 
 
 def decision_state(decision: DecisionRecord) -> dict[str, Any]:
     """What verify compares of a decision: its status and the hash of its stored preferences."""
-    return {"id": decision.id, "analysis": decision.analysis, "candidate_id": decision.candidate_id,
-            "status": decision.status, "status_text": decision.status_text(),
-            "preferences_sha256": canonical_sha256(decision.preferences)}  # fmt: skip
+    return {
+        "id": decision.id,
+        "analysis": decision.analysis,
+        "candidate_id": decision.candidate_id,
+        "status": decision.status,
+        "status_text": decision.status_text(),
+        "preferences_sha256": canonical_sha256(decision.preferences),
+    }
 
 
 def _data(record: Any) -> DataProvenance:
@@ -195,8 +215,10 @@ def _audit(
     ids = {decision.id for decision, _ in pairs}
     analyses = {analysis.name for _, analysis in pairs}
     kept = [e for e in entries(project.con) if _concerns(e, ids, analyses, tables, models)]
-    return [AuditItem(e.seq, e.logged_at, e.username, e.action, e.subject, e.input_sha256, e.output_sha256)
-            for e in kept]  # fmt: skip
+    return [
+        AuditItem(e.seq, e.logged_at, e.username, e.action, e.subject, e.input_sha256, e.output_sha256)
+        for e in kept
+    ]
 
 
 def _concerns(
