@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from support.demo_copy import demo_copy
+from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core import workflows
+from tradeoff_studio.core.analyses.candidates import Objective
+from tradeoff_studio.core.analyses.generic import GenericSpec
 from tradeoff_studio.core.decisions.card import number
+from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
+from tradeoff_studio.core.project import Project
 from tradeoff_studio.core.reports.blocks import (
     Document,
     DocumentInfo,
@@ -111,3 +117,21 @@ def test_the_json_export_holds_the_model_and_its_manifest(demo: Any) -> None:
     assert exported["format"] == "tradeoff-studio-report"
     assert exported["manifest"] == manifest(report)
     assert report_from_dict(exported["report"]).to_dict() == report_from_dict(report.to_dict()).to_dict()
+
+
+def test_a_hostile_column_name_prints_as_text_end_to_end(project: Project, tmp_path: Path) -> None:
+    hostile = "<img src=x>"
+    rows = [f"m{i},{0.6 + 0.03 * i:.2f},{1.0 + i * i / 10:.2f}" for i in range(10)]
+    (tmp_path / "runs.csv").write_text(f'model,"{hostile}",cost\n' + "\n".join(rows) + "\n")
+    workflows.import_data(project, [tmp_path / "runs.csv"], table="runs")
+    spec = GenericSpec("runs", [Objective(hostile, "max"), Objective("cost", "min")], knobs=["model"])
+    flows.analyze(project, spec, name="hostile")
+    decision = flows.decide(project, "hostile", rationale="Cheapest above 0.7.",
+                            preferences=Preferences(constraints=(Constraint.parse("cost<=5"),),
+                                                    weights={hostile: 1.0, "cost": 0.0}))  # fmt: skip
+    report = build_report(project, [decision.id])
+    assert [qa.metric for qa in report.qualities] == [hostile, "cost"]
+    figure = report_document(report).body
+    assert any(isinstance(b, FrontFigure) and b.x_label.startswith(hostile) for b in figure)
+    text = report_markdown(report)
+    assert "<img" not in text and "&lt;img src=x&gt; (higher is better)" in text
