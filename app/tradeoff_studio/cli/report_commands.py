@@ -14,6 +14,7 @@ matches, 1 when it does not, naming each change.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,8 @@ def report_command(args: argparse.Namespace) -> None:
     with opened_project(args) as project:
         written = workflows.export_report(project, names(args.decision), args.out, format=args.format,
                                           write_pdf=write_pdf)  # fmt: skip
+    if written.warning:
+        print(f"Warning: {written.warning}", file=sys.stderr)
     if args.json:
         print_json(written.to_dict())
         return

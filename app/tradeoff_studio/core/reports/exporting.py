@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import audit
-from ..export import check_target, write_bytes_atomically
+from ..export import check_target, unencrypted_export_warning, write_bytes_atomically
 from ..project import Project
 from .blocks import Document
 from .build import build_report
@@ -40,6 +40,7 @@ class ReportExport:
     state_sha256: str
     sha256: str
     pages: int | None = None
+    warning: str | None = None  # the export of an encrypted project is not encrypted
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -96,6 +97,7 @@ def export_report(
         found["state_sha256"],
         sha,
         pages[0] if pages else None,
+        unencrypted_export_warning(project, path),
     )
     with project.transaction() as con:
         audit.record(
