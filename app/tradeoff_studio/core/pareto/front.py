@@ -19,6 +19,9 @@ Algorithms (n candidates, m objectives):
 
 Before the exact algorithm, points dominated by a few pivot points are dropped in O(n m^2)
 passes when a sample shows it pays; on random data this removes almost everything.
+
+Ranks (non-dominated sorting) come from moocore's C code for 2 to 255 objectives; our own
+sorting (:func:`reference_ranks`) is the reference the tests check it with.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from tradeoff_studio.core.pareto import _kernels
+from tradeoff_studio.core.pareto import _kernels, _native
 from tradeoff_studio.core.pareto._divide import dominated_sorted
 from tradeoff_studio.core.pareto._input import Maximize, objective_columns
 from tradeoff_studio.core.pareto._order import dense_rank, lex_unique
@@ -76,10 +79,8 @@ def nondominated_ranks(
 
     Full non-dominated sorting. A candidate's rank is the length of the longest chain of
     candidates that dominate one another down to it, so identical rows share a rank.
-    Complexity: O(n log n) for m = 1 (dense rank) and m = 2 (patience sorting of the
-    lexicographic order: binary search over the last value of each front), and for m >= 3
-    peeling one front at a time with :func:`non_dominated`, O(F T(n)) for F fronts where T is
-    the filter's cost above.
+    m = 1 is a dense rank, O(n log n); from 2 to 255 objectives moocore's C non-dominated sorting
+    runs (:mod:`._native`; 1.5-4x faster than :func:`reference_ranks`, which runs beyond).
     """
     cols = objective_columns(points, maximize, ids=ids)
     m, n = cols.shape
@@ -87,7 +88,19 @@ def nondominated_ranks(
         return np.zeros(0, dtype=np.int64)
     if m == 1:
         return dense_rank(cols[0])
-    if m == 2:
+    if m <= _native.RANKS_MAX_OBJECTIVES:
+        return _native.pareto_ranks(cols)
+    return reference_ranks(cols)
+
+
+def reference_ranks(cols: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Our own Pareto ranks of minimisation columns ``cols`` (``(m, n)``, m >= 2, n >= 1).
+
+    O(n log n) for m = 2 (patience sorting of the lexicographic order: binary search over the
+    last value of each front); for m >= 3 peeling one front at a time with :func:`front_mask`,
+    O(F T(n)) for F fronts where T is the filter's cost. The tests check moocore against it.
+    """
+    if cols.shape[0] == 2:
         return _ranks_2d(cols)
     return _ranks_by_peeling(cols)
 

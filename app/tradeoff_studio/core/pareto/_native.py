@@ -1,0 +1,58 @@
+"""moocore's C kernels for exact hypervolume and Pareto ranks, used as a library (LGPL-2.1-or-later).
+
+Why a library: moocore (López-Ibáñez et al.) implements HV3D+ (O(n log n)), HV4D+ (O(n^2)) and,
+from five objectives, inclusion-exclusion or a recursion over 4-D contributions, in C. A NumPy
+sweep needs a Python step per point, which measured 4x slower in 3-D and 100-300x slower from
+four objectives (``tests/benchmarks/bench_pareto_indicators.py``). Our own exact kernels stay
+in :mod:`._volume` and :mod:`.front` as the reference the tests compare moocore with, and they
+run beyond moocore's compile-time limits below.
+
+Licence: moocore is LGPL-2.1-or-later (its AVL tree is LGPL; the rest MPL-2.0). We only call its
+public Python API; its C code lives in its own shared object (``moocore/_libmoocore.abi3.so``
+from the pip wheel, or that file in a one-folder bundle), never copied or linked statically, so
+a user can replace it with a modified build, as the LGPL requires. moocore is imported on first
+use so that start-up does not pay for it (about 50 ms).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tradeoff_studio.core.pareto._order import argsort_exact
+
+HV_MAX_OBJECTIVES = 31
+"""moocore 0.3's ``MOOCORE_HV_DIMENSION_MAX``: more objectives use our WFG."""
+
+RANKS_MAX_OBJECTIVES = 255
+"""moocore 0.3's ``MOOCORE_DIMENSION_MAX``: more objectives use our non-dominated sorting."""
+
+
+def hypervolume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
+    """Exact hypervolume of minimisation columns ``cols`` (``(m, n)``, 2 <= m <= 31) against ``ref``.
+
+    Points not strictly better than ``ref`` in every objective add nothing; dominated points and
+    duplicates are allowed. In 3-D and 4-D the rows go to moocore sorted by the last objective,
+    the one its sweep sorts on: its comparison sort is cheaper on sorted rows (10,000 3-D front
+    points: 2.1 ms against 3.0-3.5 ms), and our exact argsort costs 0.3 ms.
+    """
+    import moocore
+
+    rows = cols.T[argsort_exact(cols[-1])[0]] if cols.shape[0] in (3, 4) else np.ascontiguousarray(cols.T)
+    return float(moocore.hypervolume(rows, ref=np.ascontiguousarray(ref, dtype=np.float64)))
+
+
+def pareto_ranks(cols: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Pareto ranks (0 = front) of minimisation columns ``cols`` (``(m, n)``, 2 <= m <= 255).
+
+    In 2-D the rows go to moocore sorted by the second objective (100,000 uniform points: 11 ms
+    against 35-40 ms unsorted), and the ranks are put back in row order.
+    """
+    import moocore
+
+    if cols.shape[0] != 2:
+        return np.asarray(moocore.pareto_rank(np.ascontiguousarray(cols.T)), dtype=np.int64)
+    order = argsort_exact(cols[1])[0]
+    ranks = np.empty(cols.shape[1], dtype=np.int64)
+    ranks[order] = moocore.pareto_rank(cols.T[order])
+    return ranks
