@@ -24,22 +24,22 @@ def exact_volume(cols: NDArray[np.float64], ref: NDArray[np.float64], *, front: 
     """The hypervolume of minimisation columns ``cols`` (``(m, n)``, finite) against ``ref``.
 
     ``front=True`` says the points are already mutually non-dominated (no filtering is tried).
+    Points not strictly better than ``ref`` everywhere add nothing: NumPy drops them in 1-D and
+    2-D; moocore and our WFG skip them themselves (no copy of the set here).
     """
-    inside = (cols < ref[:, None]).all(axis=0)
-    if not inside.all():
-        cols = np.compress(inside, cols, axis=1)
-    m, n = cols.shape
-    if n == 0:
-        return 0.0
-    if m == 1:
-        return float(ref[0] - cols[0].min())
-    if m == 2:
-        return staircase_area(cols, ref)
+    m = cols.shape[0]
     if m > _native.HV_MAX_OBJECTIVES:
         return volume(cols, ref)
-    if not front:
-        cols = _without_most_dominated(cols)
-    return _native.hypervolume(cols, ref)
+    if m >= 3:
+        return _native.hypervolume(cols if front else _without_most_dominated(cols), ref)
+    inside = cols[0] < ref[0]
+    if m == 2:
+        inside &= cols[1] < ref[1]
+    if not inside.all():
+        cols = np.compress(inside, cols, axis=1)
+    if cols.shape[1] == 0:
+        return 0.0
+    return float(ref[0] - cols[0].min()) if m == 1 else staircase_area(cols, ref)
 
 
 def staircase_area(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
