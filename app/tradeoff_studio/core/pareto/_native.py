@@ -45,14 +45,14 @@ def hypervolume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
 def pareto_ranks(cols: NDArray[np.float64]) -> NDArray[np.int64]:
     """Pareto ranks (0 = front) of minimisation columns ``cols`` (``(m, n)``, 2 <= m <= 255).
 
-    In 2-D the rows go to moocore sorted by the second objective (100,000 uniform points: 11 ms
-    against 35-40 ms unsorted), and the ranks are put back in row order.
+    The rows go to moocore sorted (by the last objective up to 3 objectives, by the first from 4),
+    which its sorting finds cheaper (uniform points, CPU time: 2-D 100,000: 11 ms against 35-40 ms;
+    3-D 20,000: 12.8 ms against 16.0 ms; 5-D 5,000: 7.8 against 8.5 ms), and the ranks are put
+    back in row order.
     """
     import moocore
 
-    if cols.shape[0] != 2:
-        return np.asarray(moocore.pareto_rank(np.ascontiguousarray(cols.T)), dtype=np.int64)
-    order = argsort_exact(cols[1])[0]
+    order = argsort_exact(cols[-1] if cols.shape[0] <= 3 else cols[0])[0]
     ranks = np.empty(cols.shape[1], dtype=np.int64)
     ranks[order] = moocore.pareto_rank(cols.T[order])
     return ranks
