@@ -74,8 +74,12 @@ def point_sets(rng: np.random.Generator, m: int) -> dict[str, NDArray[np.float64
     }
 
 
+@pytest.mark.parametrize("presort_min", [_native.PRESORT_MIN, 1])
 @pytest.mark.parametrize("m", [2, 3, 4, 5, 6])
-def test_reference_and_engine_match_moocore_to_1e12(m: int) -> None:
+def test_reference_and_engine_match_moocore_to_1e12(
+    m: int, presort_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_native, "PRESORT_MIN", presort_min)  # rows presorted for moocore, or not
     rng = np.random.default_rng(200 + m)
     ref = np.ones(m)
     for name, points in point_sets(rng, m).items():
@@ -151,7 +155,7 @@ def test_reference_ranks_match_brute_force(data: st.DataObject) -> None:
     assert np.array_equal(nondominated_ranks(points), expected)
 
 
-@pytest.mark.parametrize(("m", "n"), [(2, 20_000), (3, 6_000), (4, 3_000), (5, 2_000), (6, 1_000)])
+@pytest.mark.parametrize(("m", "n"), [(2, 20_000), (3, 6_000), (4, 3_000), (5, 2_000), (6, 1_000), (3, 200)])
 def test_engine_ranks_match_reference_ranks(m: int, n: int) -> None:
     rng = np.random.default_rng(40 + m)
     sets = {

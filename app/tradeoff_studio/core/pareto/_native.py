@@ -27,6 +27,9 @@ HV_MAX_OBJECTIVES = 31
 RANKS_MAX_OBJECTIVES = 255
 """moocore 0.3's ``MOOCORE_DIMENSION_MAX``: more objectives use our non-dominated sorting."""
 
+PRESORT_MIN = 256
+"""Below this many points presorting the rows for moocore costs more than it saves."""
+
 
 def hypervolume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
     """Exact hypervolume of minimisation columns ``cols`` (``(m, n)``, 2 <= m <= 31) against ``ref``.
@@ -38,7 +41,9 @@ def hypervolume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
     """
     import moocore
 
-    rows = cols.T[argsort_exact(cols[-1])[0]] if cols.shape[0] in (3, 4) else np.ascontiguousarray(cols.T)
+    m, n = cols.shape
+    presort = m in (3, 4) and n >= PRESORT_MIN
+    rows = cols.T[argsort_exact(cols[-1])[0]] if presort else np.ascontiguousarray(cols.T)
     return float(moocore.hypervolume(rows, ref=np.ascontiguousarray(ref, dtype=np.float64)))
 
 
@@ -52,7 +57,10 @@ def pareto_ranks(cols: NDArray[np.float64]) -> NDArray[np.int64]:
     """
     import moocore
 
-    order = argsort_exact(cols[-1] if cols.shape[0] <= 3 else cols[0])[0]
-    ranks = np.empty(cols.shape[1], dtype=np.int64)
+    m, n = cols.shape
+    if n < PRESORT_MIN:
+        return np.asarray(moocore.pareto_rank(np.ascontiguousarray(cols.T)), dtype=np.int64)
+    order = argsort_exact(cols[-1] if m <= 3 else cols[0])[0]
+    ranks = np.empty(n, dtype=np.int64)
     ranks[order] = moocore.pareto_rank(cols.T[order])
     return ranks
