@@ -57,7 +57,7 @@ def _distinct_front(cols: NDArray[np.float64]) -> NDArray[np.float64]:
             return cols[:, :1]
         return cols[:, 1:] if (b <= a).all() else cols
     cols = np.unique(cols, axis=1)
-    mask = _small_front_mask(cols) if cols.shape[1] <= SMALL_SET else front_mask(cols)
+    mask = _small_front_mask(cols) if cols.shape[1] <= SMALL_SET else front_mask(cols, own=True)
     return np.ascontiguousarray(np.compress(mask, cols, axis=1))
 
 
