@@ -27,8 +27,10 @@ HV_MAX_OBJECTIVES = 31
 RANKS_MAX_OBJECTIVES = 255
 """moocore 0.3's ``MOOCORE_DIMENSION_MAX``: more objectives use our own filter and sorting."""
 
-PRESORT_MIN = 256
-"""Below this many points presorting the rows for moocore costs more than it saves."""
+PRESORT_MIN = 1_000
+"""Below this many points presorting the rows for moocore costs more than it saves (measured:
+4-D, 500 front points, CPU time 447 us presorted against 426 us not); from 3 objectives, ranks
+gain only from ``4 * PRESORT_MIN`` points (3-D 20,000: 14.6 against 15.9 ms; 1,000: a loss)."""
 
 
 def hypervolume(cols: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
@@ -58,7 +60,7 @@ def pareto_ranks(cols: NDArray[np.float64]) -> NDArray[np.int64]:
     import moocore
 
     m, n = cols.shape
-    if n < PRESORT_MIN:
+    if n < (PRESORT_MIN if m == 2 else 4 * PRESORT_MIN):
         return np.asarray(moocore.pareto_rank(np.ascontiguousarray(cols.T)), dtype=np.int64)
     order = argsort_exact(cols[-1] if m <= 3 else cols[0])[0]
     ranks = np.empty(n, dtype=np.int64)
