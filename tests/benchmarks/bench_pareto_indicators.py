@@ -97,6 +97,8 @@ def rank_rows(repeats: int, scale: float = 1.0) -> list[tuple[str, ...]]:
 
 
 def _ms(value: float) -> str:
+    if value < 1e-3:
+        return f"{value * 1e3:.2f} ms"
     return f"{value * 1e3:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
