@@ -1,4 +1,4 @@
-"""The Pareto engine: fronts, ranks, near-front bands, hypervolume and knee points (pure numpy, Qt-free).
+"""The Pareto engine: fronts, ranks, near-front bands, hypervolume and knee points (Qt-free).
 
 Objectives are an ``(n, m)`` float array, one row per candidate, plus a direction per
 objective (``maximize``: ``"min"``/``"max"`` strings or a boolean mask of maximised columns).
@@ -6,6 +6,9 @@ Internally every objective is minimised. Candidate ``a`` dominates ``b`` iff it 
 every objective and strictly better in at least one; identical candidates do not dominate each
 other. NaN or infinite values raise :class:`ParetoInputError`, naming the candidate by row and,
 when ``ids`` is given, by id.
+
+NumPy throughout, except exact hypervolume from three objectives and Pareto ranks, which call
+moocore's C kernels (:mod:`._native`); our own exact versions are the tests' reference.
 """
 
 from tradeoff_studio.core.pareto._input import Maximize, ParetoInputError, maximize_mask, to_minimization

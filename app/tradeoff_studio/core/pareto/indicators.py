@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from tradeoff_studio.core.pareto._hv import exact_volume
 from tradeoff_studio.core.pareto._input import Maximize, ParetoInputError, maximize_mask, objective_columns
-from tradeoff_studio.core.pareto._volume import volume
 from tradeoff_studio.core.pareto.front import front_mask
 
 REFERENCE_MARGIN = 0.1
@@ -41,15 +41,21 @@ def hypervolume(
     reference point. Points not strictly better than the reference in every objective contribute
     nothing. When ``reference`` is ``None`` it is derived from the front: per objective, the
     nadir (worst front value) moved 10% of the front's range further towards "worse", or by 1
-    when that range is 0. Complexity: O(n log n) for 2 and 3 objectives (the 3-D sweep keeps a
-    2-D staircase in Python lists, whose inserts add O(n^2) element moves in the worst case);
-    WFG beyond (see :mod:`._volume`). Raises ``ParetoInputError`` for an unusable reference.
+    when that range is 0. Complexity: O(n log n) for 2 and 3 objectives, O(n^2) for 4 (HV4D+),
+    then growing with the front (see :mod:`._hv`: NumPy in 2-D, moocore's C kernels from 3 to
+    31 objectives, our WFG beyond). Raises ``ParetoInputError`` for an unusable reference.
     """
     cols = objective_columns(points, maximize, ids=ids)
     m = cols.shape[0]
     sign = np.where(maximize_mask(maximize, m), -1.0, 1.0)
-    ref = _derived_reference(cols) if reference is None else _given_reference(reference, m) * sign
-    return Hypervolume(volume(cols, ref), tuple((ref * sign + 0.0).tolist()))
+    if reference is None:
+        front = _front(cols)
+        ref = _reference_of_front(front)
+        value = exact_volume(front, ref, front=True)
+    else:
+        ref = _given_reference(reference, m) * sign
+        value = exact_volume(cols, ref)
+    return Hypervolume(value, tuple((ref * sign + 0.0).tolist()))
 
 
 def reference_point(
@@ -58,14 +64,18 @@ def reference_point(
     """The derived reference point of ``points`` in the objectives' own units (see :func:`hypervolume`)."""
     cols = objective_columns(points, maximize, ids=ids)
     sign = np.where(maximize_mask(maximize, cols.shape[0]), -1.0, 1.0)
-    return _derived_reference(cols) * sign + 0.0
+    return _reference_of_front(_front(cols)) * sign + 0.0
 
 
-def _derived_reference(cols: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Nadir of the front plus 10% of the front's range per objective (plus 1 where the range is 0)."""
+def _front(cols: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The non-dominated columns of ``cols``; refuses an empty set (no reference can be derived)."""
     if cols.shape[1] == 0:
         raise ParetoInputError("There are no candidates to derive a reference point from; pass reference=.")
-    front = np.compress(front_mask(cols), cols, axis=1)
+    return np.compress(front_mask(cols), cols, axis=1)
+
+
+def _reference_of_front(front: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Nadir of the front plus 10% of the front's range per objective (plus 1 where the range is 0)."""
     nadir = front.max(axis=1)
     span = nadir - front.min(axis=1)
     return nadir + np.where(span > 0, REFERENCE_MARGIN * span, 1.0)
