@@ -148,3 +148,19 @@ def test_a_new_analysis_view_forgets_the_trail(qtbot: QtBot, workspace: Analysis
     workspace.show_data(prepare("plain", workspace.data.table, []))
     assert workspace.front.trail.count == 0 and workspace.front.trail.labels == []
     assert np.asarray(workspace.front.trail.path.getData()[0]).size == 0
+
+
+def test_steps_on_one_candidate_share_a_label_and_missing_values_sit_on_the_projection(qtbot: QtBot) -> None:
+    from tradeoff_studio.ui.workspace.front_view import FrontView
+
+    view = FrontView()
+    qtbot.addWidget(view)
+    points = np.array([[1.0, 5.0], [2.0, 3.0], [3.0, 1.0]])
+    view.set_candidates(points, ["a", "b"], ["max", "min"], np.array([True, True, True]))
+    references = np.array([[1.5, 4.0], [2.5, np.nan], [0.5, 6.0]])
+    view.set_trail(references, np.array([0, 1, 0]))
+    assert view.trail.label_texts() == ["1, 3", "2"]
+    x, y = view.trail.references.getData()
+    assert list(x) == [1.5, 2.5, 0.5] and list(y) == [4.0, 3.0, 6.0]  # b not given: at the projection's b
+    view.set_axes("b", "a")
+    assert list(view.trail.projections.getData()[0]) == [5.0, 3.0, 5.0]  # redrawn on the new axes

@@ -91,6 +91,7 @@ class FrontView(pg.PlotWidget):
         self.constraints.moved.connect(self.constraintMoved)
         self.constraints.finished.connect(self.constraintFinished)
         self.trail = TrailLayer(self.plotItem, self.palette_, self.candidate_at)
+        self.marks.legend.addItem(self.trail.references, "navigation trail")
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.reset_action = self._reset_action()

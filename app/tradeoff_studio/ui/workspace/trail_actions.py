@@ -56,6 +56,7 @@ class TrailActions(_Base):
         self.reference_edit.setObjectName("navigateReference")
         self.reference_edit.setPlaceholderText("navigate to, e.g. cost=2,quality=0.8 ⏎")
         self.reference_edit.setClearButtonEnabled(True)
+        self.reference_edit.setMaximumWidth(self.reference_edit.fontMetrics().averageCharWidth() * 44)
         self.reference_edit.returnPressed.connect(self.navigate_typed)
         bar.addWidget(self.reference_edit)
         self.front.trail.referenceClicked.connect(self.navigate_clicked)

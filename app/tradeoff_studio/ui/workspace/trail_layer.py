@@ -3,11 +3,12 @@
 Each step of a stored trail is a reference point (what the analyst asked for, a hollow diamond)
 and its projection on the front (the candidate the achievement function picked, a filled dot),
 joined by a dashed segment; the projections are joined in step order by a solid path and
-numbered 1, 2, … beside them. A reference value missing on a shown axis (e.g. a knob drawn
-across) puts the diamond at its projection's coordinate on that axis. The layer is one set of
-items over the candidates, hidden or shown as a whole (the workspace's ``explorationTrail``
-action). With :attr:`TrailLayer.picking` on, a left click on the plot where no candidate lies
-emits :attr:`TrailLayer.referenceClicked` with the clicked point in data coordinates.
+numbered 1, 2, … beside them (steps that project on one candidate share a label, "1, 4"). A
+reference value missing on a shown axis (e.g. a knob drawn across) puts the diamond at its
+projection's coordinate on that axis. The layer is one set of items over the candidates, hidden
+or shown as a whole (the workspace's ``explorationTrail`` action). With
+:attr:`TrailLayer.picking` on, a left click on the plot where no candidate lies emits
+:attr:`TrailLayer.referenceClicked` with the clicked point in data coordinates.
 """
 
 from __future__ import annotations
@@ -84,9 +85,12 @@ class TrailLayer(QObject):
         self.links.setData(pairs[:, 0], pairs[:, 1])
         self.references.setData(asked[:, 0], asked[:, 1])
         self.projections.setData(shown[:, 0], shown[:, 1])
-        for number, (x, y) in enumerate(shown, start=1):
-            label = pg.TextItem(str(number), color=self._colour, anchor=(-0.3, 1.1))
-            label.setPos(float(x), float(y))
+        numbers: dict[int, list[str]] = {}  # steps projecting on one candidate share one label: "1, 4"
+        for number, row in enumerate(self._rows.tolist(), start=1):
+            numbers.setdefault(row, []).append(str(number))
+        for row, listed in numbers.items():
+            label = pg.TextItem(", ".join(listed), color=self._colour, anchor=(-0.3, 1.1))
+            label.setPos(float(points[row, axes[0]]), float(points[row, axes[1]]))
             label.setZValue(Z + 5)
             self._plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)
@@ -99,7 +103,7 @@ class TrailLayer(QObject):
             item.setVisible(self.visible)
 
     def label_texts(self) -> list[str]:
-        """The step numbers drawn, in order (what a reader of the plot sees)."""
+        """The step-number labels drawn, in order of first projection (what a reader of the plot sees)."""
         return [label.textItem.toPlainText() for label in self.labels]
 
     def _clicked(self, event: Any) -> None:
