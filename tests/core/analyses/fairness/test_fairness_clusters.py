@@ -175,17 +175,16 @@ def test_resampled_tables_equal_the_rows_weighted_by_their_clusters_draws() -> N
     cells = cc.cluster_cells("c", (37, 3, 9, 2), (cluster, group, bin_, label), (np.ones(rows), weight))
     used = np.array([0, 2, 5, 9])
     tables = cc.merged_tables(cells, used, 3)
-    original = cc.BLOCK_CELLS
-    try:
-        cc.BLOCK_CELLS = 5 * 2 * 18  # five clusters per block
-        count, summed = tables.resample(np.random.default_rng(42), 6)
-    finally:
-        cc.BLOCK_CELLS = original
     drawn = draw_counts(np.random.default_rng(42), 37, 6)
     merged = np.searchsorted(used, bin_, side="right") - 1
-    for r in range(6):
-        times = drawn[r, cluster]
-        for g, m, y in [(0, 1, 1), (2, 0, 0), (1, 2, 1)]:
-            keep = (group == g) & (merged == m) & (label == y)
-            assert count[r, g, m, y] == pytest.approx(times[keep].sum(), abs=1e-9)
-            assert summed[r, g, m, y] == pytest.approx((times * weight)[keep].sum(), rel=1e-12)
+    for fill, block in ((10**9, 5 * 2 * 18), (0, 7 * 18)):  # dense, five clusters a block; sparse
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(cc, "DENSE_FILL", fill)
+            patch.setattr(cc, "BLOCK_CELLS", block)
+            count, summed = tables.resample(np.random.default_rng(42), 6)
+        for r in range(6):
+            times = drawn[r, cluster]
+            for g, m, y in [(0, 1, 1), (2, 0, 0), (1, 2, 1)]:
+                keep = (group == g) & (merged == m) & (label == y)
+                assert count[r, g, m, y] == pytest.approx(times[keep].sum(), abs=1e-9)
+                assert summed[r, g, m, y] == pytest.approx((times * weight)[keep].sum(), rel=1e-12)

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .spec import FairnessSpec
     from .validate import TableFacts
 
-BLOCK_CELLS = 4_000_000  # clusters × merged cells held densely at once
+BLOCK_CELLS = 4_000_000  # clusters × merged cells (dense) or resamples × entries (sparse) held at once
+DENSE_FILL = 16  # dense product while clusters × cells is at most this many times the non-empty entries
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,44 @@ class ClusterTables:
     weight: Float
 
     def resample(self, rng: np.random.Generator, size: int) -> tuple[Float, Float]:
-        """Row counts and weights of ``size`` cluster resamples, each shaped ``(size, G, P', 2)``."""
+        """Row counts and weights of ``size`` cluster resamples, each shaped ``(size, G, P', 2)``.
+
+        The product ``(draws × clusters) @ (clusters × cells)`` is dense (BLAS, in blocks of
+        clusters) when most clusters fill most cells, else sparse: each non-empty cluster cell's
+        draws times its count, summed per cell (cost resamples × non-empty cells).
+        """
         drawn = draw_counts(rng, self.clusters, size)
         cells = int(np.prod(self.shape))
-        out = np.zeros((size, 2 * cells))
-        block = max(1, BLOCK_CELLS // (2 * cells))
-        order = np.argsort(self.cluster, kind="stable")
-        ordered = self.cluster[order]
-        for start in range(0, self.clusters, block):
-            first, last = np.searchsorted(ordered, [start, start + block])
-            entries = order[first:last]
-            width = min(block, self.clusters - start)
-            key = (self.cluster[entries] - start) * 2 * cells + self.cell[entries]
-            dense = sum_by(key, self.count[entries], width * 2 * cells)
-            dense += sum_by(key + cells, self.weight[entries], width * 2 * cells)
-            out += drawn[:, start : start + width] @ dense.reshape(width, 2 * cells)
+        dense = self.clusters * cells <= DENSE_FILL * len(self.cell)
+        out = self._dense(drawn, cells) if dense else self._sparse(drawn, cells)
         shaped = out.reshape(size, 2, *self.shape)
         return shaped[:, 0], shaped[:, 1]
+
+    def _dense(self, drawn: Float, cells: int) -> Float:
+        out = np.zeros((drawn.shape[0], 2 * cells))
+        block = max(1, BLOCK_CELLS // (2 * cells))
+        for start in range(0, self.clusters, block):  # entries are sorted by cluster
+            first, last = np.searchsorted(self.cluster, [start, start + block])
+            width = min(block, self.clusters - start)
+            key = (self.cluster[first:last] - start) * 2 * cells + self.cell[first:last]
+            table = sum_by(key, self.count[first:last], width * 2 * cells)
+            table += sum_by(key + cells, self.weight[first:last], width * 2 * cells)
+            out += drawn[:, start : start + width] @ table.reshape(width, 2 * cells)
+        return out
+
+    def _sparse(self, drawn: Float, cells: int) -> Float:
+        order = np.argsort(self.cell, kind="stable")
+        cell, cluster = self.cell[order], self.cluster[order]
+        starts = np.flatnonzero(np.diff(cell, prepend=-1))
+        filled = cell[starts]
+        values = np.stack([self.count[order], self.weight[order]])
+        out = np.zeros((drawn.shape[0], 2, cells))
+        step = max(1, BLOCK_CELLS // max(1, len(cell)))
+        for first in range(0, drawn.shape[0], step):
+            times = drawn[first : first + step, cluster]  # (resamples, entries)
+            for k in (0, 1):
+                out[first : first + step, k, filled] = np.add.reduceat(times * values[k], starts, axis=1)
+        return out.reshape(drawn.shape[0], 2 * cells)
 
 
 def merged_tables(cells: ClusterCells, used: Int, groups: int) -> ClusterTables:
