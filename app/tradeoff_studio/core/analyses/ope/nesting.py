@@ -22,6 +22,7 @@ from ..clusters import (
     require_cluster_column,
     suspect_repeated_ids,
 )
+from ..where import source_sql
 
 MAX_CLUSTERS = 10_000_000
 
@@ -56,7 +57,7 @@ def rounds_or_clusters(
     require_cluster_column(table, spec.cluster, dict(columns))
     check_cluster_role(spec.cluster, roles)
     check_no_nulls(project, ident(table), table, spec.cluster)
-    sql = f"SELECT count(DISTINCT {ident(spec.cluster)}) FROM {ident(table)}"
+    sql = f"SELECT count(DISTINCT {ident(spec.cluster)}) FROM {source_sql(project, table)}"  # as streamed
     found = project.con.execute(sql).fetchone()
     clusters = int(found[0]) if found else 0
     if clusters > MAX_CLUSTERS:
