@@ -137,3 +137,87 @@ def test_chunked_resampled_sums_equal_the_one_shot_product() -> None:
     finally:
         est.CELLS_PER_CHUNK = original
     assert np.allclose(chunked, per_group @ counts.T, rtol=1e-13)
+
+
+# --- the shortlist analysis (``analyze … ope --cluster COL``): policies nest in families ------------
+
+FAMILIES, VARIANTS = 10, 4
+
+
+def family_table() -> pd.DataFrame:
+    """40 policies in 10 families (a family's variants are worth about the same), one behaviour policy,
+    two estimators that are noisy around the truth."""
+    rng = np.random.default_rng(1)
+    level = rng.normal(0.5, 0.1, FAMILIES)
+    rows = [{"policy": "logger", "family": "logger", "est": e, "estimate": 0.5, "truth": 0.5, "is_b": True}
+            for e in ("ipw", "dr")]  # fmt: skip
+    for f in range(FAMILIES):
+        for v in range(VARIANTS):
+            truth = float(level[f] + rng.normal(0, 0.01))
+            for e, noise in (("ipw", 0.05), ("dr", 0.02)):
+                rows.append({"policy": f"f{f}v{v}", "family": f"fam{f}", "est": e, "is_b": False,
+                             "estimate": truth + float(rng.normal(0, noise)), "truth": truth})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def shortlist_spec(**changes: Any) -> Any:
+    from tradeoff_studio.core.analyses.ope import OpeSpec
+
+    options = {"policy": "policy", "estimator": "est", "estimate": "estimate", "true_value": "truth",
+               "behaviour": "is_b", "resamples": 400, "k_max": 6} | changes  # fmt: skip
+    return OpeSpec("families", **options)
+
+
+def test_shortlist_cluster_draws_equal_a_direct_pooling_of_families(project: Project) -> None:
+    from tradeoff_studio.core.analyses.clusters import draw_counts
+    from tradeoff_studio.core.analyses.ope import analyze_ope
+
+    table = family_table()
+    add_table(project, "families", table)
+    clustered = analyze_ope(project, shortlist_spec(cluster="family")).frame.set_index("candidate_id")
+    plain = analyze_ope(project, shortlist_spec()).frame.set_index("candidate_id")
+    ranked = table[~table["is_b"]]
+    policies = sorted(ranked["policy"].unique())
+    family = ranked.drop_duplicates("policy").set_index("policy").loc[policies, "family"].to_numpy()
+    names = sorted(set(family))
+    dr = ranked[ranked["est"] == "dr"].set_index("policy").loc[policies]
+    counts = draw_counts(np.random.default_rng(20261127), len(names), 400).astype(int)
+    means = []
+    for row in counts:  # pool every drawn family's policies, rank by the estimate, mean of the top 3
+        pool = np.concatenate(
+            [np.tile(np.flatnonzero(family == name), k) for name, k in zip(names, row, strict=True)]
+        )
+        top = pool[np.argsort(-dr["estimate"].to_numpy()[pool], kind="stable")[:3]]
+        means.append(dr["truth"].to_numpy()[top].mean() if len(pool) >= 3 else np.nan)
+    lo, hi = np.nanpercentile(means, [2.5, 97.5])
+    assert clustered.loc["dr@3", "mean_at_k_lo"] == pytest.approx(lo, rel=1e-12)
+    assert clustered.loc["dr@3", "mean_at_k_hi"] == pytest.approx(hi, rel=1e-12)
+    assert clustered.loc["dr@3", "mean_at_k"] == plain.loc["dr@3", "mean_at_k"]
+    wide = clustered.loc["dr@3", "mean_at_k_hi"] - clustered.loc["dr@3", "mean_at_k_lo"]
+    assert wide > 1.5 * (plain.loc["dr@3", "mean_at_k_hi"] - plain.loc["dr@3", "mean_at_k_lo"])
+
+
+def test_shortlist_cluster_notes_and_refusals(project: Project, state: Any) -> None:
+    from tradeoff_studio.core.analyses.ope import analyze_ope
+    from tradeoff_studio.core.analyses.ope.words import notes_lines
+    from tradeoff_studio.core.analyses.ope_kind import KIND
+
+    table = family_table()
+    add_table(project, "families", table)
+    notes = analyze_ope(project, shortlist_spec(cluster="family", resamples=50)).notes
+    assert (
+        notes["ci"] == f"95% CI by family, {FAMILIES} clusters" and notes["bootstrap"]["clusters"] == FAMILIES
+    )
+    assert f"Intervals: 95% CI by family, {FAMILIES} clusters." in notes_lines(notes)
+    plain = analyze_ope(project, shortlist_spec(resamples=50)).notes
+    assert plain["ci"] == f"95% CI by policy, {FAMILIES * VARIANTS} policies"
+    assert KIND.build({"table": "families", "policy": "policy", "estimator": "est", "estimate": "estimate",
+                       "behaviour": "is_b", "cluster": "family"}).cluster == "family"  # fmt: skip
+    before = state(project)
+    with pytest.raises(AnalysisError, match="Table 'families' has no column 'fam' to cluster by"):
+        analyze_ope(project, shortlist_spec(cluster="fam"))
+    table.loc[(table["policy"] == "f2v1") & (table["est"] == "dr"), "family"] = "fam3"
+    add_table(project, "split", table)
+    with pytest.raises(AnalysisError, match=r"Policy 'f2v1' of table 'split' lies in two clusters"):
+        analyze_ope(project, replace(shortlist_spec(cluster="family"), table="split"))
+    assert state(project)["audit"] == before["audit"]

@@ -56,10 +56,12 @@ def draw_counts(rng: np.random.Generator, units: int, rows: int) -> np.ndarray:
     return np.bincount(draws.ravel(), minlength=rows * units).reshape(rows, units).astype(np.float64)
 
 
-def ci_label(level: float, clusters: Clusters | None, units: int, unit: str = "item") -> str:
+def ci_label(
+    level: float, clusters: Clusters | None, units: int, unit: str = "item", plural: str | None = None
+) -> str:
     """What an interval is over, e.g. ``95% CI by dataset, 84 clusters`` or ``95% CI by item, 600 items``."""
     if clusters is None:
-        return f"{level * 100:g}% CI by {unit}, {units:,} {unit}s"
+        return f"{level * 100:g}% CI by {unit}, {units:,} {plural or unit + 's'}"
     return cluster_label(level, clusters.column, clusters.count)
 
 
