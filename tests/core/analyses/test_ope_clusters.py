@@ -211,6 +211,8 @@ def test_shortlist_cluster_notes_and_refusals(project: Project, state: Any) -> N
     assert f"Intervals: 95% CI by family, {FAMILIES} clusters." in notes_lines(notes)
     plain = analyze_ope(project, shortlist_spec(resamples=50)).notes
     assert plain["ci"] == f"95% CI by policy, {FAMILIES * VARIANTS} policies"
+    assert plain["nesting"]["column"] == "family" and notes["nesting"] is None
+    assert any(line.startswith("Warning: rows may nest: column 'family'") for line in notes_lines(plain))
     assert KIND.build({"table": "families", "policy": "policy", "estimator": "est", "estimate": "estimate",
                        "behaviour": "is_b", "cluster": "family"}).cluster == "family"  # fmt: skip
     before = state(project)

@@ -30,8 +30,9 @@ import numpy as np
 
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
+from ...sql import ident
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
-from ..clusters import Clusters, ci_label, draw_counts
+from ..clusters import Clusters, ci_label, draw_counts, suspect_repeated_ids
 from .inputs import OpeInputs, read_inputs
 from .metrics import CONVENTIONS, METRICS, REGRET, Convention, top_k_metrics
 from .selection import estimator_selection, implausible
@@ -99,6 +100,7 @@ def analyze_ope(
     progress(0.9, "Computing the Pareto front")
     metrics = [m for m in METRICS if inputs.true_values is not None or m != REGRET]
     notes = _notes(spec, inputs, frame, undefined)
+    notes["nesting"] = _nesting(project, spec)
     table = CandidateTable("ope", frame, list(KNOBS), metrics, list(spec.objectives), notes)
     table = table.with_front()
     progress(1.0, "Candidates ready")
@@ -259,6 +261,14 @@ def _notes(spec: OpeSpec, inputs: OpeInputs, frame: pd.DataFrame, undefined: lis
         "estimator_selection": estimator_selection(inputs) if known else None,
         "json_columns": ["policies"],
     }
+
+
+def _nesting(project: Project, spec: OpeSpec) -> dict[str, Any] | None:
+    """Without ``--cluster``: an identifier-like column (``family``) whose values repeat."""
+    if spec.cluster is not None:
+        return None
+    used = [spec.policy, spec.estimator, spec.estimate, spec.true_value, spec.behaviour]
+    return suspect_repeated_ids(project, ident(spec.table), project.columns(spec.table), used, "row")
 
 
 def _bootstrap_note(spec: OpeSpec, inputs: OpeInputs) -> dict[str, Any]:
