@@ -33,6 +33,8 @@ PARAMETERS = (
               metavar="LO,HI"),
     Parameter("cvar_alpha", "--cvar-alpha", "float", "cvar_at_k averages the lowest ceil(A*k) values of the "
               "top k (default 0.3)", low=0.0, high=1.0, low_open=True, metavar="A"),
+    column("cluster", "--cluster", "policies nest in groups of this column (variants of one family): the "
+           "intervals resample whole groups"),
     Parameter("relative_safety", "--relative-safety", "float", "safety_violation_rate_at_k counts picks "
               "below X times the behaviour policy's value (default 1)", low=-1e15, high=1e15, metavar="X"),
 )  # fmt: skip
@@ -64,7 +66,15 @@ def build(values: Mapping[str, Any]) -> OpeSpec:
         value_range=value_range(values.get("value_range")),
         **objectives_value(values),
         **given(
-            values, "resamples", "k_max", "ci_level", "seed", "convention", "cvar_alpha", "relative_safety"
+            values,
+            "resamples",
+            "k_max",
+            "ci_level",
+            "seed",
+            "convention",
+            "cvar_alpha",
+            "relative_safety",
+            "cluster",
         ),
     )
     check_spec(spec)

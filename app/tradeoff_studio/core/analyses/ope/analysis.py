@@ -30,7 +30,9 @@ import numpy as np
 
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
+from ...sql import ident
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from ..clusters import Clusters, ci_label, draw_counts, suspect_repeated_ids
 from .inputs import OpeInputs, read_inputs
 from .metrics import CONVENTIONS, METRICS, REGRET, Convention, top_k_metrics
 from .selection import estimator_selection, implausible
@@ -68,6 +70,7 @@ class OpeSpec:
     value_range: tuple[float, float] | None = None
     cvar_alpha: float = 0.3
     relative_safety: float = 1.0
+    cluster: str | None = None  # policies nest in groups of this column (families): resample whole groups
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, stored as the analysis spec."""
@@ -97,6 +100,7 @@ def analyze_ope(
     progress(0.9, "Computing the Pareto front")
     metrics = [m for m in METRICS if inputs.true_values is not None or m != REGRET]
     notes = _notes(spec, inputs, frame, undefined)
+    notes["nesting"] = _nesting(project, spec)
     table = CandidateTable("ope", frame, list(KNOBS), metrics, list(spec.objectives), notes)
     table = table.with_front()
     progress(1.0, "Candidates ready")
@@ -147,7 +151,10 @@ def _candidates(
     import pandas as pd
 
     n = len(inputs.policies)
-    draws = np.random.default_rng(spec.seed).integers(0, n, size=(spec.resamples, n))
+    if inputs.clusters is None:
+        draws = np.random.default_rng(spec.seed).integers(0, n, size=(spec.resamples, n))
+    else:
+        draws = cluster_draws(inputs.clusters, spec.resamples, spec.seed)
     rows: list[dict[str, Any]] = []
     undefined: list[str] = []
     for estimator in inputs.estimates:
@@ -170,15 +177,16 @@ def _estimator_rows(
     SharpeRatio@k ids go to ``undefined``."""
     ks, draws = grid
     estimates, values = inputs.estimates[estimator], inputs.values(estimator)
+    padded = (np.append(estimates, -np.inf), np.append(values, np.nan))  # index n: a resample's padding
     baseline = inputs.baselines[estimator]
     settings = {"convention": spec.convention, "cvar_alpha": spec.cvar_alpha,
                 "safety_threshold": spec.relative_safety * baseline, "ks": ks}  # fmt: skip
     point, _first = top_k_metrics(estimates, values, baseline, **settings)  # type: ignore[arg-type]
-    boot, _ = top_k_metrics(estimates[draws], values[draws], baseline, **settings)  # type: ignore[arg-type]
+    boot, _ = top_k_metrics(padded[0][draws], padded[1][draws], baseline, **settings)  # type: ignore[arg-type]
     lo, hi = _percentiles(boot, 50.0 * (1.0 - spec.ci_level))
     sharpe = METRICS.index("sharpe_ratio_at_k")
     defined = np.sum(~np.isnan(boot[..., sharpe]), axis=0)
-    below = np.mean(boot[..., 0] < baseline, axis=0)
+    below = _share_below(boot[..., 0], baseline)
     order = np.argsort(-estimates, kind="stable")
     rows = []
     for index, k in enumerate(ks):
@@ -198,6 +206,16 @@ def _estimator_rows(
                 RELIABLE: reliable, "convention": spec.convention}  # fmt: skip
         rows.append(row)
     return rows
+
+
+def _share_below(best: np.ndarray, baseline: float) -> np.ndarray:
+    """Per k, the share of the resamples (those holding k policies) whose best@k is below ``baseline``;
+    NaN for a k no resample reaches."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.where(np.isnan(best), np.nan, best < baseline), axis=0)
 
 
 def _percentiles(boot: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
@@ -226,13 +244,8 @@ def _notes(spec: OpeSpec, inputs: OpeInputs, frame: pd.DataFrame, undefined: lis
         "zero_std_rule": "std_at_k == 0: SharpeRatio@k undefined; row left out (point) or NaN (resample)",
         "values": "true values" if known else "each estimator's own estimates (no true values given)",
         "risk_metrics": _risk_text(spec),
-        "bootstrap": {
-            "resamples": spec.resamples,
-            "seed": spec.seed,
-            "method": "percentile",
-            "unit": "candidate policies, with replacement, same draw for every estimator",
-            "reliable_share": RELIABLE_SHARE,
-        },
+        "bootstrap": _bootstrap_note(spec, inputs),
+        "ci": ci_label(spec.ci_level, inputs.clusters, len(inputs.policies), "policy", "policies"),
         "ci_level": spec.ci_level,
         "behaviour_policy": inputs.behaviour_policy,
         "behaviour_value": behaviour,
@@ -248,6 +261,42 @@ def _notes(spec: OpeSpec, inputs: OpeInputs, frame: pd.DataFrame, undefined: lis
         "estimator_selection": estimator_selection(inputs) if known else None,
         "json_columns": ["policies"],
     }
+
+
+def _nesting(project: Project, spec: OpeSpec) -> dict[str, Any] | None:
+    """Without ``--cluster``: an identifier-like column (``family``) whose values repeat."""
+    if spec.cluster is not None:
+        return None
+    used = [spec.policy, spec.estimator, spec.estimate, spec.true_value, spec.behaviour]
+    return suspect_repeated_ids(project, ident(spec.table), project.columns(spec.table), used, "row")
+
+
+def _bootstrap_note(spec: OpeSpec, inputs: OpeInputs) -> dict[str, Any]:
+    note = {"resamples": spec.resamples, "seed": spec.seed, "method": "percentile", "unit": _unit(inputs),
+            "reliable_share": RELIABLE_SHARE}  # fmt: skip
+    if inputs.clusters is not None:
+        note |= {"cluster": inputs.clusters.column, "clusters": inputs.clusters.count}
+    return note
+
+
+def _unit(inputs: OpeInputs) -> str:
+    if inputs.clusters is None:
+        return "candidate policies, with replacement, same draw for every estimator"
+    return (f"clusters of column '{inputs.clusters.column}' (every policy of a drawn cluster), with "
+            "replacement, same draw for every estimator; a resample with fewer than k policies leaves "
+            "that k undefined")  # fmt: skip
+
+
+def cluster_draws(clusters: Clusters, resamples: int, seed: int) -> np.ndarray:
+    """Policy indices of ``resamples`` resamples of whole clusters, ``(resamples, longest)``; shorter
+    resamples are padded with the index one past the last policy."""
+    counts = draw_counts(np.random.default_rng(seed), clusters.count, resamples).astype(np.int64)
+    members = [np.flatnonzero(clusters.of_item == c) for c in range(clusters.count)]
+    drawn = [np.concatenate([np.tile(members[c], int(k)) for c, k in enumerate(row) if k]) for row in counts]
+    out = np.full((resamples, max(len(d) for d in drawn)), len(clusters.of_item), dtype=np.int64)
+    for r, chosen in enumerate(drawn):
+        out[r, : len(chosen)] = chosen
+    return out
 
 
 def _sharpe_text(convention: Convention) -> str:

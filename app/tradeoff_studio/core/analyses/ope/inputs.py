@@ -20,6 +20,7 @@ from ...jobs import CancelToken
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..clusters import Clusters, check_cluster_role, require_cluster_column
 from ..inputs import INTEGER_TYPES, is_numeric, read_frame, require_column, table_columns
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class OpeInputs:
     baselines: dict[str, float]
     behaviour_policy: str
     value_range: tuple[float, float] | None
+    clusters: Clusters | None = None  # each ranked policy's cluster, with --cluster (policy families)
 
     def values(self, estimator: str) -> np.ndarray:
         """The values the @k metrics of ``estimator`` are computed over."""
@@ -62,6 +64,11 @@ def _read(project: Project, spec: Any, columns: dict[str, str], cancel: CancelTo
     numbers = [spec.estimate] + ([spec.true_value] if spec.true_value else [])
     for column in wanted + numbers[1:]:
         require_column(spec.table, column, columns)
+    if spec.cluster is not None:
+        require_cluster_column(spec.table, spec.cluster, columns)
+        check_cluster_role(spec.cluster, [("policy", spec.policy), ("estimator", spec.estimator),
+                                          ("estimate", spec.estimate), ("behaviour", spec.behaviour),
+                                          ("true-value", spec.true_value)])  # fmt: skip
     for column in numbers:
         if not is_numeric(columns[column]):
             raise AnalysisError(
@@ -78,6 +85,8 @@ def _read(project: Project, spec: Any, columns: dict[str, str], cancel: CancelTo
         f"estimator, CAST({ident(spec.estimate)} AS DOUBLE) AS estimate, {truth} AS truth, "
         f"CAST({ident(spec.behaviour)} AS BOOLEAN) AS behaviour"
     )
+    if spec.cluster is not None:
+        select += f", CAST({ident(spec.cluster)} AS VARCHAR) AS cluster"
     sql = f"SELECT rowid + 1 AS row_no, {select} FROM {ident(spec.table)} ORDER BY rowid"
     return read_frame(project, cancel, sql)
 
@@ -100,6 +109,8 @@ def _inputs(frame: pd.DataFrame, spec: Any, value_range: tuple[float, float] | N
              "behaviour": spec.behaviour}  # fmt: skip
     if spec.true_value:
         names["truth"] = spec.true_value
+    if spec.cluster is not None:
+        names["cluster"] = spec.cluster
     for column, source in names.items():
         _check_usable(frame, column, source, spec.table)
     duplicated = frame[frame.duplicated(["policy", "estimator"])]
@@ -114,7 +125,22 @@ def _inputs(frame: pd.DataFrame, spec: Any, value_range: tuple[float, float] | N
     policies, truth = _truth(rest, spec)
     estimates = _estimates(rest, policies)
     baselines = _baselines(frame[frame["policy"] == behaviour], spec, behaviour, estimates)
-    return OpeInputs(policies, truth, estimates, baselines, behaviour, value_range)
+    clusters = _clusters(rest, spec, policies) if spec.cluster is not None else None
+    return OpeInputs(policies, truth, estimates, baselines, behaviour, value_range, clusters)
+
+
+def _clusters(frame: pd.DataFrame, spec: Any, policies: list[str]) -> Clusters:
+    """Each ranked policy's cluster (a policy family); a policy must lie in one cluster."""
+    spread = frame.groupby("policy")["cluster"].agg(["nunique", "min", "max"]).reindex(policies)
+    split = spread[spread["nunique"] > 1]
+    if not split.empty:
+        raise AnalysisError(
+            f"Policy {split.index[0]!r} of table '{spec.table}' lies in two clusters of column "
+            f"'{spec.cluster}' ({split['min'].iloc[0]!r} and {split['max'].iloc[0]!r}). Every policy must "
+            "belong to one cluster: give a column that is constant within each policy (e.g. its family)."
+        )
+    names, of_policy = np.unique(spread["min"].astype(str).to_numpy(), return_inverse=True)
+    return Clusters(spec.cluster, [str(name) for name in names], of_policy.astype(np.intp))
 
 
 def _check_usable(frame: pd.DataFrame, column: str, source: str, table: str) -> None:

@@ -14,6 +14,8 @@ input order); every metric is computed over their *values* (true values when kno
 - ``regret_at_k`` (true values only): the best value of all candidates − best@k.
 
 Besides the metrics, :func:`top_k_metrics` returns the value of each estimator's first pick.
+A resample of whole clusters of policies (``--cluster``) may hold fewer policies than k: it is
+padded with NaN values ranked last, and its metrics at that k are undefined (NaN).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def top_k_metrics(
     n = ranked.shape[-1]
     ks = ks if ks is not None else range(2, n + 1)
     threshold = baseline if safety_threshold is None else safety_threshold
-    overall = values.max(axis=-1)
+    overall = np.fmax.reduce(values, axis=-1)  # = max; a cluster resample's padding (NaN) left out
     out = np.empty((*ranked.shape[:-1], len(ks), len(METRICS)))
     for index, k in enumerate(ks):
         top = ranked[..., :k]
@@ -89,4 +91,5 @@ def _at_k(
     quartile = np.quantile(top, 0.25, axis=-1)
     unsafe = (top < threshold).mean(axis=-1)
     stacked = [best, worst, mean, np.where(zero, 0.0, std), sharpe, cvar, quartile, unsafe, overall - best]
-    return np.stack(stacked, axis=-1)
+    short = np.isnan(top).any(axis=-1)  # a cluster resample with fewer than k policies: undefined
+    return np.where(short[..., None], np.nan, np.stack(stacked, axis=-1))

@@ -8,7 +8,7 @@ NOTES = (
     "convention", "convention_text", "std_convention", "sharpe_ratio", "values", "risk_metrics",
     "behaviour_policy", "behaviour_value", "behaviour_values", "policies", "k_max", "bootstrap", "ci_level",
     "undefined_sharpe", "undefined_sharpe_resamples", "unreliable_intervals", "value_range", "implausible",
-    "warnings", "estimator_selection",
+    "warnings", "estimator_selection", "ci", "nesting",
 )  # fmt: skip
 """The notes ``analyze … ope --json`` shows (older analyses lack some: they come back as None)."""
 
@@ -27,6 +27,10 @@ def notes_lines(notes: dict[str, Any]) -> list[str]:
     if notes.get("values"):
         lines.append(f"Values: {notes['values']}. {notes['risk_metrics']}.")
     lines.append(_behaviour(notes))
+    if notes.get("ci"):
+        lines.append(f"Intervals: {notes['ci']}.")
+    if notes.get("nesting"):
+        lines.append(f"Warning: {notes['nesting']['text']}.")
     if notes.get("undefined_sharpe"):
         lines.append(
             f"SharpeRatio@k undefined (std@k = 0), left out: {', '.join(notes['undefined_sharpe'])}."
