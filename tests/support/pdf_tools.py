@@ -45,7 +45,12 @@ def images(pdf: Path) -> list[str]:
 def render_pages(pdf: Path, folder: Path, dpi: int = 20) -> list[Path]:
     """Render every page to PNG with pdftoppm (raises if poppler cannot); the images, in order."""
     folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(folder / "page")], check=True, timeout=300
+    result = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(folder / "page")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
+    assert result.stderr == "", f"pdftoppm complained about {pdf}: {result.stderr[:500]}"
     return sorted(folder.glob("page-*.png"))

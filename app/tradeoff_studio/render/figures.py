@@ -161,13 +161,14 @@ def _whisker(
     if len(ends) != 2:
         return
     x, y = frame.px(at[0]), frame.py(at[1])
+    a, b = (frame.py(ends[0]), frame.py(ends[1])) if vertical else (frame.px(ends[0]), frame.px(ends[1]))
+    if abs(a - b) < 0.5:  # an interval narrower than a pixel: no whisker (a zero-length line breaks PDFs)
+        return
     if vertical:
-        a, b = frame.py(ends[0]), frame.py(ends[1])
         painter.drawLine(QPointF(x, a), QPointF(x, b))
         for end in (a, b):
             painter.drawLine(QPointF(x - 2.5, end), QPointF(x + 2.5, end))
     else:
-        a, b = frame.px(ends[0]), frame.px(ends[1])
         painter.drawLine(QPointF(a, y), QPointF(b, y))
         for end in (a, b):
             painter.drawLine(QPointF(end, y - 2.5), QPointF(end, y + 2.5))
@@ -267,9 +268,10 @@ def _draw_bar(
     zero = plot.left() + axis.fraction(0.0) * plot.width()
     end = plot.left() + axis.fraction(value) * plot.width()
     colour = theme.color("bar" if value >= 0 else "bar_negative")
-    painter.fillRect(
-        QRectF(QPointF(min(zero, end), top + 3.5), QPointF(max(zero, end), top + BAR_ROW - 3.5)), colour
-    )
+    if abs(end - zero) >= 0.5:
+        painter.fillRect(
+            QRectF(QPointF(min(zero, end), top + 3.5), QPointF(max(zero, end), top + BAR_ROW - 3.5)), colour
+        )
     font = figure_font("small")
     text = short_number(value)
     box = QFontMetricsF(font).boundingRect(text).translated(max(zero, end) + 4.0, centre + 3.5)
