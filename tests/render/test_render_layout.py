@@ -81,3 +81,28 @@ def test_render_imports_no_widgets_pyqtgraph_ui_or_cli() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _line_tops(flow) -> list[float]:
+    """The document y of every laid-out line of text (table cells included)."""
+    layout = flow.doc.documentLayout()
+    tops, block = [], flow.doc.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        lines = block.layout()
+        tops += [rect.top() + lines.lineAt(i).y() for i in range(lines.lineCount()) if block.text()]
+        block = block.next()
+    return tops
+
+
+def test_no_text_runs_under_a_figure_in_a_long_document() -> None:
+    document = sample_document(sections=12, table_rows=90)
+    extra = tuple(b for section in range(6) for b in (Heading(f"Figures {section}", level=2), front_figure()))
+    layout = DocumentLayout(Document(info=INFO, cover=(), body=document.body + extra + document.body[:3]))
+    flow = layout.body
+    assert len(flow.figures) == 2 + 6
+    tops = _line_tops(flow)
+    assert len(tops) > 1000
+    for placed in flow.figures:
+        inside = [top for top in tops if placed.top - 0.5 < top < placed.top + placed.height - 0.5]
+        assert inside == [], (placed.top, inside[:5])

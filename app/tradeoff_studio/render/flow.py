@@ -61,8 +61,14 @@ class Flow:
         self.doc.setPageSize(QSizeF(self.width, self.page_height))
         self.doc.setHtml(f"<html><body>{blocks_html(self.blocks, theme, cover=cover)}</body></html>")
         self._size_figures()
+        self._finish_layout()
         self._keep_with_next()
         self.figures = self._placed_figures()
+
+    def _finish_layout(self) -> None:
+        """Lay out the whole document now (Qt lays out lazily after a change; positions must be final)."""
+        self.doc.documentLayout().documentSize()
+        self.doc.pageCount()
 
     @property
     def page_count(self) -> int:
@@ -122,6 +128,7 @@ class Flow:
                 if there > here:
                     fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                     QTextCursor(block).setBlockFormat(fmt)
+                    self._finish_layout()
                     moved = True
                     break  # the layout below changed: measure again
             if not moved:
