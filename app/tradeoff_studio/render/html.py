@@ -145,15 +145,17 @@ def key_values_html(block: KeyValues, theme: ReportTheme, *, large: bool = False
 def table_html(table: Table, theme: ReportTheme) -> str:
     """A data table whose header row (``<thead>``) repeats on every page it spans."""
     aligns = column_alignment(table)
+    size, padding = _cell_size(len(table.headers))
     parts = []
     if table.caption:
         parts.append(f"<h5>{esc(table.caption)}</h5>")
     parts.append(
-        f"<table width='100%' cellspacing='0' cellpadding='4' border='1' "
+        f"<table width='100%' cellspacing='0' cellpadding='{padding}' border='1' "
         f"style='border-collapse: collapse; border-color: {theme.rule}; border-style: solid'><thead><tr>"
     )
     parts.extend(
-        f"<th align='{align}'>{esc(head)}</th>" for head, align in zip(table.headers, aligns, strict=True)
+        f"<th align='{align}' style='font-size: {size}'>{esc(head)}</th>"
+        for head, align in zip(table.headers, aligns, strict=True)
     )
     parts.append("</tr></thead>")
     for number, row in enumerate(table.rows):
@@ -161,7 +163,8 @@ def table_html(table: Table, theme: ReportTheme) -> str:
         cells = _padded(row, len(table.headers))
         parts.append(f"<tr{stripe}>")
         parts.extend(
-            f"<td align='{align}'>{esc(cell)}</td>" for cell, align in zip(cells, aligns, strict=True)
+            f"<td align='{align}' style='font-size: {size}'>{esc(cell)}</td>"
+            for cell, align in zip(cells, aligns, strict=True)
         )
         parts.append("</tr>")
     parts.append("</table><p></p>")
@@ -174,6 +177,15 @@ _TEXT_BLOCKS: dict[type, Callable[[Any, ReportTheme], str]] = {
     Table: table_html,
     PageBreak: _page_break_html,
 }
+
+
+def _cell_size(columns: int) -> tuple[str, int]:
+    """Font size and padding of a table's cells: smaller for wide tables, so columns keep some width."""
+    if columns >= 9:
+        return "6.5pt", 2
+    if columns >= 7:
+        return "7.5pt", 3
+    return "8.5pt", 4
 
 
 def _padded(row: Sequence[str], count: int) -> list[str]:
