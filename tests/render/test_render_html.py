@@ -94,8 +94,10 @@ def test_numbers_are_recognised(cell: str, numeric: bool) -> None:
 
 
 def test_numeric_columns_align_right_unless_told() -> None:
-    table = Table(headers=("name", "value", "mixed"), rows=(("a", "1.0", "x"), ("b", "2.5", "2")))
-    assert column_alignment(table) == ["left", "right", "left"]
+    table = Table(
+        headers=("name", "value", "mixed", "gaps"), rows=(("a", "1.0", "x", "—"), ("b", "2.5", "2", "3.1"))
+    )
+    assert column_alignment(table) == ["left", "right", "left", "right"]
     told = Table(headers=("a", "b"), rows=(("1", "2"),), align=("center", "left"))
     assert column_alignment(told) == ["center", "left"]
     short = Table(headers=("a", "b", "c"), rows=(("only one",),))

@@ -274,11 +274,15 @@ def _draw_bar(
         )
     font = figure_font("small")
     text = short_number(value)
-    box = QFontMetricsF(font).boundingRect(text).translated(max(zero, end) + 4.0, centre + 3.5)
+    width = QFontMetricsF(font).horizontalAdvance(text)
+    left = max(zero, end) + 4.0  # right of a positive bar; left of a negative one where it fits
+    if value < 0 and min(zero, end) - 4.0 - width >= plot.left():
+        left = min(zero, end) - 4.0 - width
+    box = QFontMetricsF(font).boundingRect(text).translated(left, centre + 3.5)
     painter.fillRect(box.adjusted(-1.5, 0.0, 1.5, 0.0), theme.color("plot_background"))
     painter.setFont(font)
     painter.setPen(theme.color("axis"))
-    painter.drawText(QPointF(max(zero, end) + 4.0, centre + 3.5), text)
+    painter.drawText(QPointF(left, centre + 3.5), text)
 
 
 def _draw_bar_axis(painter: QPainter, plot: QRectF, axis: Axis, label: str, theme: ReportTheme) -> None:

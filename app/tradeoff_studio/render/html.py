@@ -30,6 +30,7 @@ from ..core.reports.blocks import (
 from .theme import ReportTheme
 
 FIGURE_MARK = "\u2063fig"  # invisible separator: never in user text passed through esc()
+_BLANKS = {"", "—", "–", "-", "n/a", "NA", "None"}  # say nothing about a column's alignment
 _NUMBER = re.compile(r"^[+\-−±]?[\d,]*\.?\d+([eE][+\-−]?\d+)?\s*(%|pp|×|x|s|ms)?$")
 
 
@@ -59,7 +60,9 @@ def column_alignment(table: Table) -> list[str]:
         return list(table.align)
     aligns = []
     for column in range(count):
-        cells = [row[column] for row in table.rows if column < len(row) and row[column].strip()]
+        cells = [
+            row[column] for row in table.rows if column < len(row) and row[column].strip() not in _BLANKS
+        ]
         numeric = bool(cells) and all(looks_numeric(cell) for cell in cells)
         aligns.append("right" if numeric else "left")
     return aligns
