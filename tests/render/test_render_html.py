@@ -53,7 +53,7 @@ def test_user_text_prints_as_text_in_every_block(text: str) -> None:
         Table(headers=(text, "n"), rows=((text, "1"),), caption=text),
     ]
     for block in blocks:
-        document = _document(block_html(block, 0, theme))
+        document = _document(block_html(block, theme))
         assert text in document.toPlainText()
         fragments = _fragments(document)
         assert not any(f.charFormat().isImageFormat() for f in fragments)
@@ -101,4 +101,4 @@ def test_numeric_columns_align_right_unless_told() -> None:
     told = Table(headers=("a", "b"), rows=(("1", "2"),), align=("center", "left"))
     assert column_alignment(told) == ["center", "left"]
     short = Table(headers=("a", "b", "c"), rows=(("only one",),))
-    assert "only one" in _document(block_html(short, 0, report_theme())).toPlainText()
+    assert "only one" in _document(block_html(short, report_theme())).toPlainText()

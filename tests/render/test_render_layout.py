@@ -90,7 +90,7 @@ def _line_tops(flow) -> list[float]:
     while block.isValid():
         rect = layout.blockBoundingRect(block)
         lines = block.layout()
-        tops += [rect.top() + lines.lineAt(i).y() for i in range(lines.lineCount()) if block.text()]
+        tops += [rect.top() + lines.lineAt(i).y() for i in range(lines.lineCount()) if block.text().strip()]
         block = block.next()
     return tops
 

@@ -2,15 +2,15 @@
 
 Every string from the blocks goes through :func:`esc`, so a column named ``<img src=x>`` prints as
 text; :class:`SafeTextDocument` refuses every resource as a second line of defence. Figures are
-not HTML: each becomes a placeholder paragraph (:data:`FIGURE_MARK` + its index) that the layout
-turns into a fixed-height line and paints over with the figure painter.
+not HTML: each becomes an empty line of the figure's height (a line is never split across pages),
+which the layout paints over with the figure painter.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QUrl
@@ -29,7 +29,7 @@ from ..core.reports.blocks import (
 )
 from .theme import ReportTheme
 
-FIGURE_MARK = "\u2063fig"  # invisible separator: never in user text passed through esc()
+FIGURE_GAP = 10  # px above and below a figure
 _BLANKS = {"", "—", "–", "-", "n/a", "NA", "None"}  # say nothing about a column's alignment
 _NUMBER = re.compile(r"^[+\-−±]?[\d,]*\.?\d+([eE][+\-−]?\d+)?\s*(%|pp|×|x|s|ms)?$")
 
@@ -88,8 +88,8 @@ def style_sheet(theme: ReportTheme, family: str) -> str:
     """
 
 
-def block_html(block: Block, index: int, theme: ReportTheme, *, cover: bool = False) -> str:
-    """One block as HTML; ``index`` numbers figure placeholders (the layout maps them back).
+def block_html(block: Block, theme: ReportTheme, *, cover: bool = False, figure_height: float = 300.0) -> str:
+    """One block as HTML; a figure is an empty line ``figure_height`` px tall that the layout paints over.
 
     On the cover a level-1 heading is the report's title (large, no page break) and cards are larger.
     """
@@ -98,7 +98,10 @@ def block_html(block: Block, index: int, theme: ReportTheme, *, cover: bool = Fa
     if isinstance(block, KeyValues):
         return key_values_html(block, theme, large=cover)
     if isinstance(block, (FrontFigure, BarFigure)):
-        return f"<p>{FIGURE_MARK}{index}</p>"
+        return (
+            f"<p style='line-height: {round(figure_height)}px; margin-top: {FIGURE_GAP}px; "
+            f"margin-bottom: {FIGURE_GAP}px'>&nbsp;</p>"
+        )
     return _TEXT_BLOCKS[type(block)](block, theme)
 
 
@@ -110,8 +113,7 @@ def _heading_html(block: Heading, theme: ReportTheme, *, cover: bool) -> str:
             f"{esc(block.text)}</p>"
         )
     level = min(max(block.level, 1), 4)
-    brk = " style='page-break-before: always'" if level == 1 else ""
-    return f"<h{level}{brk}>{esc(block.text)}</h{level}>"
+    return f"<h{level}>{esc(block.text)}</h{level}>"
 
 
 def _paragraph_html(block: Paragraph, theme: ReportTheme) -> str:
@@ -197,9 +199,27 @@ def _padded(row: Sequence[str], count: int) -> list[str]:
     return cells + [""] * (count - len(cells))
 
 
-def blocks_html(blocks: Sequence[Block], theme: ReportTheme, *, cover: bool = False) -> str:
-    """A sequence of blocks as one HTML body (figures as numbered placeholders)."""
-    parts = [block_html(block, index, theme, cover=cover) for index, block in enumerate(blocks)]
-    if parts and isinstance(blocks[0], Heading):  # a flow starts on a fresh page: no break before it
-        parts[0] = parts[0].replace(" style='page-break-before: always'", "", 1)
+def blocks_html(
+    blocks: Sequence[Block],
+    theme: ReportTheme,
+    *,
+    cover: bool = False,
+    breaks: Collection[int] = (),
+    figure_height: Callable[[FrontFigure | BarFigure], float] | None = None,
+) -> str:
+    """A sequence of blocks as one HTML body.
+
+    Level-1 headings (but the first block: a flow starts on a fresh page) and the blocks whose
+    index is in ``breaks`` (headings and captioned tables) start a new page.
+    """
+    parts = []
+    for index, block in enumerate(blocks):
+        height = (
+            figure_height(block) if figure_height and isinstance(block, (FrontFigure, BarFigure)) else 300.0
+        )
+        part = block_html(block, theme, cover=cover, figure_height=height)
+        level_one = isinstance(block, Heading) and block.level <= 1 and not cover
+        if (index in breaks or level_one) and index > 0 and part.startswith("<h"):
+            part = part[:3] + " style='page-break-before: always'" + part[3:]
+        parts.append(part)
     return "".join(parts)
