@@ -192,3 +192,15 @@ def test_zero_width_intervals_and_zero_bars_keep_the_pdf_valid(tmp_path: Path) -
     paint_bars(painter, QRectF(0, 740, 600, 200), BarFigure("t", "c", ("a", "b"), (0.0, 1.0)))
     painter.end()
     assert len(render_pages(path, tmp_path / "png")) == 1  # pdftoppm reports no syntax error
+
+
+def test_many_bars_in_a_short_figure_stay_above_the_caption() -> None:
+    theme = report_theme()
+    labels = tuple(f"knob {i}" for i in range(80))
+    figure = BarFigure("Many bars", "Caption under the bars.", labels, tuple(float(i % 7) for i in range(80)))
+    image = _painted(lambda p, r: paint_bars(p, QRectF(10, 10, 680, 300), figure, theme))
+    bar = QColor(theme.bar)
+    lowest = max(
+        y for y in range(image.height()) for x in range(200, 680, 7) if image.pixelColor(x, y) == bar
+    )
+    assert lowest < 10 + 300 - 30  # the bars end above the axis labels and the caption
