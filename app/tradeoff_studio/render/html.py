@@ -130,18 +130,26 @@ def _page_break_html(block: PageBreak, theme: ReportTheme) -> str:
 
 
 def key_values_html(block: KeyValues, theme: ReportTheme, *, large: bool = False) -> str:
-    """A labelled card: a title row in the tone's colour, then one row per (label, value)."""
-    size = "10.5pt" if large else "9pt"
+    """A labelled card: a title row in the tone's colour, then one row per (label, value).
+
+    ``large`` (the cover's decision cards) sets the title white on the tone's colour and a first
+    row labelled "Verdict" in bold: the verdict comes first.
+    """
+    size = "10pt" if large else "9pt"
+    tone = theme.tone(block.tone) if block.tone != "neutral" else theme.heading
     parts = ["<table width='100%' cellspacing='0' cellpadding='5' class='card'>"]
     if block.title:
+        background = f" style='background-color: {tone}'" if large else ""
+        colour = theme.plot_background if large else tone
         parts.append(
-            f"<tr><td colspan='2' style='color: {theme.tone(block.tone)}; font-size: {size}'>"
-            f"<b>{esc(block.title)}</b></td></tr>"
+            f"<tr><td colspan='2'{background}><span style='color: {colour}; font-size: {size}; "
+            f"font-weight: bold'>{esc(block.title)}</span></td></tr>"
         )
-    for label, value in block.rows:
+    for number, (label, value) in enumerate(block.rows):
+        weight = "bold" if large and number == 0 and label.strip().lower() == "verdict" else "normal"
         parts.append(
-            f"<tr><td width='32%' class='key' style='font-size: {size}'>{esc(label)}</td>"
-            f"<td style='font-size: {size}'>{esc(value)}</td></tr>"
+            f"<tr><td width='30%' class='key' style='font-size: {size}'>{esc(label)}</td>"
+            f"<td><span style='font-size: {size}; font-weight: {weight}'>{esc(value)}</span></td></tr>"
         )
     parts.append("</table><p></p>")
     return "".join(parts)
