@@ -10,7 +10,7 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from support.report_documents import front_figure, sample_document
-from tradeoff_studio.core.reports.blocks import Document, DocumentInfo, Heading, Paragraph
+from tradeoff_studio.core.reports.blocks import Document, DocumentInfo, Heading, PageBreak, Paragraph
 from tradeoff_studio.render.layout import A4_AT_96_DPI, DocumentLayout
 from tradeoff_studio.render.theme import ensure_gui_application
 
@@ -106,3 +106,17 @@ def test_no_text_runs_under_a_figure_in_a_long_document() -> None:
     for placed in flow.figures:
         inside = [top for top in tops if placed.top - 0.5 < top < placed.top + placed.height - 0.5]
         assert inside == [], (placed.top, inside[:5])
+
+
+@pytest.mark.parametrize(
+    ("body", "pages"),
+    [
+        ((Paragraph("a"), PageBreak(), Paragraph("b")), 2),
+        ((Paragraph("a"), PageBreak(), Heading("H"), Paragraph("b")), 2),
+        ((Paragraph("a"), PageBreak(), PageBreak(), Paragraph("b")), 2),
+        ((Paragraph("a"), PageBreak()), 1),
+        ((Heading("A"), Paragraph("a"), Heading("B"), Heading("C", level=2)), 2),
+    ],
+)
+def test_page_breaks_never_leave_a_blank_page(body: tuple, pages: int) -> None:
+    assert DocumentLayout(Document(info=INFO, cover=(), body=body)).body.page_count == pages

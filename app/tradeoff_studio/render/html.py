@@ -222,6 +222,8 @@ def blocks_html(
     """
     parts = []
     for index, block in enumerate(blocks):
+        if isinstance(block, PageBreak) and _break_is_redundant(blocks[index + 1 :], cover=cover):
+            continue
         height = (
             figure_height(block) if figure_height and isinstance(block, (FrontFigure, BarFigure)) else 300.0
         )
@@ -231,3 +233,10 @@ def blocks_html(
             part = part[:3] + " style='page-break-before: always'" + part[3:]
         parts.append(part)
     return "".join(parts)
+
+
+def _break_is_redundant(rest: Sequence[Block], *, cover: bool) -> bool:
+    """A page break before nothing, before another break or before a page-starting heading: skipped."""
+    if not rest or isinstance(rest[0], PageBreak):
+        return True
+    return isinstance(rest[0], Heading) and rest[0].level <= 1 and not cover
