@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 
@@ -102,3 +104,14 @@ def test_numeric_columns_align_right_unless_told() -> None:
     assert column_alignment(told) == ["center", "left"]
     short = Table(headers=("a", "b", "c"), rows=(("only one",),))
     assert "only one" in _document(block_html(short, report_theme())).toPlainText()
+
+
+@settings(max_examples=150)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=60))
+def test_any_text_prints_as_itself(text: str) -> None:
+    document = _document(block_html(Table(headers=(text,), rows=((text,),)), report_theme()))
+    fragments = _fragments(document)
+    assert not any(f.charFormat().isImageFormat() or f.charFormat().isAnchor() for f in fragments)
+    expected = " ".join(text.split())  # HTML folds runs of white space, as any table cell does
+    cells = [" ".join(line.split()) for line in document.toPlainText().split("\n")]
+    assert cells.count(expected) >= 2 or (not expected and not "".join(cells).strip())
