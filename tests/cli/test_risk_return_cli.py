@@ -106,3 +106,27 @@ def test_nonsense_is_refused_naming_the_column_and_the_project_is_unchanged(
     thin = cli(*base, "--prices", "--assets", "stocks,bonds,gold,cash", "--target-volatility", "12%")
     assert thin.returncode == 0, thin.stderr
     assert "Warning: The fit window has 29 periods for 4 assets (fewer than 10 per asset)" in thin.stdout
+
+
+def test_objectives_with_cvar_trace_the_mean_cvar_frontier_and_say_so(tmp_path: Path) -> None:
+    """Observation 5: ``return:max,cvar:min`` optimises CVaR (labelled with level and horizon)."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = ["--table", "asset_returns", "--returns", "--points", "15", "--resamples", "20",
+             "--objectives", "return:max,cvar:min"]  # fmt: skip
+    done = cli("analyze", project, "risk-return", *flags, "--name", "cvar", "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)  # HiGHS's banner stays out of the JSON
+    optimised = record["notes"]["optimised"]
+    assert optimised["measure"] == "cvar" and optimised["failed_points"] == []
+    assert optimised["label"].startswith("CVaR 95% (horizon one period (daily)")
+    text = cli("analyze", project, "risk-return", *flags, "--cvar-level", "0.9", "--name", "cvar90")
+    assert text.returncode == 0, text.stderr
+    assert "Frontier: CVaR 90% (horizon one period (daily); loss as a fraction of wealth" in text.stdout
+    assert "Optimised: mean–CVaR frontier by the Rockafellar–Uryasev linear program" in text.stdout
+    assert "HiGHS" in text.stdout and "Running HiGHS" not in text.stdout
+    evaluated = ["--objectives", "return:max,max_drawdown:min", "--name", "dd"]
+    drawdown = cli("analyze", project, "risk-return", *flags[:-2], *evaluated)
+    assert drawdown.returncode == 0, drawdown.stderr
+    assert "max_drawdown evaluated on these portfolios, not optimised" in drawdown.stdout

@@ -21,13 +21,15 @@ from typing import Any
 
 from ..core.analyses.kinds import kind
 from ..core.analyses.risk_return.conventions import convention_lines
+from ..core.analyses.risk_return.optimised import optimised_line
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import print_analysis, run_analysis
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
                 "min_volatility", "infeasible_targets", "given_portfolios", "named_portfolios",
-               "missing_named_portfolios", "warnings", "conventions", "dropped_dates")  # fmt: skip
+               "missing_named_portfolios", "warnings", "conventions", "dropped_dates",
+               "optimised")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
@@ -56,7 +58,10 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     if "test" in windows:
         test = windows["test"]
         print(f"Out of sample: {test[0]} .. {test[1]} ({test[2]} periods), in the oos_* columns.")
-    print(f"Frontier: volatility from {notes['min_volatility']:.2%}, return up to {notes['max_return']:.2%}.")
+    optimised = notes["optimised"]
+    lowest, highest = optimised["min_risk"], notes["max_return"]
+    print(f"Frontier: {optimised['label']} from {lowest:.2%}, return up to {highest:.2%}.")
+    print(optimised_line(optimised))
     for name, gap in notes["given_portfolios"].items():
         extra = gap["excess_volatility"]
         where = f", {extra:.2%} more volatility than the frontier" if extra is not None else ""

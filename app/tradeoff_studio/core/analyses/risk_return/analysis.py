@@ -23,8 +23,10 @@ from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
 from .frontier import Frontier, check_bounds, efficient_frontier
+from .measure_frontier import RISK_MEASURES, MeasureFrontier, measure_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
+from .optimised import optimised_note, risk_measure
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
 
@@ -80,6 +82,8 @@ def analyze_risk_return(
     lower, upper = _bounds(spec, data.assets)
     progress(0.15, "Tracing the efficient frontier")
     frontier = efficient_frontier(estimates.mean, estimates.cov, points=spec.points, lower=lower, upper=upper)
+    traced = _measure_frontier(spec, fit, estimates=estimates, frontier=frontier, bounds=(lower, upper),
+                               cancel=token, progress=progress)  # fmt: skip
     targets, infeasible = target_portfolios(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
@@ -88,12 +92,16 @@ def analyze_risk_return(
                                       risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
-    frame = _frame(frontier_portfolios(frontier) + named + targets + given, data.assets, fit, test, estimates,
+    points = frontier_portfolios(traced or frontier, risk_measure(spec.objectives))
+    frame = _frame(points + named + targets + given, data.assets, fit, test, estimates,
                    settings=settings, bootstrap=spec.bootstrap, cancel=token)  # fmt: skip
     weights = [f"weight_{asset}" for asset in data.assets]
     notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
+    notes["optimised"] = optimised_note(spec.objectives, level=spec.cvar_level, frontier=traced,
+                                        horizon=notes["conventions"]["cvar"]["horizon"],
+                                        min_volatility=frontier.line.min_volatility)  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
@@ -101,6 +109,26 @@ def analyze_risk_return(
     )
     progress(1.0, "Candidates ready")
     return table.with_front()
+
+
+def _measure_frontier(
+    spec: RiskReturnSpec,
+    fit: Returns,
+    *,
+    estimates: Estimates,
+    frontier: Frontier,
+    bounds: tuple[np.ndarray, np.ndarray],
+    cancel: CancelToken,
+    progress: Progress,
+) -> MeasureFrontier | None:
+    """The mean–CVaR or mean–CDaR frontier when the objectives minimise that measure (None: mean–variance)."""
+    measure = risk_measure(spec.objectives)
+    if measure not in RISK_MEASURES:
+        return None
+    progress(0.2, f"Tracing the mean–{measure} frontier (HiGHS)")
+    return measure_frontier(fit.values, estimates.mean, measure, level=spec.cvar_level, points=spec.points,
+                            lower=bounds[0], upper=bounds[1], max_return=frontier.line.max_return,
+                            cancel=cancel)  # fmt: skip
 
 
 def _found(
