@@ -130,3 +130,35 @@ def test_objectives_with_cvar_trace_the_mean_cvar_frontier_and_say_so(tmp_path: 
     drawdown = cli("analyze", project, "risk-return", *flags[:-2], *evaluated)
     assert drawdown.returncode == 0, drawdown.stderr
     assert "max_drawdown evaluated on these portfolios, not optimised" in drawdown.stdout
+
+
+def test_group_bounds_from_a_groups_table_and_refusals_leave_the_project_unchanged(
+    tmp_path: Path, state: object
+) -> None:
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    from tradeoff_studio.core.project import open_project
+
+    groups = tmp_path / "sectors.csv"
+    cli("import", project, DEMO / "asset_returns.parquet")
+    with open_project(project) as opened:
+        columns = opened.con.execute("SELECT * FROM asset_returns LIMIT 0").df().columns
+    assets = [c for c in columns if c != "date"]
+    rows = "".join(f"{a},{'first' if i < 2 else 'rest'}\n" for i, a in enumerate(assets))
+    groups.write_text("asset,group\n" + rows)
+    assert cli("import", project, groups).returncode == 0
+    base = ["analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--points", "8",
+            "--resamples", "10", "--groups", "sectors"]  # fmt: skip
+    done = cli(*base, "--group-bounds", "first=0,0.2", "--name", "capped")
+    assert done.returncode == 0, done.stderr
+    assert "Group bound: first (2 assets) weighs 0 to 0.2 at every point." in done.stdout
+    assert "Optimised: mean–variance frontier by the mean–variance quadratic program" in done.stdout
+    with open_project(project) as opened:
+        before = state(opened)  # type: ignore[operator]
+    impossible = cli(*base, "--group-bounds", "first=0,0.1", "--group-bounds", "rest=0,0.5", "--name", "no")
+    assert impossible.returncode == 1
+    assert "meets the weight bounds together with the group bounds" in impossible.stderr
+    unknown = cli(*base, "--group-bounds", "tech=0,0.4", "--name", "no")
+    assert unknown.returncode == 1 and "names group 'tech', which no asset belongs to" in unknown.stderr
+    with open_project(project) as opened:
+        assert state(opened) == before  # type: ignore[operator]

@@ -77,6 +77,18 @@ PARAMETERS = (
         "bound", "--bound", "text", "one asset's bounds", repeat=True, default=(), metavar="ASSET=LO,HI"
     ),
     Parameter(
+        "groups", "--groups", "table", "asset groups: a table with columns asset, group", metavar="TABLE"
+    ),
+    Parameter(
+        "group_bounds",
+        "--group-bounds",
+        "text",
+        "a group's total weight (with --groups)",
+        repeat=True,
+        default=(),
+        metavar="GROUP=LO,HI",
+    ),
+    Parameter(
         "split", "--split", "text", "fit before this date (or share); test after", metavar="DATE|SHARE"
     ),
     Parameter("start", "--from", "text", "analyse the dates from this one on (fit and test)", metavar="DATE"),
@@ -157,6 +169,8 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         lower=lower,
         upper=upper,
         asset_bounds=tuple(_asset_bound(text) for text in values.get("bound") or []),
+        groups=values.get("groups"),
+        group_bounds=tuple(_asset_bound(text, "--group-bounds") for text in values.get("group_bounds") or []),
         split=values.get("split"),
         weights_table=values.get("portfolios"),
         target_returns=tuple(rate(t, "--target-return") for t in values.get("target_return") or []),
@@ -196,11 +210,12 @@ def _pair(text: str, flag: str) -> tuple[float, float]:
     return rate(parts[0], flag, fraction=False), rate(parts[1], flag, fraction=False)
 
 
-def _asset_bound(text: str) -> tuple[str, float, float]:
+def _asset_bound(text: str, flag: str = "--bound") -> tuple[str, float, float]:
     asset, sep, bounds = text.rpartition("=")
     if not sep or not asset:
-        raise AnalysisError(f"--bound expects ASSET=LO,HI (e.g. gold=0,0.1), got {text!r}.")
-    return (asset, *_pair(bounds, "--bound"))
+        name = "ASSET" if flag == "--bound" else "GROUP"
+        raise AnalysisError(f"{flag} expects {name}=LO,HI (e.g. gold=0,0.1), got {text!r}.")
+    return (asset, *_pair(bounds, flag))
 
 
 def _triple(text: str) -> tuple[str, str, str]:

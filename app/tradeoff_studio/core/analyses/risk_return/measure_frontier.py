@@ -48,6 +48,16 @@ _OPTIONS = (
 
 
 @dataclass(frozen=True)
+class GroupBound:
+    """The total weight of a group of assets (``members``, their positions) lies in [lower, upper]."""
+
+    name: str
+    members: tuple[int, ...]
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
 class MeasureFrontier:
     """Portfolios minimising ``measure`` at evenly spaced target returns, from its minimum-risk point up."""
 
@@ -77,6 +87,7 @@ class _Program:
     return_row: int
     assets: int
     scale: float
+    quadratic: bool = False
 
 
 def measure_frontier(
@@ -88,21 +99,28 @@ def measure_frontier(
     points: int = 100,
     lower: np.ndarray,
     upper: np.ndarray,
-    max_return: float,
+    max_return: float | None = None,
+    cov: np.ndarray | None = None,
+    groups: tuple[GroupBound, ...] = (),
     cancel: CancelToken | None = None,
 ) -> MeasureFrontier:
     """``points`` portfolios minimising ``measure`` on ``returns`` (T × n per period) at returns ``μ'w``.
 
-    ``mean`` is the annual model return of each asset, ``max_return`` the highest one the bounds allow
-    (the critical line's first turning point). Raises :class:`AnalysisError` for an unknown measure or
-    when the minimum-risk program itself has no solution.
+    ``mean`` is the annual model return of each asset, ``max_return`` the highest one the constraints
+    allow (None: found by a linear program). ``volatility`` (with ``cov``, annual) is the mean–variance
+    quadratic program, used when ``groups`` rule out the critical line. Raises :class:`AnalysisError`
+    for an unknown measure or when no portfolio meets the bounds and group bounds.
     """
-    if measure not in RISK_MEASURES:
+    if measure not in (*RISK_MEASURES, "volatility") or (measure == "volatility" and cov is None):
         raise AnalysisError(f"No linear frontier for '{measure}'; the measures: {', '.join(RISK_MEASURES)}.")
     returns = np.asarray(returns, dtype=np.float64)
     scale = 1.0 / max(float(returns.std()), 1e-300)
-    program = _build(returns * scale, np.asarray(mean, dtype=np.float64) * scale, measure,
-                     level=level, lower=lower, upper=upper, scale=scale)  # fmt: skip
+    mean = np.asarray(mean, dtype=np.float64)
+    if max_return is None:
+        max_return = _max_return(mean, lower, upper, groups)
+    scaled_cov = np.asarray(cov, dtype=np.float64) * scale * scale if measure == "volatility" else None
+    program = _build(returns * scale, mean * scale, measure, level=level, lower=lower, upper=upper,
+                     scale=scale, cov=scaled_cov, groups=groups)  # fmt: skip
     status, weights, value = _solve(program)
     if weights is None:
         raise AnalysisError(f"HiGHS found no minimum-{measure} portfolio within the bounds ({status}).")
@@ -137,7 +155,45 @@ def _solve(program: _Program) -> tuple[str, np.ndarray | None, float]:
     if status != highspy.HighsModelStatus.kOptimal:
         return highs.modelStatusToString(status), None, float("nan")
     values = np.asarray(highs.getSolution().col_value[: program.assets], dtype=np.float64)
-    return "optimal", values, float(highs.getInfo().objective_function_value) / program.scale
+    value = float(highs.getInfo().objective_function_value)
+    if program.quadratic:  # ½·w'(2Σs²)w = s²·w'Σw: the volatility is its root over s
+        return "optimal", values, float(np.sqrt(max(value, 0.0))) / program.scale
+    return "optimal", values, value / program.scale
+
+
+def _max_return(
+    mean: np.ndarray, lower: np.ndarray, upper: np.ndarray, groups: tuple[GroupBound, ...]
+) -> float:
+    """The highest μ'w within the bounds and group bounds (a linear program)."""
+    import highspy
+
+    n = len(mean)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.col_cost_ = -mean
+    lp.col_lower_, lp.col_upper_ = np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+    _rows_into(lp, [(np.arange(n), np.ones(n), 1.0, 1.0), *_group_rows(groups)])
+    highs = _new_highs()
+    for option, value in _OPTIONS:
+        highs.setOptionValue(option, value)
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise AnalysisError(_infeasible(groups, highs.modelStatusToString(highs.getModelStatus())))
+    return float(mean @ np.asarray(highs.getSolution().col_value, dtype=np.float64))
+
+
+def _infeasible(groups: tuple[GroupBound, ...], status: str) -> str:
+    named = ", ".join(f"{g.name}={g.lower:g},{g.upper:g}" for g in groups)
+    return (
+        f"No fully invested portfolio meets the weight bounds together with the group bounds {named} "
+        f"(HiGHS: {status}). Widen a group's range or the weight bounds of its assets."
+    )
+
+
+def _group_rows(groups: tuple[GroupBound, ...]) -> list[_Row]:
+    """One row per group: lower ≤ Σ_(i in group) w_i ≤ upper."""
+    return [(np.array(g.members), np.ones(len(g.members)), g.lower, g.upper) for g in groups]
 
 
 def _build(
@@ -149,12 +205,17 @@ def _build(
     lower: np.ndarray,
     upper: np.ndarray,
     scale: float,
+    cov: np.ndarray | None = None,
+    groups: tuple[GroupBound, ...] = (),
 ) -> _Program:
     """The HiGHS model of ``measure``: columns w, then the measure's own; rows budget, return, scenarios."""
     import highspy
 
     assets = returns.shape[1]
-    parts = _cvar_parts(returns, level) if measure == "cvar" else _cdar_parts(returns, level)
+    if measure == "volatility":
+        parts: _Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
+    else:
+        parts = _cvar_parts(returns, level) if measure == "cvar" else _cdar_parts(returns, level)
     extra_lower, extra_upper, extra_cost, rows = parts
     lp = highspy.HighsLp()
     lp.num_col_ = assets + len(extra_cost)
@@ -162,12 +223,18 @@ def _build(
     lp.col_lower_ = np.concatenate([np.asarray(lower, dtype=np.float64), extra_lower])
     lp.col_upper_ = np.concatenate([np.asarray(upper, dtype=np.float64), extra_upper])
     head = [(np.arange(assets), np.ones(assets), 1.0, 1.0), (np.arange(assets), mean, -_INF, _INF)]
-    _rows_into(lp, head + rows)
+    _rows_into(lp, head + rows + _group_rows(groups))
     highs = _new_highs()
     for option, value in _OPTIONS:
         highs.setOptionValue(option, value)
-    highs.passModel(lp)
-    return _Program(highs, 1, assets, scale)
+    if cov is None:
+        highs.passModel(lp)
+    else:
+        model = highspy.HighsModel()
+        model.lp_ = lp
+        model.hessian_ = _hessian(2.0 * cov)
+        highs.passModel(model)
+    return _Program(highs, 1, assets, scale, cov is not None)
 
 
 _Row = tuple[np.ndarray, np.ndarray, float, float]  # (columns, values, lower, upper)
@@ -233,3 +300,17 @@ def _rows_into(lp: Any, rows: list[_Row]) -> None:
     matrix.start_ = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
     matrix.index_ = np.concatenate([row[0] for row in rows]).astype(np.int32)
     matrix.value_ = np.concatenate([row[1] for row in rows]).astype(np.float64)
+
+
+def _hessian(matrix: np.ndarray) -> Any:
+    """``matrix`` (symmetric) as HiGHS's lower-triangular column-wise Hessian."""
+    import highspy
+
+    n = len(matrix)
+    hessian = highspy.HighsHessian()
+    hessian.dim_ = n
+    hessian.format_ = highspy.HessianFormat.kTriangular
+    hessian.start_ = np.concatenate([[0], np.cumsum(np.arange(n, 0, -1))]).astype(np.int32)
+    hessian.index_ = np.concatenate([np.arange(j, n) for j in range(n)]).astype(np.int32)
+    hessian.value_ = np.concatenate([matrix[j:, j] for j in range(n)]).astype(np.float64)
+    return hessian

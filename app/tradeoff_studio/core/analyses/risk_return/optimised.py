@@ -16,7 +16,7 @@ from .measure_frontier import MEASURE_UNITS, RISK_MEASURES, MeasureFrontier
 
 OPTIMISABLE = ("volatility", *RISK_MEASURES)
 RISKS = ("volatility", "cvar", "max_drawdown", "cdar", "semideviation")
-_NAMES = {"volatility": "volatility", "cvar": "CVaR", "cdar": "CDaR"}
+_NAMES = {"volatility": "variance", "cvar": "CVaR", "cdar": "CDaR"}
 
 
 def risk_measure(objectives: tuple[Objective, ...] | list[Objective]) -> str:
@@ -55,6 +55,13 @@ def optimised_note(
             "numpy",
             min_volatility,
             [],
+        )
+    elif measure == "volatility":  # group bounds rule out the critical line
+        method = "the mean–variance quadratic program (group bounds rule out the critical line), per point"
+        solver, minimum, failed = (
+            "HiGHS active-set QP, warm-started",
+            float(frontier.risks[0]),
+            frontier.failed,
         )
     else:
         kind = "Rockafellar–Uryasev" if measure == "cvar" else "Chekhlov–Uryasev–Zabarankin"
