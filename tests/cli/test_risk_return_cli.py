@@ -162,3 +162,19 @@ def test_group_bounds_from_a_groups_table_and_refusals_leave_the_project_unchang
     assert unknown.returncode == 1 and "names group 'tech', which no asset belongs to" in unknown.stderr
     with open_project(project) as opened:
         assert state(opened) == before  # type: ignore[operator]
+
+
+def test_gross_exposure_with_shorting_is_capped_and_stated(tmp_path: Path) -> None:
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    done = cli("analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--points", "6",
+               "--resamples", "10", "--bounds=-0.3,1", "--max-gross", "160%", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["notes"]["limits"] == [{"limit": "gross exposure", "value": 1.6}]
+    assert "quadratic program" in record["notes"]["optimised"]["method"]
+    alone = cli(
+        "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--max-turnover", "0.2"
+    )
+    assert alone.returncode == 1 and "--max-turnover and --current-weights TABLE" in alone.stderr

@@ -5,7 +5,8 @@
     analyze PROJECT risk-return --table T (--prices | --returns | --log-returns)
         [--long DATE,ASSET,VALUE | --date COL [--assets A,B,...]] [--covariance sample|ledoit-wolf]
         [--points 100] [--bounds LO,HI] [--bound ASSET=LO,HI ...] [--split DATE|SHARE]
-        [--groups TABLE --group-bounds GROUP=LO,HI ...]
+        [--groups TABLE --group-bounds GROUP=LO,HI ...] [--current-weights TABLE --max-turnover X]
+        [--max-gross L]
         [--from DATE] [--to DATE] [--portfolios WEIGHTS_TABLE]
         [--target-return R ...] [--target-volatility V ...]
         [--risk-free R] [--cvar-level 0.95] [--periods-per-year N] [--drop-missing] [--resamples N]
@@ -30,7 +31,7 @@ from .console import print_json
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
                 "min_volatility", "infeasible_targets", "given_portfolios", "named_portfolios",
                "missing_named_portfolios", "warnings", "conventions", "dropped_dates",
-               "optimised", "group_bounds")  # fmt: skip
+               "optimised", "group_bounds", "limits")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
@@ -66,6 +67,8 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     for group in notes["group_bounds"]:
         limits = f"{group['lower']:g} to {group['upper']:g}"
         print(f"Group bound: {group['group']} ({group['assets']} assets) weighs {limits} at every point.")
+    for limit in notes["limits"]:
+        print(f"Limit: {limit['limit']} at most {limit['value']:g} (sum of absolute weights) at every point.")
     for name, gap in notes["given_portfolios"].items():
         extra = gap["excess_volatility"]
         where = f", {extra:.2%} more volatility than the frontier" if extra is not None else ""

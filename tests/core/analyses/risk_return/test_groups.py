@@ -12,7 +12,11 @@ from support.returns_tables import ASSETS, add_table, spec, wide_returns
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
 from tradeoff_studio.core.analyses.risk_return.analysis import analyze_risk_return
 from tradeoff_studio.core.analyses.risk_return.frontier import efficient_frontier
-from tradeoff_studio.core.analyses.risk_return.measure_frontier import GroupBound, measure_frontier
+from tradeoff_studio.core.analyses.risk_return.measure_frontier import (
+    AbsoluteLimit,
+    GroupBound,
+    measure_frontier,
+)
 from tradeoff_studio.core.analyses.risk_return.metrics import METRICS, MetricSettings, metrics
 from tradeoff_studio.core.project import Project
 
@@ -123,7 +127,7 @@ def test_analysis_under_group_bounds_names_what_it_optimised_and_drops_breaking_
         ({"groups": "sectors", "group_bounds": (("risky", 0.0, 0.3), ("safe", 0.0, 0.5))},
          "No fully invested portfolio meets the weight bounds together with the group bounds"),
         ({"groups": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "target_returns": (0.05,)},
-         "not available with --group-bounds yet"),
+         "not available with group bounds or limits yet"),
     ],
 )  # fmt: skip
 def test_impossible_group_bounds_are_refused_with_the_reason(
@@ -141,3 +145,57 @@ def test_a_group_range_the_asset_bounds_rule_out_is_refused_naming_the_sums(proj
         AnalysisError, match=r"Group 'risky' \(2 assets\) must weigh 0.7 to 1, but .* allow 0 to 0.6"
     ):
         analyze_risk_return(project, asked)
+
+
+def _cvxpy_min(
+    returns: np.ndarray, target: float, lower: float, limits: list[tuple[np.ndarray, float]]
+) -> float:
+    """The minimum volatility at return ≥ target under the limits, from cvxpy + Clarabel (an oracle)."""
+    import cvxpy as cp
+
+    mean, cov = returns.mean(axis=0) * 252, np.cov(returns, rowvar=False) * 252
+    w = cp.Variable(len(mean))
+    rules = [cp.sum(w) == 1, w >= lower, w <= 1, mean @ w >= target]
+    rules += [cp.norm1(w - centre) <= limit for centre, limit in limits]
+    cp.Problem(cp.Minimize(cp.quad_form(w, cp.psd_wrap(cov))), rules).solve(
+        solver="CLARABEL", tol_gap_abs=1e-11, tol_gap_rel=1e-11, tol_feas=1e-11
+    )
+    return float(np.sqrt(w.value @ cov @ w.value))
+
+
+@pytest.mark.parametrize("case", ["turnover", "gross"])
+def test_turnover_and_gross_limits_hold_and_match_an_independent_solver(case: str) -> None:
+    returns = _returns()
+    mean, cov = returns.mean(axis=0) * 252, np.cov(returns, rowvar=False) * 252
+    if case == "turnover":
+        current, low, limit = np.full(8, 1 / 8), 0.0, AbsoluteLimit("turnover", np.full(8, 1 / 8), 0.4)
+    else:
+        current, low, limit = np.zeros(8), -0.5, AbsoluteLimit("gross exposure", np.zeros(8), 1.6)
+    solved = measure_frontier(returns, mean, "volatility", cov=cov, points=6, lower=np.full(8, low),
+                              upper=np.ones(8), limits=(limit,))  # fmt: skip
+    assert solved.failed == []
+    used = np.abs(solved.weights - current).sum(axis=1)
+    assert (used <= limit.limit + 1e-8).all() and used.max() == pytest.approx(limit.limit, abs=1e-7)
+    if case == "gross":
+        assert solved.weights.min() < -1e-3  # shorting is used
+    for ret, ours in zip(solved.returns[1:-1], solved.risks[1:-1], strict=True):
+        oracle = _cvxpy_min(returns, ret, low, [(current, limit.limit)])
+        assert ours == pytest.approx(oracle, abs=1e-6) and ours <= oracle + 1e-8
+
+
+def test_limits_in_the_analysis_are_stated_and_impossible_ones_refused(project: Project) -> None:
+    _sectors(project)
+    add_table(project, "held", pd.DataFrame({"asset": ["stocks"], "weight": [1.0]}))
+    table = analyze_risk_return(project, spec(current_weights="held", max_turnover=0.5))
+    front = table.frame[table.frame["source"] == "frontier"]
+    held = np.array([1.0, 0.0, 0.0, 0.0])
+    turnover = np.abs(front[[f"weight_{a}" for a in ASSETS]].to_numpy() - held).sum(axis=1)
+    assert (turnover <= 0.5 + 1e-8).all() and table.notes["limits"] == [{"limit": "turnover", "value": 0.5}]
+    missing = {m["portfolio"]: m["reason"] for m in table.notes["missing_named_portfolios"]}
+    assert "its turnover is" in missing["equal-weight"] and "above the limit 0.5" in missing["equal-weight"]
+    with pytest.raises(AnalysisError, match="--max-turnover and --current-weights TABLE"):
+        analyze_risk_return(project, spec(max_turnover=0.5))
+    with pytest.raises(AnalysisError, match="the turnover limit 0 "):
+        analyze_risk_return(project, spec(current_weights="held", max_turnover=0.0, upper=0.6))
+    with pytest.raises(AnalysisError, match="--max-gross must be 0 or more"):
+        analyze_risk_return(project, spec(max_gross=-1.0))

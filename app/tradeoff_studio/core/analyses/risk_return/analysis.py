@@ -23,8 +23,8 @@ from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
 from .frontier import Frontier, check_bounds, efficient_frontier
-from .groups import drop_breaches, group_bounds, read_groups
-from .measure_frontier import RISK_MEASURES, GroupBound, MeasureFrontier, measure_frontier
+from .groups import drop_breaches, extra_constraints
+from .measure_frontier import RISK_MEASURES, AbsoluteLimit, GroupBound, MeasureFrontier, measure_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
 from .optimised import optimised_note, risk_measure
@@ -55,6 +55,9 @@ class RiskReturnSpec:
     target_volatilities: tuple[float, ...] = ()
     groups: str | None = None  # a table with columns asset, group
     group_bounds: tuple[tuple[str, float, float], ...] = ()  # (group, lower, upper)
+    current_weights: str | None = None  # a table with columns asset, weight (for --max-turnover)
+    max_turnover: float | None = None  # sum of |w - current|
+    max_gross: float | None = None  # sum of |w|
     risk_free: float = 0.0  # annual rate, for Sharpe and Sortino
     cvar_level: float = 0.95
     periods_per_year: int | None = None  # None: read from the dates
@@ -83,18 +86,18 @@ def analyze_risk_return(
     progress(0.1, "Estimating returns and covariance")
     estimates = estimate(fit.values, data.periods_per_year, spec.covariance)
     lower, upper = _bounds(spec, data.assets)
-    groups = _groups(project, spec, data.assets, (lower, upper), token)
+    groups, limits = extra_constraints(project, spec, data.assets, (lower, upper), token)
     progress(0.15, "Tracing the efficient frontier")
     frontier = efficient_frontier(estimates.mean, estimates.cov, points=spec.points, lower=lower, upper=upper)
     traced = _measure_frontier(spec, fit, estimates=estimates, frontier=frontier, bounds=(lower, upper),
-                               groups=groups, cancel=token, progress=progress)  # fmt: skip
+                               groups=(groups, limits), cancel=token, progress=progress)  # fmt: skip
     targets, infeasible = target_portfolios(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
     named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
                                       risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
-    named = drop_breaches(named, unnamed, groups)
+    named = drop_breaches(named, unnamed, groups, limits)
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
     points = frontier_portfolios(traced or frontier, risk_measure(spec.objectives))
@@ -104,6 +107,7 @@ def analyze_risk_return(
     notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
+    notes["limits"] = [{"limit": limit.name, "value": limit.limit} for limit in limits]
     notes["group_bounds"] = [{"group": g.name, "assets": len(g.members), "lower": g.lower, "upper": g.upper}
                              for g in groups]  # fmt: skip
     if traced is not None:
@@ -127,44 +131,20 @@ def _measure_frontier(
     estimates: Estimates,
     frontier: Frontier,
     bounds: tuple[np.ndarray, np.ndarray],
-    groups: tuple[GroupBound, ...],
+    groups: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     cancel: CancelToken,
     progress: Progress,
 ) -> MeasureFrontier | None:
     """The frontier HiGHS traces: mean–CVaR or mean–CDaR when the objectives minimise that measure, and
-    every frontier under group bounds (None: the critical line's mean–variance frontier stands)."""
+    every frontier under group bounds or limits (None: the critical line's mean–variance frontier stands)."""
     measure = risk_measure(spec.objectives)
-    if measure not in RISK_MEASURES and not groups:
+    if measure not in RISK_MEASURES and not any(groups):
         return None
     progress(0.2, f"Tracing the mean–{measure} frontier (HiGHS)")
     return measure_frontier(fit.values, estimates.mean, measure, level=spec.cvar_level, points=spec.points,
-                            lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups,
-                            max_return=None if groups else frontier.line.max_return,
+                            lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups[0],
+                            limits=groups[1], max_return=None if any(groups) else frontier.line.max_return,
                             cancel=cancel)  # fmt: skip
-
-
-def _groups(
-    project: Project,
-    spec: RiskReturnSpec,
-    assets: list[str],
-    bounds: tuple[np.ndarray, np.ndarray],
-    cancel: CancelToken,
-) -> tuple[GroupBound, ...]:
-    """The group bounds asked for (none without ``--group-bounds``)."""
-    if spec.group_bounds and not spec.groups:
-        raise AnalysisError(
-            "--group-bounds needs --groups TABLE (columns asset, group) naming each asset's group."
-        )
-    if spec.groups and not spec.group_bounds:
-        raise AnalysisError("--groups needs at least one --group-bounds GROUP=LO,HI (e.g. tech=0,0.4).")
-    if not spec.groups:
-        return ()
-    if spec.target_returns or spec.target_volatilities:
-        raise AnalysisError(
-            "--target-return and --target-volatility are not available with --group-bounds yet: pick the "
-            "point from the constrained frontier with decide --constraint (e.g. return>=0.08)."
-        )
-    return group_bounds(read_groups(project, spec.groups, assets, cancel), spec.group_bounds, assets, bounds)
 
 
 def _found(

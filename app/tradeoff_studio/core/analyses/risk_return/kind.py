@@ -89,6 +89,17 @@ PARAMETERS = (
         metavar="GROUP=LO,HI",
     ),
     Parameter(
+        "current_weights",
+        "--current-weights",
+        "table",
+        "the portfolio held now: asset, weight (for --max-turnover)",
+        metavar="TABLE",
+    ),
+    Parameter("max_turnover", "--max-turnover", "text", "cap on sum |w - current| (two-way)", metavar="X"),
+    Parameter(
+        "max_gross", "--max-gross", "text", "cap on sum |w| (gross exposure; 1.6 = 130/30)", metavar="L"
+    ),
+    Parameter(
         "split", "--split", "text", "fit before this date (or share); test after", metavar="DATE|SHARE"
     ),
     Parameter("start", "--from", "text", "analyse the dates from this one on (fit and test)", metavar="DATE"),
@@ -170,6 +181,9 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         upper=upper,
         asset_bounds=tuple(_asset_bound(text) for text in values.get("bound") or []),
         groups=values.get("groups"),
+        current_weights=values.get("current_weights"),
+        max_turnover=_optional(values.get("max_turnover"), "--max-turnover"),
+        max_gross=_optional(values.get("max_gross"), "--max-gross"),
         group_bounds=tuple(_asset_bound(text, "--group-bounds") for text in values.get("group_bounds") or []),
         split=values.get("split"),
         weights_table=values.get("portfolios"),
@@ -201,6 +215,11 @@ def rate(text: str, flag: str, *, fraction: bool = True) -> float:
             f"(0.12) or percentages (12%); write {value * 100:g}% if you mean {value:.0%}."
         )
     return value
+
+
+def _optional(text: str | None, flag: str) -> float | None:
+    """A limit such as ``0.3`` or ``30%`` (not capped at 1), or None when not given."""
+    return None if text is None else rate(text, flag, fraction=False)
 
 
 def _pair(text: str, flag: str) -> tuple[float, float]:

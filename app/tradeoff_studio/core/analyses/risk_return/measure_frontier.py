@@ -58,6 +58,15 @@ class GroupBound:
 
 
 @dataclass(frozen=True)
+class AbsoluteLimit:
+    """Σ|w_i − centre_i| ≤ limit: turnover from the current weights, or gross exposure (centre 0)."""
+
+    name: str  # "turnover" or "gross exposure", for messages
+    centre: np.ndarray
+    limit: float
+
+
+@dataclass(frozen=True)
 class MeasureFrontier:
     """Portfolios minimising ``measure`` at evenly spaced target returns, from its minimum-risk point up."""
 
@@ -102,6 +111,7 @@ def measure_frontier(
     max_return: float | None = None,
     cov: np.ndarray | None = None,
     groups: tuple[GroupBound, ...] = (),
+    limits: tuple[AbsoluteLimit, ...] = (),
     cancel: CancelToken | None = None,
 ) -> MeasureFrontier:
     """``points`` portfolios minimising ``measure`` on ``returns`` (T × n per period) at returns ``μ'w``.
@@ -117,10 +127,10 @@ def measure_frontier(
     scale = 1.0 / max(float(returns.std()), 1e-300)
     mean = np.asarray(mean, dtype=np.float64)
     if max_return is None:
-        max_return = _max_return(mean, lower, upper, groups)
+        max_return = _max_return(mean, lower, upper, groups, limits)
     scaled_cov = np.asarray(cov, dtype=np.float64) * scale * scale if measure == "volatility" else None
     program = _build(returns * scale, mean * scale, measure, level=level, lower=lower, upper=upper,
-                     scale=scale, cov=scaled_cov, groups=groups)  # fmt: skip
+                     scale=scale, cov=scaled_cov, groups=groups, limits=limits)  # fmt: skip
     status, weights, value = _solve(program)
     if weights is None:
         raise AnalysisError(f"HiGHS found no minimum-{measure} portfolio within the bounds ({status}).")
@@ -162,33 +172,57 @@ def _solve(program: _Program) -> tuple[str, np.ndarray | None, float]:
 
 
 def _max_return(
-    mean: np.ndarray, lower: np.ndarray, upper: np.ndarray, groups: tuple[GroupBound, ...]
+    mean: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    groups: tuple[GroupBound, ...],
+    limits: tuple[AbsoluteLimit, ...] = (),
 ) -> float:
-    """The highest μ'w within the bounds and group bounds (a linear program)."""
+    """The highest μ'w within the bounds, group bounds and absolute limits (a linear program)."""
     import highspy
 
     n = len(mean)
+    extra_lower, extra_upper, extra_cost, rows = _limit_parts(limits, n, n)
     lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.col_cost_ = -mean
-    lp.col_lower_, lp.col_upper_ = np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
-    _rows_into(lp, [(np.arange(n), np.ones(n), 1.0, 1.0), *_group_rows(groups)])
+    lp.num_col_ = n + len(extra_cost)
+    lp.col_cost_ = np.concatenate([-mean, extra_cost])
+    lp.col_lower_ = np.concatenate([np.asarray(lower, dtype=np.float64), extra_lower])
+    lp.col_upper_ = np.concatenate([np.asarray(upper, dtype=np.float64), extra_upper])
+    _rows_into(lp, [(np.arange(n), np.ones(n), 1.0, 1.0), *_group_rows(groups), *rows])
     highs = _new_highs()
     for option, value in _OPTIONS:
         highs.setOptionValue(option, value)
     highs.passModel(lp)
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise AnalysisError(_infeasible(groups, highs.modelStatusToString(highs.getModelStatus())))
-    return float(mean @ np.asarray(highs.getSolution().col_value, dtype=np.float64))
+        raise AnalysisError(_infeasible(groups, limits, highs.modelStatusToString(highs.getModelStatus())))
+    return float(mean @ np.asarray(highs.getSolution().col_value[:n], dtype=np.float64))
 
 
-def _infeasible(groups: tuple[GroupBound, ...], status: str) -> str:
-    named = ", ".join(f"{g.name}={g.lower:g},{g.upper:g}" for g in groups)
-    return (
-        f"No fully invested portfolio meets the weight bounds together with the group bounds {named} "
-        f"(HiGHS: {status}). Widen a group's range or the weight bounds of its assets."
+def _infeasible(groups: tuple[GroupBound, ...], limits: tuple[AbsoluteLimit, ...], status: str) -> str:
+    named = (
+        [f"the group bounds {', '.join(f'{g.name}={g.lower:g},{g.upper:g}' for g in groups)}"]
+        if groups
+        else []
     )
+    named += [f"the {limit.name} limit {limit.limit:g}" for limit in limits]
+    return (
+        f"No fully invested portfolio meets the weight bounds together with {' and '.join(named)} "
+        f"(HiGHS: {status}). Widen a range or raise a limit."
+    )
+
+
+def _limit_parts(limits: tuple[AbsoluteLimit, ...], assets: int, first: int) -> _Parts:
+    """Columns a_i ≥ |w_i − c_i| (n per limit, from column ``first``) and the rows Σa_i ≤ limit."""
+    rows: list[_Row] = []
+    for k, limit in enumerate(limits):
+        start = first + k * assets
+        for i in range(assets):
+            rows.append((np.array([start + i, i]), np.array([1.0, -1.0]), -float(limit.centre[i]), _INF))
+            rows.append((np.array([start + i, i]), np.array([1.0, 1.0]), float(limit.centre[i]), _INF))
+        rows.append((np.arange(start, start + assets), np.ones(assets), -_INF, float(limit.limit)))
+    count = len(limits) * assets
+    return np.zeros(count), np.full(count, _INF), np.zeros(count), rows
 
 
 def _group_rows(groups: tuple[GroupBound, ...]) -> list[_Row]:
@@ -207,6 +241,7 @@ def _build(
     scale: float,
     cov: np.ndarray | None = None,
     groups: tuple[GroupBound, ...] = (),
+    limits: tuple[AbsoluteLimit, ...] = (),
 ) -> _Program:
     """The HiGHS model of ``measure``: columns w, then the measure's own; rows budget, return, scenarios."""
     import highspy
@@ -216,7 +251,9 @@ def _build(
         parts: _Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
     else:
         parts = _cvar_parts(returns, level) if measure == "cvar" else _cdar_parts(returns, level)
-    extra_lower, extra_upper, extra_cost, rows = parts
+    extra_lower, extra_upper, extra_cost, rows = _joined(
+        parts, _limit_parts(limits, assets, assets + len(parts[2]))
+    )
     lp = highspy.HighsLp()
     lp.num_col_ = assets + len(extra_cost)
     lp.col_cost_ = np.concatenate([np.zeros(assets), extra_cost])
@@ -232,7 +269,7 @@ def _build(
     else:
         model = highspy.HighsModel()
         model.lp_ = lp
-        model.hessian_ = _hessian(2.0 * cov)
+        model.hessian_ = _hessian(2.0 * cov, lp.num_col_)
         highs.passModel(model)
     return _Program(highs, 1, assets, scale, cov is not None)
 
@@ -302,15 +339,26 @@ def _rows_into(lp: Any, rows: list[_Row]) -> None:
     matrix.value_ = np.concatenate([row[1] for row in rows]).astype(np.float64)
 
 
-def _hessian(matrix: np.ndarray) -> Any:
-    """``matrix`` (symmetric) as HiGHS's lower-triangular column-wise Hessian."""
+def _joined(first: _Parts, second: _Parts) -> _Parts:
+    """Two sets of extra columns (bounds, costs) and rows, one after the other."""
+    return (
+        np.concatenate([first[0], second[0]]),
+        np.concatenate([first[1], second[1]]),
+        np.concatenate([first[2], second[2]]),
+        first[3] + second[3],
+    )
+
+
+def _hessian(matrix: np.ndarray, columns: int) -> Any:
+    """``matrix`` (symmetric, on the first columns) as HiGHS's lower-triangular Hessian of ``columns``."""
     import highspy
 
     n = len(matrix)
     hessian = highspy.HighsHessian()
-    hessian.dim_ = n
+    hessian.dim_ = columns
     hessian.format_ = highspy.HessianFormat.kTriangular
-    hessian.start_ = np.concatenate([[0], np.cumsum(np.arange(n, 0, -1))]).astype(np.int32)
+    starts = np.concatenate([[0], np.cumsum(np.arange(n, 0, -1))])
+    hessian.start_ = np.concatenate([starts, np.full(columns - n, starts[-1])]).astype(np.int32)
     hessian.index_ = np.concatenate([np.arange(j, n) for j in range(n)]).astype(np.int32)
     hessian.value_ = np.concatenate([matrix[j:, j] for j in range(n)]).astype(np.float64)
     return hessian
