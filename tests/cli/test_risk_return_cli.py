@@ -178,3 +178,22 @@ def test_gross_exposure_with_shorting_is_capped_and_stated(tmp_path: Path) -> No
         "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--max-turnover", "0.2"
     )
     assert alone.returncode == 1 and "--max-turnover and --current-weights TABLE" in alone.stderr
+
+
+def test_walk_forward_columns_and_statement(tmp_path: Path) -> None:
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = ["--table", "asset_returns", "--returns", "--points", "5", "--resamples", "10", "--rebalance",
+             "quarterly", "--window", "250", "--cost-bps", "10", "--name", "wf"]  # fmt: skip
+    done = cli("analyze", project, "risk-return", *flags)
+    assert done.returncode == 0, done.stderr
+    assert "Walk-forward: rebalanced quarterly (" in done.stdout and "costs 10 bps of turnover" in done.stdout
+    exported = cli("candidates", project, "wf", "--json")
+    rows = json.loads(exported.stdout)
+    rows = rows["candidates"] if isinstance(rows, dict) else rows
+    assert all(
+        key in rows[0] for key in ("wf_return", "wf_volatility", "wf_max_drawdown", "wf_turnover", "wf_costs")
+    )
+    lone = cli("analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--cost-bps", "5")
+    assert lone.returncode == 1 and "add --rebalance monthly|quarterly|N" in lone.stderr

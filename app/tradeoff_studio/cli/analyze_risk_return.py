@@ -6,7 +6,7 @@
         [--long DATE,ASSET,VALUE | --date COL [--assets A,B,...]] [--covariance sample|ledoit-wolf]
         [--points 100] [--bounds LO,HI] [--bound ASSET=LO,HI ...] [--split DATE|SHARE]
         [--groups TABLE --group-bounds GROUP=LO,HI ...] [--current-weights TABLE --max-turnover X]
-        [--max-gross L]
+        [--max-gross L] [--rebalance monthly|quarterly|N [--window N] [--cost-bps B]]
         [--from DATE] [--to DATE] [--portfolios WEIGHTS_TABLE]
         [--target-return R ...] [--target-volatility V ...]
         [--risk-free R] [--cvar-level 0.95] [--periods-per-year N] [--drop-missing] [--resamples N]
@@ -37,7 +37,10 @@ _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance"
 def analyze_risk_return(args: argparse.Namespace) -> None:
     """Build the spec from the flags, run the analysis as a job, print what it found."""
     record = run_analysis(args, kind("risk-return"))
-    notes = {key: record.spec["notes"][key] for key in _NOTES_SHOWN}
+    stored = record.spec["notes"]
+    notes = {key: stored[key] for key in _NOTES_SHOWN} | (
+        {"walk_forward": stored["walk_forward"]} if "walk_forward" in stored else {}
+    )
     if args.json:
         print_json(record.to_dict() | {"notes": notes})
         return
@@ -69,6 +72,8 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
         print(f"Group bound: {group['group']} ({group['assets']} assets) weighs {limits} at every point.")
     for limit in notes["limits"]:
         print(f"Limit: {limit['limit']} at most {limit['value']:g} (sum of absolute weights) at every point.")
+    if "walk_forward" in notes:
+        _print_walk_forward(notes["walk_forward"])
     for name, gap in notes["given_portfolios"].items():
         extra = gap["excess_volatility"]
         where = f", {extra:.2%} more volatility than the frontier" if extra is not None else ""
@@ -89,3 +94,13 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     for warning in notes["warnings"]:
         print(f"Warning: {warning}")
     print(f"See them with: tradeoff-studio candidates {project} {record.name} --front-only")
+
+
+def _print_walk_forward(note: dict[str, Any]) -> None:
+    window = note["window"] if note["window"] == "expanding" else f"{note['window']} periods"
+    first, last, periods = note["out_of_sample"]
+    print(
+        f"Walk-forward: rebalanced {note['rebalance']} ({note['rebalances']} times), fit on {window} before, "
+        f"out of sample {first} .. {last} ({periods} periods), costs {note['cost_bps']:g} bps of turnover; "
+        "in the wf_* columns."
+    )

@@ -19,6 +19,7 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from .backtest import WF_METRICS, Backtest, walk_forward
 from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
@@ -58,6 +59,7 @@ class RiskReturnSpec:
     current_weights: str | None = None  # a table with columns asset, weight (for --max-turnover)
     max_turnover: float | None = None  # sum of |w - current|
     max_gross: float | None = None  # sum of |w|
+    backtest: Backtest | None = None  # --rebalance / --window / --cost-bps
     risk_free: float = 0.0  # annual rate, for Sharpe and Sortino
     cvar_level: float = 0.95
     periods_per_year: int | None = None  # None: read from the dates
@@ -116,6 +118,12 @@ def analyze_risk_return(
                                         horizon=notes["conventions"]["cvar"]["horizon"],
                                         min_volatility=frontier.line.min_volatility)  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
+    if spec.backtest is not None:
+        progress(0.9, "Walking forward")
+        everything = points + named + targets + given
+        frame, notes["walk_forward"] = _walk_forward(spec, data, everything, frame, bounds=(lower, upper),
+                                                     traced=traced, cancel=token)  # fmt: skip
+        metrics_list += list(WF_METRICS)
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
         "risk-return", frame, [*KNOBS, *weights], metrics_list, list(spec.objectives), notes
@@ -145,6 +153,28 @@ def _measure_frontier(
                             lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups[0],
                             limits=groups[1], max_return=None if any(groups) else frontier.line.max_return,
                             cancel=cancel)  # fmt: skip
+
+
+def _walk_forward(
+    spec: RiskReturnSpec,
+    data: Returns,
+    portfolios: list[Portfolio],
+    frame: pd.DataFrame,
+    *,
+    bounds: tuple[np.ndarray, np.ndarray],
+    traced: MeasureFrontier | None,
+    cancel: CancelToken,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame with the walk-forward columns, and the note (mean–variance rules only)."""
+    assert spec.backtest is not None
+    if traced is not None:
+        raise AnalysisError(
+            "--rebalance re-fits the mean–variance rules only: drop the CVaR/CDaR objective, group bounds "
+            "and limits, or run the walk-forward as a separate analysis without them."
+        )
+    columns, note = walk_forward(data, portfolios, spec.backtest, points=spec.points, bounds=bounds,
+                                 risk_free=spec.risk_free, cancel=cancel)  # fmt: skip
+    return frame.assign(**columns), note
 
 
 def _found(
@@ -186,7 +216,7 @@ def _check_spec(spec: RiskReturnSpec) -> None:
         raise AnalysisError(f"The confidence level must lie between 0 and 1; got {spec.bootstrap.ci_level}.")
     if spec.bootstrap.resamples < 10:
         raise AnalysisError(f"Use at least 10 bootstrap resamples; got {spec.bootstrap.resamples}.")
-    known = set(METRICS) | set(OOS_METRICS)
+    known = set(METRICS) | set(OOS_METRICS) | set(WF_METRICS)
     for objective in spec.objectives:
         if objective.metric not in known:
             raise AnalysisError(

@@ -9,6 +9,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ..candidates import AnalysisError
 from ..kinds import (
     MAX_FRONTIER_POINTS,
@@ -21,6 +23,7 @@ from ..kinds import (
     objectives_value,
 )
 from .analysis import DEFAULT_OBJECTIVES, RiskReturnSpec, analyze_risk_return
+from .backtest import Backtest, rebalance_indices
 from .metrics import Bootstrap
 from .returns import ReturnsSource
 
@@ -98,6 +101,17 @@ PARAMETERS = (
     Parameter("max_turnover", "--max-turnover", "text", "cap on sum |w - current| (two-way)", metavar="X"),
     Parameter(
         "max_gross", "--max-gross", "text", "cap on sum |w| (gross exposure; 1.6 = 130/30)", metavar="L"
+    ),
+    Parameter(
+        "rebalance",
+        "--rebalance",
+        "text",
+        "walk-forward: re-fit monthly, quarterly or every N periods",
+        metavar="monthly|quarterly|N",
+    ),
+    Parameter("window", "--window", "int", "walk-forward fit window in periods (default: expanding)", low=2),
+    Parameter(
+        "cost_bps", "--cost-bps", "float", "walk-forward trading cost, bps of turnover", default=0.0, low=0.0
     ),
     Parameter(
         "split", "--split", "text", "fit before this date (or share); test after", metavar="DATE|SHARE"
@@ -182,6 +196,7 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         asset_bounds=tuple(_asset_bound(text) for text in values.get("bound") or []),
         groups=values.get("groups"),
         current_weights=values.get("current_weights"),
+        backtest=_backtest(values),
         max_turnover=_optional(values.get("max_turnover"), "--max-turnover"),
         max_gross=_optional(values.get("max_gross"), "--max-gross"),
         group_bounds=tuple(_asset_bound(text, "--group-bounds") for text in values.get("group_bounds") or []),
@@ -215,6 +230,18 @@ def rate(text: str, flag: str, *, fraction: bool = True) -> float:
             f"(0.12) or percentages (12%); write {value * 100:g}% if you mean {value:.0%}."
         )
     return value
+
+
+def _backtest(values: Mapping[str, Any]) -> Backtest | None:
+    """The walk-forward settings, or None without ``--rebalance`` (``--window``/``--cost-bps`` need it)."""
+    if not values.get("rebalance"):
+        if values.get("window") is not None or values.get("cost_bps"):
+            raise AnalysisError(
+                "--window and --cost-bps set up the walk-forward: add --rebalance monthly|quarterly|N."
+            )
+        return None
+    rebalance_indices(np.array([], dtype="datetime64[D]"), values["rebalance"], 0)  # checks the text
+    return Backtest(values["rebalance"], values.get("window"), float(values.get("cost_bps") or 0.0))
 
 
 def _optional(text: str | None, flag: str) -> float | None:
