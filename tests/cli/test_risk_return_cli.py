@@ -197,3 +197,23 @@ def test_walk_forward_columns_and_statement(tmp_path: Path) -> None:
     )
     lone = cli("analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--cost-bps", "5")
     assert lone.returncode == 1 and "add --rebalance monthly|quarterly|N" in lone.stderr
+
+
+def test_import_refuses_ambiguous_dates_until_a_format_is_given(tmp_path: Path) -> None:
+    """Observation 3: '01/04/2010' was a dead end; now it is named as ambiguous, with the option to pass."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    prices = tmp_path / "quotes.csv"
+    days = [f"{d:02d}/01/2010" for d in range(1, 13)]  # every day is also a month: ambiguous
+    prices.write_text("Date,AAA,BBB\n" + "".join(f"{d},{100 + i},{50 + i % 3}\n" for i, d in enumerate(days)))
+    refused = cli("import", project, prices)
+    assert (
+        refused.returncode == 1 and "--date-format '%d/%m/%Y' or --date-format '%m/%d/%Y'" in refused.stderr
+    )
+    done = cli("import", project, prices, "--date-format", "%d/%m/%Y")
+    assert done.returncode == 0, done.stderr
+    from tradeoff_studio.core.project import open_project
+
+    with open_project(project) as opened:
+        first, last = opened.con.execute('SELECT min("Date"), max("Date") FROM quotes').fetchone()
+    assert (str(first), str(last)) == ("2010-01-01", "2010-01-12")  # day first, as given
