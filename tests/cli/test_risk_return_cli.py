@@ -217,3 +217,31 @@ def test_import_refuses_ambiguous_dates_until_a_format_is_given(tmp_path: Path) 
     with open_project(project) as opened:
         first, last = opened.con.execute('SELECT min("Date"), max("Date") FROM quotes').fetchone()
     assert (str(first), str(last)) == ("2010-01-01", "2010-01-12")  # day first, as given
+
+
+def test_candidates_show_the_committee_figures_by_default_and_columns_on_request(tmp_path: Path) -> None:
+    """Observation 8: Sharpe, CVaR, drawdown and out-of-sample figures readable in the terminal."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = [
+        "--table",
+        "asset_returns",
+        "--returns",
+        "--points",
+        "5",
+        "--resamples",
+        "10",
+        "--split",
+        "2024-01-01",
+    ]
+    assert cli("analyze", project, "risk-return", *flags, "--name", "rr").returncode == 0
+    header = cli("candidates", project, "rr").stdout.splitlines()[0].split()
+    assert header[:4] == ["candidate_id", "source", "return", "volatility"]
+    assert {"sharpe", "cvar", "max_drawdown", "oos_return", "oos_volatility"} <= set(header)
+    picked = (
+        cli("candidates", project, "rr", "--columns", "sharpe,weight_gold").stdout.splitlines()[0].split()
+    )
+    assert picked == ["candidate_id", "sharpe", "weight_gold"]
+    wrong = cli("candidates", project, "rr", "--columns", "sharp")
+    assert wrong.returncode == 1 and "--columns names 'sharp'" in wrong.stderr and "sharpe" in wrong.stderr
