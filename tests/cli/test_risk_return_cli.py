@@ -245,3 +245,22 @@ def test_candidates_show_the_committee_figures_by_default_and_columns_on_request
     assert picked == ["candidate_id", "sharpe", "weight_gold"]
     wrong = cli("candidates", project, "rr", "--columns", "sharp")
     assert wrong.returncode == 1 and "--columns names 'sharp'" in wrong.stderr and "sharpe" in wrong.stderr
+
+
+def test_decide_prints_the_weights_as_a_sorted_table(tmp_path: Path) -> None:
+    """Observation 8: the weights were one long line; now a table, largest first, zeros named once."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = ["--table", "asset_returns", "--returns", "--points", "5", "--resamples", "10", "--name", "rr"]
+    assert cli("analyze", project, "risk-return", *flags).returncode == 0
+    card = cli("decide", project, "rr", "--candidate", "max-sharpe", "--rationale", "x", "--dry-run").stdout
+    lines = card.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Weights ("))
+    assert lines[start + 1].split() == ["asset", "weight"]
+    rows = []
+    for line in lines[start + 3 :]:
+        if not line.startswith("  ") or line.startswith("  At 0:"):
+            break
+        rows.append(float(line.split()[-1].rstrip("%")))
+    assert rows == sorted(rows, reverse=True) and abs(sum(rows) - 100.0) < 0.05
