@@ -31,6 +31,7 @@ from .named import named_portfolios
 from .optimised import optimised_note, risk_measure
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
+from .slopes import exact_slopes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,6 +115,9 @@ def analyze_risk_return(
                              for g in groups]  # fmt: skip
     if traced is not None:
         notes["max_return"] = float(traced.returns[-1])
+    else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope
+        slopes = exact_slopes(frontier.line, estimates.cov, frontier.returns)
+        notes["exact_slopes"] = {p.candidate_id: s for p, s in zip(points, slopes, strict=True)}
     notes["optimised"] = optimised_note(spec.objectives, level=spec.cvar_level, frontier=traced,
                                         horizon=notes["conventions"]["cvar"]["horizon"],
                                         min_volatility=frontier.line.min_volatility)  # fmt: skip
