@@ -92,7 +92,7 @@ def test_analysis_under_group_bounds_names_what_it_optimised_and_drops_breaking_
     project: Project,
 ) -> None:
     _sectors(project)
-    table = analyze_risk_return(project, spec(groups="sectors", group_bounds=(("risky", 0.0, 0.25),)))
+    table = analyze_risk_return(project, spec(groups_table="sectors", group_bounds=(("risky", 0.0, 0.25),)))
     front = table.frame[table.frame["source"] == "frontier"]
     assert len(front) == 20
     risky = front["weight_stocks"] + front["weight_gold"]
@@ -108,7 +108,7 @@ def test_analysis_under_group_bounds_names_what_it_optimised_and_drops_breaking_
     named = table.frame[table.frame["source"] == "named"]
     assert ((named["weight_stocks"] + named["weight_gold"]) <= 0.25 + 1e-9).all()
     objectives = (Objective("return", "max"), Objective("cvar", "min"))
-    cvar = analyze_risk_return(project, spec(groups="sectors", group_bounds=(("safe", 0.5, 1.0),),
+    cvar = analyze_risk_return(project, spec(groups_table="sectors", group_bounds=(("safe", 0.5, 1.0),),
                                              objectives=objectives))  # fmt: skip
     cvar_front = cvar.frame[cvar.frame["source"] == "frontier"]
     assert ((cvar_front["weight_bonds"] + cvar_front["weight_cash"]) >= 0.5 - 1e-9).all()
@@ -119,14 +119,14 @@ def test_analysis_under_group_bounds_names_what_it_optimised_and_drops_breaking_
     ("changes", "message"),
     [
         ({"group_bounds": (("risky", 0.0, 0.3),)}, "--group-bounds needs --groups TABLE"),
-        ({"groups": "sectors"}, "--groups needs at least one --group-bounds"),
-        ({"groups": "sectors", "group_bounds": (("tech", 0.0, 0.3),)}, "names group 'tech', which no asset"),
-        ({"groups": "sectors", "group_bounds": (("risky", 0.5, 0.3),)}, "lower bound 0.5 above its upper"),
-        ({"groups": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "upper": 0.2},
+        ({"groups_table": "sectors"}, "--groups needs at least one --group-bounds"),
+        ({"groups_table": "sectors", "group_bounds": (("tech", 0.0, 0.3),)}, "names group 'tech', which no"),
+        ({"groups_table": "sectors", "group_bounds": (("risky", 0.5, 0.3),)}, "lower bound 0.5 above its"),
+        ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "upper": 0.2},
          "The upper weight bounds add up to 0.8"),
-        ({"groups": "sectors", "group_bounds": (("risky", 0.0, 0.3), ("safe", 0.0, 0.5))},
+        ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3), ("safe", 0.0, 0.5))},
          "No fully invested portfolio meets the weight bounds together with the group bounds"),
-        ({"groups": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "target_returns": (0.05,)},
+        ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "target_returns": (0.05,)},
          "not available with group bounds or limits yet"),
     ],
 )  # fmt: skip
@@ -140,7 +140,7 @@ def test_impossible_group_bounds_are_refused_with_the_reason(
 
 def test_a_group_range_the_asset_bounds_rule_out_is_refused_naming_the_sums(project: Project) -> None:
     _sectors(project)
-    asked = spec(groups="sectors", group_bounds=(("risky", 0.7, 1.0),), upper=0.3)
+    asked = spec(groups_table="sectors", group_bounds=(("risky", 0.7, 1.0),), upper=0.3)
     with pytest.raises(
         AnalysisError, match=r"Group 'risky' \(2 assets\) must weigh 0.7 to 1, but .* allow 0 to 0.6"
     ):
@@ -186,7 +186,7 @@ def test_turnover_and_gross_limits_hold_and_match_an_independent_solver(case: st
 def test_limits_in_the_analysis_are_stated_and_impossible_ones_refused(project: Project) -> None:
     _sectors(project)
     add_table(project, "held", pd.DataFrame({"asset": ["stocks"], "weight": [1.0]}))
-    table = analyze_risk_return(project, spec(current_weights="held", max_turnover=0.5))
+    table = analyze_risk_return(project, spec(current_weights_table="held", max_turnover=0.5))
     front = table.frame[table.frame["source"] == "frontier"]
     held = np.array([1.0, 0.0, 0.0, 0.0])
     turnover = np.abs(front[[f"weight_{a}" for a in ASSETS]].to_numpy() - held).sum(axis=1)
@@ -196,6 +196,15 @@ def test_limits_in_the_analysis_are_stated_and_impossible_ones_refused(project: 
     with pytest.raises(AnalysisError, match="--max-turnover and --current-weights TABLE"):
         analyze_risk_return(project, spec(max_turnover=0.5))
     with pytest.raises(AnalysisError, match="the turnover limit 0 "):
-        analyze_risk_return(project, spec(current_weights="held", max_turnover=0.0, upper=0.6))
+        analyze_risk_return(project, spec(current_weights_table="held", max_turnover=0.0, upper=0.6))
     with pytest.raises(AnalysisError, match="--max-gross must be 0 or more"):
         analyze_risk_return(project, spec(max_gross=-1.0))
+
+
+def test_check_finds_the_groups_and_current_weights_tables_among_the_inputs() -> None:
+    import json
+
+    from tradeoff_studio.core.integrity import _input_tables
+
+    asked = spec(groups_table="sectors", group_bounds=(("risky", 0.0, 0.3),), current_weights_table="held")
+    assert {"sectors", "held", "wide"} <= set(_input_tables(json.dumps({"inputs": asked.to_dict()})))

@@ -55,9 +55,11 @@ class RiskReturnSpec:
     weights_table: str | None = None
     target_returns: tuple[float, ...] = ()
     target_volatilities: tuple[float, ...] = ()
-    groups: str | None = None  # a table with columns asset, group
+    groups_table: str | None = None  # --groups: a table with columns asset, group
     group_bounds: tuple[tuple[str, float, float], ...] = ()  # (group, lower, upper)
-    current_weights: str | None = None  # a table with columns asset, weight (for --max-turnover)
+    current_weights_table: str | None = (
+        None  # --current-weights: a table with columns asset, weight (for --max-turnover)
+    )
     max_turnover: float | None = None  # sum of |w - current|
     max_gross: float | None = None  # sum of |w|
     backtest: Backtest | None = None  # --rebalance / --window / --cost-bps

@@ -124,25 +124,27 @@ def extra_constraints(
     cancel: CancelToken,
 ) -> tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]]:
     """The group bounds and absolute limits asked for (none without their flags), checked."""
-    if spec.group_bounds and not spec.groups:
+    if spec.group_bounds and not spec.groups_table:
         raise AnalysisError(
             "--group-bounds needs --groups TABLE (columns asset, group) naming each asset's group."
         )
-    if spec.groups and not spec.group_bounds:
+    if spec.groups_table and not spec.group_bounds:
         raise AnalysisError("--groups needs at least one --group-bounds GROUP=LO,HI (e.g. tech=0,0.4).")
-    if (spec.max_turnover is None) != (spec.current_weights is None):
+    if (spec.max_turnover is None) != (spec.current_weights_table is None):
         raise AnalysisError("--max-turnover and --current-weights TABLE (columns asset, weight) go together.")
     limits = []
-    if spec.max_turnover is not None and spec.current_weights is not None:
-        current = read_current_weights(project, spec.current_weights, assets, cancel)
+    if spec.max_turnover is not None and spec.current_weights_table is not None:
+        current = read_current_weights(project, spec.current_weights_table, assets, cancel)
         limits.append(AbsoluteLimit("turnover", current, _limit(spec.max_turnover, "--max-turnover")))
     if spec.max_gross is not None:
         limits.append(
             AbsoluteLimit("gross exposure", np.zeros(len(assets)), _limit(spec.max_gross, "--max-gross"))
         )
     groups = (
-        group_bounds(read_groups(project, spec.groups, assets, cancel), spec.group_bounds, assets, bounds)
-        if spec.groups
+        group_bounds(
+            read_groups(project, spec.groups_table, assets, cancel), spec.group_bounds, assets, bounds
+        )
+        if spec.groups_table
         else ()
     )
     if (groups or limits) and (spec.target_returns or spec.target_volatilities):
