@@ -24,14 +24,14 @@ from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
 from .frontier import Frontier, check_bounds, efficient_frontier
+from .frontier_notes import frontier_notes
 from .groups import drop_breaches, extra_constraints
 from .measure_frontier import RISK_MEASURES, AbsoluteLimit, GroupBound, MeasureFrontier, measure_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
-from .optimised import optimised_note, risk_measure
+from .optimised import risk_measure
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
-from .slopes import exact_slopes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,17 +112,8 @@ def analyze_risk_return(
     notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
-    notes["limits"] = [{"limit": limit.name, "value": limit.limit} for limit in limits]
-    notes["group_bounds"] = [{"group": g.name, "assets": len(g.members), "lower": g.lower, "upper": g.upper}
-                             for g in groups]  # fmt: skip
-    if traced is not None:
-        notes["max_return"] = float(traced.returns[-1])
-    else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope
-        slopes = exact_slopes(frontier.line, estimates.cov, frontier.returns)
-        notes["exact_slopes"] = {p.candidate_id: s for p, s in zip(points, slopes, strict=True)}
-    notes["optimised"] = optimised_note(spec.objectives, level=spec.cvar_level, frontier=traced,
-                                        horizon=notes["conventions"]["cvar"]["horizon"],
-                                        min_volatility=frontier.line.min_volatility)  # fmt: skip
+    notes |= frontier_notes(spec, frontier, traced, points, cov=estimates.cov, constraints=(groups, limits),
+                            horizon=notes["conventions"]["cvar"]["horizon"])  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     if spec.backtest is not None:
         progress(0.9, "Walking forward")
