@@ -106,3 +106,161 @@ def test_nonsense_is_refused_naming_the_column_and_the_project_is_unchanged(
     thin = cli(*base, "--prices", "--assets", "stocks,bonds,gold,cash", "--target-volatility", "12%")
     assert thin.returncode == 0, thin.stderr
     assert "Warning: The fit window has 29 periods for 4 assets (fewer than 10 per asset)" in thin.stdout
+
+
+def test_objectives_with_cvar_trace_the_mean_cvar_frontier_and_say_so(tmp_path: Path) -> None:
+    """Observation 5: ``return:max,cvar:min`` optimises CVaR (labelled with level and horizon)."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = ["--table", "asset_returns", "--returns", "--points", "15", "--resamples", "20",
+             "--objectives", "return:max,cvar:min"]  # fmt: skip
+    done = cli("analyze", project, "risk-return", *flags, "--name", "cvar", "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)  # HiGHS's banner stays out of the JSON
+    optimised = record["notes"]["optimised"]
+    assert optimised["measure"] == "cvar" and optimised["failed_points"] == []
+    assert optimised["label"].startswith("CVaR 95% (horizon one period (daily)")
+    text = cli("analyze", project, "risk-return", *flags, "--cvar-level", "0.9", "--name", "cvar90")
+    assert text.returncode == 0, text.stderr
+    assert "Frontier: CVaR 90% (horizon one period (daily); loss as a fraction of wealth" in text.stdout
+    assert "Optimised: mean–CVaR frontier by the Rockafellar–Uryasev linear program" in text.stdout
+    assert "HiGHS" in text.stdout and "Running HiGHS" not in text.stdout
+    evaluated = ["--objectives", "return:max,max_drawdown:min", "--name", "dd"]
+    drawdown = cli("analyze", project, "risk-return", *flags[:-2], *evaluated)
+    assert drawdown.returncode == 0, drawdown.stderr
+    assert "max_drawdown evaluated on these portfolios, not optimised" in drawdown.stdout
+
+
+def test_group_bounds_from_a_groups_table_and_refusals_leave_the_project_unchanged(
+    tmp_path: Path, state: object
+) -> None:
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    from tradeoff_studio.core.project import open_project
+
+    groups = tmp_path / "sectors.csv"
+    cli("import", project, DEMO / "asset_returns.parquet")
+    with open_project(project) as opened:
+        columns = opened.con.execute("SELECT * FROM asset_returns LIMIT 0").df().columns
+    assets = [c for c in columns if c != "date"]
+    rows = "".join(f"{a},{'first' if i < 2 else 'rest'}\n" for i, a in enumerate(assets))
+    groups.write_text("asset,group\n" + rows)
+    assert cli("import", project, groups).returncode == 0
+    base = ["analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--points", "8",
+            "--resamples", "10", "--groups", "sectors"]  # fmt: skip
+    done = cli(*base, "--group-bounds", "first=0,0.2", "--name", "capped")
+    assert done.returncode == 0, done.stderr
+    assert "Group bound: first (2 assets) weighs 0 to 0.2 at every point." in done.stdout
+    assert "Optimised: mean–variance frontier by the mean–variance quadratic program" in done.stdout
+    with open_project(project) as opened:
+        before = state(opened)  # type: ignore[operator]
+    impossible = cli(*base, "--group-bounds", "first=0,0.1", "--group-bounds", "rest=0,0.5", "--name", "no")
+    assert impossible.returncode == 1
+    assert "meets the weight bounds together with the group bounds" in impossible.stderr
+    unknown = cli(*base, "--group-bounds", "tech=0,0.4", "--name", "no")
+    assert unknown.returncode == 1 and "names group 'tech', which no asset belongs to" in unknown.stderr
+    with open_project(project) as opened:
+        assert state(opened) == before  # type: ignore[operator]
+
+
+def test_gross_exposure_with_shorting_is_capped_and_stated(tmp_path: Path) -> None:
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    done = cli("analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--points", "6",
+               "--resamples", "10", "--bounds=-0.3,1", "--max-gross", "160%", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["notes"]["limits"] == [{"limit": "gross exposure", "value": 1.6}]
+    assert "quadratic program" in record["notes"]["optimised"]["method"]
+    alone = cli(
+        "analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--max-turnover", "0.2"
+    )
+    assert alone.returncode == 1 and "--max-turnover and --current-weights TABLE" in alone.stderr
+
+
+def test_walk_forward_columns_and_statement(tmp_path: Path) -> None:
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = ["--table", "asset_returns", "--returns", "--points", "5", "--resamples", "10", "--rebalance",
+             "quarterly", "--window", "250", "--cost-bps", "10", "--name", "wf"]  # fmt: skip
+    done = cli("analyze", project, "risk-return", *flags)
+    assert done.returncode == 0, done.stderr
+    assert "Walk-forward: rebalanced quarterly (" in done.stdout and "costs 10 bps of turnover" in done.stdout
+    exported = cli("candidates", project, "wf", "--json")
+    rows = json.loads(exported.stdout)
+    rows = rows["candidates"] if isinstance(rows, dict) else rows
+    assert all(
+        key in rows[0] for key in ("wf_return", "wf_volatility", "wf_max_drawdown", "wf_turnover", "wf_costs")
+    )
+    lone = cli("analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--cost-bps", "5")
+    assert lone.returncode == 1 and "add --rebalance monthly|quarterly|N" in lone.stderr
+
+
+def test_import_refuses_ambiguous_dates_until_a_format_is_given(tmp_path: Path) -> None:
+    """Observation 3: '01/04/2010' was a dead end; now it is named as ambiguous, with the option to pass."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    prices = tmp_path / "quotes.csv"
+    days = [f"{d:02d}/01/2010" for d in range(1, 13)]  # every day is also a month: ambiguous
+    prices.write_text("Date,AAA,BBB\n" + "".join(f"{d},{100 + i},{50 + i % 3}\n" for i, d in enumerate(days)))
+    refused = cli("import", project, prices)
+    assert (
+        refused.returncode == 1 and "--date-format '%d/%m/%Y' or --date-format '%m/%d/%Y'" in refused.stderr
+    )
+    done = cli("import", project, prices, "--date-format", "%d/%m/%Y")
+    assert done.returncode == 0, done.stderr
+    from tradeoff_studio.core.project import open_project
+
+    with open_project(project) as opened:
+        first, last = opened.con.execute('SELECT min("Date"), max("Date") FROM quotes').fetchone()
+    assert (str(first), str(last)) == ("2010-01-01", "2010-01-12")  # day first, as given
+
+
+def test_candidates_show_the_committee_figures_by_default_and_columns_on_request(tmp_path: Path) -> None:
+    """Observation 8: Sharpe, CVaR, drawdown and out-of-sample figures readable in the terminal."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = [
+        "--table",
+        "asset_returns",
+        "--returns",
+        "--points",
+        "5",
+        "--resamples",
+        "10",
+        "--split",
+        "2024-01-01",
+    ]
+    assert cli("analyze", project, "risk-return", *flags, "--name", "rr").returncode == 0
+    header = cli("candidates", project, "rr").stdout.splitlines()[0].split()
+    assert header[:4] == ["candidate_id", "source", "return", "volatility"]
+    assert {"sharpe", "cvar", "max_drawdown", "oos_return", "oos_volatility"} <= set(header)
+    picked = (
+        cli("candidates", project, "rr", "--columns", "sharpe,weight_gold").stdout.splitlines()[0].split()
+    )
+    assert picked == ["candidate_id", "sharpe", "weight_gold"]
+    wrong = cli("candidates", project, "rr", "--columns", "sharp")
+    assert wrong.returncode == 1 and "--columns names 'sharp'" in wrong.stderr and "sharpe" in wrong.stderr
+
+
+def test_decide_prints_the_weights_as_a_sorted_table(tmp_path: Path) -> None:
+    """Observation 8: the weights were one long line; now a table, largest first, zeros named once."""
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    flags = ["--table", "asset_returns", "--returns", "--points", "5", "--resamples", "10", "--name", "rr"]
+    assert cli("analyze", project, "risk-return", *flags).returncode == 0
+    card = cli("decide", project, "rr", "--candidate", "max-sharpe", "--rationale", "x", "--dry-run").stdout
+    lines = card.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Weights ("))
+    assert lines[start + 1].split() == ["asset", "weight"]
+    rows = []
+    for line in lines[start + 3 :]:
+        if not line.startswith("  ") or line.startswith("  At 0:"):
+            break
+        rows.append(float(line.split()[-1].rstrip("%")))
+    assert rows == sorted(rows, reverse=True) and abs(sum(rows) - 100.0) < 0.05

@@ -65,6 +65,9 @@ def add_analysis_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     command.add_argument("--front-only", action="store_true", help="only the Pareto front")
     command.add_argument("--candidate", metavar="ID", help="only this candidate")
     command.add_argument(
+        "--columns", metavar="A,B,...", help="the columns to show (default: per analysis kind and objectives)"
+    )
+    command.add_argument(
         "--by-group", action="store_true", help="with --candidate: its per-group table (fairness analyses)"
     )
     command.add_argument(
@@ -191,7 +194,16 @@ def candidates(args: argparse.Namespace) -> None:
         rows = [_json_row(row, table.extras.json_columns) for row in table.frame.to_dict(orient="records")]
         print_json({"candidate": rows[0], "groups": groups} if args.by_group else rows)
         return
-    _print_candidates(table, groups)
+    _print_candidates(table, groups, getattr(args, "columns", None))
+
+
+def _shown_columns(table: CandidateTable, asked: str | None) -> list[str] | None:
+    """``--columns`` as asked, or a kind's own default (risk-return), or None for the generic choice."""
+    from ..core.analyses.risk_return.columns import asked_columns, default_columns
+
+    if asked is not None:
+        return asked_columns(table, asked)
+    return default_columns(table) if table.kind == "risk-return" else None
 
 
 def _one_candidate(table: CandidateTable, candidate_id: str) -> CandidateTable:
@@ -213,13 +225,14 @@ def _json_row(row: dict[Any, Any], json_columns: tuple[str, ...] = ()) -> dict[s
     return out
 
 
-def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None) -> None:
+def _print_candidates(table: CandidateTable, groups: dict[str, Any] | None, asked: str | None = None) -> None:
     knobs = [k for k in table.knobs if k not in table.extras.derived_knobs]
     flags = [c for c in ("rule", "uses_protected_attribute", "degenerate", "policies") if c in table.frame]
     if "rule" in flags:
         knobs = [k for k in knobs if k not in ("threshold", "policy")]
     columns = ["candidate_id", *knobs, *(o.metric for o in table.objectives), *flags, "on_front", "rank"]
     columns += ["on_hull"] if "on_hull" in table.frame else []
+    columns = _shown_columns(table, asked) or columns
     headers = [{"uses_protected_attribute": "uses attribute"}.get(c, c) for c in columns]
     lists = [c in table.extras.json_columns for c in columns]  # e.g. an OPE shortlist's policies
     print_table(

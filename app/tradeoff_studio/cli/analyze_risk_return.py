@@ -5,6 +5,8 @@
     analyze PROJECT risk-return --table T (--prices | --returns | --log-returns)
         [--long DATE,ASSET,VALUE | --date COL [--assets A,B,...]] [--covariance sample|ledoit-wolf]
         [--points 100] [--bounds LO,HI] [--bound ASSET=LO,HI ...] [--split DATE|SHARE]
+        [--groups TABLE --group-bounds GROUP=LO,HI ...] [--current-weights TABLE --max-turnover X]
+        [--max-gross L] [--rebalance monthly|quarterly|N [--window N] [--cost-bps B]]
         [--from DATE] [--to DATE] [--portfolios WEIGHTS_TABLE]
         [--target-return R ...] [--target-volatility V ...]
         [--risk-free R] [--cvar-level 0.95] [--periods-per-year N] [--drop-missing] [--resamples N]
@@ -21,19 +23,24 @@ from typing import Any
 
 from ..core.analyses.kinds import kind
 from ..core.analyses.risk_return.conventions import convention_lines
+from ..core.analyses.risk_return.optimised import optimised_line
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import print_analysis, run_analysis
 from .console import print_json
 
 _NOTES_SHOWN = ("returns", "annualisation", "frequency", "windows", "covariance", "shrinkage", "max_return",
                 "min_volatility", "infeasible_targets", "given_portfolios", "named_portfolios",
-               "missing_named_portfolios", "warnings", "conventions", "dropped_dates")  # fmt: skip
+               "missing_named_portfolios", "warnings", "conventions", "dropped_dates",
+               "optimised", "group_bounds", "limits")  # fmt: skip
 
 
 def analyze_risk_return(args: argparse.Namespace) -> None:
     """Build the spec from the flags, run the analysis as a job, print what it found."""
     record = run_analysis(args, kind("risk-return"))
-    notes = {key: record.spec["notes"][key] for key in _NOTES_SHOWN}
+    stored = record.spec["notes"]
+    notes = {key: stored[key] for key in _NOTES_SHOWN} | (
+        {"walk_forward": stored["walk_forward"]} if "walk_forward" in stored else {}
+    )
     if args.json:
         print_json(record.to_dict() | {"notes": notes})
         return
@@ -56,7 +63,17 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     if "test" in windows:
         test = windows["test"]
         print(f"Out of sample: {test[0]} .. {test[1]} ({test[2]} periods), in the oos_* columns.")
-    print(f"Frontier: volatility from {notes['min_volatility']:.2%}, return up to {notes['max_return']:.2%}.")
+    optimised = notes["optimised"]
+    lowest, highest = optimised["min_risk"], notes["max_return"]
+    print(f"Frontier: {optimised['label']} from {lowest:.2%}, return up to {highest:.2%}.")
+    print(optimised_line(optimised))
+    for group in notes["group_bounds"]:
+        limits = f"{group['lower']:g} to {group['upper']:g}"
+        print(f"Group bound: {group['group']} ({group['assets']} assets) weighs {limits} at every point.")
+    for limit in notes["limits"]:
+        print(f"Limit: {limit['limit']} at most {limit['value']:g} (sum of absolute weights) at every point.")
+    if "walk_forward" in notes:
+        _print_walk_forward(notes["walk_forward"])
     for name, gap in notes["given_portfolios"].items():
         extra = gap["excess_volatility"]
         where = f", {extra:.2%} more volatility than the frontier" if extra is not None else ""
@@ -77,3 +94,13 @@ def _print_notes(record: AnalysisRecord, notes: dict[str, Any], project: str) ->
     for warning in notes["warnings"]:
         print(f"Warning: {warning}")
     print(f"See them with: tradeoff-studio candidates {project} {record.name} --front-only")
+
+
+def _print_walk_forward(note: dict[str, Any]) -> None:
+    window = note["window"] if note["window"] == "expanding" else f"{note['window']} periods"
+    first, last, periods = note["out_of_sample"]
+    print(
+        f"Walk-forward: rebalanced {note['rebalance']} ({note['rebalances']} times), fit on {window} before, "
+        f"out of sample {first} .. {last} ({periods} periods), costs {note['cost_bps']:g} bps of turnover; "
+        "in the wf_* columns."
+    )

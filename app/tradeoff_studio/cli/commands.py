@@ -125,6 +125,7 @@ def import_(args: argparse.Namespace) -> None:
         columns=_names(args.columns) if args.columns else None,
         na=list(getattr(args, "na", None) or []),
         parse_numbers=_names(getattr(args, "parse_numbers", None) or []),
+        date_format=getattr(args, "date_format", None),
     )
     paths = [Path(path) for path in args.paths]
     replace = bool(getattr(args, "replace", False))

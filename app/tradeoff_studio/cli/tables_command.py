@@ -4,7 +4,7 @@
 ::
 
     tables remove PROJECT NAME [--json]
-    import PROJECT FILE... [--na TEXT ...] [--parse-numbers COL|all ...] [--replace]
+    import PROJECT FILE... [--na TEXT ...] [--parse-numbers COL|all ...] [--date-format FMT] [--replace]
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ def add_import_options(command: argparse.ArgumentParser) -> None:
         "--parse-numbers", action="append", default=[], metavar="COL|all",
         help="read text such as $14.47, 67.50%% or 1,234 as numbers in COL (or every such column: all); "
         "the unit is kept in the table's provenance",
+    )  # fmt: skip
+    command.add_argument(
+        "--date-format", metavar="FMT",
+        help="how a CSV's dates are written, e.g. %%d/%%m/%%Y (default: ISO, or the format detected; "
+        "an ambiguous one such as 01/04/2010 is refused until you pass this)",
     )  # fmt: skip
     command.add_argument(
         "--replace", action="store_true", help="replace a table of the same name (in one transaction)"

@@ -44,6 +44,7 @@ class ReadOptions:
     columns: list[str] | None = None
     na: list[str] = field(default_factory=list)
     parse_numbers: list[str] = field(default_factory=list)
+    date_format: str | None = None  # strptime format of CSV DATE columns (None: ISO, or the sniffed one)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored in provenance."""

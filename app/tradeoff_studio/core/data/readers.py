@@ -21,7 +21,7 @@ from ..errors import DataImportError
 from ..extensions import load_extension
 from ..jobs import CancelToken
 from ..sql import ident
-from . import csv_dialect, json_sandbox
+from . import csv_dialect, dates, json_sandbox
 from .columns import unique_names
 from .options import ReadOptions
 
@@ -108,7 +108,7 @@ def _plan_json(path: Path, workdir: Path, cancel: CancelToken | None) -> ReadPla
 def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:
     dialect = csv_dialect.sniff(path, options)
     names = unique_names(dialect.names)  # DuckDB refuses names that repeat, even by case alone
-    types = _sniffed_csv_types(con, path, dialect, _null_strings(options))
+    types, sniffed_date = _sniffed_csv_types(con, path, dialect, _null_strings(options))
     unknown = sorted(set(options.types) - set(dialect.names) - set(names))
     if unknown:
         raise DataImportError(
@@ -134,6 +134,13 @@ def _plan_csv(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) 
     if options.na:
         resolved["na"] = list(options.na)
     params = [str(path), dialect.delimiter, dialect.header, dialect.encoding, columns, _null_strings(options)]
+    dated = [name for name, dtype in columns.items() if dtype.upper() == "DATE"]
+    as_text = [*params[:4], dict.fromkeys(columns, "VARCHAR"), params[5]]
+    fmt = dates.date_format(con, path, sql, as_text, sniffed=sniffed_date, date_columns=dated,
+                            given=options.date_format)  # fmt: skip
+    if fmt:
+        sql, resolved["date_format"] = sql.replace("nullstr=?)", "nullstr=?, dateformat=?)"), fmt
+        params.append(fmt)
     return ReadPlan(sql, params, resolved, list(dialect.names))
 
 
@@ -144,11 +151,11 @@ def _null_strings(options: ReadOptions) -> list[str]:
 
 def _sniffed_csv_types(
     con: duckdb.DuckDBPyConnection, path: Path, dialect: csv_dialect.CsvDialect, null_strings: list[str]
-) -> list[str]:
+) -> tuple[list[str], str | None]:
     try:
         row = con.execute(
-            "SELECT Columns FROM sniff_csv(?, delim=?, quote='\"', escape='\"', header=?, encoding=?, "
-            "nullstr=?)",
+            "SELECT Columns, DateFormat FROM sniff_csv(?, delim=?, quote='\"', escape='\"', header=?, "
+            "encoding=?, nullstr=?)",
             [str(path), dialect.delimiter, dialect.header, dialect.encoding, null_strings],
         ).fetchone()
     except duckdb.Error as error:
@@ -159,7 +166,7 @@ def _sniffed_csv_types(
             f"{path}: found {len(dialect.names)} columns in the header but DuckDB reads {len(types)}. "
             "Pass --delimiter explicitly."
         )
-    return types
+    return types, (str(row[1]) if row and row[1] else None)
 
 
 def _plan_xlsx(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> ReadPlan:

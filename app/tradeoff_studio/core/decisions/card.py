@@ -122,6 +122,26 @@ def shortlist_lines(candidate: dict[str, Any]) -> list[str]:
     ]
 
 
+def weight_lines(candidate: dict[str, Any]) -> list[str]:
+    """A portfolio's ``weight_<asset>`` columns as a table, largest first (none for other candidates)."""
+    weights = [(key.removeprefix("weight_"), float(value)) for key, value in candidate.items()
+               if key.startswith("weight_") and isinstance(value, int | float) and _known(value)]  # fmt: skip
+    if not weights:
+        return []
+    held = sorted(
+        (item for item in weights if abs(item[1]) > 5e-7), key=lambda item: (-abs(item[1]), item[0])
+    )
+    lines = [
+        f"Weights ({len(held)} of {len(weights)} assets held, largest first):",
+        *("  " + line for line in text_table(["asset", "weight"], [[a, f"{w:.2%}"] for a, w in held])),
+    ]
+    empty = sorted(asset for asset, weight in weights if abs(weight) <= 5e-7)
+    if empty:
+        more = f" and {len(empty) - 10} more" if len(empty) > 10 else ""
+        lines.append(f"  At 0: {', '.join(empty[:10])}{more}.")
+    return lines
+
+
 EXACTLY = (
     " — met exactly: the estimate sits on the bound, so the true value is as likely beyond it as within; "
     "add @95 to keep a margin"
@@ -193,6 +213,7 @@ def card_lines(decision: dict[str, Any]) -> list[str]:
         *shortlist_lines(evidence["candidate"]),
         "Objectives (with intervals where the analysis has them):",
         *_objectives(evidence),
+        *weight_lines(evidence["candidate"]),
         "Constraints:",
         *(_constraints(evidence) or ["  (none)"]),
     ]

@@ -96,11 +96,37 @@ def _pair(table: CandidateTable, row: int, cost: Objective, gain: Objective) -> 
         return TradeoffRate(gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text)
     per_cost = abs(d_gain / d_cost)
     inverse = _interval(table, (gain.metric, cost.metric), (left, right), per_cost, d_cost)
+    exact = _exact_slope(table, ids[row], cost.metric, gain.metric)
+    if (
+        exact is not None
+    ):  # a risk–return frontier point: the frontier's own slope, the interval moved with it
+        interval, inverse = _moved(interval, rate, 1.0 / exact), _moved(inverse, per_cost, exact)
+        rate, per_cost = 1.0 / exact, exact
     inverse = (None if inverse[0] is None else max(0.0, inverse[0]), inverse[1])
-    text = _describe(table, cost, gain, per_cost, inverse)
+    text = _describe(table, cost, gain, per_cost, inverse) + (
+        " (the frontier's exact slope)" if exact else ""
+    )
     return TradeoffRate(
         gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text, per_cost, *inverse
     )
+
+
+def _exact_slope(table: CandidateTable, candidate: str, cost: str, gain: str) -> float | None:
+    """|Δgain/Δcost| from an analysis's exact slopes (risk–return: dσ/dr at a frontier point), or None."""
+    slope = (table.notes.get("exact_slopes") or {}).get(candidate)
+    if not slope or {cost, gain} != {"return", "volatility"}:
+        return None
+    return float(slope) if cost == "return" else 1.0 / float(slope)
+
+
+def _moved(
+    interval: tuple[float | None, float | None], old: float, new: float
+) -> tuple[float | None, float | None]:
+    """The interval shifted from ``old`` to ``new`` (its widths kept), the lower end never below 0."""
+    lo, hi = interval
+    if lo is None or hi is None:
+        return lo, hi
+    return max(0.0, new - (old - lo)), new + (hi - old)
 
 
 def _bracket(

@@ -79,3 +79,15 @@ def test_bootstrap_stops_when_cancelled() -> None:
     token.cancel()
     with pytest.raises(CancelledError):
         bands(np.zeros((50, 2)), MetricSettings(252), Bootstrap(resamples=50), token)
+
+
+def test_cdar_and_semideviation_match_a_hand_computation() -> None:
+    r = np.array([0.02, -0.01, -0.03, 0.01, 0.02, -0.02, 0.04, -0.01])
+    got = dict(zip(METRICS, metrics(r[:, None], MetricSettings(252, cvar_level=0.75))[0], strict=True))
+    cumulative = np.cumsum(r)  # 0.02, 0.01, -0.02, -0.01, 0.01, -0.01, 0.03, 0.02
+    drawdowns = np.maximum.accumulate(np.maximum(cumulative, 0.0)) - cumulative
+    # worst 25% of 8 drawdowns = the two largest: 0.04 (after -0.03) and 0.03 (after -0.02 at 0.01)
+    assert sorted(drawdowns)[-2:] == pytest.approx([0.03, 0.04])
+    assert got["cdar"] == pytest.approx(0.035)
+    below = np.minimum(r - r.mean(), 0.0)
+    assert got["semideviation"] == pytest.approx(np.sqrt((below**2).sum() / 7) * np.sqrt(252))

@@ -19,12 +19,17 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
+from .backtest import WF_METRICS, Backtest, walk_forward
 from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
 from .frontier import Frontier, check_bounds, efficient_frontier
+from .frontier_notes import frontier_notes
+from .groups import drop_breaches, extra_constraints
+from .measure_frontier import RISK_MEASURES, AbsoluteLimit, GroupBound, MeasureFrontier, measure_frontier
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
+from .optimised import risk_measure
 from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
 from .returns import Returns, ReturnsSource, read_returns
 
@@ -50,6 +55,14 @@ class RiskReturnSpec:
     weights_table: str | None = None
     target_returns: tuple[float, ...] = ()
     target_volatilities: tuple[float, ...] = ()
+    groups_table: str | None = None  # --groups: a table with columns asset, group
+    group_bounds: tuple[tuple[str, float, float], ...] = ()  # (group, lower, upper)
+    current_weights_table: str | None = (
+        None  # --current-weights: a table with columns asset, weight (for --max-turnover)
+    )
+    max_turnover: float | None = None  # sum of |w - current|
+    max_gross: float | None = None  # sum of |w|
+    backtest: Backtest | None = None  # --rebalance / --window / --cost-bps
     risk_free: float = 0.0  # annual rate, for Sharpe and Sortino
     cvar_level: float = 0.95
     periods_per_year: int | None = None  # None: read from the dates
@@ -78,29 +91,87 @@ def analyze_risk_return(
     progress(0.1, "Estimating returns and covariance")
     estimates = estimate(fit.values, data.periods_per_year, spec.covariance)
     lower, upper = _bounds(spec, data.assets)
+    groups, limits = extra_constraints(project, spec, data.assets, (lower, upper), token)
     progress(0.15, "Tracing the efficient frontier")
     frontier = efficient_frontier(estimates.mean, estimates.cov, points=spec.points, lower=lower, upper=upper)
+    traced = _measure_frontier(spec, fit, estimates=estimates, frontier=frontier, bounds=(lower, upper),
+                               groups=(groups, limits), cancel=token, progress=progress)  # fmt: skip
     targets, infeasible = target_portfolios(
         frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
     )
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
     named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
                                       risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
+    named = drop_breaches(named, unnamed, groups, limits)
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
-    frame = _frame(frontier_portfolios(frontier) + named + targets + given, data.assets, fit, test, estimates,
+    points = frontier_portfolios(traced or frontier, risk_measure(spec.objectives))
+    frame = _frame(points + named + targets + given, data.assets, fit, test, estimates,
                    settings=settings, bootstrap=spec.bootstrap, cancel=token)  # fmt: skip
     weights = [f"weight_{asset}" for asset in data.assets]
     notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
+    notes |= frontier_notes(spec, frontier, traced, points, cov=estimates.cov, constraints=(groups, limits),
+                            horizon=notes["conventions"]["cvar"]["horizon"])  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
+    if spec.backtest is not None:
+        progress(0.9, "Walking forward")
+        everything = points + named + targets + given
+        frame, notes["walk_forward"] = _walk_forward(spec, data, everything, frame, bounds=(lower, upper),
+                                                     traced=traced, cancel=token)  # fmt: skip
+        metrics_list += list(WF_METRICS)
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
         "risk-return", frame, [*KNOBS, *weights], metrics_list, list(spec.objectives), notes
     )
     progress(1.0, "Candidates ready")
     return table.with_front()
+
+
+def _measure_frontier(
+    spec: RiskReturnSpec,
+    fit: Returns,
+    *,
+    estimates: Estimates,
+    frontier: Frontier,
+    bounds: tuple[np.ndarray, np.ndarray],
+    groups: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
+    cancel: CancelToken,
+    progress: Progress,
+) -> MeasureFrontier | None:
+    """The frontier HiGHS traces: mean–CVaR or mean–CDaR when the objectives minimise that measure, and
+    every frontier under group bounds or limits (None: the critical line's mean–variance frontier stands)."""
+    measure = risk_measure(spec.objectives)
+    if measure not in RISK_MEASURES and not any(groups):
+        return None
+    progress(0.2, f"Tracing the mean–{measure} frontier (HiGHS)")
+    return measure_frontier(fit.values, estimates.mean, measure, level=spec.cvar_level, points=spec.points,
+                            lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups[0],
+                            limits=groups[1], max_return=None if any(groups) else frontier.line.max_return,
+                            cancel=cancel)  # fmt: skip
+
+
+def _walk_forward(
+    spec: RiskReturnSpec,
+    data: Returns,
+    portfolios: list[Portfolio],
+    frame: pd.DataFrame,
+    *,
+    bounds: tuple[np.ndarray, np.ndarray],
+    traced: MeasureFrontier | None,
+    cancel: CancelToken,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame with the walk-forward columns, and the note (mean–variance rules only)."""
+    assert spec.backtest is not None
+    if traced is not None:
+        raise AnalysisError(
+            "--rebalance re-fits the mean–variance rules only: drop the CVaR/CDaR objective, group bounds "
+            "and limits, or run the walk-forward as a separate analysis without them."
+        )
+    columns, note = walk_forward(data, portfolios, spec.backtest, points=spec.points, bounds=bounds,
+                                 risk_free=spec.risk_free, cancel=cancel)  # fmt: skip
+    return frame.assign(**columns), note
 
 
 def _found(
@@ -142,7 +213,7 @@ def _check_spec(spec: RiskReturnSpec) -> None:
         raise AnalysisError(f"The confidence level must lie between 0 and 1; got {spec.bootstrap.ci_level}.")
     if spec.bootstrap.resamples < 10:
         raise AnalysisError(f"Use at least 10 bootstrap resamples; got {spec.bootstrap.resamples}.")
-    known = set(METRICS) | set(OOS_METRICS)
+    known = set(METRICS) | set(OOS_METRICS) | set(WF_METRICS)
     for objective in spec.objectives:
         if objective.metric not in known:
             raise AnalysisError(

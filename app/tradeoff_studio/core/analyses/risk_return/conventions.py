@@ -74,6 +74,10 @@ def _figures(covariance: str, shrinkage: float, split: bool) -> dict[str, str]:
         "return": "model: w'mu, the fit window's annualised mean returns",
         "volatility": model_vol,
         "sharpe, sortino, cvar, max_drawdown": "realised on the fit window's portfolio return series",
+        "cdar, semideviation": "realised on the fit window's portfolio return series: cdar is the CVaR "
+        "(at the CVaR level) of the drawdowns of cumulative, uncompounded returns from their running peak "
+        "(from 0), a fraction of wealth; semideviation is sqrt(sum(min(r - mean r, 0)^2) / (T - 1)), "
+        "annualised",
         "oos_*": "realised on the test window" if split else "none (no --split)",
     }
 
@@ -88,6 +92,7 @@ def convention_lines(notes: dict[str, Any]) -> list[str]:
         f"std with ddof={stated['ddof']}; covariance {stated['covariance']['estimator']}.",
         f"  return is {figures['return']}; volatility is {figures['volatility']}; sharpe, sortino, cvar and "
         f"max_drawdown are {figures['sharpe, sortino, cvar, max_drawdown']}.",
+        f"  cdar and semideviation are {figures.get('cdar, semideviation', 'not stated (older analysis)')}.",
         f"  Risk-free rate {rf['annual']:.2%} a year ({rf['per_period']:.4%} per period, the Sortino "
         "threshold).",
         f"  CVaR at {cvar['level']:.0%}: {cvar['tail']}, horizon {cvar['horizon']}, {cvar['units']}.",

@@ -9,6 +9,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ..candidates import AnalysisError
 from ..kinds import (
     MAX_FRONTIER_POINTS,
@@ -21,6 +23,7 @@ from ..kinds import (
     objectives_value,
 )
 from .analysis import DEFAULT_OBJECTIVES, RiskReturnSpec, analyze_risk_return
+from .backtest import Backtest, rebalance_indices
 from .metrics import Bootstrap
 from .returns import ReturnsSource
 
@@ -75,6 +78,40 @@ PARAMETERS = (
     ),
     Parameter(
         "bound", "--bound", "text", "one asset's bounds", repeat=True, default=(), metavar="ASSET=LO,HI"
+    ),
+    Parameter(
+        "groups", "--groups", "table", "asset groups: a table with columns asset, group", metavar="TABLE"
+    ),
+    Parameter(
+        "group_bounds",
+        "--group-bounds",
+        "text",
+        "a group's total weight (with --groups)",
+        repeat=True,
+        default=(),
+        metavar="GROUP=LO,HI",
+    ),
+    Parameter(
+        "current_weights",
+        "--current-weights",
+        "table",
+        "the portfolio held now: asset, weight (for --max-turnover)",
+        metavar="TABLE",
+    ),
+    Parameter("max_turnover", "--max-turnover", "text", "cap on sum |w - current| (two-way)", metavar="X"),
+    Parameter(
+        "max_gross", "--max-gross", "text", "cap on sum |w| (gross exposure; 1.6 = 130/30)", metavar="L"
+    ),
+    Parameter(
+        "rebalance",
+        "--rebalance",
+        "text",
+        "walk-forward: re-fit monthly, quarterly or every N periods",
+        metavar="monthly|quarterly|N",
+    ),
+    Parameter("window", "--window", "int", "walk-forward fit window in periods (default: expanding)", low=2),
+    Parameter(
+        "cost_bps", "--cost-bps", "float", "walk-forward trading cost, bps of turnover", default=0.0, low=0.0
     ),
     Parameter(
         "split", "--split", "text", "fit before this date (or share); test after", metavar="DATE|SHARE"
@@ -157,6 +194,12 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         lower=lower,
         upper=upper,
         asset_bounds=tuple(_asset_bound(text) for text in values.get("bound") or []),
+        groups_table=values.get("groups"),
+        current_weights_table=values.get("current_weights"),
+        backtest=_backtest(values),
+        max_turnover=_optional(values.get("max_turnover"), "--max-turnover"),
+        max_gross=_optional(values.get("max_gross"), "--max-gross"),
+        group_bounds=tuple(_asset_bound(text, "--group-bounds") for text in values.get("group_bounds") or []),
         split=values.get("split"),
         weights_table=values.get("portfolios"),
         target_returns=tuple(rate(t, "--target-return") for t in values.get("target_return") or []),
@@ -189,6 +232,23 @@ def rate(text: str, flag: str, *, fraction: bool = True) -> float:
     return value
 
 
+def _backtest(values: Mapping[str, Any]) -> Backtest | None:
+    """The walk-forward settings, or None without ``--rebalance`` (``--window``/``--cost-bps`` need it)."""
+    if not values.get("rebalance"):
+        if values.get("window") is not None or values.get("cost_bps"):
+            raise AnalysisError(
+                "--window and --cost-bps set up the walk-forward: add --rebalance monthly|quarterly|N."
+            )
+        return None
+    rebalance_indices(np.array([], dtype="datetime64[D]"), values["rebalance"], 0)  # checks the text
+    return Backtest(values["rebalance"], values.get("window"), float(values.get("cost_bps") or 0.0))
+
+
+def _optional(text: str | None, flag: str) -> float | None:
+    """A limit such as ``0.3`` or ``30%`` (not capped at 1), or None when not given."""
+    return None if text is None else rate(text, flag, fraction=False)
+
+
 def _pair(text: str, flag: str) -> tuple[float, float]:
     parts = text.split(",")
     if len(parts) != 2:
@@ -196,11 +256,12 @@ def _pair(text: str, flag: str) -> tuple[float, float]:
     return rate(parts[0], flag, fraction=False), rate(parts[1], flag, fraction=False)
 
 
-def _asset_bound(text: str) -> tuple[str, float, float]:
+def _asset_bound(text: str, flag: str = "--bound") -> tuple[str, float, float]:
     asset, sep, bounds = text.rpartition("=")
     if not sep or not asset:
-        raise AnalysisError(f"--bound expects ASSET=LO,HI (e.g. gold=0,0.1), got {text!r}.")
-    return (asset, *_pair(bounds, "--bound"))
+        name = "ASSET" if flag == "--bound" else "GROUP"
+        raise AnalysisError(f"{flag} expects {name}=LO,HI (e.g. gold=0,0.1), got {text!r}.")
+    return (asset, *_pair(bounds, flag))
 
 
 def _triple(text: str) -> tuple[str, str, str]:

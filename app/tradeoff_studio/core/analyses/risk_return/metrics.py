@@ -8,7 +8,13 @@ For per-period simple returns ``r`` (``P`` periods a year) and an annual risk-fr
   √mean(min(r − rf/P, 0)²)·√P;
 - ``cvar`` = the expected loss in the worst (1 − level) share of periods, per period, as a
   positive number (the exact discrete form: a fractional weight on the boundary period);
-- ``max_drawdown`` = the largest fall of wealth ∏(1 + r) from its running peak (starting at 1).
+- ``max_drawdown`` = the largest fall of wealth ∏(1 + r) from its running peak (starting at 1);
+- ``cdar`` = the conditional drawdown at risk at the CVaR level: the mean of the worst (1 − level)
+  share of the drawdowns of *cumulative* (uncompounded) returns Σr from their running peak
+  (starting at 0), the exact discrete form like ``cvar`` — the measure the mean–CDaR linear
+  program optimises (and skfolio's and Riskfolio-Lib's convention); a fraction of wealth;
+- ``semideviation`` = √(Σ min(r − mean(r), 0)² / (T − 1))·√P, the annualised downside deviation
+  below the series' own mean (skfolio's convention).
 
 Bands are percentile intervals from a circular block bootstrap of the periods: blocks keep
 volatility clustering and regimes together, which resampling single days would break.
@@ -24,7 +30,7 @@ from ...errors import CancelledError
 from ...jobs import CancelToken
 
 _NO_RISK = 1e-12  # annualised; rounding leaves ~1e-18 on a constant series
-METRICS = ("return", "volatility", "sharpe", "sortino", "cvar", "max_drawdown")
+METRICS = ("return", "volatility", "sharpe", "sortino", "cvar", "max_drawdown", "cdar", "semideviation")
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class MetricSettings:
 
 
 def metrics(returns: np.ndarray, settings: MetricSettings) -> np.ndarray:
-    """The :data:`METRICS` of each column of ``returns`` (``(..., T, P)`` → ``(..., P, 6)``)."""
+    """The :data:`METRICS` of each column of ``returns`` (``(..., T, P)`` → ``(..., P, 8)``)."""
     ppy = settings.periods_per_year
     annual = returns.mean(axis=-2) * ppy
     volatility = returns.std(axis=-2, ddof=1) * np.sqrt(ppy)
@@ -51,8 +57,22 @@ def metrics(returns: np.ndarray, settings: MetricSettings) -> np.ndarray:
         _ratio(excess, downside),
         _cvar(returns, settings.cvar_level),
         _max_drawdown(returns),
+        _cvar(-drawdowns(returns), settings.cvar_level),
+        semideviation(returns) * np.sqrt(ppy),
     )
     return np.stack(columns, axis=-1)
+
+
+def drawdowns(returns: np.ndarray) -> np.ndarray:
+    """Drawdowns of cumulative (uncompounded) returns from their running peak, which starts at 0."""
+    cumulative = np.cumsum(returns, axis=-2)
+    return np.maximum(np.maximum.accumulate(cumulative, axis=-2), 0.0) - cumulative
+
+
+def semideviation(returns: np.ndarray) -> np.ndarray:
+    """Per-period downside deviation below each series' own mean, with T − 1 in the denominator."""
+    below = np.minimum(returns - returns.mean(axis=-2, keepdims=True), 0.0)
+    return np.sqrt((below * below).sum(axis=-2) / max(returns.shape[-2] - 1, 1))
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -95,7 +115,7 @@ class Bootstrap:
 def bands(
     returns: np.ndarray, settings: MetricSettings, bootstrap: Bootstrap, cancel: CancelToken
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper percentile bounds of every metric, each ``(P, 6)``, for ``returns`` ``(T, P)``."""
+    """Lower and upper percentile bounds of every metric, each ``(P, 8)``, for ``returns`` ``(T, P)``."""
     periods, portfolios = returns.shape
     rng = np.random.default_rng(bootstrap.seed)
     block = min(bootstrap.block_for(periods), periods)

@@ -21,6 +21,7 @@ from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import require_column, table_columns
 from .frontier import CriticalLine, Frontier
+from .measure_frontier import MeasureFrontier
 from .returns import read_frame
 
 WEIGHT_COLUMNS = ("portfolio", "asset", "weight")
@@ -38,14 +39,18 @@ class Portfolio:
     weights: np.ndarray
 
 
-def frontier_portfolios(frontier: Frontier) -> list[Portfolio]:
-    """One portfolio per frontier point, ids ``frontier-001`` … from minimum variance upwards."""
+def frontier_portfolios(frontier: Frontier | MeasureFrontier, measure: str = "volatility") -> list[Portfolio]:
+    """One portfolio per frontier point, ids ``frontier-001`` … from the minimum-risk point upwards.
+
+    ``measure`` is the risk the frontier minimises; a measure other than volatility is named in the label.
+    """
     width = max(3, len(str(len(frontier.returns))))
+    named = "" if measure == "volatility" else f" (minimum {measure})"
     return [
         Portfolio(
             f"frontier-{i + 1:0{width}d}",
             "frontier",
-            f"frontier point {i + 1} of {len(frontier.returns)}",
+            f"frontier point {i + 1} of {len(frontier.returns)}{named}",
             float(ret),
             weights,
         )

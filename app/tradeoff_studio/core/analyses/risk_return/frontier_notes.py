@@ -1,0 +1,50 @@
+"""What a risk–return analysis notes about its frontier: constraints, the measure optimised, slopes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .frontier import Frontier
+from .measure_frontier import AbsoluteLimit, GroupBound, MeasureFrontier
+from .optimised import optimised_note
+from .portfolios import Portfolio
+from .slopes import exact_slopes
+
+if TYPE_CHECKING:
+    from .analysis import RiskReturnSpec
+
+
+def frontier_notes(
+    spec: RiskReturnSpec,
+    frontier: Frontier,
+    traced: MeasureFrontier | None,
+    points: list[Portfolio],
+    *,
+    cov: np.ndarray,
+    constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
+    horizon: str,
+) -> dict[str, Any]:
+    """``limits``, ``group_bounds``, ``optimised`` and, for the critical line, ``exact_slopes`` (else
+    the traced frontier's ``max_return``)."""
+    groups, limits = constraints
+    notes: dict[str, Any] = {
+        "limits": [{"limit": limit.name, "value": limit.limit} for limit in limits],
+        "group_bounds": [
+            {"group": g.name, "assets": len(g.members), "lower": g.lower, "upper": g.upper} for g in groups
+        ],
+        "optimised": optimised_note(
+            spec.objectives,
+            level=spec.cvar_level,
+            frontier=traced,
+            horizon=horizon,
+            min_volatility=frontier.line.min_volatility,
+        ),
+    }
+    if traced is not None:
+        notes["max_return"] = float(traced.returns[-1])
+    else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope
+        slopes = exact_slopes(frontier.line, cov, frontier.returns)
+        notes["exact_slopes"] = {p.candidate_id: s for p, s in zip(points, slopes, strict=True)}
+    return notes

@@ -1,0 +1,47 @@
+"""The return/volatility trade-off rate on the card is the frontier's exact slope (issue #16, obs. 7)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from support.returns_tables import ASSETS, add_table, spec, wide_returns
+from tradeoff_studio.core import analysis_workflows as flows
+from tradeoff_studio.core.analyses.risk_return.estimates import estimate
+from tradeoff_studio.core.analyses.risk_return.frontier import critical_line
+from tradeoff_studio.core.analyses.risk_return.slopes import exact_slopes
+from tradeoff_studio.core.decisions.preferences import Preferences
+from tradeoff_studio.core.project import Project
+
+
+def _volatility(line, cov, r):  # type: ignore[no-untyped-def]
+    w = line.weights_at_returns(np.array([r]))[0]
+    return float(np.sqrt(w @ cov @ w))
+
+
+def test_exact_slopes_equal_a_fine_central_difference_along_the_critical_line() -> None:
+    values = wide_returns()[ASSETS].to_numpy()
+    found = estimate(values, 252, "sample")
+    line = critical_line(found.mean, found.cov)
+    targets = np.linspace(line.min_variance_return, line.max_return, 9)[1:-1]
+    slopes = exact_slopes(line, found.cov, targets)
+    h = 1e-7 * (line.max_return - line.min_variance_return)
+    for r, slope in zip(targets, slopes, strict=True):
+        numeric = (_volatility(line, found.cov, r + h) - _volatility(line, found.cov, r - h)) / (2 * h)
+        assert slope == pytest.approx(numeric, rel=1e-5) and slope > 0
+    assert exact_slopes(line, found.cov, np.array([line.min_variance_return]))[0] == pytest.approx(
+        0.0, abs=1e-9
+    )
+
+
+def test_the_card_uses_the_exact_slope_and_its_interval_never_goes_negative(project: Project) -> None:
+    add_table(project, "wide", wide_returns())
+    analysis = flows.analyze_risk_return(project, spec()).name
+    table = flows.get_candidates(project, analysis)
+    slopes = table.notes["exact_slopes"]
+    for candidate in ("frontier-003", "frontier-010", "frontier-018"):
+        evidence = flows.evaluate_decision(project, analysis, Preferences(), candidate_id=candidate)
+        rate = next(r for r in evidence.tradeoffs if {r.gain, r.cost} == {"return", "volatility"})
+        assert rate.per_cost == pytest.approx(slopes[candidate], rel=1e-12)  # volatility per unit of return
+        assert rate.per_cost_lo is None or rate.per_cost_lo >= 0.0
+        assert "the frontier's exact slope" in rate.text
