@@ -32,11 +32,24 @@ def repository_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
+def package_dir() -> Path:
+    """The ``tradeoff_studio`` package folder (in site-packages, the source tree or a frozen bundle)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def _bundled(name: str) -> Path:
+    """The top-level ``name`` folder: package data when installed (a wheel maps ``resources/`` and
+    ``models/`` into the package, see setup.py; a PyInstaller bundle puts them in the same place),
+    else the source checkout's folder."""
+    installed = package_dir() / name
+    return installed if installed.is_dir() else repository_root() / name
+
+
 def resources_dir() -> Path:
-    """Bundled resources: demo datasets, icons, report assets."""
-    return repository_root() / "resources"
+    """Bundled resources: demo datasets, icons, styles, fonts, report assets."""
+    return _bundled("resources")
 
 
 def models_dir() -> Path:
     """The bundled sample ONNX models."""
-    return repository_root() / "models"
+    return _bundled("models")
