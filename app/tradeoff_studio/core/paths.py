@@ -27,6 +27,17 @@ def user_config_dir() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / APP_DIR_NAME
 
 
+def user_log_dir() -> Path:
+    """The platform's per-user log folder: XDG_STATE_HOME on Linux (``~/.local/state``),
+    ``~/Library/Logs`` on macOS, LOCALAPPDATA on Windows. Crash reports go there."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+        return base / APP_DIR_NAME / "Logs"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Logs" / APP_DIR_NAME
+    return Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / APP_DIR_NAME / "log"
+
+
 def repository_root() -> Path:
     """The source checkout this package runs from (``app/`` is the source root)."""
     return Path(__file__).resolve().parents[3]

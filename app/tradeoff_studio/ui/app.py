@@ -45,8 +45,29 @@ def _demo_path() -> Path:
     return run_job(ensure_demo_project)
 
 
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE, as the CLI
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the desktop app; returns the exit status."""
+    """Entry point of the desktop app; returns the exit status.
+
+    An unexpected error before the window is up prints one line naming a crash report (exit 70);
+    once it is up, :mod:`.crash_dialog` shows it in a dialog. Never a traceback.
+    """
+    try:
+        return _main(argv)
+    except Exception as error:
+        from ..core.crash import write_crash_report
+
+        try:
+            where = f"a crash report was written to {write_crash_report(error, 'desktop app start-up')}"
+        except OSError as failure:
+            where = f"no crash report could be written ({failure.strerror or failure})"
+        print(f"tradeoff-studio-app: internal error ({type(error).__name__}); {where}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="tradeoff-studio-app", description="Tradeoff Studio desktop app")
     parser.add_argument("project", nargs="?", help="a .tsproj file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
@@ -89,7 +110,10 @@ def _first_demo_analysis() -> str:
 def _run_window(project: Path | None, analysis: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from .crash_dialog import install_crash_handler
+
     app = QApplication.instance() or QApplication(sys.argv)
+    install_crash_handler(app)
     window = start_window(project, analysis)
     window.show()
     return int(app.exec())
