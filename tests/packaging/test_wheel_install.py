@@ -1,14 +1,15 @@
 """The wheel as a user gets it: built from the checkout, installed with its runtime dependencies
 (no dev extras, no dev pins) into a fresh virtualenv, and run from a folder outside the checkout.
 
-One slow test (about a minute and a half: the install takes ~30 s from a warm pip cache, the demo
-build ~25 s). It needs pip to reach an index, as CI's own set-up does.
+One slow test (about two minutes: the install takes ~30 s from a warm pip cache, ``--smoke`` ~60 s,
+most of it building the demo). It needs pip to reach an index, as CI's own set-up does.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,7 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tradeoff_studio import __version__
+
 REPO = Path(__file__).resolve().parents[2]
+LEFT_BEHIND = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
+               ".hypothesis", "scratch", "*.tsproj", "*.tsproj.wal")  # fmt: skip
 
 
 def _run(command: list[str | Path], cwd: Path, env: dict[str, str], timeout: int = 600) -> str:
@@ -36,7 +41,9 @@ def test_built_wheel_installs_and_runs_the_demo_outside_the_checkout(tmp_path: P
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
         PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path / "dist", REPO], REPO, env)
+    source = tmp_path / "source"  # a clean copy: no stale build/ or egg-info from the checkout gets in
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*LEFT_BEHIND))
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path / "dist", "."], source, env)
     (wheel,) = (tmp_path / "dist").glob("tradeoff_studio-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
@@ -52,6 +59,9 @@ def test_built_wheel_installs_and_runs_the_demo_outside_the_checkout(tmp_path: P
     _run([venv / "bin" / "python", "-m", "pip", "install", "-q", wheel], tmp_path, env)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    # Both launchers, as `pipx install .` puts them on PATH.
+    for launcher in ("tradeoff-studio", "tradeoff-studio-app"):
+        assert _run([venv / "bin" / launcher, "--version"], elsewhere, env).split() == [launcher, __version__]
     where = _run(
         [
             venv / "bin" / "python",
@@ -67,16 +77,11 @@ def test_built_wheel_installs_and_runs_the_demo_outside_the_checkout(tmp_path: P
     names_installed = {item["name"].lower() for item in json.loads(installed)}
     assert not {"pytest", "scikit-learn", "skl2onnx", "fairlearn", "ruff"} & names_installed
 
-    _run(
-        [
-            venv / "bin" / "python",
-            "-c",
-            "from tradeoff_studio.core.demo import ensure_demo_project; ensure_demo_project()",
-        ],
-        elsewhere,
-        env,
+    # The installed app end to end, headless: demo build (imports, scoring, every analysis, model
+    # variants in child processes), a JSON import (child process), a decision, the window.
+    smoke = _run(
+        [venv / "bin" / "tradeoff-studio-app", "--smoke"], elsewhere, env | {"QT_QPA_PLATFORM": "offscreen"}
     )
-    demo = next((tmp_path / "data" / "tradeoff-studio").glob("demo-*.tsproj"))
-    info = json.loads(_run([venv / "bin" / "tradeoff-studio", "info", demo, "--json"], elsewhere, env))
-    assert {"credit_applications", "asset_returns"} <= {table["name"] for table in info["tables"]}
-    assert {"credit_logreg", "credit_gbt", "credit_mlp"} <= {model["name"] for model in info["models"]}
+    assert "smoke: demo project: ok (5 tables, 3 models, 5 analyses, 5 decisions" in smoke
+    assert smoke.splitlines()[-1] == "smoke: passed"
+    assert not (tmp_path / "data").exists()  # the smoke ran in its own temporary data folder

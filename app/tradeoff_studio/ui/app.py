@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import __version__
 from ..core.errors import StudioError
 
 if TYPE_CHECKING:
@@ -71,7 +72,13 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="tradeoff-studio-app", description="Tradeoff Studio desktop app")
     parser.add_argument("project", nargs="?", help="a .tsproj file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--smoke", action="store_true", help="exercise the installed app end to end, headless, and quit"
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if has_display():
         from .qt_check import binding_defect
 
@@ -79,6 +86,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if defect is not None:
             print(f"tradeoff-studio: error: {defect}", file=sys.stderr)
             return EXIT_BROKEN_QT
+    if args.smoke:
+        from .smoke import run_smoke
+
+        return run_smoke()
     try:
         project = _demo_path() if args.demo else (Path(args.project) if args.project else None)
     except StudioError as error:
