@@ -33,6 +33,7 @@ def _run(command: list[str | Path], cwd: Path, env: dict[str, str], timeout: int
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # a minute or two on an idle machine; much longer on a shared, loaded one
 def test_built_wheel_installs_and_runs_the_demo_outside_the_checkout(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     env.update(

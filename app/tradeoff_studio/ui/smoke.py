@@ -1,6 +1,7 @@
 """``tradeoff-studio-app --smoke``: the installed app (wheel or bundle) exercised end to end, headless.
 
-In a private, temporary data folder (the user's own projects, settings and logs are not touched) it
+In a private, temporary data folder (the user's own projects and settings are not touched; a crash
+report, if any, goes to the usual log folder) it
 builds the demo project (imports, scoring with the three sample models, every demo analysis, one
 decision on each — the model-variant analysis runs its models in child processes), imports a JSON
 file (through the JSON reader's child process), locks a new decision that supersedes one of the
@@ -112,7 +113,7 @@ def run_smoke() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="tradeoff-studio-smoke-") as name:
         folder = Path(name)
-        for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):  # crash reports still go to the real log folder
             os.environ[variable] = str(folder / variable.lower())
         demo = _core_steps(folder)
         _export_pdf()
