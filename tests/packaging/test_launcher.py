@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tradeoff_studio import __version__
 
 LAUNCHER = Path(__file__).resolve().parents[2] / "packaging" / "launcher.py"
@@ -37,3 +39,11 @@ def test_dash_m_runs_a_module_as_main_as_the_json_sandbox_does(tmp_path: Path) -
     done = _launch("-m", "tradeoff_studio.core.data.json_sandbox", str(source), str(target))
     assert done.returncode == 0, done.stderr
     assert target.is_file() and target.stat().st_size > 0
+
+
+def test_inside_the_bundle_the_app_points_to_its_own_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradeoff_studio.ui import app
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/tradeoff-studio/tradeoff-studio")
+    assert app._cli_name() == "/opt/tradeoff-studio/tradeoff-studio cli"

@@ -28,7 +28,10 @@ def has_display() -> bool:
 
 
 def _cli_name() -> str:
-    """How to call the CLI from here: its bare name when on PATH, else its path beside Python."""
+    """How to call the CLI from here: its bare name when on PATH, else its path beside Python; in the
+    PyInstaller bundle, the bundle's own executable with ``cli`` (packaging/launcher.py)."""
+    if getattr(sys, "frozen", False):
+        return f"{sys.executable} cli"
     beside = Path(sys.executable).with_name("tradeoff-studio")
     on_path = shutil.which("tradeoff-studio")
     if on_path and Path(on_path).resolve() == beside.resolve():
