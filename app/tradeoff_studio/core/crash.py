@@ -24,6 +24,8 @@ from .paths import user_log_dir
 PACKAGES = ("tradeoff-studio", "duckdb", "numpy", "pandas", "onnxruntime", "onnxruntime-gpu", "onnx",
             "PySide6-Essentials", "pyqtgraph", "keyring", "pyarrow")  # fmt: skip
 KEEP_REPORTS = 50
+LOG_NAME = "tradeoff-studio.log"  # one line per crash report, beside the reports' folder
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 3  # rotated: tradeoff-studio.log.1 … .3
 
 
 def crash_reports_dir() -> Path:
@@ -113,7 +115,30 @@ def write_crash_report(error: BaseException, command: str, folder: Path | None =
         except FileExistsError:
             continue
     _prune(target_dir)
+    if folder is None:
+        log_line(
+            f"crash report {path.name}: {type(error).__module__}.{type(error).__qualname__} in '{command}'"
+        )
     return path
+
+
+def log_line(text: str) -> None:
+    """Append ``text`` (no data values) to the app's log in the platform's log folder, which rotates at
+    :data:`LOG_BYTES` keeping :data:`LOG_BACKUPS` old files. A log that cannot be written is skipped."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    try:
+        user_log_dir().mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(user_log_dir() / LOG_NAME, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                      encoding="utf-8")  # fmt: skip
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(message)s"))
+    try:
+        handler.emit(logging.makeLogRecord({"msg": text, "levelno": logging.ERROR, "levelname": "ERROR"}))
+    finally:
+        handler.close()
 
 
 def _prune(folder: Path) -> None:
