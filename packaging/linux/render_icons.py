@@ -21,10 +21,12 @@ def render(out_dir: Path, source: Path = SOURCE) -> list[Path]:
     """Write one PNG per size under ``out_dir`` and return their paths."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    # A QApplication (not a bare QGuiApplication): in a test run, widget tests reuse the instance.
+    _app = QApplication.instance() or QApplication([])
     renderer = QSvgRenderer(str(source))
     if not renderer.isValid():
         raise SystemExit(f"render_icons: {source} is not a valid SVG")
