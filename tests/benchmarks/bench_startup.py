@@ -57,6 +57,7 @@ def measure() -> dict[str, float]:
             demo = ensure_demo_project()
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), **folders)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "app"), env.get("PYTHONPATH", "")]))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # an install has its .pyc files; the warm-up run writes them
         cli = [sys.executable, "-m", "tradeoff_studio.cli.main"]
         _seconds([*cli, "--help"], env)  # warm the file cache and the .pyc files, not timed
         figures = {

@@ -16,7 +16,6 @@ import platform
 import sys
 import traceback
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from .paths import user_log_dir
@@ -34,6 +33,8 @@ def crash_reports_dir() -> Path:
 
 
 def _versions() -> list[str]:
+    from importlib import metadata  # 20 ms at import: only when a report is written (house rule 7)
+
     lines = [f"python: {sys.version.split()[0]} ({platform.python_implementation()})",
              f"platform: {platform.platform()} {platform.machine()}"]  # fmt: skip
     for name in PACKAGES:
