@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from .main_window import MainWindow
 
 TIMEOUT_S = 120.0
@@ -87,17 +89,23 @@ def _showing(window: MainWindow, name: str) -> bool:
     return data is not None and data.name == name
 
 
-def _window_steps(demo: Path) -> None:
-    """Open the window on the demo project and show each analysis in the workspace."""
+def _application() -> QApplication:
+    """The app's QApplication with its crash handler, made first: the PDF renderer reuses it."""
     from PySide6.QtWidgets import QApplication
 
-    from ..core.demo_analyses import DEMO_ANALYSES
-    from .app import start_window
     from .crash_dialog import install_crash_handler
 
-    started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
     install_crash_handler(app)  # type: ignore[arg-type]
+    return app  # type: ignore[return-value]
+
+
+def _window_steps(app: QApplication, demo: Path) -> None:
+    """Open the window on the demo project and show each analysis in the workspace."""
+    from ..core.demo_analyses import DEMO_ANALYSES
+    from .app import start_window
+
+    started = time.perf_counter()
     window = start_window(demo)
     window.show()
     for demo_analysis in DEMO_ANALYSES:
@@ -115,8 +123,9 @@ def run_smoke() -> int:
         folder = Path(name)
         for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):  # crash reports still go to the real log folder
             os.environ[variable] = str(folder / variable.lower())
+        app = _application()
         demo = _core_steps(folder)
         _export_pdf()
-        _window_steps(demo)
+        _window_steps(app, demo)
     print("smoke: passed", flush=True)
     return 0
