@@ -79,10 +79,11 @@ def test_built_wheel_installs_and_runs_the_demo_outside_the_checkout(tmp_path: P
     assert not {"pytest", "scikit-learn", "skl2onnx", "fairlearn", "ruff"} & names_installed
 
     # The installed app end to end, headless: demo build (imports, scoring, every analysis, model
-    # variants in child processes), a JSON import (child process), a decision, the window.
+    # variants in child processes), a JSON import (child process), a decision, a PDF report, the window.
     smoke = _run(
         [venv / "bin" / "tradeoff-studio-app", "--smoke"], elsewhere, env | {"QT_QPA_PLATFORM": "offscreen"}
     )
     assert "smoke: demo project: ok (5 tables, 3 models, 5 analyses, 5 decisions" in smoke
+    assert "smoke: PDF report: ok (" in smoke
     assert smoke.splitlines()[-1] == "smoke: passed"
     assert not (tmp_path / "data").exists()  # the smoke ran in its own temporary data folder

@@ -1,18 +1,17 @@
 """``tradeoff-studio-app --smoke``: the installed app (wheel or bundle) exercised end to end, headless.
 
 In a private, temporary data folder (the user's own projects and settings are not touched; a crash
-report, if any, goes to the usual log folder) it
-builds the demo project (imports, scoring with the three sample models, every demo analysis, one
-decision on each — the model-variant analysis runs its models in child processes), imports a JSON
-file (through the JSON reader's child process), locks a new decision that supersedes one of the
-demo's, exports a PDF report when this build has the renderer, then opens the window on the
-project, shows each analysis in the workspace and quits. One line per step; exit 0 when every step
-passed. A failed step raises, and the app's handler turns it into one line and exit 70.
+report, if any, goes to the usual log folder) it builds the demo project (imports, scoring with the
+three sample models, every demo analysis, one decision on each — the model-variant analysis runs its
+models in child processes), imports a JSON file (through the JSON reader's child process), locks a
+new decision that supersedes one of the demo's, exports the report on the current decisions as a
+PDF with the app's renderer, then opens the window on the project, shows each analysis in the
+workspace and quits. One line per step; exit 0 when every step passed. A failed step raises, and
+the app's handler turns it into one line and exit 70.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import tempfile
@@ -61,12 +60,24 @@ def _core_steps(folder: Path) -> Path:
     return demo
 
 
-def _export_pdf() -> None:
-    """The PDF export step: the renderer (``render/``) is not part of this build yet."""
-    if importlib.util.find_spec("tradeoff_studio.render") is None:
-        print("smoke: PDF export: skipped (this build has no PDF renderer)", flush=True)
-    else:
-        print("smoke: PDF export: skipped (the renderer is present but the smoke does not drive it yet)")
+def _export_pdf(demo: Path, folder: Path) -> None:
+    """Export the report on every current decision as a PDF with the app's renderer (``render/pdf.py``)."""
+    from ..core import analysis_workflows as flows
+    from ..core import workflows
+    from ..render.pdf import write_document
+
+    started = time.perf_counter()
+    target = folder / "smoke-report.pdf"
+    with workflows.open_project(demo) as project:
+        current = [record.id for record in flows.list_decisions(project) if record.status == "current"]
+        written = workflows.export_report(project, current, target, write_pdf=write_document)
+    if target.read_bytes()[:5] != b"%PDF-":
+        raise RuntimeError(f"the PDF export wrote {target.stat().st_size} bytes that are not a PDF")
+    _step(
+        "PDF report",
+        started,
+        f"{written.pages} pages on {len(current)} decisions, {target.stat().st_size:,} bytes",
+    )
 
 
 def _wait(condition: Callable[[], bool], what: str) -> None:
@@ -125,7 +136,7 @@ def run_smoke() -> int:
             os.environ[variable] = str(folder / variable.lower())
         app = _application()
         demo = _core_steps(folder)
-        _export_pdf()
+        _export_pdf(demo, folder)
         _window_steps(app, demo)
     print("smoke: passed", flush=True)
     return 0
