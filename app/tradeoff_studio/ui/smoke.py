@@ -33,23 +33,34 @@ def _step(name: str, started: float, detail: str) -> None:
     print(f"smoke: {name}: ok ({detail}; {time.perf_counter() - started:.1f} s)", flush=True)
 
 
+def _check(passed: bool, what: str) -> None:
+    if not passed:
+        raise RuntimeError(f"smoke: the step did not produce {what}")
+
+
 def _core_steps(folder: Path) -> Path:
     """Build the demo, import a JSON file, lock a decision; return the demo project's path."""
     from ..core import analysis_workflows as flows
     from ..core import workflows
     from ..core.data.importer import import_files
     from ..core.demo import ensure_demo_project
+    from ..core.demo_analyses import DEMO_ANALYSES
 
     started = time.perf_counter()
     demo = ensure_demo_project()
     with workflows.open_project(demo) as project:
         info = workflows.project_info(project)
+        _check(
+            len(info.analyses) == len(DEMO_ANALYSES) <= len(info.decisions),
+            "every demo analysis and decision",
+        )
         _step("demo project", started, f"{len(info.tables)} tables, {len(info.models)} models, "
               f"{len(info.analyses)} analyses, {len(info.decisions)} decisions")  # fmt: skip
         started = time.perf_counter()
         sample = folder / "smoke.ndjson"
         sample.write_text('{"system": "a", "cost": 1.5}\n{"system": "b", "cost": 2.0}\n', encoding="utf-8")
         import_files(project, [sample], table="smoke_json")
+        _check(project.row_count("smoke_json") == 2, "both rows of the JSON file")
         _step("JSON import (child process)", started, f"{project.row_count('smoke_json')} rows")
         started = time.perf_counter()
         first = info.analyses[0]["name"]
@@ -71,8 +82,7 @@ def _export_pdf(demo: Path, folder: Path) -> None:
     with workflows.open_project(demo) as project:
         current = [record.id for record in flows.list_decisions(project) if record.status == "current"]
         written = workflows.export_report(project, current, target, write_pdf=write_document)
-    if target.read_bytes()[:5] != b"%PDF-":
-        raise RuntimeError(f"the PDF export wrote {target.stat().st_size} bytes that are not a PDF")
+    _check(target.read_bytes()[:5] == b"%PDF-" and (written.pages or 0) > 0, "a PDF with pages")
     _step(
         "PDF report",
         started,
