@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH   := $(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
+# Two set-ups: `make run` installs only what running needs (what users get from the wheel);
+# `make test` and the other developer targets add the dev extras on top.
+RUNTIME_STAMP := $(VENV)/.runtime-$(HASH)
+STAMP  := $(VENV)/.installed-$(HASH)
 
 .PHONY: run test fuzz lint bench screenshots demo-data models clean
 
@@ -10,12 +14,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+$(RUNTIME_STAMP): pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.runtime-* && touch $(RUNTIME_STAMP)
 
-## Set up and start the desktop app on the bundled demo project.
-run: $(STAMP)
+$(STAMP): pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* $(VENV)/.runtime-* && touch $(STAMP) $(RUNTIME_STAMP)
+
+## Set up (runtime dependencies only) and start the desktop app on the bundled demo project.
+run: $(RUNTIME_STAMP)
 	$(BIN)/python -m tradeoff_studio --demo
 
 ## Set up and run the test suite (offscreen Qt, in-memory keyring).
@@ -43,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_ope.py
 	$(BIN)/python tests/benchmarks/bench_ui.py
 	$(BIN)/python tests/benchmarks/bench_report.py --demo
+	$(BIN)/python tests/benchmarks/bench_startup.py
 
 ## PNGs of the app on the demo project, under a virtual display (apt-get install xvfb xauth).
 SHOTS ?= screenshots

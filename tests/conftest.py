@@ -45,6 +45,7 @@ def isolated_user_state(
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))  # app preferences
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))  # crash reports, logs
     memory = MemoryKeyring()
     previous = keyring.get_keyring()
     keyring.set_keyring(memory)

@@ -15,7 +15,7 @@ import pytest
 from support.cli import cli
 from tradeoff_studio.cli import commands
 from tradeoff_studio.cli.main import build_parser, main
-from tradeoff_studio.core.paths import user_data_dir
+from tradeoff_studio.core.crash import crash_reports_dir
 from tradeoff_studio.core.project import open_project
 
 
@@ -33,7 +33,7 @@ def test_an_unexpected_error_exits_70_with_one_line_and_a_crash_report(
     assert err.startswith("tradeoff-studio: internal error: KeyError: ")
     assert "; a crash report was written to " in err
     report = Path(err.strip().rsplit("written to ", 1)[1])
-    assert report.parent == user_data_dir() / "crash-reports"
+    assert report.parent == crash_reports_dir()
     text = report.read_text()
     assert "command: info" in text and "builtins.KeyError" in text and "in broken" in text
     assert "52000" not in text and str(tmp_path) not in text
@@ -43,7 +43,7 @@ def test_user_errors_keep_their_own_messages(tmp_path: Path, capsys: pytest.Capt
     assert main(["info", str(tmp_path / "missing.tsproj")]) == 1
     err = capsys.readouterr().err
     assert "does not exist" in err and "internal error" not in err
-    assert not (user_data_dir() / "crash-reports").exists()
+    assert not crash_reports_dir().exists()
 
 
 def test_text_from_data_is_printed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -234,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print(f"tradeoff-studio: {CancelledError()}", file=sys.stderr)
             return EXIT_CANCELLED
+        except Exception as error:  # before any command ran (parser, scratch sweep): no traceback either
+            return _internal_error(error, "start-up")
 
 
 def _run(args: argparse.Namespace) -> int:

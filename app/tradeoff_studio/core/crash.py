@@ -3,8 +3,10 @@
 A report holds the command's name (never its argument values), the exception's type and the
 stack of every chained exception (files, lines, functions and source lines), and the versions
 of Python, the platform and the packages that matter. Exception messages are left out: they can
-quote data values (a column name, a cell). Reports go to ``crash-reports/`` in the user's data
-folder; the desktop app reuses :func:`write_crash_report` for its own last line of defence.
+quote data values (a column name, a cell). The onnxruntime execution providers available are
+listed too. Reports go to ``crash-reports/`` in the platform's log folder
+(:func:`..paths.user_log_dir`), where only the newest :data:`KEEP_REPORTS` are kept (older ones
+rotate out); the desktop app's handler (``ui/crash_dialog.py``) writes the same reports.
 """
 
 from __future__ import annotations
@@ -14,22 +16,25 @@ import platform
 import sys
 import traceback
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
-from .paths import user_data_dir
+from .paths import user_log_dir
 
 PACKAGES = ("tradeoff-studio", "duckdb", "numpy", "pandas", "onnxruntime", "onnxruntime-gpu", "onnx",
             "PySide6-Essentials", "pyqtgraph", "keyring", "pyarrow")  # fmt: skip
 KEEP_REPORTS = 50
+LOG_NAME = "tradeoff-studio.log"  # one line per crash report, beside the reports' folder
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 3  # rotated: tradeoff-studio.log.1 … .3
 
 
 def crash_reports_dir() -> Path:
-    """The folder crash reports are written to."""
-    return user_data_dir() / "crash-reports"
+    """The folder crash reports are written to (in the platform's log folder)."""
+    return user_log_dir() / "crash-reports"
 
 
 def _versions() -> list[str]:
+    from importlib import metadata  # 20 ms at import: only when a report is written (house rule 7)
+
     lines = [f"python: {sys.version.split()[0]} ({platform.python_implementation()})",
              f"platform: {platform.platform()} {platform.machine()}"]  # fmt: skip
     for name in PACKAGES:
@@ -38,6 +43,16 @@ def _versions() -> list[str]:
         except metadata.PackageNotFoundError:
             continue
     return lines
+
+
+def _providers() -> str:
+    """onnxruntime's available execution providers (CUDA or not), or why they are unknown."""
+    try:
+        import onnxruntime
+
+        return "providers: " + ", ".join(onnxruntime.get_available_providers())
+    except Exception as error:  # a crash report must be written even when onnxruntime cannot load
+        return f"providers: unknown (onnxruntime did not load: {type(error).__name__})"
 
 
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
@@ -77,6 +92,7 @@ def crash_report_text(error: BaseException, command: str) -> str:
         f"when: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"command: {command}",
         *_versions(),
+        _providers(),
         "",
     ]
     return "\n".join(header) + "\n" + redacted_traceback(error)
@@ -89,11 +105,41 @@ def write_crash_report(error: BaseException, command: str, folder: Path | None =
     """
     target_dir = folder or crash_reports_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    path = target_dir / f"crash-{stamp}-{os.getpid()}.txt"
-    path.write_text(crash_report_text(error, command), encoding="utf-8")
+    text = crash_report_text(error, command)
+    for attempt in range(100):  # two reports in the same microsecond (worker threads) get their own files
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+        path = target_dir / f"crash-{stamp}-{os.getpid()}{f'-{attempt}' if attempt else ''}.txt"
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+            break
+        except FileExistsError:
+            continue
     _prune(target_dir)
+    if folder is None:
+        log_line(
+            f"crash report {path.name}: {type(error).__module__}.{type(error).__qualname__} in '{command}'"
+        )
     return path
+
+
+def log_line(text: str) -> None:
+    """Append ``text`` (no data values) to the app's log in the platform's log folder, which rotates at
+    :data:`LOG_BYTES` keeping :data:`LOG_BACKUPS` old files. A log that cannot be written is skipped."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    try:
+        user_log_dir().mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(user_log_dir() / LOG_NAME, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                      encoding="utf-8")  # fmt: skip
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(message)s"))
+    try:
+        handler.emit(logging.makeLogRecord({"msg": text, "levelno": logging.ERROR, "levelname": "ERROR"}))
+    finally:
+        handler.close()
 
 
 def _prune(folder: Path) -> None:

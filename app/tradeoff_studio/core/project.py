@@ -102,12 +102,16 @@ class Project:
         except duckdb.Error:
             return
 
+    # The open path and `info` bind no parameters: DuckDB 1.5.5 compares every non-None parameter
+    # with pandas.NaT/NA before converting it (GetPythonObjectType), which imports pandas (+0.3 s).
+    # The catalog's meta table and column list are small, so they are read whole and filtered here.
+
     def meta(self, key: str) -> str:
         """A value from the catalog's key/value table."""
-        row = self.con.execute(f"SELECT value FROM {CATALOG_SCHEMA}.meta WHERE key = ?", [key]).fetchone()
-        if row is None:
+        rows = dict(self.con.execute(f"SELECT key, value FROM {CATALOG_SCHEMA}.meta").fetchall())
+        if key not in rows:
             raise ProjectError(f"{self.path} has no '{key}' in its catalog; it may be damaged.")
-        return str(row[0])
+        return str(rows[key])
 
     @property
     def schema_version(self) -> int:
@@ -117,20 +121,18 @@ class Project:
     def tables(self) -> list[str]:
         """Names of the user's data tables, sorted."""
         rows = self.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
-            "AND schema_name = 'main' AND NOT temporary ORDER BY table_name",
-            [ALIAS],
+            f"SELECT table_name FROM duckdb_tables() WHERE database_name = {literal(ALIAS)} "
+            "AND schema_name = 'main' AND NOT temporary ORDER BY table_name"
         ).fetchall()
         return [str(row[0]) for row in rows]
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         """``(name, DuckDB type)`` of each column of a user table, in order."""
         rows = self.con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
-            "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-            [ALIAS, table],
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            f"WHERE database_name = {literal(ALIAS)} AND schema_name = 'main' ORDER BY column_index"
         ).fetchall()
-        return [(str(name), str(dtype)) for name, dtype in rows]
+        return [(str(name), str(dtype)) for owner, name, dtype in rows if owner == table]
 
     def row_count(self, table: str) -> int:
         """Number of rows in a user table."""

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import __version__
 from ..core.errors import StudioError
 
 if TYPE_CHECKING:
@@ -27,7 +28,10 @@ def has_display() -> bool:
 
 
 def _cli_name() -> str:
-    """How to call the CLI from here: its bare name when on PATH, else its path beside Python."""
+    """How to call the CLI from here: its bare name when on PATH, else its path beside Python; in the
+    PyInstaller bundle, the bundle's own executable with ``cli`` (packaging/launcher.py)."""
+    if getattr(sys, "frozen", False):
+        return f"{sys.executable} cli"
     beside = Path(sys.executable).with_name("tradeoff-studio")
     on_path = shutil.which("tradeoff-studio")
     if on_path and Path(on_path).resolve() == beside.resolve():
@@ -45,12 +49,39 @@ def _demo_path() -> Path:
     return run_job(ensure_demo_project)
 
 
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE, as the CLI
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the desktop app; returns the exit status."""
+    """Entry point of the desktop app; returns the exit status.
+
+    An unexpected error before the window is up prints one line naming a crash report (exit 70);
+    once it is up, :mod:`.crash_dialog` shows it in a dialog. Never a traceback.
+    """
+    try:
+        return _main(argv)
+    except Exception as error:
+        from ..core.crash import write_crash_report
+
+        try:
+            where = f"a crash report was written to {write_crash_report(error, 'desktop app start-up')}"
+        except OSError as failure:
+            where = f"no crash report could be written ({failure.strerror or failure})"
+        print(f"tradeoff-studio-app: internal error ({type(error).__name__}); {where}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="tradeoff-studio-app", description="Tradeoff Studio desktop app")
     parser.add_argument("project", nargs="?", help="a .tsproj file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--smoke", action="store_true", help="exercise the installed app end to end, headless, and quit"
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if has_display():
         from .qt_check import binding_defect
 
@@ -58,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if defect is not None:
             print(f"tradeoff-studio: error: {defect}", file=sys.stderr)
             return EXIT_BROKEN_QT
+    if args.smoke:
+        from .smoke import run_smoke
+
+        return run_smoke()
     try:
         project = _demo_path() if args.demo else (Path(args.project) if args.project else None)
     except StudioError as error:
@@ -89,7 +124,10 @@ def _first_demo_analysis() -> str:
 def _run_window(project: Path | None, analysis: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from .crash_dialog import install_crash_handler
+
     app = QApplication.instance() or QApplication(sys.argv)
+    install_crash_handler(app)
     window = start_window(project, analysis)
     window.show()
     return int(app.exec())
