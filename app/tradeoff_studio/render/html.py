@@ -149,8 +149,8 @@ def table_html(table: Table, theme: ReportTheme) -> str:
     if table.caption:
         parts.append(f"<h5>{esc(table.caption)}</h5>")
     parts.append(
-        f"<table width='100%' cellspacing='0' cellpadding='4' border='0.5' "
-        f"style='border-color: {theme.rule}; border-style: solid'><thead><tr>"
+        f"<table width='100%' cellspacing='0' cellpadding='4' border='1' "
+        f"style='border-collapse: collapse; border-color: {theme.rule}; border-style: solid'><thead><tr>"
     )
     parts.extend(
         f"<th align='{align}'>{esc(head)}</th>" for head, align in zip(table.headers, aligns, strict=True)

@@ -81,6 +81,8 @@ class DocumentLayout:
         flow.paint(painter, local, self.body_rect.left(), self.body_rect.top())
         if flow is not self.cover:
             self._paint_header(painter)
+        elif local == self.cover.page_count - 1:
+            self._paint_cover_foot(painter)
         self._paint_footer(painter, index)
         painter.restore()
 
@@ -99,6 +101,23 @@ class DocumentLayout:
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
         painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, subject)
         self._rule(painter, rect.bottom() + 5.0)
+
+    def _paint_cover_foot(self, painter: QPainter) -> None:
+        """The subject and the author at the foot of the cover, above the footer."""
+        font = report_font(pixels=12)
+        line = QFontMetricsF(font).height()
+        bottom = self.page_size.height() - MARGIN_BOTTOM - 8.0
+        painter.setFont(font)
+        painter.setPen(QColor(self.theme.muted))
+        info = self.document.info
+        for offset, text in ((2, info.subject), (1, f"Prepared by {info.author}" if info.author else "")):
+            rect = QRectF(MARGIN_X, bottom - offset * (line + 2.0), self.body_rect.width(), line)
+            metrics = QFontMetricsF(font)
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignLeft,
+                metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
+            )
 
     def _paint_footer(self, painter: QPainter, index: int) -> None:
         """A thin rule, the fingerprint left and "Page x of y" right."""
