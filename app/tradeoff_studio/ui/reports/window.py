@@ -1,0 +1,86 @@
+"""How the main window reaches the report editor: a mixin of :class:`~..main_window.MainWindow`.
+
+The editor is a page of the central stack (beside the decision workspace, so it has the room for
+a form and a page preview, and Edit ▸ Undo follows it like the other pages); it is created on first
+use. It opens from the workspace's ``Report…`` button on a current decision, or from Reports ▸ New
+Report…, which lets the analyst pick several decisions for one report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from ...core import analysis_workflows as flows
+from .editor import ReportEditor
+from .picker import DecisionPicker
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+
+class ReportActions(_Base):
+    """Open the report editor on decisions; the Reports menu."""
+
+    _report_editor: ReportEditor | None = None
+
+    def install_reports(self) -> None:
+        """Add the Reports menu (before Help) and the workspace's ``Report…`` button's connection."""
+        menu = QMenu("&Reports", self)
+        menu.setObjectName("reportsMenu")
+        help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
+        self.menuBar().insertMenu(help_menu, menu)
+        action = QAction("&New Report…", self)
+        action.setObjectName("newReportAction")
+        action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        action.triggered.connect(lambda _checked=False: self.new_report_dialog())
+        menu.addAction(action)
+        self.actions["new_report"] = action
+        inspector = self.workspace.inspector
+        inspector.reportRequested.connect(lambda decision_id: self.open_report_editor([decision_id]))
+
+    @property
+    def report_editor(self) -> ReportEditor:
+        """The editor page (created, added to the central stack and tied to the project on first use)."""
+        if self._report_editor is None:
+            editor = ReportEditor(self.submit_project_job, self)
+            editor.message.connect(lambda text: self.status.showMessage(text, 10000) if text else None)
+            self.pages.addWidget(editor)
+            self.before_release.append(lambda: editor.set_project(None))  # its jobs cancelled and joined
+            self._report_editor = editor
+        return self._report_editor
+
+    def open_report_editor(self, decision_ids: list[str]) -> ReportEditor | None:
+        """Show the editor on a new report covering ``decision_ids`` (built off the UI thread)."""
+        project = self._require_project()
+        if project is None:
+            return None
+        editor = self.report_editor
+        if editor.project is not project:
+            editor.set_project(project)
+        self.pages.setCurrentWidget(editor)
+        self.status.rows.setVisible(False)
+        editor.open_decisions(decision_ids)
+        return editor
+
+    def new_report_dialog(self) -> DecisionPicker | None:
+        """Reports ▸ New Report…: pick decisions, then open the editor on them (non-blocking dialog)."""
+        project = self._require_project()
+        if project is None:
+            return None
+        decisions = flows.list_decisions(project)
+        if not decisions:
+            self.status.showMessage("No decision yet: lock a candidate in an analysis first.", 8000)
+            return None
+        shown = self.workspace.data.current_decision() if self.workspace.data is not None else None
+        checked = {shown.id} if shown is not None else {d.id for d in decisions if d.status == "current"}
+        picker = DecisionPicker(decisions, checked, self)
+        picker.accepted.connect(lambda: self.open_report_editor(picker.selected()))
+        picker.open()
+        return picker
