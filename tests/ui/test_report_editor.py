@@ -269,6 +269,21 @@ def test_page_navigation_and_zoom(qtbot: QtBot, demo_window: MainWindow) -> None
     assert not preview.next.isEnabled() and preview.shown_page == preview.page_count - 1
 
 
+def test_a_field_taking_the_focus_turns_the_preview_to_its_section(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    editor = open_editor(qtbot, demo_window, ["credit-fairness"])
+    assert editor.report is not None
+    decision = editor.report.decisions[0]
+    heading = f"Decision {decision.id}: {decision.analysis}"
+    page = next(page for _level, text, page in editor.preview.toc if text == heading)
+    assert page > 2
+    editor.form.widgets[("decisions", 0, "context")].setFocus()
+    qtbot.waitUntil(lambda: editor.preview.page.value() == page, timeout=TIMEOUT)
+    editor.form.widgets[("evaluation", "title")].setFocus()
+    qtbot.waitUntil(lambda: editor.preview.page.value() == 1, timeout=TIMEOUT)
+
+
 def test_fields_paths_and_stored_values(qtbot: QtBot, demo_window: MainWindow) -> None:
     editor = open_editor(qtbot, demo_window, ["credit-fairness"])
     report = editor.report

@@ -16,7 +16,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core import workflows
 from ...core.errors import StudioError
@@ -26,7 +35,7 @@ from ...core.reports.build import build_report
 from ...core.reports.model import Report
 from ..workspace.loader import Loader
 from .exporting import FORMATS, EditedExport, export_edited_report
-from .fields import FieldPath, get_value, set_value, stored
+from .fields import FieldPath, get_value, section_heading, set_value, stored
 from .form import ReportForm
 from .preview import ReportPreview
 
@@ -83,11 +92,17 @@ class ReportEditor(QWidget):
         self.form.edited.connect(self._edited)
         self.preview = ReportPreview(self)
         self._build()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
 
     def _build(self) -> None:
         self.title = QLabel("No report open: use Report… on a locked decision, or Reports ▸ New Report….")
         self.title.setObjectName("reportTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles and analysis names are user text
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
         self.status = QLabel("")
         self.status.setObjectName("reportMessage")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -181,7 +196,8 @@ class ReportEditor(QWidget):
         if self.report is None:
             return
         saved = f"saved as {self.report_id}" if self.report_id else "not saved yet"
-        self.title.setText(f"Report on {', '.join(self.report.decision_ids)} ({saved})")
+        names = ", ".join(f"{d.analysis} ({d.id})" for d in self.report.decisions)
+        self.title.setText(f"{self.report.evaluation.title.text}   ·   on {names}   ·   {saved}")
 
     # --- editing ---------------------------------------------------------------------------
 
@@ -192,12 +208,19 @@ class ReportEditor(QWidget):
         after = stored(self.form.specs[path], before, widget_value)
         self.undo_stack.push(EditCommand(self, path, before, after, self.form.specs[path].label))
 
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A field taking the focus turns the preview to the page its section prints on."""
+        section = self.form.section_of.get(new) if new is not None else None
+        if section is not None:
+            self.preview.show_heading(section_heading(section))
+
     def apply(self, path: FieldPath, value: Any) -> None:
         """Store ``value`` at ``path``, show it in its field and refresh the preview (no undo step)."""
         if self.report is None:
             return
         set_value(self.report, path, copy.deepcopy(value))
         self.form.show_value(path, value)
+        self._show_title()
         self.preview.show_report(self.report)
 
     # --- saving and exporting --------------------------------------------------------------

@@ -72,6 +72,32 @@ def stored(spec: FieldSpec, old: Any, widget_value: Any) -> Any:
     return str(widget_value)
 
 
+# The report's heading each editor section is printed under ("" = the cover); a decision's section
+# is printed under its own title ("Decision <id>: <analysis>"), the same words as the editor's.
+SECTION_HEADINGS = {
+    "Evaluation": "",
+    "Decision cards": "",
+    "Executive summary": "Executive summary",
+    "Business drivers": "Context and business drivers",
+    "Quality-attribute scenarios": "Quality attributes and utility tree",
+    "Quality attributes": "Quality attributes and utility tree",
+    "Alternatives": "Alternatives",
+    "Sensitivity points": "Sensitivity and trade-off analysis",
+    "Trade-off points": "Sensitivity and trade-off analysis",
+    "Risk mitigations and owners": "Risks, non-risks and risk themes",
+    "Risk themes": "Risks, non-risks and risk themes",
+    "Risks and non-risks": "Risks, non-risks and risk themes",
+    "Analysis-specific evidence": "Analysis-specific evidence",
+    "Next iteration": "Confirmation and next iteration",
+    "Provenance": "Provenance",
+}
+
+
+def section_heading(section: str) -> str:
+    """The heading of the printed report that ``section`` of the editor shows ("" = the cover)."""
+    return SECTION_HEADINGS.get(section, section)
+
+
 def editable_sections(report: Report) -> list[tuple[str, list[FieldSpec]]]:
     """The fields only a person knows, grouped as the editor shows them."""
     sections: list[tuple[str, list[FieldSpec]]] = [

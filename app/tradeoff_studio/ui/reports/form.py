@@ -41,6 +41,7 @@ class ReportForm(QScrollArea):
         self.widgets: dict[FieldPath, QWidget] = {}
         self.specs: dict[FieldPath, FieldSpec] = {}
         self.groups: dict[str, QGroupBox] = {}
+        self.section_of: dict[QWidget, str] = {}  # each field widget's section title
         self._quiet = False
         self.setWidget(QWidget())
 
@@ -49,6 +50,7 @@ class ReportForm(QScrollArea):
         self.widgets.clear()
         self.specs.clear()
         self.groups.clear()
+        self.section_of.clear()
         body = QWidget()
         layout = QVBoxLayout(body)
         for title, specs in editable_sections(report):
@@ -56,7 +58,9 @@ class ReportForm(QScrollArea):
             form = QFormLayout(group)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             for spec in specs:
-                form.addRow(spec.label, self._field(spec, get_value(report, spec.path)))
+                widget = self._field(spec, get_value(report, spec.path))
+                self.section_of[widget] = title
+                form.addRow(spec.label, widget)
             self.groups[title] = group
             layout.addWidget(group)
         review = QLabel("Filled from the analysis (rebuilt from the project; review only):")

@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage, QPainter
 
 from ...core.errors import CancelledError
 from ...core.jobs import CancelToken
+from ...core.reports.blocks import Document
 from ...core.reports.model import Report
 
 
@@ -33,6 +34,16 @@ class View:
     page: int
     scale: float
     ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """What a layout tells the main thread: the document, its pages, their size and the contents."""
+
+    document: Document
+    page_count: int
+    page_size: QSizeF
+    toc: list[tuple[int, str, int]]  # (level, heading, 1-based page) as in the PDF's contents
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,7 @@ class _Paint:
 class PageRenderer(QObject):
     """Lays out and paints on its own thread; ``laidOut`` / ``painted`` / ``failed`` on the main thread."""
 
-    laidOut = Signal(int, object, int, object)  # noqa: N815 generation, Document, page count, page size
+    laidOut = Signal(int, object)  # noqa: N815 generation, LaidOut
     painted = Signal(int, int, object)  # generation, page index, QImage
     failed = Signal(int, object)  # generation, the exception
 
@@ -121,7 +132,10 @@ class PageRenderer(QObject):
         """Lay out (for a new report) and paint; the layout now held."""
         if isinstance(item, _Layout):
             layout = _paginate(item.report, item.token)
-            self.laidOut.emit(item.generation, layout.document, layout.page_count, layout.page_size)
+            found = LaidOut(
+                layout.document, layout.page_count, QSizeF(layout.page_size), list(layout.toc_entries)
+            )
+            self.laidOut.emit(item.generation, found)
         if layout is not None:
             self.painted.emit(item.generation, *_paint(layout, item.view))
         return layout

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import StudioError
 from ...core.reports.blocks import Document
 from ...core.reports.model import Report
-from .pages import PageRenderer, View
+from .pages import LaidOut, PageRenderer, View
 
 DEBOUNCE_MS = 300
 ZOOMS = (("Fit width", 0.0), ("50 %", 0.5), ("75 %", 0.75), ("100 %", 1.0), ("150 %", 1.5), ("200 %", 2.0))
@@ -43,6 +43,7 @@ class ReportPreview(QWidget):
         self.document: Document | None = None
         self.page_count = 0
         self.page_size = QSizeF()
+        self.toc: list[tuple[int, str, int]] = []
         self.error = ""
         self.renderer = PageRenderer(self)
         self.renderer.laidOut.connect(self._laid_out)
@@ -119,10 +120,11 @@ class ReportPreview(QWidget):
     def _view(self) -> View:
         return View(self.page.value() - 1, self.scale(), self.devicePixelRatioF())
 
-    def _laid_out(self, generation: int, document: Document, pages: int, size: QSizeF) -> None:
+    def _laid_out(self, generation: int, found: LaidOut) -> None:
         if generation != self.renderer.generation:
             return  # a newer edit is on its way
-        self.document, self.page_count, self.page_size, self.error = document, pages, size, ""
+        self.document, self.page_size, self.toc, self.error = found.document, found.page_size, found.toc, ""
+        self.page_count = pages = found.page_count
         self._awaiting = 0
         self.page.blockSignals(True)
         self.page.setMaximum(max(pages, 1))
@@ -161,6 +163,14 @@ class ReportPreview(QWidget):
             return
         self._painting = True
         self.renderer.paint(self._view())
+
+    def show_heading(self, heading: str) -> bool:
+        """Turn to the page where ``heading`` starts (the cover for ""); whether it was found."""
+        pages = [page for _level, text, page in self.toc if text == heading]
+        if heading and not pages:
+            return False
+        self.page.setValue(pages[0] if pages else 1)
+        return True
 
     def _buttons(self) -> None:
         self.previous.setEnabled(self.page.value() > 1)
