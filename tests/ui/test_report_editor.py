@@ -284,6 +284,17 @@ def test_a_field_taking_the_focus_turns_the_preview_to_its_section(
     qtbot.waitUntil(lambda: editor.preview.page.value() == 1, timeout=TIMEOUT)
 
 
+def test_closing_the_project_stops_the_preview_thread_and_clears_the_editor(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    editor = open_editor(qtbot, demo_window, ["credit-fairness"])
+    assert editor.preview.renderer.running
+    demo_window.close_project()
+    assert not editor.preview.renderer.running  # stopped and joined (house rule 5)
+    assert editor.report is None and editor.project is None and not editor.pdf_action.isEnabled()
+    assert demo_window.pages.currentWidget() is demo_window.welcome
+
+
 def test_fields_paths_and_stored_values(qtbot: QtBot, demo_window: MainWindow) -> None:
     editor = open_editor(qtbot, demo_window, ["credit-fairness"])
     report = editor.report

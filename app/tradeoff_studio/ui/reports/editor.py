@@ -10,6 +10,7 @@ version of the report in the project; Ctrl+E exports it as a PDF in the window's
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from .fields import FieldPath, get_value, section_heading, set_value, stored
 from .form import ReportForm
 from .preview import ReportPreview
 
+NO_REPORT = "No report open: use Report… on a locked decision, or Reports ▸ New Report…."
 SubmitJob = Callable[..., Any]  # MainWindow.submit_project_job(title, work, **options)
 
 
@@ -97,7 +99,7 @@ class ReportEditor(QWidget):
             app.focusChanged.connect(self._focus_changed)
 
     def _build(self) -> None:
-        self.title = QLabel("No report open: use Report… on a locked decision, or Reports ▸ New Report….")
+        self.title = QLabel(NO_REPORT)
         self.title.setObjectName("reportTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles and analysis names are user text
         font = self.title.font()
@@ -163,9 +165,12 @@ class ReportEditor(QWidget):
 
     def set_project(self, project: Project | None) -> None:
         """Forget the report shown (its jobs cancelled and joined) and work on ``project``."""
-        self.shutdown()
+        self.loader.cancel_and_wait()
         self.project, self.report, self.report_id = project, None, None
         self.undo_stack.clear()
+        self.form.clear()
+        self.preview.clear()
+        self.title.setText(NO_REPORT)
         self._set_enabled(False)
 
     def open_decisions(self, decision_ids: list[str]) -> None:
@@ -244,7 +249,9 @@ class ReportEditor(QWidget):
         """Ask where to write the report as ``fmt``, then :meth:`export` it."""
         if self.report is None:
             return
-        start = str(Path.home() / f"report.{fmt}")
+        folder = self.project.path.parent if self.project is not None else Path.home()
+        slug = "-".join(re.findall(r"[A-Za-z0-9]+", self.report.evaluation.title.text.lower()))[:60]
+        start = str(folder / f"{slug or 'report'}.{fmt}")
         path, _ = QFileDialog.getSaveFileName(self, "Export report", start, FORMATS[fmt])
         if path:
             self.export(Path(path), fmt)

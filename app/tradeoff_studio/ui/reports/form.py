@@ -45,12 +45,17 @@ class ReportForm(QScrollArea):
         self._quiet = False
         self.setWidget(QWidget())
 
-    def show_report(self, report: Report) -> None:
-        """Rebuild the form for ``report``: its editable sections, then its sections to review."""
+    def clear(self) -> None:
+        """Show no report."""
         self.widgets.clear()
         self.specs.clear()
         self.groups.clear()
         self.section_of.clear()
+        self.setWidget(QWidget())
+
+    def show_report(self, report: Report) -> None:
+        """Rebuild the form for ``report``: its editable sections, then its sections to review."""
+        self.clear()
         body = QWidget()
         layout = QVBoxLayout(body)
         for title, specs in editable_sections(report):

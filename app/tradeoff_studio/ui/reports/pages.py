@@ -8,17 +8,18 @@ crashed). The renderer therefore keeps its layout on its own thread and serves r
 and ``paint(page, scale)`` (another page or zoom of the same layout). Requests that queue up while
 it works are coalesced (only the latest layout, and the latest page after it, are done). Results
 reach the main thread through queued signals carrying a generation number; the caller drops stale
-ones. :meth:`PageRenderer.stop` ends and joins the thread (house rule 5).
+ones. :meth:`PageRenderer.stop` ends and joins the thread (house rule 5); the editor stops it when
+the project closes and when the window closes.
 """
 
 from __future__ import annotations
 
 import queue
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QSizeF, Signal
+from PySide6.QtCore import QObject, QSizeF, QThread, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from ...core.errors import CancelledError
@@ -70,7 +71,7 @@ class PageRenderer(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._queue: queue.Queue[_Layout | _Paint | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._thread: _Thread | None = None
         self._token = CancelToken()
         self.generation = 0
 
@@ -88,16 +89,21 @@ class PageRenderer(QObject):
 
     def _put(self, item: _Layout | _Paint) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="studio-job", daemon=True)
+            self._thread = _Thread(self._loop)
             self._thread.start()
         self._queue.put(item)
+
+    @property
+    def running(self) -> bool:
+        """Whether the renderer's thread is started (it starts on the first request)."""
+        return self._thread is not None
 
     def stop(self) -> None:
         """Cancel the pending work, end the thread and join it."""
         self._token.cancel()
         if self._thread is not None:
             self._queue.put(None)
-            self._thread.join()
+            self._thread.wait()
             self._thread = None
 
     def _next(self) -> list[_Layout | _Paint] | None:
@@ -139,6 +145,20 @@ class PageRenderer(QObject):
         if layout is not None:
             self.painted.emit(item.generation, *_paint(layout, item.view))
         return layout
+
+
+class _Thread(QThread):
+    """A QThread (not a Python thread): it has an event dispatcher, which Qt's text layout wants for
+    its timers (on a bare Python thread every layout printed 'QBasicTimer::start' warnings)."""
+
+    def __init__(self, loop: Callable[[], None]) -> None:
+        super().__init__()
+        self.setObjectName("reportPreviewRenderer")
+        self._loop = loop
+
+    def run(self) -> None:
+        """Serve requests until :meth:`PageRenderer.stop`."""
+        self._loop()
 
 
 def _paginate(report: Report, token: CancelToken) -> Any:

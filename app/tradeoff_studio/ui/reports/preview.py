@@ -182,6 +182,14 @@ class ReportPreview(QWidget):
         if float(self.zoom.currentData() or 0.0) == 0.0 and self.page_count:
             self.repaint_page()
 
+    def clear(self) -> None:
+        """Show no page (no report is open)."""
+        self.shutdown()
+        self.document, self.page_count, self.toc = None, 0, []
+        self.image.clear()
+        self.pages_label.setText("of 1")
+        self.state.setText("")
+
     def shutdown(self) -> None:
         """Stop the pending layout and join the renderer's thread (before the project closes, on close)."""
         self._timer.stop()
