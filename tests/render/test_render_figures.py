@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 
-from support.pdf_tools import images, page_texts
+from support.pdf_tools import images, page_texts, render_pages
 from support.report_documents import bar_figure, front_figure
 from tradeoff_studio.core.reports.blocks import BarFigure, ConstraintLine, FrontFigure
 from tradeoff_studio.render.axes import nice_axis, nice_step, short_number
@@ -164,3 +164,43 @@ def test_figures_on_a_pdf_are_vector_with_their_text(tmp_path: Path) -> None:
     ):
         assert expected in text
     assert path.stat().st_size < 400_000  # 20,000 candidates are thinned, not all drawn
+
+
+def test_zero_width_intervals_and_zero_bars_keep_the_pdf_valid(tmp_path: Path) -> None:
+    ensure_gui_application()
+    path = tmp_path / "degenerate.pdf"
+    writer = QPdfWriter(str(path))
+    writer.setResolution(96)
+    painter = QPainter(writer)
+    front = FrontFigure(
+        "t",
+        "c",
+        "x",
+        "y",
+        (0.0, 1.0, 0.5),
+        (1.0, 0.0, 0.9),
+        (0, 1),
+        x_lo=(0.0, 1.0),
+        x_hi=(0.0, 1.0),
+        y_lo=(1.0, 0.0),
+        y_hi=(1.0, 0.0),
+        chosen=1,
+        knee=0,
+    )
+    paint_front(painter, QRectF(0, 0, 600, 400), front)
+    paint_front(painter, QRectF(0, 420, 600, 300), FrontFigure("t", "c", "x", "y", (0.0,), (1.0,), (0,)))
+    paint_bars(painter, QRectF(0, 740, 600, 200), BarFigure("t", "c", ("a", "b"), (0.0, 1.0)))
+    painter.end()
+    assert len(render_pages(path, tmp_path / "png")) == 1  # pdftoppm reports no syntax error
+
+
+def test_many_bars_in_a_short_figure_stay_above_the_caption() -> None:
+    theme = report_theme()
+    labels = tuple(f"knob {i}" for i in range(80))
+    figure = BarFigure("Many bars", "Caption under the bars.", labels, tuple(float(i % 7) for i in range(80)))
+    image = _painted(lambda p, r: paint_bars(p, QRectF(10, 10, 680, 300), figure, theme))
+    bar = QColor(theme.bar)
+    lowest = max(
+        y for y in range(image.height()) for x in range(200, 680, 7) if image.pixelColor(x, y) == bar
+    )
+    assert lowest < 10 + 300 - 30  # the bars end above the axis labels and the caption

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from support.report_documents import front_figure, sample_document
-from tradeoff_studio.core.reports.blocks import Document, DocumentInfo, Heading, Paragraph
+from tradeoff_studio.core.reports.blocks import Document, DocumentInfo, Heading, PageBreak, Paragraph
 from tradeoff_studio.render.layout import A4_AT_96_DPI, DocumentLayout
 from tradeoff_studio.render.theme import ensure_gui_application
 
@@ -81,3 +81,42 @@ def test_render_imports_no_widgets_pyqtgraph_ui_or_cli() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _line_tops(flow) -> list[float]:
+    """The document y of every laid-out line of text (table cells included)."""
+    layout = flow.doc.documentLayout()
+    tops, block = [], flow.doc.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        lines = block.layout()
+        tops += [rect.top() + lines.lineAt(i).y() for i in range(lines.lineCount()) if block.text().strip()]
+        block = block.next()
+    return tops
+
+
+def test_no_text_runs_under_a_figure_in_a_long_document() -> None:
+    document = sample_document(sections=12, table_rows=90)
+    extra = tuple(b for section in range(6) for b in (Heading(f"Figures {section}", level=2), front_figure()))
+    layout = DocumentLayout(Document(info=INFO, cover=(), body=document.body + extra + document.body[:3]))
+    flow = layout.body
+    assert len(flow.figures) == 2 + 6
+    tops = _line_tops(flow)
+    assert len(tops) > 1000
+    for placed in flow.figures:
+        inside = [top for top in tops if placed.top - 0.5 < top < placed.top + placed.height - 0.5]
+        assert inside == [], (placed.top, inside[:5])
+
+
+@pytest.mark.parametrize(
+    ("body", "pages"),
+    [
+        ((Paragraph("a"), PageBreak(), Paragraph("b")), 2),
+        ((Paragraph("a"), PageBreak(), Heading("H"), Paragraph("b")), 2),
+        ((Paragraph("a"), PageBreak(), PageBreak(), Paragraph("b")), 2),
+        ((Paragraph("a"), PageBreak()), 1),
+        ((Heading("A"), Paragraph("a"), Heading("B"), Heading("C", level=2)), 2),
+    ],
+)
+def test_page_breaks_never_leave_a_blank_page(body: tuple, pages: int) -> None:
+    assert DocumentLayout(Document(info=INFO, cover=(), body=body)).body.page_count == pages

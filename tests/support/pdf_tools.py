@@ -10,9 +10,13 @@ def _run(*args: str) -> str:
     return subprocess.run(list(args), capture_output=True, text=True, check=True, timeout=120).stdout
 
 
-def page_texts(pdf: Path, *, layout: bool = False) -> list[str]:
-    """The text of each page (pdftotext in reading order, or keeping the layout; split at form feeds)."""
-    mode = ["-layout"] if layout else []
+def page_texts(pdf: Path, *, layout: bool = False, raw: bool = False) -> list[str]:
+    """The text of each page, split at form feeds: pdftotext in reading order, keeping the layout, or raw.
+
+    Raw is the order the text was drawn in: a table cell's wrapped lines stay together (in reading
+    order, a hash wrapped in one cell interleaves with its neighbour cell's lines).
+    """
+    mode = ["-layout"] if layout else ["-raw"] if raw else []
     pages = _run("pdftotext", *mode, "-enc", "UTF-8", str(pdf), "-").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
@@ -45,7 +49,12 @@ def images(pdf: Path) -> list[str]:
 def render_pages(pdf: Path, folder: Path, dpi: int = 20) -> list[Path]:
     """Render every page to PNG with pdftoppm (raises if poppler cannot); the images, in order."""
     folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(folder / "page")], check=True, timeout=300
+    result = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(folder / "page")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
+    assert result.stderr == "", f"pdftoppm complained about {pdf}: {result.stderr[:500]}"
     return sorted(folder.glob("page-*.png"))

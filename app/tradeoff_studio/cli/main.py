@@ -25,6 +25,7 @@ from .check_command import add_check
 from .console import one_line, safe_output
 from .navigate_command import add_navigate
 from .ope_estimate_command import add_ope_estimate
+from .report_commands import add_report_commands
 from .roles_command import add_roles
 from .tables_command import add_import_options, add_tables
 
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_navigate(sub)
     add_ope_estimate(sub)
     add_roles(sub)
+    add_report_commands(sub)
     _add_project_command(sub, "encrypt", commands.encrypt, "encrypt a project with a new key")
     _add_project_command(sub, "decrypt", commands.decrypt, "write a project back unencrypted")
     _add_project_command(

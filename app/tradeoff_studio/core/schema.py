@@ -91,7 +91,19 @@ def _explorations(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _reports(con: duckdb.DuckDBPyConnection) -> None:
+    """Saved trade-off reports (issue #13): each save is a new version of a report, with its model
+    JSON, the model's digest, its decisions and who saved it (audited as ``report``)."""
+    con.execute(
+        f"""CREATE TABLE {CATALOG_SCHEMA}.reports (
+            id VARCHAR NOT NULL, version INTEGER NOT NULL, title VARCHAR NOT NULL, decisions JSON NOT NULL,
+            model JSON NOT NULL, digest VARCHAR NOT NULL, author VARCHAR NOT NULL,
+            saved_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (id, version))"""
+    )
+
+
 MIGRATIONS: list[Migration] = [_create_catalog, _decision_status, _column_roles, _explorations]
+MIGRATIONS.append(_reports)  # issue #13
 
 
 def current_version() -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .analysis_workflows import (
@@ -325,3 +325,68 @@ def _score_columns(project: Project) -> list[dict[str, Any]]:
         item["model_in_project"] = (item["model"], item["model_sha256"]) in models  # False once removed
         result.append(item)
     return result
+
+
+# Reports (issue #13): build, export, save, load and verify ATRAF trade-off reports (loaded lazily).
+if TYPE_CHECKING:
+    from .reports.exporting import PdfWriter, ReportExport
+    from .reports.model import Report
+    from .reports.store import SavedReport
+    from .reports.verify import VerifyResult
+
+
+def build_report(project: Project, decision_ids: list[str]) -> Report:
+    """The ATRAF report model on ``decision_ids`` (ids as ``decisions --json`` prints them)."""
+    from .reports.build import build_report as build
+
+    return build(project, decision_ids)
+
+
+def export_report(
+    project: Project,
+    decision_ids: list[str],
+    path: Path,
+    *,
+    format: str | None = None,
+    write_pdf: PdfWriter | None = None,
+) -> ReportExport:
+    """Write the report on ``decision_ids`` to ``path`` (pdf through ``write_pdf``, md or json), atomically
+    and audited; returns a :class:`~.reports.exporting.ReportExport`."""
+    from .reports.exporting import export_report as export
+
+    return export(project, decision_ids, path, format=format, write_pdf=write_pdf)
+
+
+def save_report(project: Project, report: Report, report_id: str | None = None) -> SavedReport:
+    """Save ``report`` as a new version of ``report_id`` (a new report when None); audited."""
+    from .reports.store import save_report as save
+
+    return save(project, report, report_id)
+
+
+def list_reports(project: Project) -> list[SavedReport]:
+    """The latest version of every saved report."""
+    from .reports.store import list_reports as listed
+
+    return listed(project)
+
+
+def load_report(project: Project, report_id: str, version: int | None = None) -> tuple[SavedReport, Report]:
+    """A saved report (latest version unless ``version``): (its SavedReport, its Report model)."""
+    from .reports.store import load_report as load
+
+    return load(project, report_id, version)
+
+
+def refresh_report(project: Project, report_id: str) -> Report:
+    """A saved report rebuilt from the project now, keeping every text a person edited."""
+    from .reports.store import refresh_report as refresh
+
+    return refresh(project, report_id)
+
+
+def verify_report(project: Project, path: Path) -> VerifyResult:
+    """Whether the report file at ``path`` (PDF, Markdown or JSON) still matches the project; what changed."""
+    from .reports.verify import verify_file
+
+    return verify_file(project, path)

@@ -161,13 +161,14 @@ def _whisker(
     if len(ends) != 2:
         return
     x, y = frame.px(at[0]), frame.py(at[1])
+    a, b = (frame.py(ends[0]), frame.py(ends[1])) if vertical else (frame.px(ends[0]), frame.px(ends[1]))
+    if abs(a - b) < 0.5:  # an interval narrower than a pixel: no whisker (a zero-length line breaks PDFs)
+        return
     if vertical:
-        a, b = frame.py(ends[0]), frame.py(ends[1])
         painter.drawLine(QPointF(x, a), QPointF(x, b))
         for end in (a, b):
             painter.drawLine(QPointF(x - 2.5, end), QPointF(x + 2.5, end))
     else:
-        a, b = frame.px(ends[0]), frame.px(ends[1])
         painter.drawLine(QPointF(a, y), QPointF(b, y))
         for end in (a, b):
             painter.drawLine(QPointF(end, y - 2.5), QPointF(end, y + 2.5))
@@ -218,15 +219,19 @@ def paint_bars(painter: QPainter, rect: QRectF, fig: BarFigure, theme: ReportThe
     axis = nice_axis([*values, *extra], include_zero=True)
     label_w = _bar_label_width(fig.labels, rect.width())
     value_w = QFontMetricsF(figure_font("small")).horizontalAdvance("−0.000e+00")
-    plot = QRectF(rect.left() + label_w + 8.0, top + 4.0, rect.width() - label_w - 8.0 - value_w, 0.0)
-    plot.setHeight(BAR_ROW * max(len(fig.labels), 1))
+    rows = max(len(fig.labels), 1)
+    room = rect.bottom() - caption_h - 38.0 - (top + 4.0)  # what the axis and caption leave
+    row_h = max(1.0, min(BAR_ROW, room / rows))  # many bars in a capped figure get thinner
+    plot = QRectF(
+        rect.left() + label_w + 8.0, top + 4.0, rect.width() - label_w - 8.0 - value_w, row_h * rows
+    )
     _draw_bar_axis(painter, plot, axis, fig.value_label, theme)
     if fig.reference is not None:
         at = plot.left() + axis.fraction(fig.reference) * plot.width()
         painter.setPen(QPen(theme.color("reference"), 1.2, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(at, plot.top() - 2.0), QPointF(at, plot.bottom() + 2.0))
     for row, (label, value) in enumerate(zip(fig.labels, values, strict=False)):
-        _draw_bar(painter, plot, axis, (row, label, value), label_w=label_w, theme=theme)
+        _draw_bar(painter, plot, axis, (row, label, value), label_w=label_w, theme=theme, row_h=row_h)
     draw_caption(
         painter, QRectF(rect.left(), rect.bottom() - caption_h, rect.width(), caption_h), fig.caption, theme
     )
@@ -248,35 +253,52 @@ def _draw_bar(
     *,
     label_w: float,
     theme: ReportTheme,
+    row_h: float = BAR_ROW,
 ) -> None:
     """One bar with its (elided) label on the left and its value at its end."""
     row, label, value = item
-    top = plot.top() + row * BAR_ROW
-    centre = top + BAR_ROW / 2
+    top = plot.top() + row * row_h
     font = figure_font("tick")
-    painter.setFont(font)
-    painter.setPen(theme.color("text"))
-    text = QFontMetricsF(font).elidedText(label, Qt.TextElideMode.ElideMiddle, label_w - 4.0)
-    painter.drawText(
-        QRectF(plot.left() - label_w - 8.0, top, label_w, BAR_ROW),
-        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-        text,
-    )
+    legible = row_h >= QFontMetricsF(font).height() * 0.8  # too many bars: no labels rather than a smear
+    if legible:
+        painter.setFont(font)
+        painter.setPen(theme.color("text"))
+        text = QFontMetricsF(font).elidedText(label, Qt.TextElideMode.ElideMiddle, label_w - 4.0)
+        painter.drawText(
+            QRectF(plot.left() - label_w - 8.0, top, label_w, row_h),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            text,
+        )
     if not finite([value]):
         return
     zero = plot.left() + axis.fraction(0.0) * plot.width()
     end = plot.left() + axis.fraction(value) * plot.width()
     colour = theme.color("bar" if value >= 0 else "bar_negative")
-    painter.fillRect(
-        QRectF(QPointF(min(zero, end), top + 3.5), QPointF(max(zero, end), top + BAR_ROW - 3.5)), colour
-    )
+    inset = min(3.5, row_h / 5)
+    if abs(end - zero) >= 0.5:
+        painter.fillRect(
+            QRectF(QPointF(min(zero, end), top + inset), QPointF(max(zero, end), top + row_h - inset)), colour
+        )
+    if legible:
+        _bar_value(painter, plot, (zero, end, value), top + row_h / 2, theme)
+
+
+def _bar_value(
+    painter: QPainter, plot: QRectF, bar: tuple[float, float, float], centre: float, theme: ReportTheme
+) -> None:
+    """The value beside its bar: right of a positive bar, left of a negative one where it fits."""
+    zero, end, value = bar
     font = figure_font("small")
     text = short_number(value)
-    box = QFontMetricsF(font).boundingRect(text).translated(max(zero, end) + 4.0, centre + 3.5)
+    width = QFontMetricsF(font).horizontalAdvance(text)
+    left = max(zero, end) + 4.0
+    if value < 0 and min(zero, end) - 4.0 - width >= plot.left():
+        left = min(zero, end) - 4.0 - width
+    box = QFontMetricsF(font).boundingRect(text).translated(left, centre + 3.5)
     painter.fillRect(box.adjusted(-1.5, 0.0, 1.5, 0.0), theme.color("plot_background"))
     painter.setFont(font)
     painter.setPen(theme.color("axis"))
-    painter.drawText(QPointF(max(zero, end) + 4.0, centre + 3.5), text)
+    painter.drawText(QPointF(left, centre + 3.5), text)
 
 
 def _draw_bar_axis(painter: QPainter, plot: QRectF, axis: Axis, label: str, theme: ReportTheme) -> None:

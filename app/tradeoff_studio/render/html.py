@@ -2,15 +2,15 @@
 
 Every string from the blocks goes through :func:`esc`, so a column named ``<img src=x>`` prints as
 text; :class:`SafeTextDocument` refuses every resource as a second line of defence. Figures are
-not HTML: each becomes a placeholder paragraph (:data:`FIGURE_MARK` + its index) that the layout
-turns into a fixed-height line and paints over with the figure painter.
+not HTML: each becomes an empty line of the figure's height (a line is never split across pages),
+which the layout paints over with the figure painter.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QUrl
@@ -29,7 +29,8 @@ from ..core.reports.blocks import (
 )
 from .theme import ReportTheme
 
-FIGURE_MARK = "\u2063fig"  # invisible separator: never in user text passed through esc()
+FIGURE_GAP = 10  # px above and below a figure
+_BLANKS = {"", "—", "–", "-", "n/a", "NA", "None"}  # say nothing about a column's alignment
 _NUMBER = re.compile(r"^[+\-−±]?[\d,]*\.?\d+([eE][+\-−]?\d+)?\s*(%|pp|×|x|s|ms)?$")
 
 
@@ -59,7 +60,9 @@ def column_alignment(table: Table) -> list[str]:
         return list(table.align)
     aligns = []
     for column in range(count):
-        cells = [row[column] for row in table.rows if column < len(row) and row[column].strip()]
+        cells = [
+            row[column] for row in table.rows if column < len(row) and row[column].strip() not in _BLANKS
+        ]
         numeric = bool(cells) and all(looks_numeric(cell) for cell in cells)
         aligns.append("right" if numeric else "left")
     return aligns
@@ -85,8 +88,8 @@ def style_sheet(theme: ReportTheme, family: str) -> str:
     """
 
 
-def block_html(block: Block, index: int, theme: ReportTheme, *, cover: bool = False) -> str:
-    """One block as HTML; ``index`` numbers figure placeholders (the layout maps them back).
+def block_html(block: Block, theme: ReportTheme, *, cover: bool = False, figure_height: float = 300.0) -> str:
+    """One block as HTML; a figure is an empty line ``figure_height`` px tall that the layout paints over.
 
     On the cover a level-1 heading is the report's title (large, no page break) and cards are larger.
     """
@@ -95,7 +98,10 @@ def block_html(block: Block, index: int, theme: ReportTheme, *, cover: bool = Fa
     if isinstance(block, KeyValues):
         return key_values_html(block, theme, large=cover)
     if isinstance(block, (FrontFigure, BarFigure)):
-        return f"<p>{FIGURE_MARK}{index}</p>"
+        return (
+            f"<p style='line-height: {round(figure_height)}px; margin-top: {FIGURE_GAP}px; "
+            f"margin-bottom: {FIGURE_GAP}px'>&nbsp;</p>"
+        )
     return _TEXT_BLOCKS[type(block)](block, theme)
 
 
@@ -107,8 +113,7 @@ def _heading_html(block: Heading, theme: ReportTheme, *, cover: bool) -> str:
             f"{esc(block.text)}</p>"
         )
     level = min(max(block.level, 1), 4)
-    brk = " style='page-break-before: always'" if level == 1 else ""
-    return f"<h{level}{brk}>{esc(block.text)}</h{level}>"
+    return f"<h{level}>{esc(block.text)}</h{level}>"
 
 
 def _paragraph_html(block: Paragraph, theme: ReportTheme) -> str:
@@ -125,18 +130,26 @@ def _page_break_html(block: PageBreak, theme: ReportTheme) -> str:
 
 
 def key_values_html(block: KeyValues, theme: ReportTheme, *, large: bool = False) -> str:
-    """A labelled card: a title row in the tone's colour, then one row per (label, value)."""
-    size = "10.5pt" if large else "9pt"
+    """A labelled card: a title row in the tone's colour, then one row per (label, value).
+
+    ``large`` (the cover's decision cards) sets the title white on the tone's colour and a first
+    row labelled "Verdict" in bold: the verdict comes first.
+    """
+    size = "10pt" if large else "9pt"
+    tone = theme.tone(block.tone) if block.tone != "neutral" else theme.heading
     parts = ["<table width='100%' cellspacing='0' cellpadding='5' class='card'>"]
     if block.title:
+        background = f" style='background-color: {tone}'" if large else ""
+        colour = theme.plot_background if large else tone
         parts.append(
-            f"<tr><td colspan='2' style='color: {theme.tone(block.tone)}; font-size: {size}'>"
-            f"<b>{esc(block.title)}</b></td></tr>"
+            f"<tr><td colspan='2'{background}><span style='color: {colour}; font-size: {size}; "
+            f"font-weight: bold'>{esc(block.title)}</span></td></tr>"
         )
-    for label, value in block.rows:
+    for number, (label, value) in enumerate(block.rows):
+        weight = "bold" if large and number == 0 and label.strip().lower() == "verdict" else "normal"
         parts.append(
-            f"<tr><td width='32%' class='key' style='font-size: {size}'>{esc(label)}</td>"
-            f"<td style='font-size: {size}'>{esc(value)}</td></tr>"
+            f"<tr><td width='30%' class='key' style='font-size: {size}'>{esc(label)}</td>"
+            f"<td><span style='font-size: {size}; font-weight: {weight}'>{esc(value)}</span></td></tr>"
         )
     parts.append("</table><p></p>")
     return "".join(parts)
@@ -145,15 +158,17 @@ def key_values_html(block: KeyValues, theme: ReportTheme, *, large: bool = False
 def table_html(table: Table, theme: ReportTheme) -> str:
     """A data table whose header row (``<thead>``) repeats on every page it spans."""
     aligns = column_alignment(table)
+    size, padding = _cell_size(len(table.headers))
     parts = []
     if table.caption:
         parts.append(f"<h5>{esc(table.caption)}</h5>")
     parts.append(
-        f"<table width='100%' cellspacing='0' cellpadding='4' border='1' "
+        f"<table width='100%' cellspacing='0' cellpadding='{padding}' border='1' "
         f"style='border-collapse: collapse; border-color: {theme.rule}; border-style: solid'><thead><tr>"
     )
     parts.extend(
-        f"<th align='{align}'>{esc(head)}</th>" for head, align in zip(table.headers, aligns, strict=True)
+        f"<th align='{align}' style='font-size: {size}'>{esc(head)}</th>"
+        for head, align in zip(table.headers, aligns, strict=True)
     )
     parts.append("</tr></thead>")
     for number, row in enumerate(table.rows):
@@ -161,7 +176,8 @@ def table_html(table: Table, theme: ReportTheme) -> str:
         cells = _padded(row, len(table.headers))
         parts.append(f"<tr{stripe}>")
         parts.extend(
-            f"<td align='{align}'>{esc(cell)}</td>" for cell, align in zip(cells, aligns, strict=True)
+            f"<td align='{align}' style='font-size: {size}'>{esc(cell)}</td>"
+            for cell, align in zip(cells, aligns, strict=True)
         )
         parts.append("</tr>")
     parts.append("</table><p></p>")
@@ -176,15 +192,51 @@ _TEXT_BLOCKS: dict[type, Callable[[Any, ReportTheme], str]] = {
 }
 
 
+def _cell_size(columns: int) -> tuple[str, int]:
+    """Font size and padding of a table's cells: smaller for wide tables, so columns keep some width."""
+    if columns >= 9:
+        return "6.5pt", 2
+    if columns >= 7:
+        return "7.5pt", 3
+    return "8.5pt", 4
+
+
 def _padded(row: Sequence[str], count: int) -> list[str]:
     """A row cut or padded to the header's width (a short row must not shift columns)."""
     cells = [str(cell) for cell in row[:count]]
     return cells + [""] * (count - len(cells))
 
 
-def blocks_html(blocks: Sequence[Block], theme: ReportTheme, *, cover: bool = False) -> str:
-    """A sequence of blocks as one HTML body (figures as numbered placeholders)."""
-    parts = [block_html(block, index, theme, cover=cover) for index, block in enumerate(blocks)]
-    if parts and isinstance(blocks[0], Heading):  # a flow starts on a fresh page: no break before it
-        parts[0] = parts[0].replace(" style='page-break-before: always'", "", 1)
+def blocks_html(
+    blocks: Sequence[Block],
+    theme: ReportTheme,
+    *,
+    cover: bool = False,
+    breaks: Collection[int] = (),
+    figure_height: Callable[[FrontFigure | BarFigure], float] | None = None,
+) -> str:
+    """A sequence of blocks as one HTML body.
+
+    Level-1 headings (but the first block: a flow starts on a fresh page) and the blocks whose
+    index is in ``breaks`` (headings and captioned tables) start a new page.
+    """
+    parts = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, PageBreak) and _break_is_redundant(blocks[index + 1 :], cover=cover):
+            continue
+        height = (
+            figure_height(block) if figure_height and isinstance(block, (FrontFigure, BarFigure)) else 300.0
+        )
+        part = block_html(block, theme, cover=cover, figure_height=height)
+        level_one = isinstance(block, Heading) and block.level <= 1 and not cover
+        if (index in breaks or level_one) and index > 0 and part.startswith("<h"):
+            part = part[:3] + " style='page-break-before: always'" + part[3:]
+        parts.append(part)
     return "".join(parts)
+
+
+def _break_is_redundant(rest: Sequence[Block], *, cover: bool) -> bool:
+    """A page break before nothing, before another break or before a page-starting heading: skipped."""
+    if not rest or isinstance(rest[0], PageBreak):
+        return True
+    return isinstance(rest[0], Heading) and rest[0].level <= 1 and not cover

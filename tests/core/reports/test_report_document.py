@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from support.demo_copy import demo_copy
+from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core import workflows
+from tradeoff_studio.core.analyses.candidates import Objective
+from tradeoff_studio.core.analyses.generic import GenericSpec
 from tradeoff_studio.core.decisions.card import number
+from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
+from tradeoff_studio.core.project import Project, create_project
 from tradeoff_studio.core.reports.blocks import (
     Document,
     DocumentInfo,
@@ -111,3 +117,33 @@ def test_the_json_export_holds_the_model_and_its_manifest(demo: Any) -> None:
     assert exported["format"] == "tradeoff-studio-report"
     assert exported["manifest"] == manifest(report)
     assert report_from_dict(exported["report"]).to_dict() == report_from_dict(report.to_dict()).to_dict()
+
+
+def _small_decision(project: Project, folder: Path, metric: str) -> str:
+    """A generic analysis of ten runs (``metric`` to maximise, ``cost`` to minimise) and a decision on it."""
+    rows = [f"m{i},{0.6 + 0.03 * i:.2f},{1.0 + i * i / 10:.2f}" for i in range(10)]
+    (folder / "runs.csv").write_text(f'model,"{metric}",cost\n' + "\n".join(rows) + "\n")
+    workflows.import_data(project, [folder / "runs.csv"], table="runs")
+    spec = GenericSpec("runs", [Objective(metric, "max"), Objective("cost", "min")], knobs=["model"])
+    flows.analyze(project, spec, name="runs")
+    preferences = Preferences(constraints=(Constraint.parse("cost<=5"),), weights={metric: 1.0, "cost": 0.0})
+    return flows.decide(project, "runs", rationale="Best within budget.", preferences=preferences).id
+
+
+def test_a_hostile_column_name_prints_as_text_end_to_end(project: Project, tmp_path: Path) -> None:
+    hostile = "<img src=x>"
+    report = build_report(project, [_small_decision(project, tmp_path, hostile)])
+    assert [qa.metric for qa in report.qualities] == [hostile, "cost"]
+    figure = report_document(report).body
+    assert any(isinstance(b, FrontFigure) and b.x_label.startswith(hostile) for b in figure)
+    text = report_markdown(report)
+    assert "<img" not in text and "&lt;img src=x&gt; (higher is better)" in text
+
+
+def test_a_report_from_an_encrypted_project_warns_that_it_is_not(tmp_path: Path) -> None:
+    with create_project(tmp_path / "secret.tsproj", encrypted=True) as project:
+        decision = _small_decision(project, tmp_path, "accuracy")
+        written = workflows.export_report(project, [decision], tmp_path / "r.md")
+        plain = workflows.export_report(project, [decision], tmp_path / "r.json")
+    assert written.warning is not None and "NOT encrypted" in written.warning and "r.md" in written.warning
+    assert plain.warning is not None and (tmp_path / "r.md").read_text().startswith("# ")

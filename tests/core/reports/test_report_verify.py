@@ -161,3 +161,30 @@ def test_a_missing_file_or_folder_is_refused(tmp_path: Path) -> None:
     for path in (tmp_path / "missing.pdf", tmp_path):
         with pytest.raises(ReportError, match="not a report file"):
             read_manifest(path)
+
+
+def test_a_changed_analysis_a_removed_model_and_another_project_are_named(
+    demo: Project, tmp_path: Path
+) -> None:
+    decision = _decision(demo, "credit-model-variants")
+    found = manifest(build_report(demo, [decision.id]))
+    workflows.remove_model(demo, "credit_mlp")
+    spec = json.loads(
+        demo.con.execute("SELECT spec FROM _ts.analyses WHERE name = 'credit-model-variants'").fetchone()[0]
+    )
+    old, spec["sha256"] = spec["sha256"], "0" * 64  # as if the analysis had been run again on other data
+    demo.con.execute(
+        "UPDATE _ts.analyses SET spec = ? WHERE name = 'credit-model-variants'", [json.dumps(spec)]
+    )
+    changes = verify(demo, found).changes
+    assert changes == [
+        "model credit_mlp: no longer in the project",
+        f"analysis credit-model-variants re-run: its candidates changed ({old[:8]}…→00000000…)",
+    ]
+    with workflows.create_project(tmp_path / "other.tsproj") as other:
+        changes = verify(other, found).changes
+    assert changes[0].startswith(
+        f"project: this report was built from project {found['project_id']}, not this one"
+    )
+    assert "table credit_applications: no longer in the project" in changes
+    assert f"decision {decision.id}: no longer in the project" in changes

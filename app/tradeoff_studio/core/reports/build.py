@@ -196,13 +196,10 @@ def quality_scenarios(source: Source, qualities: list[QualityAttribute]) -> list
             Scenario(
                 f"{qa.id}:scenario",
                 qa.id,
-                auto("the analyst and the committee that relies on the decision"),
-                auto(f"the chosen operating point runs on data like {data}"),
-                auto("normal operation, on data drawn like the analysed sample"),
-                auto(
-                    f"{source.analysis.kind} analysis '{source.analysis.name}', "
-                    f"candidate {decision.candidate_id}"
-                ),
+                auto("analyst, committee"),
+                auto(f"deployment on data like {data}"),
+                auto("normal operation"),
+                auto(f"the chosen point of '{source.analysis.name}'"),
                 auto(f"{qa.metric} {direction}"),
                 qa.threshold or f"{qa.metric} {qa.direction}imised on the front",
                 importance,
@@ -308,7 +305,7 @@ def decision_section(source: Source, risks: list[Any]) -> DecisionSection:
         ),
         drivers=constraints + [f"objective {text}" for text in evidence.get("objectives") or []],
         options=[f"{finalist['candidate']}" for finalist in summary.get("finalists", [])[:5]],
-        outcome=auto(f"Chosen: candidate {decision.candidate_id}, because {decision.rationale}"),
+        outcome=auto(decision.rationale),
         good=good,
         bad=bad,
         confirmation=[_confirmation(check) for check in evidence.get("constraints") or []],
@@ -328,7 +325,7 @@ def _confirmation(check: dict[str, Any]) -> Confirmation:
 
 
 def executive_summary(report: Report) -> str:
-    """Verdict first: each decision's chosen point, its headline exchange rate and its risks."""
+    """Verdict first: each decision's chosen point, its headline exchange rate and its risks (a line each)."""
     parts = []
     for decision in report.decisions:
         alternatives_here = [
@@ -346,7 +343,7 @@ def executive_summary(report: Report) -> str:
         )
         text += f" ({values})." if values else "."
         if rates:
-            text += f" Headline trade-off: {rates[0]}."
+            text += f" Headline trade-off: {rates[0].rstrip('.')}."
         text += f" {len(risks)} risk(s)" + (f": {'; '.join(r.constraint for r in risks)}." if risks else ".")
         parts.append(text)
-    return " ".join(parts)
+    return "\n".join(parts)

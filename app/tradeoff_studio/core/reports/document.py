@@ -74,6 +74,11 @@ def report_document(report: Report) -> Document:
     return Document(info, tuple(_cover(report, mark)), tuple(body))
 
 
+def when(timestamp: str) -> str:
+    """``2026-12-04 18:28 UTC`` from a stored timestamp (``2026-12-04 18:28:00.279203+00``)."""
+    return f"{timestamp[:16]} UTC" if len(timestamp) >= 16 and timestamp.endswith("+00") else timestamp
+
+
 def _tone(decision: DecisionSection, report: Report) -> Tone:
     if decision.status != "current":
         return "bad"
@@ -96,14 +101,12 @@ def _cover(report: Report, mark: str) -> list[Block]:
         )
         rows = (
             ("Verdict", verdict),
-            ("Rule", decision.rule),
             ("Because", decision.outcome.text),
             ("Risks", f"{len(risks)}: " + "; ".join(r.constraint for r in risks) if risks else "none found"),
             (
                 "Decision",
-                f"{decision.id}, {decision.kind_title}, decided {decision.decided_at} by {decision.author}",
+                f"{decision.id} ({decision.kind_title}), {when(decision.decided_at)}, {decision.author}",
             ),
-            ("Status", decision.status_text),
         )
         blocks.append(KeyValues(rows, f"Decision card: {decision.analysis}", _tone(decision, report)))
     people = (
@@ -123,7 +126,11 @@ def _cover(report: Report, mark: str) -> list[Block]:
 def _summary(report: Report) -> list[Block]:
     rates = [t.text for t in report.tradeoffs if t.kind == "exchange-rate" and t.rate is not None]
     risks = [r.statement for r in report.risks if r.kind == "risk"]
-    blocks: list[Block] = [Heading("Executive summary", 1, "summary"), Paragraph(report.summary.text, True)]
+    current = sum(d.status == "current" for d in report.decisions)
+    risky = sum(r.kind == "risk" for r in report.risks)
+    verdict = f"{len(report.decisions)} decision(s), {current} current; {risky} risk(s) at the chosen points."
+    blocks: list[Block] = [Heading("Executive summary", 1, "summary"), Paragraph(verdict, True)]
+    blocks += [Paragraph(line) for line in report.summary.text.splitlines() if line.strip()]
     if rates:
         blocks += [Paragraph("Headline exchange rates:"), BulletList(tuple(rates))]
     blocks += [
@@ -198,7 +205,7 @@ def _decisions(report: Report) -> list[Block]:
             KeyValues(
                 (
                     ("Status", decision.status_text),
-                    ("Date", decision.decided_at),
+                    ("Date", when(decision.decided_at)),
                     ("Decision-makers", report.evaluation.decision_makers.text or decision.author),
                     ("Consulted", report.evaluation.consulted.text or "—"),
                     ("Informed", report.evaluation.informed.text or "—"),
@@ -209,7 +216,10 @@ def _decisions(report: Report) -> list[Block]:
             Paragraph("Decision drivers:"),
             BulletList(tuple(decision.drivers) or ("—",)),
             Paragraph("Considered options (the method's finalists): " + (", ".join(decision.options) or "—")),
-            Paragraph(f"Decision outcome: {decision.outcome.text}", True),
+            Paragraph(
+                f"Decision outcome: chosen option {decision.candidate_id}, because {decision.outcome.text}",
+                True,
+            ),
             Paragraph(f"Rule: {decision.rule}"),
             Paragraph("Good consequences:"),
             BulletList(tuple(decision.good) or ("—",)),

@@ -27,9 +27,10 @@ def quality_section(report: Report) -> list[Block]:
         (names[q.decision_id], q.metric, q.direction, q.unit, q.threshold or "—", number(q.weight))
         for q in report.qualities
     )
+    by_id = {q.id: q.metric for q in report.qualities}
     scenarios = tuple(
         (
-            s.id,
+            f"S{n}: {by_id.get(s.qa_id, '')}",
             s.source.text,
             s.stimulus.text,
             s.environment.text,
@@ -38,10 +39,16 @@ def quality_section(report: Report) -> list[Block]:
             s.response_measure,
             f"({s.importance}, {s.difficulty})",
         )
-        for s in report.scenarios
+        for n, s in enumerate(report.scenarios, start=1)
     )
+    short = {s.id: f"S{n}" for n, s in enumerate(report.scenarios, start=1)}
     tree = tuple(
-        (leaf.quality, leaf.refinement, leaf.scenario_id, f"({leaf.importance}, {leaf.difficulty})")
+        (
+            leaf.quality,
+            leaf.refinement,
+            short.get(leaf.scenario_id, ""),
+            f"({leaf.importance}, {leaf.difficulty})",
+        )
         for leaf in report.utility_tree
     )
     return [
