@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from support.pdf_tools import page_texts
@@ -148,6 +148,7 @@ def test_export_pdf_is_a_job_and_the_pdf_carries_the_edit(
     with qtbot.waitSignal(editor.exported, timeout=60_000) as blocker:
         job = editor.export(target, "pdf")
     assert job is not None and job.state == "done" and job in demo_window.jobs.jobs
+    assert demo_window.pages.currentWidget() is editor  # the export does not leave the editor
     text = " ".join(" ".join(page_texts(target)).split())
     assert NEW_TITLE in text
     pages = blocker.args[0].pages
@@ -233,18 +234,58 @@ def test_one_report_on_several_decisions_from_the_reports_menu(qtbot: QtBot, dem
     assert any("credit-fairness" in h for h in headings) and any("llm-routing" in h for h in headings)
 
 
-@pytest.mark.skipif(not hasattr(workflows, "save_report"), reason="report storage is not in this build")
-def test_save_stores_a_new_version_with_the_edit(qtbot: QtBot, demo_window: MainWindow) -> None:
+def test_save_stores_versions_and_a_saved_report_reopens_with_its_edits(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
     editor = open_editor(qtbot, demo_window, ["credit-fairness"])
     edit_title(qtbot, editor, NEW_TITLE)
     assert editor.save_action.shortcut().toString() == "Ctrl+S"
     editor.save()
+    first = editor.report_id
+    assert first is not None and editor.undo_stack.isClean()
     editor.save()
-    assert editor.report_id is not None and editor.undo_stack.isClean()
+    assert editor.report_id == first  # a new version of the same report
     project = demo_window.project
     assert project is not None
     saved, report = workflows.load_report(project, editor.report_id)
     assert saved.version == 2 and report.evaluation.title == Text(NEW_TITLE, True)
+    report_id = editor.report_id
+    demo_window.open_report_editor([current_decision(demo_window, "llm-routing")])  # another report
+    wait_editor(qtbot, editor)
+    assert editor.report_id is None
+    menu = demo_window.findChild(QMenu, "savedReportsMenu")
+    assert menu is not None
+    demo_window._fill_saved_reports(menu)
+    entries = [a for a in menu.actions() if report_id in a.text()]
+    assert len(entries) == 1 and "version 2" in entries[0].text()
+    entries[0].trigger()
+    qtbot.waitUntil(lambda: editor.report_id == report_id, timeout=TIMEOUT)
+    wait_editor(qtbot, editor)
+    assert editor.form.value(("evaluation", "title")) == NEW_TITLE and cover_title(editor) == NEW_TITLE
+
+
+def test_opening_another_report_asks_before_discarding_unsaved_edits(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = open_editor(qtbot, demo_window, ["credit-fairness"])
+    edit_title(qtbot, editor, NEW_TITLE)
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> None:
+        def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return reply
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+
+    answer(QMessageBox.StandardButton.No)
+    demo_window.open_report_editor([current_decision(demo_window, "llm-routing")])
+    assert len(asked) == 1 and editor.report is not None and editor.report.evaluation.title.text == NEW_TITLE
+    answer(QMessageBox.StandardButton.Yes)
+    demo_window.open_report_editor([current_decision(demo_window, "llm-routing")])
+    assert len(asked) == 2
+    wait_editor(qtbot, editor)
+    assert editor.report is not None and editor.report.decisions[0].analysis == "llm-routing"
 
 
 def test_page_navigation_and_zoom(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
+    QMessageBox,
     QSplitter,
     QToolBar,
     QToolButton,
@@ -156,10 +157,7 @@ class ReportEditor(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for action in (self.pdf_action, self.md_action, self.json_action):
             action.setEnabled(enabled)
-        can_save = enabled and hasattr(workflows, "save_report")
-        self.save_action.setEnabled(can_save)
-        if enabled and not can_save:
-            self.save_action.setToolTip("This build cannot store reports in the project yet; export instead.")
+        self.save_action.setEnabled(enabled)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -179,12 +177,45 @@ class ReportEditor(QWidget):
             self.message.emit("Open a project first.")
             return
         ids = list(decision_ids)
+        if not self._leave_current():
+            return
         self.title.setText(f"Building the report on decision(s) {', '.join(ids)}…")
         self.loader.submit("build", self.project, lambda view, _cancel: build_report(view, ids))
 
-    def _built(self, _slot: str, report: object) -> None:
+    def open_saved(self, report_id: str) -> None:
+        """Open saved report ``report_id``: rebuilt from the project as it is now, every text a person
+        edited kept (``refresh_report``), off the UI thread; saving it adds a version."""
+        if self.project is None:
+            self.message.emit("Open a project first.")
+            return
+        if not self._leave_current():
+            return
+        self.title.setText(f"Opening report {report_id}…")
+        self.loader.submit(
+            "saved",
+            self.project,
+            lambda view, _cancel: (report_id, workflows.refresh_report(view, report_id)),
+        )
+
+    def _leave_current(self) -> bool:
+        """Close the report shown to open another: unsaved edits are discarded only when the user agrees."""
+        if self.report is not None and not self.undo_stack.isClean():
+            answer = QMessageBox.question(
+                self, "Unsaved report", "The report shown has edits that are not saved. Discard them?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.report, self.report_id = None, None
+        self.undo_stack.clear()
+        self.form.clear()
+        self.preview.clear()
+        self._set_enabled(False)
+        return True
+
+    def _built(self, _slot: str, result: object) -> None:
+        report_id, report = result if isinstance(result, tuple) else (None, result)
         assert isinstance(report, Report)
-        self.show_report(report, None)
+        self.show_report(report, report_id)
 
     def show_report(self, report: Report, report_id: str | None) -> None:
         """Edit ``report`` (saved as ``report_id``, or not yet saved when None)."""
@@ -232,7 +263,7 @@ class ReportEditor(QWidget):
 
     def save(self) -> None:
         """Store the report as a new version in the project (Ctrl+S); the undo history stays."""
-        if self.report is None or self.project is None or not hasattr(workflows, "save_report"):
+        if self.report is None or self.project is None:
             return
         try:
             saved = workflows.save_report(self.project, self.report, self.report_id)
