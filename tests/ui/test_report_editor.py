@@ -239,6 +239,9 @@ def test_save_stores_versions_and_a_saved_report_reopens_with_its_edits(
 ) -> None:
     editor = open_editor(qtbot, demo_window, ["credit-fairness"])
     edit_title(qtbot, editor, NEW_TITLE)
+    good = editor.form.widgets[("decisions", 0, "good")]
+    assert isinstance(good, QPlainTextEdit)
+    good.setPlainText("approvals stay above 60 %")
     assert editor.save_action.shortcut().toString() == "Ctrl+S"
     editor.save()
     first = editor.report_id
@@ -262,6 +265,7 @@ def test_save_stores_versions_and_a_saved_report_reopens_with_its_edits(
     qtbot.waitUntil(lambda: editor.report_id == report_id, timeout=TIMEOUT)
     wait_editor(qtbot, editor)
     assert editor.form.value(("evaluation", "title")) == NEW_TITLE and cover_title(editor) == NEW_TITLE
+    assert editor.report is not None and editor.report.decisions[0].good == ["approvals stay above 60 %"]
 
 
 def test_opening_another_report_asks_before_discarding_unsaved_edits(

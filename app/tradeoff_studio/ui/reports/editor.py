@@ -183,8 +183,9 @@ class ReportEditor(QWidget):
         self.loader.submit("build", self.project, lambda view, _cancel: build_report(view, ids))
 
     def open_saved(self, report_id: str) -> None:
-        """Open saved report ``report_id``: rebuilt from the project as it is now, every text a person
-        edited kept (``refresh_report``), off the UI thread; saving it adds a version."""
+        """Open saved report ``report_id`` exactly as saved (its latest version), off the UI thread;
+        saving it adds a version. (Not ``refresh_report``: its rebuild keeps edited texts but refills
+        the edited consequence lists and scenario ratings.)"""
         if self.project is None:
             self.message.emit("Open a project first.")
             return
@@ -194,7 +195,7 @@ class ReportEditor(QWidget):
         self.loader.submit(
             "saved",
             self.project,
-            lambda view, _cancel: (report_id, workflows.refresh_report(view, report_id)),
+            lambda view, _cancel: (report_id, workflows.load_report(view, report_id)[1]),
         )
 
     def _leave_current(self) -> bool:

@@ -68,7 +68,7 @@ class ReportActions(_Base):
             menu.addAction("No saved report yet (Save in the report editor, Ctrl+S)").setEnabled(False)
 
     def open_saved_report(self, report_id: str) -> ReportEditor | None:
-        """Show the editor on saved report ``report_id`` (rebuilt from the project, person edits kept)."""
+        """Show the editor on saved report ``report_id`` (its latest version, as saved)."""
         editor = self._editor_on_project()
         if editor is not None:
             editor.open_saved(report_id)
