@@ -5,6 +5,8 @@ JSON through the job pool (checked with pdftotext), cancel, and one report on se
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -354,3 +356,18 @@ def test_fields_paths_and_stored_values(qtbot: QtBot, demo_window: MainWindow) -
     assert get_value(report, ("evaluation", "iteration")) == 3
     assert stored(specs[("evaluation", "iteration")], 1, 2) == 2
     assert stored(specs[("decisions", 0, "bad")], [], " a \n\n b ") == ["a", "b"]
+
+
+def test_the_window_starts_without_loading_the_report_modules() -> None:
+    script = (
+        "import json, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from tradeoff_studio.ui.main_window import MainWindow\n"
+        "app = QApplication([])\n"
+        "window = MainWindow()\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    heavy = ("tradeoff_studio.core.reports", "tradeoff_studio.render", "tradeoff_studio.ui.reports.editor")
+    assert [name for name in loaded if name.startswith(heavy)] == []  # loaded when the editor opens (rule 7)

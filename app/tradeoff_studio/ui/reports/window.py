@@ -3,7 +3,8 @@
 The editor is a page of the central stack (beside the decision workspace, so it has the room for
 a form and a page preview, and Edit ▸ Undo follows it like the other pages); it is created on first
 use. It opens from the workspace's ``Report…`` button on a current decision, or from Reports ▸ New
-Report…, which lets the analyst pick several decisions for one report.
+Report…, which lets the analyst pick several decisions for one report. The editor's modules (and
+the report model's) load on first use, not at start-up (house rule 7).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from ...core.cursors import own_cursor
 from ...core.jobs import CancelToken, Progress
 from ...core.project import Project
 from ..jobs import Job
-from .editor import ReportEditor
-from .picker import DecisionPicker
 
 ProjectWork = Callable[[Project, Progress, CancelToken], Any]
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
+    from .editor import ReportEditor
+    from .picker import DecisionPicker
 
     _Base = MainWindow
 else:
@@ -89,6 +90,8 @@ class ReportActions(_Base):
     def report_editor(self) -> ReportEditor:
         """The editor page (created, added to the central stack and tied to the project on first use)."""
         if self._report_editor is None:
+            from .editor import ReportEditor  # the report modules load when the editor is first used
+
             editor = ReportEditor(self.submit_report_job, self)
             editor.message.connect(lambda text: self.status.showMessage(text, 10000) if text else None)
             self.pages.addWidget(editor)
@@ -131,6 +134,8 @@ class ReportActions(_Base):
             return None
         shown = self.workspace.data.current_decision() if self.workspace.data is not None else None
         checked = {shown.id} if shown is not None else {d.id for d in decisions if d.status == "current"}
+        from .picker import DecisionPicker
+
         picker = DecisionPicker(decisions, checked, self)
         picker.accepted.connect(lambda: self.open_report_editor(picker.selected()))
         picker.open()
