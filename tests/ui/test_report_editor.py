@@ -175,6 +175,21 @@ def test_markdown_and_json_exports_carry_the_edit(
     assert model["evaluation"]["title"] == {"text": NEW_TITLE, "edited": True}
 
 
+def test_a_failed_export_says_why_and_leaves_nothing(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: object
+) -> None:
+    editor = open_editor(qtbot, demo_window, ["credit-fairness"])
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    assert demo_window.project is not None and callable(state)
+    before = state(demo_window.project)
+    target = tmp_path / "missing" / "report.pdf"
+    job = editor.export(target, "pdf")
+    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+    assert job.state == "failed" and str(target.parent) in shown[0] and "does not exist" in shown[0]
+    assert not target.parent.exists() and state(demo_window.project) == before
+
+
 def test_a_cancelled_export_leaves_no_file(qtbot: QtBot, demo_window: MainWindow, tmp_path: Path) -> None:
     editor = open_editor(qtbot, demo_window, ["credit-fairness"])
     gate = threading.Event()
