@@ -69,6 +69,7 @@ def take(window: MainWindow, out: Path) -> list[Path]:
     written.append(_grab(window, out / "report_editor_page.png"))
     editor.preview.zoom.setCurrentText("Fit width")
     editor.preview.page.setValue(1)
+    editor.undo_stack.setClean()  # drop the edits without the "Discard them?" question (a script)
     editor.open_decisions([_current(window, "credit-fairness"), _current(window, "llm-routing")])
     _wait(lambda: editor.report is not None and len(editor.report.decisions) == 2)
     _settled(editor)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...core.reports.model import Report
 from .fields import FieldPath, FieldSpec, editable_sections, get_value, review_sections, shown
 
-TEXT_HEIGHT = 64  # a multi-line field's height: about three lines
+TEXT_HEIGHT = 78  # a multi-line field's height: about four lines
 
 
 class ReportForm(QScrollArea):
@@ -62,6 +62,8 @@ class ReportForm(QScrollArea):
             group = QGroupBox(title)
             form = QFormLayout(group)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            if any(spec.kind in ("text", "lines") for spec in specs):  # labels above: texts get the width
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
             for spec in specs:
                 widget = self._field(spec, get_value(report, spec.path))
                 self.section_of[widget] = title
@@ -122,6 +124,7 @@ class ReportForm(QScrollArea):
         try:
             if isinstance(widget, QLineEdit):
                 widget.setText(str(text))
+                widget.setCursorPosition(0)  # show a long text from its start
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(str(text))
             elif isinstance(widget, QComboBox):
