@@ -42,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_cost_quality.py --clustered --items 50000 --systems 20
 	$(BIN)/python tests/benchmarks/bench_ope.py
 	$(BIN)/python tests/benchmarks/bench_ui.py
-	$(BIN)/python tests/benchmarks/bench_report.py
+	$(BIN)/python tests/benchmarks/bench_report.py --demo
 
 ## PNGs of the app on the demo project, under a virtual display (apt-get install xvfb xauth).
 SHOTS ?= screenshots

@@ -10,7 +10,14 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from support.report_documents import front_figure, sample_document
-from tradeoff_studio.core.reports.blocks import Document, DocumentInfo, Heading, PageBreak, Paragraph
+from tradeoff_studio.core.reports.blocks import (
+    Document,
+    DocumentInfo,
+    Heading,
+    KeyValues,
+    PageBreak,
+    Paragraph,
+)
 from tradeoff_studio.render.layout import A4_AT_96_DPI, DocumentLayout
 from tradeoff_studio.render.theme import ensure_gui_application
 
@@ -120,3 +127,16 @@ def test_no_text_runs_under_a_figure_in_a_long_document() -> None:
 )
 def test_page_breaks_never_leave_a_blank_page(body: tuple, pages: int) -> None:
     assert DocumentLayout(Document(info=INFO, cover=(), body=body)).body.page_count == pages
+
+
+def test_cards_are_not_split_across_pages() -> None:
+    card = KeyValues(
+        rows=tuple((f"label {i}", f"value {i} " * 6) for i in range(9)), title="Decision card", tone="good"
+    )
+    cover = (Heading("Title"), *(card for _ in range(5)))
+    flow = DocumentLayout(Document(info=INFO, cover=cover, body=(Paragraph("body"),))).cover
+    frames = flow.doc.rootFrame().childFrames()
+    assert len(frames) == 5 and flow.page_count >= 2
+    for frame in frames:
+        rect = flow.doc.documentLayout().frameBoundingRect(frame)
+        assert int(rect.top() // flow.page_height) == int((rect.bottom() - 1) // flow.page_height)

@@ -57,3 +57,23 @@ def test_a_document_with_no_headings_has_no_contents_page(tmp_path: Path) -> Non
     info = DocumentInfo(title="t", author="a", subject="s", fingerprint="ts:00000000", manifest_json="{}")
     document = Document(info=info, cover=(), body=(Paragraph("only text"),))
     assert write_document(document, tmp_path / "r.pdf") == 2  # an empty cover page, then the body
+
+
+def test_works_without_a_display_or_a_qt_platform_set(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[1]), env.get("PYTHONPATH", "")])
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from support.report_documents import sample_document\n"
+        "from tradeoff_studio.render.pdf import write_document\n"
+        "print(write_document(sample_document(sections=1, table_rows=10), Path(sys.argv[1])))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "r.pdf")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) >= 3 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextBlock, QTextBlockFormat, QTextOption
 
-from ..core.reports.blocks import BarFigure, Block, FrontFigure, Heading, Table
+from ..core.reports.blocks import BarFigure, Block, FrontFigure, Heading, KeyValues, Table
 from .figures import bar_figure_height, front_figure_height, paint_bars, paint_front
 from .html import FIGURE_GAP, SafeTextDocument, blocks_html, style_sheet
 from .theme import ReportTheme, report_font
@@ -54,7 +54,7 @@ class Flow:
         breaks: set[int] = set()
         self.doc = self._build(breaks)
         for _ in range(_PASSES):
-            stranded = self._stranded() - breaks
+            stranded = (self._stranded() | self._split_cards()) - breaks
             if not stranded:
                 break
             breaks |= {min(stranded)}  # one at a time: each break moves everything after it
@@ -111,6 +111,20 @@ class Flow:
             if after.isValid() and self._page_of(self._line_top(after)) > self._page_of(self._line_top(head)):
                 stranded.add(source)
         return stranded
+
+    def _split_cards(self) -> set[int]:
+        """Block indices of cards (KeyValues) that run across a page edge but would fit on one page."""
+        tables = [i for i, b in enumerate(self.blocks) if isinstance(b, (KeyValues, Table))]
+        frames = self.doc.rootFrame().childFrames()
+        split = set()
+        for source, frame in zip(tables, frames, strict=False):
+            if not isinstance(self.blocks[source], KeyValues):
+                continue
+            top = self._line_top(frame.firstCursorPosition().block())
+            bottom = self.doc.documentLayout().frameBoundingRect(frame).bottom()
+            if self._page_of(top) != self._page_of(bottom - 1.0) and bottom - top < self.page_height * 0.9:
+                split.add(source)
+        return split
 
     def _line_top(self, block: QTextBlock) -> float:
         """The document y of the block's first line (its top where it has none)."""

@@ -231,6 +231,8 @@ def blocks_html(
         level_one = isinstance(block, Heading) and block.level <= 1 and not cover
         if (index in breaks or level_one) and index > 0 and part.startswith("<h"):
             part = part[:3] + " style='page-break-before: always'" + part[3:]
+        elif index in breaks and index > 0 and part.startswith("<table "):
+            part = "<table style='page-break-before: always' " + part[len("<table ") :]
         parts.append(part)
     return "".join(parts)
 
