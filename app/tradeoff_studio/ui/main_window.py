@@ -33,6 +33,7 @@ from .jobs_dock import JobsDock
 from .menus import PROJECT_ACTIONS, build_menus, fill_recent, paint_icons
 from .models_panel import ModelsPanel
 from .project_tree import ROLE, ProjectTree
+from .reports.window import ReportActions
 from .status import StatusBar
 from .welcome import WelcomePage
 from .window_actions import WindowActions
@@ -41,7 +42,7 @@ from .workspace.workspace import AnalysisWorkspace
 ProjectWork = Callable[[Project, Progress, CancelToken], Any]
 
 
-class MainWindow(WindowActions, QMainWindow):
+class MainWindow(ReportActions, WindowActions, QMainWindow):
     """One window, one open project."""
 
     def __init__(self, parent: QWidget | None = None, *, preferences_file: Path | None = None) -> None:
@@ -63,6 +64,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.actions = build_menus(self)
+        self.install_reports()  # Reports menu, the workspace's Report… button (ui/reports/window.py)
         self.tree.itemSelectionChanged.connect(self._show_selection)
         self.pages.currentChanged.connect(self._follow_undo_stack)
         self.setWindowIcon(app_icon())

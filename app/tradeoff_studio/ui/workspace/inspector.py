@@ -40,6 +40,7 @@ class Inspector(QWidget):
 
     pinRequested = Signal()  # noqa: N815 (Qt naming)
     lockRequested = Signal(str, bool)  # noqa: N815 rationale, supersede the current decision
+    reportRequested = Signal(str)  # noqa: N815 the current decision's id: open the report editor on it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +60,14 @@ class Inspector(QWidget):
         self.lock_button = QPushButton("Lock as decision…")
         self.lock_button.setObjectName("lockButton")
         self.lock_button.clicked.connect(self._lock)
+        self.report_button = QPushButton("Report…")
+        self.report_button.setObjectName("reportFromDecision")
+        self.report_button.setToolTip("Open the report editor on this analysis's current decision")
+        self.report_button.clicked.connect(self._report)
+        self._current_decision = ""
         buttons = QHBoxLayout()
         buttons.addWidget(self.pin_button)
+        buttons.addWidget(self.report_button)
         buttons.addStretch(1)
         buttons.addWidget(self.lock_button)
         layout = QVBoxLayout(self)
@@ -83,6 +90,8 @@ class Inspector(QWidget):
         self.pin_button.setEnabled(enabled)
         self.pin_button.setText("Unpin" if enabled and pinned == row else "Pin for compare")
         current = data.current_decision() if data is not None else None
+        self._current_decision = current.id if current is not None else ""
+        self.report_button.setEnabled(current is not None)  # a report documents a locked decision
         self.supersede.setVisible(current is not None)
         self.supersede.setChecked(current is not None)
         if current is not None:
@@ -98,6 +107,10 @@ class Inspector(QWidget):
     def show_html(self, html: str) -> None:
         """Show evidence computed elsewhere (:func:`candidate_html` on a worker thread)."""
         self.browser.setHtml(html)
+
+    def _report(self) -> None:
+        if self._current_decision:
+            self.reportRequested.emit(self._current_decision)
 
     def _lock(self) -> None:
         self.lockRequested.emit(self.rationale.toPlainText(), self.supersede.isVisible() and

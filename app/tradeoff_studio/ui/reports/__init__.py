@@ -1,0 +1,1 @@
+"""The report editor page: review and edit an ATRAF report, preview its pages, save and export it."""
