@@ -153,7 +153,8 @@ def analyze_fairness(args: argparse.Namespace) -> None:
     """``analyze PROJECT fairness --table T --label COL --sensitive COL --score COL...``."""
     record = run_analysis(args, kind("fairness"))
     if args.json:
-        print_analysis(record, True)
+        notes = record.spec["notes"]
+        print_json(record.to_dict() | {"ci": notes.get("ci"), "nesting": notes.get("nesting")})
         return
     from ..core.analyses.fairness.words import notes_lines
 

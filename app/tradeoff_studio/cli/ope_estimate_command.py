@@ -5,7 +5,8 @@
     ope-estimate PROJECT --table LOG --action COL --reward COL --pscore COL [--position COL]
                  --policy MODEL [--policy MODEL ...] [--map INPUT=col1,...] [--actions A,B,...]
                  [--estimators ipw,snipw,dm,dr,sndr,switch-dr] [--reward-model MODEL]
-                 [--switch-tau X] [--resamples N] [--ci-level L] [--seed S] [--provider auto|cpu|cuda]
+                 [--switch-tau X] [--resamples N] [--cluster COL] [--ci-level L] [--seed S]
+                 [--provider auto|cpu|cuda]
                  [--behaviour-name NAME] --into TABLE [--json]
 
 The result table feeds ``analyze PROJECT ope --table TABLE --policy policy --estimator estimator
@@ -71,6 +72,11 @@ def add_ope_estimate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="N",
         help="bootstrap resamples over rounds (default 1000)",
     )
+    command.add_argument(
+        "--cluster",
+        metavar="COL",
+        help="rounds nest in groups of this column (user, session): the intervals resample whole groups",
+    )
     command.add_argument("--ci-level", type=bounds.CI_LEVEL, default=0.95, metavar="L", help="default 0.95")
     command.add_argument("--seed", type=int, default=20261204, metavar="S", help="bootstrap seed")
     command.add_argument("--provider", choices=("auto", "cpu", "cuda"), default="auto")
@@ -106,7 +112,7 @@ def _spec(args: argparse.Namespace) -> OpeEstimateSpec:
         into=args.into, position=args.position, estimators=estimators, reward_model=args.reward_model,
         mapping=_mapping(args.map), actions=actions, resamples=args.resamples, ci_level=args.ci_level,
         seed=args.seed, switch_tau=args.switch_tau, behaviour_name=args.behaviour_name,
-        provider=args.provider,
+        provider=args.provider, cluster=args.cluster,
     )  # fmt: skip
 
 
@@ -130,9 +136,10 @@ def ope_estimate(args: argparse.Namespace) -> None:
     providers = ", ".join(sorted(set(result.providers.values())))
     print(
         f"Wrote {result.rows:,} rows to table {result.table!r} from {result.rounds:,} logged rounds "
-        f"({spec.ci_level:.0%} bootstrap intervals over rounds, {spec.resamples:,} resamples; {providers}; "
-        f"{result.seconds:.2f} s)."
+        f"({result.ci}, {spec.resamples:,} bootstrap resamples; {providers}; {result.seconds:.2f} s)."
     )
+    if result.nesting:
+        print(f"Warning: {result.nesting['text']}.")
     print(
         f"Next: analyze {args.project} ope --table {result.table} --policy policy --estimator estimator "
         "--estimate estimated_value --behaviour is_behaviour"

@@ -112,3 +112,24 @@ def _append(
                      "reference": result.reference, "classification": result.classification},
         )  # fmt: skip
     return list_steps(project, analysis, trail)[-1]
+
+
+def remove_last_step(project: Project, analysis: str, trail: str = DEFAULT_TRAIL) -> ExplorationStep:
+    """Take back the last step of ``trail`` (the workspace's Undo), audited; return the removed step.
+
+    A trail records a search, not a choice, so a step taken back leaves the trail; the audit log
+    keeps both the step and its removal. Raises :class:`DecisionError` when the trail is empty.
+    """
+    steps = list_steps(project, analysis, trail)
+    if not steps:
+        raise DecisionError(f"Trail {trail!r} on analysis {analysis!r} has no step to take back.")
+    last = steps[-1]
+    with project.transaction() as con:
+        con.execute(
+            f"DELETE FROM {CATALOG_SCHEMA}.explorations WHERE analysis = ? AND trail = ? AND step = ?",
+            [analysis, trail, last.step],
+        )
+        details = {"trail": trail, "step": last.step, "removed": True}
+        details |= {key: last.details.get(key) for key in ("candidate_id", "reference")}
+        audit.record(con, action="explore", subject=analysis, details=details)
+    return last

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from ...core import analysis_workflows as flows
 from ...core.analyses.candidates import CandidateTable
 from ...core.analyses.store import get_analysis
+from ...core.decisions.explorations import DEFAULT_TRAIL, list_steps
 from ...core.decisions.intervals import has_interval
 from ...core.decisions.live import LiveRecommender
 from ...core.decisions.preferences import Constraint, Method, Preferences
@@ -50,6 +51,7 @@ class LoadedAnalysis:
     live: LiveRecommender  # built for ``prefs`` (off the UI thread: it sorts every candidate)
     source_table: str | None = None  # the table the analysis read
     indicators: dict[str, Any] | None = None  # hypervolume, ideal, nadir, knee… as stored with it
+    trail: tuple[dict[str, Any], ...] = ()  # the steps of the exploration trail 'main' (navigate)
 
     @property
     def kind(self) -> str:
@@ -86,7 +88,9 @@ def load(project: Project, name: str, cancel: CancelToken) -> LoadedAnalysis:
     spec = get_analysis(project, name).spec
     inputs = spec.get("inputs", {})
     source = inputs.get("table") or (inputs.get("source") or {}).get("table")
-    return replace(prepare(name, table, decisions), source_table=source, indicators=spec.get("indicators"))
+    trail = tuple(step.to_dict() for step in list_steps(project, name, DEFAULT_TRAIL))
+    return replace(prepare(name, table, decisions), source_table=source, indicators=spec.get("indicators"),
+                   trail=trail)  # fmt: skip
 
 
 def prepare(name: str, table: CandidateTable, decisions: list[DecisionRecord]) -> LoadedAnalysis:

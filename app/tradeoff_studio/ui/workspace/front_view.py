@@ -3,7 +3,8 @@
 Layers, bottom to top (research/workspace.md §6): the dominated cloud (a viewport-binned density
 image above ``DENSITY_THRESHOLD`` candidates, else faded points per rank), constraint shading, the
 previous run's front (dashed), CI whiskers (one ``connect="pairs"`` curve), the front line and
-markers, the knee / recommended / pinned / selected markers, the hover text and constraint lines.
+markers, the knee / recommended / pinned / selected markers, the exploration trail
+(:mod:`.trail_layer`), the hover text and constraint lines.
 Hover and click use the view's own grid index (``PointGrid``), never ``pointsAt``.
 """
 
@@ -33,6 +34,7 @@ from tradeoff_studio.ui.workspace.front_layers import (
 from tradeoff_studio.ui.workspace.front_marks import FrontMarks
 from tradeoff_studio.ui.workspace.palette import Palette, active_palette, qcolor, with_alpha
 from tradeoff_studio.ui.workspace.pick_index import PointGrid
+from tradeoff_studio.ui.workspace.trail_layer import TrailLayer
 
 HOVER_RADIUS_PX = 6.0
 WALK_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Up: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: -1}
@@ -88,6 +90,8 @@ class FrontView(pg.PlotWidget):
         self.constraints = ConstraintLines(self.plotItem, self.palette_)
         self.constraints.moved.connect(self.constraintMoved)
         self.constraints.finished.connect(self.constraintFinished)
+        self.trail = TrailLayer(self.plotItem, self.palette_, self.candidate_at)
+        self.marks.legend.addItem(self.trail.references, "navigation trail")
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.reset_action = self._reset_action()
@@ -145,6 +149,7 @@ class FrontView(pg.PlotWidget):
         self._tooltip = tooltip
         self._filter = None
         self.marks.clear_choices()
+        self.trail.set_steps(np.zeros((0, points.shape[1])), np.zeros(0, dtype=np.int64))
         kept = all(name in self._objectives for name in previous) and previous[0] != previous[1]
         self._axes = (
             (self._objectives.index(previous[0]), self._objectives.index(previous[1])) if kept else (0, 1)
@@ -180,6 +185,7 @@ class FrontView(pg.PlotWidget):
         self._draw_cloud()
         self.marks.set_data(x, y, self._order, self._axes, self._bounds, self._objectives, self._filter)
         self.constraints.redraw(x_name, y_name, _span(x), _span(y))
+        self.trail.draw(self._points, self._axes)
         self._grid = None
         self._set_hovered(-1)
         self.reset_view()
@@ -240,6 +246,11 @@ class FrontView(pg.PlotWidget):
         if self._objectives:
             x, y = self._xy()
             self.constraints.redraw(*self.axes, _span(x), _span(y))
+
+    def set_trail(self, references: NDArray[np.float64], rows: NDArray[np.int64]) -> None:
+        """Draw an exploration trail: reference points (steps, objectives) and projection rows."""
+        self.trail.set_steps(references, rows)
+        self.trail.draw(self._points, self._axes)
 
     def set_filter(self, mask: NDArray[np.bool_] | None) -> None:
         """Fade the candidates outside ``mask`` (the parallel view's brush); None shows all plainly."""

@@ -34,6 +34,7 @@ class Palette:
     brush_region: str  # a brushed range on a parallel axis (translucent)
     highlight: str  # lines inside the brush, and the highlighted candidate
     tooltip_fill: str  # behind the hover text
+    trail: str = "#6a3d9a"  # the exploration trail: reference points, projections, the path
 
 
 LIGHT = Palette(
@@ -76,6 +77,7 @@ DARK = Palette(
     brush_region="#56b4e950",
     highlight="#ff8c42",
     tooltip_fill="#2a2a2ae6",
+    trail="#c9a0ff",
 )
 
 

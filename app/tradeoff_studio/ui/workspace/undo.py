@@ -3,7 +3,8 @@
 Selection, pinning and preference changes (constraints added, removed or dragged; weights) swap
 a before and an after state. Locking a decision is recorded in the project, which keeps every
 decision for the audit trail, so undoing a lock *withdraws* it (with a reason saying so) and redoing
-records the same choice again as a new decision.
+records the same choice again as a new decision. A navigation step is stored on the exploration
+trail: undo takes it back off the trail (the audit log keeps both), redo takes it again.
 """
 
 from __future__ import annotations
@@ -102,3 +103,25 @@ class LockCommand(QUndoCommand):
     def undo(self) -> None:
         """Withdraw the decision, saying it was undone."""
         self._withdraw(self.record.id, UNDO_REASON)
+
+
+class NavigateCommand(QUndoCommand):
+    """A navigation step added to the exploration trail. Like a lock it is stored before the command
+    is pushed, so the first :meth:`redo` only shows it; undo takes the step back off the trail
+    (:func:`~tradeoff_studio.core.decisions.explorations.remove_last_step`), redo takes it again."""
+
+    def __init__(self, text: str, take: Callable[[], None], take_back: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._take, self._take_back = take, take_back
+        self._first = True
+
+    def redo(self) -> None:
+        """Take the step again (not on push: it is already on the trail)."""
+        if self._first:
+            self._first = False
+            return
+        self._take()
+
+    def undo(self) -> None:
+        """Take the step back off the trail."""
+        self._take_back()

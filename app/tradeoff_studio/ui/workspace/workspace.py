@@ -6,6 +6,8 @@ preference editors and the decisions list. Dragging a constraint re-evaluates th
 live through :class:`~tradeoff_studio.core.decisions.live.LiveRecommender` (one O(n) pass per
 move); releasing it, like every selection, pin, weight edit and lock, is one step on
 :attr:`AnalysisWorkspace.undo_stack` (the window's Edit ▸ Undo / Redo, Ctrl+Z / Ctrl+Shift+Z).
+The exploration trail (reference points and their projections, navigation steps typed or
+clicked) is :mod:`.trail_actions`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.analyses import kinds
+from ...core.decisions.explorations import ExplorationStep
 from ...core.decisions.live import LiveChoice, LiveRecommender
 from ...core.decisions.preferences import Preferences
 from ...core.decisions.store import DecisionRecord
@@ -45,10 +48,11 @@ from .loader import Loader
 from .overlays import Overlay, overlay_for
 from .parallel_view import ParallelView
 from .preference_edits import PreferenceEdits
+from .trail_actions import TrailActions
 from .undo import PinCommand, SelectCommand
 
 
-class AnalysisWorkspace(PreferenceEdits, DecisionActions, QWidget):
+class AnalysisWorkspace(PreferenceEdits, DecisionActions, TrailActions, QWidget):
     """The workspace; :meth:`load` shows an analysis, ``loaded`` says when its front is drawn."""
 
     loaded = Signal(str)
@@ -147,6 +151,7 @@ class AnalysisWorkspace(PreferenceEdits, DecisionActions, QWidget):
         self.include_dominated = self._toggle(bar, "Include dominated", "includeDominatedAction", True)
         self.front_only.toggled.connect(self.front.set_show_front_only)
         self.include_dominated.toggled.connect(self.front.set_include_dominated)
+        self._trail_toolbar(bar)
         return bar
 
     def _toggle(self, bar: QToolBar, text: str, name: str, on: bool) -> QAction:
@@ -215,6 +220,8 @@ class AnalysisWorkspace(PreferenceEdits, DecisionActions, QWidget):
             self.show_data(result)
         elif slot == "lock" and isinstance(result, DecisionRecord):
             self.locked(result)
+        elif slot == "navigate" and isinstance(result, ExplorationStep):
+            self.navigated(result)
         elif slot == "inspect" and isinstance(result, str):
             self.inspector.show_html(result)
         elif slot == "details" and self.overlay is not None and self.data is not None:
@@ -246,6 +253,7 @@ class AnalysisWorkspace(PreferenceEdits, DecisionActions, QWidget):
         self.front.set_candidates(data.points, data.axes, data.senses, data.front, data.ranks,
                                   data.lo, data.hi, tooltip=data.tooltip)  # fmt: skip
         self.parallel.set_candidates(data.points, data.axes, data.senses, data.front)
+        self.show_trail(list(data.trail))
         self._fill_axes(data.axes)
         self._install_overlay(kind)
         metrics = [o.metric for o in data.table.objectives]

@@ -12,7 +12,6 @@ prefix does (``adult/3``, ``adult_seed3``), and the analysis says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,24 +19,11 @@ import numpy as np
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..clusters import Clusters, suspicion
 from .spec import CostQualitySpec
 
 MAX_SUSPECT_COLUMNS = 24  # other columns examined for nesting (the first ones, in table order)
 ITEM_PREFIX = r"^(.*)[/|:#@,;_ .\-][^/|:#@,;_ .\-]*$"  # an item id's part before its last separator
-
-
-@dataclass(frozen=True)
-class Clusters:
-    """Each item's cluster (an index into ``names``; items in the log's item order)."""
-
-    column: str
-    names: list[str]
-    of_item: np.ndarray
-
-    @property
-    def count(self) -> int:
-        """How many clusters the items fall into."""
-        return len(self.names)
 
 
 def read_clusters(project: Project, spec: CostQualitySpec, cte: str, params: list[Any]) -> Clusters | None:
@@ -106,21 +92,5 @@ def suspect_nesting(project: Project, spec: CostQualitySpec) -> dict[str, Any] |
         found.append(("the prefix of the item ids", None, values[2], values[3]))
     for by, column, groups, pairs in found:
         if 2 <= groups <= items // 2 and pairs == items:
-            return _suspicion(by, column, int(groups), items)
+            return suspicion(by, column, int(groups), items)
     return None
-
-
-def _suspicion(by: str, column: str | None, groups: int, items: int) -> dict[str, Any]:
-    advice = f"give --cluster {column}" if column else "name each item's group in a column, give --cluster it"
-    text = (
-        f"rows may nest: {by} groups the {items:,} items into {groups:,} groups, but the intervals resample "
-        f"items as if independent and may be too narrow; {advice} to resample whole groups"
-    )
-    return {"suspected": True, "by": by, "column": column, "groups": groups, "items": items, "text": text}
-
-
-def ci_label(level: float, clusters: Clusters | None, items: int) -> str:
-    """What an interval is over, e.g. ``95% CI by dataset, 84 clusters`` or ``95% CI by item, 600 items``."""
-    if clusters is None:
-        return f"{level * 100:g}% CI by item, {items:,} items"
-    return f"{level * 100:g}% CI by {clusters.column}, {clusters.count:,} clusters"

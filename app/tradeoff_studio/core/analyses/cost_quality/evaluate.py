@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...jobs import CancelToken, Progress
-from .clusters import Clusters
+from ..clusters import Clusters, draw_counts
 from .reading import EvalLog
 from .routing import Cascade, Plan, weighted_quantiles
 
@@ -145,8 +145,7 @@ def resample_counts(
     chunk = max(1, min(resamples, _CELLS_PER_CHUNK // max(items, units)))
     for start in range(0, resamples, chunk):
         rows = min(chunk, resamples - start)
-        draws = rng.integers(0, units, size=(rows, units)) + np.arange(rows)[:, None] * units
-        counts = np.bincount(draws.ravel(), minlength=rows * units).reshape(rows, units).astype(np.float64)
+        counts = draw_counts(rng, units, rows)
         yield counts if clusters is None else counts[:, clusters.of_item]
 
 

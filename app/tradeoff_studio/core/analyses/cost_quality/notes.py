@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .clusters import ci_label
+from ..clusters import ci_label
 from .evaluate import Samples
 from .fronts import FRONTS_NOTE
 from .headline import headline, ratio_label

@@ -22,6 +22,7 @@ from ...jobs import CancelToken, Progress
 from ...project import Project
 from ...sql import ident
 from .cells import Cells, Float, Int, SiteCells, sum_by
+from .cluster_cells import cluster_cells
 from .metrics import auc_from_bins
 from .validate import ScoreFacts, TableFacts, ident_order
 
@@ -42,6 +43,7 @@ class Request:
     exact: bool
     bins: int
     source: str | None = None
+    cluster: str | None = None  # --cluster: keep counts per cluster too (see .cluster_cells)
 
 
 def _sql(request: Request, facts: ScoreFacts) -> tuple[str, list[Any]]:
@@ -57,14 +59,23 @@ def _sql(request: Request, facts: ScoreFacts) -> tuple[str, list[Any]]:
     sums = f", sum({weight}) AS w, sum({weight} * {weight}) AS w2" if weight else ""
     site = f"{ident(request.site)} AS site, " if request.site else ""
     site_rank = f"dense_rank() OVER (ORDER BY {ident_order(['site'])}) - 1" if request.site else "0"
+    cluster, cluster_rank = _cluster_sql(request)
     sensitive = ", ".join(ident(column) for column in request.sensitive)
     sql = (
-        f"WITH cells AS (SELECT {site}{sensitive}, {key} AS k, ({ident(request.label)} = ?) AS y, "
+        f"WITH cells AS (SELECT {site}{cluster}{sensitive}, {key} AS k, ({ident(request.label)} = ?) AS y, "
         f"count(*) AS n{sums} FROM {request.source or ident(request.table)} GROUP BY ALL) "
         f"SELECT {site_rank} AS s, dense_rank() OVER (ORDER BY {ident_order(request.sensitive)}) - 1 AS g, "
-        f"k, y, n{', w, w2' if weight else ''} FROM cells"
+        f"k, y, n{', w, w2' if weight else ''}{cluster_rank} FROM cells"
     )
     return sql, params
+
+
+def _cluster_sql(request: Request) -> tuple[str, str]:
+    """With a cluster column: its value in the cells' key, and its rank (0, 1, …) in the output."""
+    if request.cluster is None:
+        return "", ""
+    rank = f", dense_rank() OVER (ORDER BY {ident_order(['clu'])}) - 1 AS c"
+    return f"{ident(request.cluster)} AS clu, ", rank
 
 
 def fine_buckets(bins: int) -> int:
@@ -112,9 +123,15 @@ def aggregate(
     if facts.sites is not None:
         shape = (len(facts.sites), groups, bins, 2)
         sites = _site_cells(shape, (raw["s"].astype(np.int64), group, bin_, label), sums["w"])
+    clusters = None
+    if request.cluster is not None:
+        index = (raw["c"].astype(np.int64), group, bin_, label)
+        shape = (int(index[0].max()) + 1, groups, bins, 2)
+        clusters = cluster_cells(request.cluster, shape, index, (rows, sums["w"]))
     return Cells(
-        request.score, weight, count.astype(np.int64), weight_sq, thresholds, request.exact, *auc, sites
-    )
+        request.score, weight, count.astype(np.int64), weight_sq, thresholds, request.exact, *auc, sites,
+        clusters,
+    )  # fmt: skip
 
 
 def _site_cells(

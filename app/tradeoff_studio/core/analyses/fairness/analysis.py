@@ -20,6 +20,7 @@ from ..candidates import AnalysisError, CandidateTable
 from .aggregate import Request, aggregate
 from .assemble import by_group, candidates_frame, groups_frame
 from .cells import Cells, curves
+from .cluster_cells import add_cluster_notes
 from .grouping import bin_labels
 from .metrics import binned_bounds
 from .multiplicity import Multiplicity, analyze_multiplicity, refusal
@@ -150,7 +151,7 @@ def _run_models(
     for i, score in enumerate(spec.scores):
         request = Request(
             spec.table, spec.label, tuple(spec.sensitive), score, spec.weights, spec.site,
-            exact_mode(spec, facts, score), spec.bins, facts.source,
+            exact_mode(spec, facts, score), spec.bins, facts.source, spec.cluster,
         )  # fmt: skip
         start = i * share
         cells = aggregate(
@@ -241,6 +242,7 @@ def _finish(
     notes["multiplicity"] = reason if spec.multiplicity is not False else "not asked for"
     notes["multiplicity_summary"] = _multiplicity_summary(multiplicity)
     notes["drift"] = drift_note
+    add_cluster_notes(notes, project, spec, facts, next(iter(runs.values())).cells)
     notes |= _group_notes(spec, facts, groups)
     frame = candidates_frame(runs, facts.groups, spec, {model: _iv_se(iv, model) for model in runs})
     table = with_front(

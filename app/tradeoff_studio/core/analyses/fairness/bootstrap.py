@@ -7,7 +7,8 @@ counts, and so its metrics, are the same on the merged cells, and the draw costs
 resample for P' used positions instead of O(G·K). A resampled cell's weight is its drawn row
 count times the cell's mean weight (exact without weights). All candidates of a model share
 the resamples; models are resampled independently. Resamples run in chunks, with a
-cancellation check and a progress report between chunks.
+cancellation check and a progress report between chunks. With ``--cluster`` whole clusters are
+drawn instead of rows, each with its own count table (:mod:`.cluster_cells`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from ...jobs import CancelToken, Progress
 from .cells import Cells, Float, Int, collapse, curves
+from .cluster_cells import ClusterTables, merged_tables
 from .metrics import ratio
 from .policies import PolicySet
 from .woe import jeffreys, shares
@@ -58,9 +60,14 @@ class _Merged:
     policies: PolicySet
     iv_edges: Int
 
-    def metrics(self, drawn: Float, cost_ratio: float, favorable_selected: bool = True) -> dict[str, Float]:
-        """Every metric of every policy for resampled row counts ``drawn`` (shape ``(R, G, P', 2)``)."""
-        resampled = drawn * self.mean_weight
+    tables: ClusterTables | None = None
+
+    def metrics(
+        self, drawn: Float, cost_ratio: float, favorable_selected: bool = True, weight: Float | None = None
+    ) -> dict[str, Float]:
+        """Every metric of every policy for resampled row counts ``drawn`` (shape ``(R, G, P', 2)``) and
+        their weights (default: the counts times the cells' mean weights)."""
+        resampled = drawn * self.mean_weight if weight is None else weight
         metrics = self.policies.evaluate(curves(resampled), cost_ratio, favorable_selected)
         iv = protected_iv(resampled, drawn, self.iv_edges)
         metrics["iv_protected"] = np.repeat(iv[:, None], len(self.policies), axis=1)
@@ -71,7 +78,18 @@ def _merge(cells: Cells, policies: PolicySet, iv_edges: Int) -> _Merged:
     used = np.union1d(np.union1d(policies.positions(), iv_edges), [0, cells.bins])
     weight = collapse(cells.weight, used)
     count = collapse(cells.count.astype(np.float64), used)
-    return _Merged(count, ratio(weight, count), policies.remap(used), np.searchsorted(used, iv_edges))
+    tables = None if cells.clusters is None else merged_tables(cells.clusters, used, cells.weight.shape[0])
+    return _Merged(count, ratio(weight, count), policies.remap(used), np.searchsorted(used, iv_edges), tables)
+
+
+def _draw(merged: _Merged, rng: np.random.Generator, size: int) -> tuple[Float, Float | None]:
+    """Row counts (and, for clusters, weights) of ``size`` resamples: rows drawn as a multinomial over
+    the cells, or whole clusters drawn with their count tables."""
+    if merged.tables is not None:
+        return merged.tables.resample(rng, size)
+    rows = int(merged.count.sum())
+    drawn = rng.multinomial(rows, (merged.count / rows).ravel(), size=size)
+    return drawn.reshape((size, *merged.count.shape)).astype(np.float64), None
 
 
 def bootstrap(
@@ -93,16 +111,16 @@ def bootstrap(
     interval is the same for every candidate.
     """
     merged = _merge(cells, policies, iv_edges)
-    rows = int(merged.count.sum())
-    shares_ = (merged.count / rows).ravel()
     rng = np.random.default_rng(seed)
     chunk = max(1, min(resamples, WORK_PER_CHUNK // max(1, len(policies) * merged.count.shape[0])))
+    if merged.tables is not None:
+        chunk = max(1, min(chunk, WORK_PER_CHUNK // max(merged.tables.clusters, merged.count.size)))
     samples: dict[str, Float] = {}
     for done in range(0, resamples, chunk):
         cancel.raise_if_cancelled()
         size = min(chunk, resamples - done)
-        drawn = rng.multinomial(rows, shares_, size=size).reshape((size, *merged.count.shape))
-        for name, values in merged.metrics(drawn.astype(np.float64), cost_ratio, favorable_selected).items():
+        drawn, weight = _draw(merged, rng, size)
+        for name, values in merged.metrics(drawn, cost_ratio, favorable_selected, weight).items():
             store = samples.setdefault(name, np.empty((resamples, len(policies)), dtype=np.float32))
             store[done : done + size] = values
         progress((done + size) / resamples, f"Bootstrap of {cells.model}: {done + size:,} of {resamples:,}")

@@ -10,9 +10,13 @@ positives (``tp``) and negatives (``fp``) at every position at once, in O(G·K).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    from .cluster_cells import ClusterCells
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
@@ -38,7 +42,8 @@ class Cells:
     ``K + 1`` entries: position ``p`` selects ``score >= thresholds[p]``, the last lies above
     every score. ``auc`` comes from the finest resolution the aggregation saw, with its DeLong
     standard error; ``auc_bound`` bounds its distance to the exact AUC (0 in exact mode).
-    ``sites`` holds the same weights split by site (sparse), when the spec has a site column.
+    ``sites`` holds the same weights split by site (sparse), when the spec has a site column;
+    ``clusters`` the counts and weights split by cluster, with ``--cluster``.
     """
 
     model: str
@@ -51,6 +56,7 @@ class Cells:
     auc_se: float
     auc_bound: float
     sites: SiteCells | None
+    clusters: ClusterCells | None = None  # counts per cluster, with --cluster (see .cluster_cells)
 
     @property
     def bins(self) -> int:

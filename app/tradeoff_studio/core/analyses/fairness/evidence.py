@@ -22,6 +22,7 @@ from ...project import Project
 from ..candidates import AnalysisError
 from .aggregate import Request, aggregate
 from .cells import Cells, Float, collapse, curves
+from .cluster_cells import merged_tables
 from .metrics import group_rates, ratio
 from .policies import PolicySet
 from .spec import FairnessSpec, outcome_words
@@ -53,7 +54,7 @@ def _cells(project: Project, spec: FairnessSpec, model: str, cancel: CancelToken
     facts = validate(project, spec)
     request = Request(
         spec.table, spec.label, tuple(spec.sensitive), model, spec.weights, spec.site,
-        exact_mode(spec, facts, model), spec.bins, facts.source,
+        exact_mode(spec, facts, model), spec.bins, facts.source, spec.cluster,
     )  # fmt: skip
     return aggregate(project, request, facts, progress=no_progress, cancel=cancel), facts.groups.labels
 
@@ -92,10 +93,12 @@ def _intervals(
     mean_weight = ratio(collapse(cells.weight, used), count)
     merged = policy.remap(used)
     rows = int(count.sum())
-    draws = np.random.default_rng([spec.seed, seed, 1]).multinomial(
-        rows, (count / rows).ravel(), size=spec.bootstrap
-    )
-    resampled = draws.reshape((spec.bootstrap, *count.shape)) * mean_weight
+    rng = np.random.default_rng([spec.seed, seed, 1])
+    if cells.clusters is not None:  # whole clusters, each with its own count table
+        _, resampled = merged_tables(cells.clusters, used, count.shape[0]).resample(rng, spec.bootstrap)
+    else:
+        draws = rng.multinomial(rows, (count / rows).ravel(), size=spec.bootstrap)
+        resampled = draws.reshape((spec.bootstrap, *count.shape)) * mean_weight
     rates = _rates(merged, resampled)
     tail = (1.0 - spec.confidence) / 2.0
     out = {}

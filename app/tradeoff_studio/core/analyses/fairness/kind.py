@@ -83,6 +83,11 @@ PARAMETERS = (
         "at most X rows selected (an integer >= 1) or a share in (0, 1]",
         metavar="X",
     ),
+    column(
+        "cluster",
+        "--cluster",
+        "rows nest in groups of this column (branch, family, user): the intervals resample whole groups",
+    ),
     Parameter(
         "bins",
         "--bins",
@@ -116,6 +121,7 @@ def settings(values: Mapping[str, Any]) -> dict[str, Any]:
         "selected_means": values.get("selected_means", "selected"),
         "weights": values.get("weight"),
         "sensitive_bins": _bins(values.get("bins") or []),
+        "cluster": values.get("cluster"),
     }
     if values.get("resamples") is not None:
         result["bootstrap"] = values["resamples"]

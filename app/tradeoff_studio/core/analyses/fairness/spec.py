@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..candidates import AnalysisError, Objective, spec_dict
+from ..clusters import check_cluster_role
 
 Mode = Literal["auto", "exact", "binned"]
 
@@ -86,6 +87,8 @@ class FairnessSpec:
     numeric sensitive columns: column → ``"25,45,65"`` (edges) or ``"q4"`` (quantiles).
     ``iv_bins`` quantile bins of the score serve WoE, IV and PSI; ``drift_table`` adds PSI of
     each score against that table.
+    ``cluster`` names a column whose values group the rows (branch, family, user): the bootstrap
+    then resamples whole clusters, each with its own count table (:mod:`.cluster_cells`).
     Multiplicity uses models within ``epsilon`` log-loss of the best and moves ≥ ``delta``;
     ``multiplicity`` None computes it when possible, True requires it, False skips it.
     """
@@ -122,6 +125,7 @@ class FairnessSpec:
     epsilon: float = 0.01
     delta: float = 0.1
     vpr_row_limit: int = 1_000_000
+    cluster: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("sensitive", "scores", "objectives", "policies"):
@@ -165,6 +169,9 @@ def _check_roles(spec: FairnessSpec) -> None:
             f"Column(s) {', '.join(repeated)} are given more than one role (label, sensitive, score, "
             "weights, site); each column can play one role only."
         )
+    check_cluster_role(
+        spec.cluster, [("label", spec.label), ("weights", spec.weights)] + [("score", s) for s in spec.scores]
+    )
     unknown = sorted(set(spec.policies) - set(POLICIES))
     if unknown or not spec.policies:
         raise AnalysisError(

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from ...project import Project
 from ...sql import ident
 from ..candidates import AnalysisError
+from ..clusters import check_no_nulls, require_cluster_column
 from ..inputs import require_column, table_columns
 from .grouping import Bins, resolve_bins, source
 from .spec import MAX_GROUPS, MAX_SITES, FairnessSpec
@@ -74,6 +75,9 @@ def validate(project: Project, spec: FairnessSpec) -> TableFacts:
     rows = project.row_count(spec.table)
     if rows == 0:
         raise AnalysisError(f"Table '{spec.table}' has no rows; there is nothing to analyse.")
+    if spec.cluster is not None:
+        require_cluster_column(spec.table, spec.cluster, columns)
+        check_no_nulls(project, ident(spec.table), spec.table, spec.cluster)
     need_distinct = spec.mode != "binned" and rows > spec.exact_limit
     scores = _score_facts(project, spec, rows, need_distinct)
     _check_weights(project, spec, rows)

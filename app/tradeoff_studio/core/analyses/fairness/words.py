@@ -35,11 +35,15 @@ def notes_lines(notes: dict[str, Any]) -> list[str]:
             f"Expected cost: false positive {costs['fp']:g}, false negative {costs['fn']:g} per row."
         )
     boot = notes.get("bootstrap")
+    by = f", {notes['ci']}" if notes.get("ci") else ""
     lines.append(
         f"Intervals: {boot['resamples']:,} bootstrap resamples at {boot['confidence']:.0%} "
-        f"(seed {boot['seed']})."
+        f"(seed {boot['seed']}){by}."
         if boot else "Intervals: none for the threshold metrics (no bootstrap resamples)."
     )  # fmt: skip
+    nesting = notes.get("nesting")
+    if nesting:
+        lines.append(f"Warning: {nesting['text']}.")
     lines += _model_lines(notes)
     lines += _group_lines(notes)
     lines += list(notes.get("plan", []))

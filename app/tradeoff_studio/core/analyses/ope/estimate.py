@@ -33,6 +33,7 @@ from ...sql import ident
 from ..candidates import AnalysisError
 from . import estimators as est
 from .logs import LogSummary, check_columns, empirical_rewards, expressions, summarize
+from .nesting import Units, cluster_rank, rounds_or_clusters
 from .scoring import DistributionModel, check_distribution, load_distribution_model, place_inputs
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class OpeEstimateSpec:
     behaviour_name: str = "behaviour"
     provider: str = "auto"
     batch_rows: int = BATCH_ROWS
+    cluster: str | None = None  # rounds nest in groups of this column: resample whole groups (see .nesting)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class EstimateResult:
     providers: dict[str, str]
     seconds: float
     frame: pd.DataFrame
+    ci: str = ""  # what the intervals resample: "95% CI by user, 300 clusters" or "… by round, N rounds"
+    nesting: dict[str, Any] | None = None  # without --cluster: an id column that repeats (see .nesting)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the result rows included)."""
@@ -86,7 +90,7 @@ class EstimateResult:
         rows = [{k: plain(v) for k, v in row.items()} for row in self.frame.to_dict(orient="records")]
         return {"table": self.table, "rows": self.rows, "rounds": self.rounds, "policies": self.policies,
                 "estimators": self.estimators, "providers": self.providers, "seconds": self.seconds,
-                "results": rows}  # fmt: skip
+                "ci": self.ci, "nesting": self.nesting, "results": rows}  # fmt: skip
 
 
 def check_estimate_spec(spec: OpeEstimateSpec) -> None:
@@ -131,16 +135,19 @@ def estimate_ope(
     _check_free(project, spec.into)
     progress(0.0, f"Checking {table}")
     summary = summarize(project, spec, table)
+    units = rounds_or_clusters(project, spec, table, columns, summary.rows)
     models = [_load(project, name, table, columns, spec) for name in spec.policies]
     reward_model = _load(project, spec.reward_model, table, columns, spec) if spec.reward_model else None
     token.raise_if_cancelled()
-    sums = _stream(project, spec, table, summary, (models, reward_model), progress=progress, cancel=token)
+    sums = _stream(project, spec, table, (summary, units), (models, reward_model), progress=progress,
+                   cancel=token)  # fmt: skip
     frame = _result_frame(spec, summary, sums)
-    _write(project, spec, table, frame, summary)
+    _write(project, spec, table, frame, (summary, units))
     providers = {model.name: model.provider for model in models}
     progress(1.0, "Done")
+    seconds = time.perf_counter() - started
     return EstimateResult(spec.into, len(frame), summary.rows, list(spec.policies), list(spec.estimators),
-                          providers, time.perf_counter() - started, frame)  # fmt: skip
+                          providers, seconds, frame, units.ci, units.nesting)  # fmt: skip
 
 
 def _load(
@@ -174,25 +181,27 @@ def _stream(
     project: Project,
     spec: OpeEstimateSpec,
     table: str,
-    summary: LogSummary,
+    log: tuple[LogSummary, Units],
     models: tuple[list[DistributionModel], DistributionModel | None],
     *,
     progress: Progress,
     cancel: CancelToken,
 ) -> _Sums:
-    """One pass over the log: every policy scores every batch, reduced to group sums."""
+    """One pass over the log: every policy scores every batch, reduced to group sums (a group of
+    rounds, or with ``--cluster`` one cluster per group)."""
     from ...inference.prefetch import prefetched
     from ..where import source_sql
 
+    summary, units = log
     policies, reward_model = models
-    groups = min(spec.groups, summary.rows)
+    groups = units.clusters or min(spec.groups, summary.rows)
     sums = _Sums(np.zeros((len(policies), len(est.SUMS), groups)), np.zeros((2, groups)),
                  np.zeros(len(policies)), groups)  # fmt: skip
     everyone = [*policies, *([reward_model] if reward_model else [])]
     exprs, params = expressions(spec)
     selected = place_inputs(everyone, first=5)
     casts = "".join(f", CAST({ident(column)} AS {sql_type})" for column, sql_type in selected)
-    sql = f"SELECT rowid, {', '.join(exprs)}{casts} FROM {source_sql(project, table)}"
+    sql = f"SELECT rowid, {', '.join(exprs)}{casts}{cluster_rank(spec)} FROM {source_sql(project, table)}"
     cursor = project.con.cursor()
     unhooks = [cancel.on_cancel(cursor.interrupt)]
     unhooks += [cancel.on_cancel(lambda m=m: setattr(m.run_options, "terminate", True)) for m in everyone]
@@ -232,6 +241,8 @@ def _batch(
     first = int(rowid.min()) + 1 if len(rowid) else 0
     rows = f"rows {first:,}-{int(rowid.max()) + 1:,} of table '{spec.table}'" if len(rowid) else "no rows"
     rowid = rowid.astype(np.int64)
+    if spec.cluster is not None:  # the cluster's rank (the batch's last column) is the round's group
+        rowid = batch.column(batch.num_columns - 1).to_numpy().astype(np.int64)
     sums.behaviour += est.group_sums(reward[None, :], rowid, sums.groups)
     q_hat = None
     if reward_model is not None:
@@ -282,10 +293,9 @@ def _result_frame(spec: OpeEstimateSpec, summary: LogSummary, sums: _Sums) -> pd
     """One row per (policy, estimator), then the behaviour policy's rows."""
     import pandas as pd
 
-    counts = est.resample_counts(sums.groups, spec.resamples, spec.seed)
     tail = 50.0 * (1.0 - spec.ci_level)
     stacked = np.concatenate([sums.policies.reshape(-1, sums.groups), sums.behaviour])
-    resampled = stacked @ counts.T  # every policy's and the behaviour's sums, all resamples: one product
+    resampled = est.resampled_sums(stacked, spec.resamples, spec.seed)  # every policy's and the behaviour's
     per_policy = resampled[:-2].reshape(len(spec.policies), len(est.SUMS), -1)
     rows = []
     for index, policy in enumerate(spec.policies):
@@ -321,15 +331,16 @@ def _interval(values: np.ndarray, tail: float) -> dict[str, Any]:
 
 
 def _write(
-    project: Project, spec: OpeEstimateSpec, table: str, frame: pd.DataFrame, summary: LogSummary
+    project: Project, spec: OpeEstimateSpec, table: str, frame: pd.DataFrame, log: tuple[LogSummary, Units]
 ) -> None:
     """Create the result table, its catalog row and the audit entry in one transaction."""
+    summary, units = log
     import json
     import uuid
     from datetime import UTC, datetime
 
     view = f"_ts_ope_{uuid.uuid4().hex}"
-    options = asdict(spec) | {"source_table": table}
+    options = asdict(spec) | {"source_table": table, "ci": units.ci, "nesting": units.nesting}
     with project.transaction() as con:
         _check_free(project, spec.into)
         con.register(view, frame)
@@ -345,4 +356,4 @@ def _write(
         )  # fmt: skip
         audit.record(con, action="ope-estimate", subject=spec.into,
                      details={"table": table, "rounds": summary.rows, "policies": list(spec.policies),
-                              "estimators": list(spec.estimators)})  # fmt: skip
+                              "estimators": list(spec.estimators), "ci": units.ci})  # fmt: skip

@@ -18,7 +18,8 @@ ESS = (Σ wᵢ)² / Σ wᵢ².
 Every estimator is a function of seven sums (:data:`SUMS`), so the bootstrap over rounds
 resamples *groups* of rounds: round i belongs to group i mod G, each group keeps its sums, and
 a resample draws G groups with replacement. With G ≥ n every group is one round: the plain
-bootstrap over rounds. With more rounds than G (default 10,000) groups are independent sums
+bootstrap over rounds. With ``--cluster`` every cluster is one group: the cluster bootstrap.
+With more rounds than G (default 10,000) groups are independent sums
 of equally many iid rounds, so the resampled sums have the same variance as a resample of rounds.
 """
 
@@ -30,6 +31,7 @@ ESTIMATORS = ("ipw", "snipw", "dm", "dr", "sndr", "switch-dr")
 NEEDS_REWARD_MODEL = frozenset({"dm", "dr", "sndr", "switch-dr"})
 SUMS = ("n", "w", "wr", "w2", "q_pi", "w_res", "switch_res")
 DEFAULT_GROUPS = 10_000
+CELLS_PER_CHUNK = 20_000_000  # resamples × groups drawn at once
 
 
 def round_terms(
@@ -103,3 +105,20 @@ def resample_counts(groups: int, resamples: int, seed: int) -> np.ndarray:
     """How often each group is drawn in each resample, ``(resamples, groups)`` (multinomial)."""
     rng = np.random.default_rng(seed)
     return rng.multinomial(groups, np.full(groups, 1.0 / groups), size=resamples).astype(np.float64)
+
+
+def resampled_sums(per_group: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """``per_group @ counts.T`` for :func:`resample_counts`' counts, drawn a chunk of resamples at a
+    time so that many groups (one per cluster with ``--cluster``) fit in memory: ``(rows, resamples)``.
+
+    The chunks come from one generator in order, so the result equals the one-shot product.
+    """
+    groups = per_group.shape[1]
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(resamples, CELLS_PER_CHUNK // groups))
+    shares = np.full(groups, 1.0 / groups)
+    parts = []
+    for start in range(0, resamples, chunk):
+        counts = rng.multinomial(groups, shares, size=min(chunk, resamples - start)).astype(np.float64)
+        parts.append(per_group @ counts.T)
+    return np.concatenate(parts, axis=1)
