@@ -1,0 +1,127 @@
+"""The DuckDB engine: the project's own engine, here over Parquet files outside the project.
+
+A private in-memory connection reads the files (``read_parquet`` over the checked file list); the
+rows never enter the project. Bins come from an ``ASOF JOIN`` on the float64 edges (``score >= edge``,
+the same rule as numpy's ``searchsorted(side="right")``), bound as a registered Arrow table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..jobs import CancelToken, Progress
+from ..sql import ident
+from .base import CountPlan, FairnessRequest, Int, ScanFacts
+from .dataset import Dataset
+
+SOURCE = "read_parquet($files)"
+
+
+class DuckDBEngine:
+    """Counts with DuckDB in this process (all its threads)."""
+
+    name = "duckdb"
+
+    def versions(self) -> dict[str, str]:
+        """DuckDB's and pyarrow's versions."""
+        import duckdb
+        import pyarrow
+
+        return {"duckdb": duckdb.__version__, "pyarrow": pyarrow.__version__}
+
+    def _connect(self, cancel: CancelToken) -> Any:
+        import duckdb
+
+        con = duckdb.connect()
+        cancel.on_cancel(con.interrupt)
+        return con
+
+    def scan(
+        self, dataset: Dataset, request: FairnessRequest, *, progress: Progress, cancel: CancelToken
+    ) -> ScanFacts:
+        """Rows, label values, score ranges and NULLs, groups, and a reservoir sample."""
+        con, files = self._connect(cancel), {"files": dataset.paths}
+        try:
+            progress(0.0, f"Scanning {len(dataset.files)} Parquet file(s) with DuckDB")
+            facts = ScanFacts()
+            label = ident(request.label)
+            parts = [f"count(*) FILTER (WHERE {label} IS NULL)"]
+            for score in request.scores:
+                value = f"CAST({ident(score)} AS DOUBLE)"
+                parts += [f"min({value})", f"max({value})", f"count(*) FILTER (WHERE {value} IS NULL)"]
+            row = con.execute(f"SELECT count(*), {', '.join(parts)} FROM {SOURCE}", files).fetchone()
+            facts.rows, facts.label_nulls = int(row[0]), int(row[1])
+            for i, score in enumerate(request.scores):
+                low, high, nulls = row[2 + 3 * i : 5 + 3 * i]
+                facts.score_nulls[score] = int(nulls)
+                if low is not None:
+                    facts.low[score], facts.high[score] = float(low), float(high)
+            found = con.execute(
+                f"SELECT DISTINCT {label} FROM {SOURCE} WHERE {label} IS NOT NULL LIMIT 3", files
+            )
+            facts.labels = {r[0] for r in found.fetchall()}
+            keys = ", ".join(ident(c) for c in request.sensitive)
+            for *values, count in con.execute(
+                f"SELECT {keys}, count(*) FROM {SOURCE} GROUP BY ALL", files
+            ).fetchall():
+                facts.groups[tuple(values)] = int(count)
+            progress(0.5, "Sampling the scores for the bin edges")
+            facts.sample = self._sample(con, files, request)
+            return facts
+        finally:
+            con.close()
+
+    def _sample(self, con: Any, files: dict[str, Any], request: FairnessRequest) -> dict[str, list[Any]]:
+        values = ", ".join(f"CAST({ident(s)} AS DOUBLE)" for s in request.scores)
+        rows = int(request.sample_rows)
+        sql = f"SELECT {values} FROM {SOURCE} USING SAMPLE reservoir({rows} ROWS) REPEATABLE (0)"
+        found = con.execute(sql, files).fetchnumpy()
+        out = {}
+        for column, score in zip(found, request.scores, strict=True):
+            array = found[column]
+            out[score] = [np.asarray(array.compressed() if np.ma.isMaskedArray(array) else array, np.float64)]
+        return out
+
+    def count(
+        self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        """Counts per (group, bin, label) of each score, one ``ASOF JOIN`` scan per score."""
+        import pyarrow as pa
+
+        con, request = self._connect(cancel), plan.request
+        index = {group: i for i, group in enumerate(plan.groups)}
+        keys = [ident(c) for c in request.sensitive]
+        out = {}
+        try:
+            for i, (score, edges) in enumerate(plan.edges.items()):
+                progress(i / len(plan.edges), f"Counting {score} with DuckDB")
+                starts = np.concatenate([[-np.inf], edges])
+                con.register(
+                    "_ts_edges", pa.table({"e": starts, "b": np.arange(len(starts), dtype=np.int64)})
+                )
+                sql = (
+                    f"SELECT {', '.join(f'd.{k}' for k in keys)}, e.b, d.y, count(*) FROM "
+                    f"(SELECT {', '.join(keys)}, ({ident(request.label)} = $positive) AS y, "
+                    f"CAST({ident(score)} AS DOUBLE) AS _ts_s FROM {SOURCE}) d "
+                    "ASOF JOIN _ts_edges e ON d._ts_s >= e.e GROUP BY ALL"
+                )
+                found = con.execute(sql, {"files": dataset.paths, "positive": plan.positive}).fetchall()
+                con.unregister("_ts_edges")
+                out[score] = _flat(found, index, len(starts), plan.size(score))
+            return out
+        finally:
+            con.close()
+
+
+def _flat(found: list[tuple[Any, ...]], index: dict[tuple[Any, ...], int], bins: int, size: int) -> Int:
+    counts = np.zeros(size, dtype=np.int64)
+    for *values, bin_, y, n in found:
+        group = index.get(tuple(values))
+        if group is None:
+            raise RuntimeError(
+                f"Group {tuple(values)!r} appeared after the scan: the dataset changed during the run."
+            )
+        counts[(group * bins + int(bin_)) * 2 + int(bool(y))] += int(n)
+    return counts

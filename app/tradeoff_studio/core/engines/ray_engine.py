@@ -1,0 +1,144 @@
+"""The Ray Data engine: the same reduction on a Ray cluster (local, or an existing one).
+
+Imported only when ``--engine ray`` is asked for. Per research/scale_out.md: read tasks with
+``batch_size=None`` and a numpy count vector per block, summed in the driver (faster than Ray's own
+group-by); ``max_errored_blocks`` stays 0 (anything else turns failures into silent loss); fewer
+footer-reader actors and smaller read tasks (two internal knobs, set before Ray Data is imported);
+usage statistics off; a private temporary folder, removed when the engine started Ray itself.
+Tasks whose worker dies are retried by Ray (``max_retries=-1`` by default), and a retried block
+gives the same vector, so the counts stay exact.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from ..jobs import CancelToken, Progress
+from .base import CountPlan, EngineError, FairnessRequest, Int, ScanFacts
+from .blocks import as_bytes, block_counts, block_facts
+from .dataset import Dataset
+
+_KNOBS = {
+    "RAY_USAGE_STATS_ENABLED": "0",
+    "RAY_DATA_PARQUET_FOOTER_NUM_ACTORS": "2",
+    "RAY_DATA_PARQUET_BIN_PACKING_BYTES": str(16 << 20),
+}
+BlockHook = Callable[[], None]
+
+
+def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: BlockHook | None) -> Any:
+    import pyarrow as pa
+
+    if hook is not None:
+        hook()
+    return pa.table({"out": pa.array([as_bytes(block_facts(batch, request, fraction))], pa.binary())})
+
+
+def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
+    import pyarrow as pa
+
+    if hook is not None:
+        hook()
+    return pa.table({"out": pa.array([as_bytes(block_counts(batch, plan))], pa.binary())})
+
+
+class RayEngine:
+    """Counts with Ray Data; ``address`` None starts a private local Ray, ``auto`` or ``ray://…``
+    joins a running cluster. An already initialised Ray (a test session, a notebook) is reused.
+    ``block_hook`` runs in the worker before each block (fault-injection tests kill workers with it)."""
+
+    name = "ray"
+
+    def __init__(self, *, address: str | None = None, num_cpus: int | None = None,
+                 block_hook: BlockHook | None = None) -> None:  # fmt: skip
+        self.address, self.num_cpus, self.block_hook = address, num_cpus, block_hook
+
+    def versions(self) -> dict[str, str]:
+        """Ray's, pyarrow's and numpy's versions."""
+        import pyarrow
+        import ray
+
+        return {"ray": ray.__version__, "pyarrow": pyarrow.__version__, "numpy": np.__version__}
+
+    def scan(
+        self, dataset: Dataset, request: FairnessRequest, *, progress: Progress, cancel: CancelToken
+    ) -> ScanFacts:
+        """Facts per block (read tasks), merged in the driver."""
+        fraction = min(1.0, request.sample_rows / max(dataset.rows, 1))
+        facts = ScanFacts()
+        kwargs = {"request": request, "fraction": fraction, "hook": self.block_hook}
+        job = {"progress": progress, "cancel": cancel, "verb": "Scanning"}
+        for found in self._run(dataset, request.columns, _facts_udf, kwargs, **job):
+            facts.merge(found)
+        return facts
+
+    def count(
+        self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        """Count vectors per block (read tasks), summed in the driver."""
+        totals = {score: np.zeros(plan.size(score), dtype=np.int64) for score in plan.edges}
+        kwargs = {"plan": plan, "hook": self.block_hook}
+        job = {"progress": progress, "cancel": cancel, "verb": "Counting"}
+        for found in self._run(dataset, plan.request.columns, _count_udf, kwargs, **job):
+            for score, vector in found.items():
+                totals[score] += vector
+        return totals
+
+    def _run(
+        self, dataset: Dataset, columns: list[str], udf: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        with ray_session(self.address, self.num_cpus):
+            import ray.data
+
+            context = ray.data.DataContext.get_current()
+            context.max_errored_blocks = 0
+            context.enable_progress_bars = False
+            data = ray.data.read_parquet(dataset.paths).select_columns(columns)
+            mapped = data.map_batches(udf, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=None)
+            progress(0.0, f"{verb} {len(dataset.files)} Parquet file(s) with Ray")
+            done = 0
+            for batch in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
+                cancel.raise_if_cancelled()
+                for blob in batch["out"].to_pylist():
+                    yield pickle.loads(blob)  # our own bytes, made by the UDF above
+                    done += 1
+                progress(min(done / max(len(dataset.files), 1), 0.99), f"{verb} with Ray: {done} block(s)")
+
+
+@contextmanager
+def ray_session(address: str | None, num_cpus: int | None = None) -> Iterator[None]:
+    """Ray initialised for the block: reused when it already is, else started (usage statistics off,
+    a private ``_temp_dir``) and shut down and cleaned afterwards."""
+    for name, value in _KNOBS.items():
+        os.environ.setdefault(name, value)
+    import ray
+
+    if ray.is_initialized():
+        yield
+        return
+    temp = tempfile.mkdtemp(prefix="ts-ray-")
+    try:
+        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+        if address is None:
+            options |= {"num_cpus": num_cpus, "_temp_dir": temp}
+        ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise EngineError(
+            f"Could not start or reach Ray at {address or 'a new local instance'}: {error}. Check "
+            "--ray-address (auto joins the cluster this machine belongs to) and the cluster's auth token."
+        ) from error
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
