@@ -50,7 +50,7 @@ from ..core.decisions.store import DecisionRecord
 from ..core.decisions.text_constraints import parse_constraint
 from .analysis_common import add_kind, print_analysis, run_analysis
 from .analyze_cost_quality import analyze_cost_quality
-from .analyze_dataset import add_dataset_options, run_dataset_analysis, wants_dataset
+from .analyze_dataset import add_dataset_options, dataset_lines, run_dataset_analysis, wants_dataset
 from .analyze_model_variants import analyze_model_variants
 from .analyze_risk_return import analyze_risk_return
 from .commands import opened_project, withdraw_command
@@ -163,6 +163,8 @@ def analyze_fairness(args: argparse.Namespace) -> None:
 
     print_analysis(record, False)
     for line in notes_lines(record.spec["notes"]):
+        print(line)
+    for line in dataset_lines(record):
         print(line)
 
 

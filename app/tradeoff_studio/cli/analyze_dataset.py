@@ -64,3 +64,18 @@ def run_dataset_analysis(args: argparse.Namespace) -> AnalysisRecord:
                 cancel=cancel,
             )
         )
+
+
+def dataset_lines(record: AnalysisRecord) -> list[str]:
+    """The dataset's provenance and the bins' exactness in words (empty for a table analysis)."""
+    found = record.spec.get("inputs", {}).get("dataset")
+    if not found:
+        return []
+    versions = ", ".join(f"{name} {version}" for name, version in found["versions"].items())
+    hashed = " with SHA-256 hashes" if found.get("hashes") else ""
+    return [
+        f"Dataset: {found['pattern']} — {len(found['files']):,} Parquet file(s){hashed}, "
+        f"{found['rows']:,} rows (equal to the footers' total), counted by the {found['engine']} engine "
+        f"({versions}); the rows stay there, the counts are stored.",
+        f"Bins: {record.spec['notes'].get('bins_note', '')} Edges SHA-256 {found['edges_sha256'][:16]}….",
+    ]
