@@ -1,0 +1,119 @@
+"""The Ray Data engine on a local Ray (``ray.init(num_cpus=2)``, one per session): counts and
+candidates equal the DuckDB engine's on the same bins, a killed worker changes nothing, a cancel
+stores nothing (issue #21). Skipped when the ``[ray]`` extra is not installed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from support.inprocess_cli import in_process_cli
+from support.scale_data import write_scale_dataset
+from tradeoff_studio.core.analyses.fairness.from_counts import analyze_counts
+from tradeoff_studio.core.analyses.fairness.spec import FairnessSpec
+from tradeoff_studio.core.dataset_workflows import analyze_fairness_dataset
+from tradeoff_studio.core.engines import get_engine
+from tradeoff_studio.core.engines.base import FairnessRequest
+from tradeoff_studio.core.engines.dataset import open_dataset
+from tradeoff_studio.core.engines.fairness_counts import count_fairness
+from tradeoff_studio.core.engines.ray_engine import RayEngine
+from tradeoff_studio.core.errors import CancelledError
+from tradeoff_studio.core.jobs import CancelToken
+from tradeoff_studio.core.project import Project, create_project, open_project
+
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
+REQUEST = FairnessRequest("label", ("sex", "region"), ("score", "score_b"))
+ROWS = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def million(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """8 Parquet files of 125,000 rows: 1,000,000 rows."""
+    return write_scale_dataset(tmp_path_factory.mktemp("million") / "data", files=8, rows=ROWS // 8)
+
+
+class KillOnce:
+    """A block hook that SIGKILLs the worker running the first block (once per marker file)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __call__(self) -> None:
+        try:
+            os.close(os.open(self.marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_ray_counts_and_candidates_equal_duckdb(ray_session: Any, million: Path) -> None:
+    dataset = open_dataset(str(million / "*.parquet"))
+    local = count_fairness(get_engine("duckdb"), dataset, REQUEST, bins=200)
+    found = count_fairness(get_engine("ray"), dataset, REQUEST, bins=200, thresholds=local.thresholds)
+    assert found.rows == local.rows == ROWS and found.versions["ray"] == ray_session.__version__
+    assert found.groups == local.groups and found.edges_sha256() == local.edges_sha256()
+    for score in REQUEST.scores:
+        np.testing.assert_array_equal(found.counts[score], local.counts[score])
+    spec = FairnessSpec(table="dataset", label="label", sensitive=["sex", "region"], scores=["score"],
+                        bootstrap=20, bins=200, policies=("global", "group"))  # fmt: skip
+    ours, theirs = analyze_counts(spec, found).frame, analyze_counts(spec, local).frame
+    assert len(ours) > 100
+    assert ours.equals(theirs)
+
+
+def test_a_killed_worker_leaves_the_counts_exact(
+    ray_session: Any, scale_dataset: Path, tmp_path: Path
+) -> None:
+    ray_session.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    dataset = open_dataset(str(scale_dataset))
+    local = count_fairness(get_engine("duckdb"), dataset, REQUEST, bins=50)
+    engine = RayEngine(block_hook=KillOnce(tmp_path / "killed"))
+    found = count_fairness(engine, dataset, REQUEST, bins=50, thresholds=local.thresholds)
+    assert (tmp_path / "killed").exists()  # a worker did die, and Ray retried its block
+    for score in REQUEST.scores:
+        np.testing.assert_array_equal(found.counts[score], local.counts[score])
+
+
+def test_cancel_stores_nothing(
+    ray_session: Any, scale_dataset: Path, tmp_path: Path, state: Callable[[Project], Any]
+) -> None:
+    path = tmp_path / "cancel.tsproj"
+    create_project(path).close()
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(_fraction: float, message: str) -> None:
+        seen.append(message)
+        if "Counting" in message:
+            token.cancel()
+
+    spec = FairnessSpec(table="dataset", label="label", sensitive=["sex"], scores=["score"], bootstrap=0)
+    with open_project(path) as project:
+        before = state(project)
+        with pytest.raises(CancelledError):
+            analyze_fairness_dataset(
+                project, spec, str(scale_dataset), engine="ray", progress=progress, cancel=token
+            )
+        assert state(project) == before
+        assert any("with Ray" in message for message in seen)
+
+
+def test_cli_engine_ray(
+    ray_session: Any, scale_dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cli.tsproj"
+    create_project(path).close()
+    cli = in_process_cli(capsys)
+    options = ["--label", "label", "--sensitive", "sex", "--score", "score", "--resamples", "0"]
+    status, out, err = cli(
+        "analyze", path, "fairness", "--dataset", scale_dataset, "--engine", "ray", *options
+    )
+    assert status == 0, err
+    assert "counted by the ray engine (ray " in out and "80,000 rows" in out
