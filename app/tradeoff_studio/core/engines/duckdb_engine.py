@@ -20,9 +20,12 @@ SOURCE = "read_parquet($files)"
 
 
 class DuckDBEngine:
-    """Counts with DuckDB in this process (all its threads)."""
+    """Counts with DuckDB in this process (``threads`` threads; default: DuckDB's, all cores)."""
 
     name = "duckdb"
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        self.threads = threads
 
     def versions(self) -> dict[str, str]:
         """DuckDB's and pyarrow's versions."""
@@ -35,6 +38,8 @@ class DuckDBEngine:
         import duckdb
 
         con = duckdb.connect()
+        if self.threads:
+            con.execute(f"SET threads = {int(self.threads)}")
         cancel.on_cancel(con.interrupt)
         return con
 
