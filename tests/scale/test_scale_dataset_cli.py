@@ -77,6 +77,7 @@ def test_refusals_leave_the_project_unchanged(
         (_args(closed, scale_dataset, "--table", "t"), "either --table T"),
         (_args(closed, scale_dataset, "--where", "label = 1"), "--where filters a project table"),
         (_args(closed, tmp_path / "nothing"), "No Parquet file matches"),
+        (_args(closed, scale_dataset, "--model", "lr"), "--model scores the dataset inside Ray's actors"),
         (["analyze", str(closed), "fairness", "--label", "label", "--sensitive", "sex", "--score", "s"],
          "needs --table T"),
     ]  # fmt: skip

@@ -117,3 +117,41 @@ def test_cli_engine_ray(
     )
     assert status == 0, err
     assert "counted by the ray engine (ray " in out and "80,000 rows" in out
+
+
+def test_onnx_scoring_inside_ray_equals_score_then_count(ray_session: Any, tmp_path: Path) -> None:
+    """``--model lr`` scored in Ray's actors counts exactly what ``score`` into a table, written out
+    and counted by DuckDB, counts (same bins)."""
+    import onnx
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from support.onnx_builders import logistic
+    from tradeoff_studio.core.engines.scoring import prepare_scoring
+    from tradeoff_studio.core.inference.registry import add_model
+    from tradeoff_studio.core.inference.runner import score_table
+
+    rng = np.random.default_rng(3)
+    raw, scored = tmp_path / "raw", tmp_path / "scored"
+    raw.mkdir(), scored.mkdir()
+    for index in range(3):
+        n = 7_000
+        pq.write_table(pa.table({
+            "age": rng.uniform(18, 90, n), "income": rng.normal(0, 20, n),
+            "debt": rng.integers(0, 7, n).astype(float), "sex": rng.choice(np.array(["female", "male"]), n),
+            "label": rng.integers(0, 2, n),
+        }), raw / f"part-{index}.parquet")  # fmt: skip
+    onnx.save(logistic(), tmp_path / "lr.onnx")
+    with create_project(tmp_path / "score.tsproj") as project:
+        add_model(project, tmp_path / "lr.onnx", name="lr")
+        project.con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet('{raw}/*.parquet')")
+        score_table(project, model="lr", table="t", provider="cpu")
+        project.con.execute(f"COPY t TO '{scored}/scored.parquet' (FORMAT parquet)")
+        dataset = open_dataset(str(raw))
+        scoring = prepare_scoring(project, "lr", dataset, provider="cpu")
+    request = FairnessRequest("label", ("sex",), ("score_lr",))
+    local = count_fairness(get_engine("duckdb"), open_dataset(str(scored)), request, bins=100)
+    engine = RayEngine(scorings=(scoring,))
+    found = count_fairness(engine, dataset, request, bins=100, thresholds=local.thresholds)
+    np.testing.assert_array_equal(found.counts["score_lr"], local.counts["score_lr"])
+    assert found.versions["providers"] == "CPUExecutionProvider" and found.rows == 21_000

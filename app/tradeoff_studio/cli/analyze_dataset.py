@@ -38,8 +38,8 @@ def wants_dataset(args: argparse.Namespace) -> bool:
         )
     if dataset and args.where:
         raise MissingOptionError("--where filters a project table; it does not apply to --dataset.")
-    if not dataset and (args.engine != "duckdb" or args.ray_address):
-        raise MissingOptionError("--engine and --ray-address apply to --dataset only.")
+    if not dataset and (args.engine != "duckdb" or args.ray_address or args.model):
+        raise MissingOptionError("--engine, --ray-address and --model apply to --dataset only.")
     return bool(dataset)
 
 
@@ -49,6 +49,8 @@ def run_dataset_analysis(args: argparse.Namespace) -> AnalysisRecord:
     from ..core import dataset_workflows as flows
 
     args.table = flows.DATASET_TABLE
+    models = list(args.model or [])
+    args.score = list(args.score or []) + [f"score_{model}" for model in models]
     spec = spec_from(args, kind("fairness"))
     with opened_project(args) as project:
         return run_job(
@@ -59,6 +61,7 @@ def run_dataset_analysis(args: argparse.Namespace) -> AnalysisRecord:
                 engine=args.engine,
                 ray_address=args.ray_address,
                 hash_files=args.hash_files,
+                models=models,
                 name=args.name,
                 progress=progress,
                 cancel=cancel,

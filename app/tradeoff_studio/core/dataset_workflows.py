@@ -10,6 +10,7 @@ error leaves the project unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,8 +20,9 @@ from .analyses.fairness.spec import FairnessSpec
 from .analyses.store import AnalysisRecord
 from .engines import get_engine
 from .engines.base import FairnessRequest
-from .engines.dataset import open_dataset
+from .engines.dataset import DatasetError, open_dataset
 from .engines.fairness_counts import count_fairness
+from .engines.scoring import prepare_scoring
 from .jobs import CancelToken, Progress, no_progress, scaled
 from .project import Project
 
@@ -36,6 +38,7 @@ def analyze_fairness_dataset(
     engine: str = "duckdb",
     ray_address: str | None = None,
     hash_files: bool = False,
+    models: Sequence[str] = (),
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
@@ -44,7 +47,8 @@ def analyze_fairness_dataset(
     """Run the fairness analysis ``spec`` on the Parquet files ``pattern`` names with ``engine``
     and store it (default name ``fairness-dataset``, made unique), atomically and audited.
 
-    ``engine_options`` go to the engine (e.g. a Ray engine's ``block_hook`` in tests).
+    ``models`` (registered ONNX models) are scored inside Ray's actors; their scores are the spec's
+    ``score_<model>`` columns. ``engine_options`` go to the engine (e.g. a Ray ``block_hook`` in tests).
     """
     token = cancel or CancelToken()
     check_dataset_spec(spec)
@@ -53,7 +57,12 @@ def analyze_fairness_dataset(
         store.check_name_free(project, name)
     progress(0.0, f"Listing {pattern}")
     dataset = open_dataset(pattern, hash_files=hash_files)
-    chosen = _engine(engine, ray_address, engine_options or {})
+    scorings = tuple(
+        prepare_scoring(project, model, dataset) for model in _checked_models(models, engine, spec)
+    )
+    chosen = _engine(
+        engine, ray_address, (engine_options or {}) | ({"scorings": scorings} if scorings else {})
+    )
     request = FairnessRequest(spec.label, tuple(spec.sensitive), tuple(spec.scores))
     counts = count_fairness(
         chosen, dataset, request, bins=spec.bins, positive=spec.positive,
@@ -64,9 +73,22 @@ def analyze_fairness_dataset(
     table = replace(table, extras=kinds.kind("fairness").extras(spec, table))
     progress(0.95, "Storing the candidates")
     provenance = dataset.to_dict() | counts.to_dict() | {"hashes": hash_files, "ray_address": ray_address}
+    provenance["models"] = [scoring.to_dict() for scoring in scorings]
     record = store.store_analysis(project, target, table, spec.to_dict() | {"dataset": provenance})
     progress(1.0, "Done")
     return record
+
+
+def _checked_models(models: Sequence[str], engine: str, spec: FairnessSpec) -> Sequence[str]:
+    if models and engine != "ray":
+        raise DatasetError(
+            "--model scores the dataset inside Ray's actors: add --engine ray, or import the data and run "
+            "'tradeoff-studio score' first."
+        )
+    missing = [m for m in models if f"score_{m}" not in spec.scores]
+    if missing:
+        raise DatasetError(f"The spec has no score column for model(s) {', '.join(missing)} (score_NAME).")
+    return models
 
 
 def _engine(name: str, address: str | None, options: dict[str, Any]) -> Any:

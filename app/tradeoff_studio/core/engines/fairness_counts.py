@@ -77,7 +77,8 @@ def count_fairness(
     :class:`EngineError` when a counted total disagrees with the Parquet footers.
     """
     token = cancel or CancelToken()
-    dataset.require_columns(*request.columns)
+    scored = getattr(engine, "scored_columns", ())
+    dataset.require_columns(*(c for c in request.columns if c not in scored))
     facts = engine.scan(dataset, request, progress=scaled(progress, 0.0, 0.4), cancel=token)
     token.raise_if_cancelled()
     _check_total(engine.name, "scanned", facts.rows, dataset)

@@ -37,6 +37,15 @@ DATASET_PARAMETERS = (
         metavar="auto|ADDR",
     ),
     Parameter(
+        "model",
+        "--model",
+        "text",
+        "score the dataset with these registered ONNX models inside Ray's actors (--engine ray); each "
+        "model's scores count as column score_NAME",
+        many=True,
+        metavar="NAME",
+    ),
+    Parameter(
         "hash_files", "--hash-files", "bool", "store each file's SHA-256 with the analysis (reads them once)"
     ),
 )

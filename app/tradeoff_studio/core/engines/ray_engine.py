@@ -25,6 +25,7 @@ from ..jobs import CancelToken, Progress
 from .base import CountPlan, EngineError, FairnessRequest, Int, ScanFacts
 from .blocks import as_bytes, block_counts, block_facts
 from .dataset import Dataset
+from .scoring import Scoring, ScoringUDF
 
 _KNOBS = {
     "RAY_USAGE_STATS_ENABLED": "0",
@@ -32,6 +33,7 @@ _KNOBS = {
     "RAY_DATA_PARQUET_BIN_PACKING_BYTES": str(16 << 20),
 }
 BlockHook = Callable[[], None]
+SCORE_BATCH_ROWS = 65_536
 
 
 def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: BlockHook | None) -> Any:
@@ -53,20 +55,34 @@ def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
 class RayEngine:
     """Counts with Ray Data; ``address`` None starts a private local Ray, ``auto`` or ``ray://…``
     joins a running cluster. An already initialised Ray (a test session, a notebook) is reused.
-    ``block_hook`` runs in the worker before each block (fault-injection tests kill workers with it)."""
+    ``block_hook`` runs in the worker before each block (fault-injection tests kill workers with it).
+    ``scorings`` score ONNX models in an actor pool first (their columns are then scores to count)."""
 
     name = "ray"
 
     def __init__(self, *, address: str | None = None, num_cpus: int | None = None,
-                 block_hook: BlockHook | None = None) -> None:  # fmt: skip
+                 block_hook: BlockHook | None = None, scorings: tuple[Scoring, ...] = ()
+                 ) -> None:  # fmt: skip
         self.address, self.num_cpus, self.block_hook = address, num_cpus, block_hook
+        self.scorings = scorings
+        self.providers: set[str] = set()
+
+    @property
+    def scored_columns(self) -> tuple[str, ...]:
+        """The score columns the models add (not in the files)."""
+        return tuple(s.column for s in self.scorings)
 
     def versions(self) -> dict[str, str]:
-        """Ray's, pyarrow's and numpy's versions."""
+        """Ray's, pyarrow's and numpy's versions (onnxruntime's and the providers used when scoring)."""
         import pyarrow
         import ray
 
-        return {"ray": ray.__version__, "pyarrow": pyarrow.__version__, "numpy": np.__version__}
+        found = {"ray": ray.__version__, "pyarrow": pyarrow.__version__, "numpy": np.__version__}
+        if self.scorings:
+            import onnxruntime
+
+            found |= {"onnxruntime": onnxruntime.__version__, "providers": ",".join(sorted(self.providers))}
+        return found
 
     def scan(
         self, dataset: Dataset, request: FairnessRequest, *, progress: Progress, cancel: CancelToken
@@ -102,16 +118,36 @@ class RayEngine:
             context = ray.data.DataContext.get_current()
             context.max_errored_blocks = 0
             context.enable_progress_bars = False
-            data = ray.data.read_parquet(dataset.paths).select_columns(columns)
-            mapped = data.map_batches(udf, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=None)
+            data = ray.data.read_parquet(dataset.paths).select_columns(self._read_columns(columns))
+            mapped = self._mapped(data, udf, kwargs)
             progress(0.0, f"{verb} {len(dataset.files)} Parquet file(s) with Ray")
             done = 0
             for batch in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
                 cancel.raise_if_cancelled()
+                if "provider" in batch.column_names:
+                    self.providers.update(p for p in batch["provider"].to_pylist() for p in p.split(","))
                 for blob in batch["out"].to_pylist():
                     yield pickle.loads(blob)  # our own bytes, made by the UDF above
                     done += 1
                 progress(min(done / max(len(dataset.files), 1), 0.99), f"{verb} with Ray: {done} block(s)")
+
+    def _read_columns(self, columns: list[str]) -> list[str]:
+        inputs = [c for s in self.scorings for c in s.mapping.columns]
+        return list(dict.fromkeys([c for c in columns if c not in self.scored_columns] + inputs))
+
+    def _mapped(self, data: Any, udf: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+        """Read tasks with one vector per block; with models, an actor pool that scores first, with
+        headroom: fractional CPUs, at most all CPUs but one (an actor pool on every CPU deadlocks)."""
+        if not self.scorings:
+            return data.map_batches(udf, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=None)
+        import ray
+
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        return data.map_batches(
+            ScoringUDF, fn_constructor_kwargs={"scorings": self.scorings, "then": udf, "kwargs": kwargs},
+            batch_format="pyarrow", batch_size=SCORE_BATCH_ROWS, concurrency=(1, max(1, cpus - 1)),
+            num_cpus=0.5,
+        )  # fmt: skip
 
 
 @contextmanager
