@@ -67,6 +67,20 @@ def test_dataset_analysis_stores_counts_and_provenance(cli: Cli, closed: Path, s
     )
 
 
+def test_drill_down_and_decision_read_the_stored_counts(cli: Cli, closed: Path, scale_dataset: Path) -> None:
+    """The per-group table and a decision work from the stored counts (the rows are not in the project)."""
+    assert cli(*_args(closed, scale_dataset, "--name", "ds", "--resamples", "20"))[0] == 0
+    status, out, err = cli("candidates", closed, "ds", "--front-only", "--json")
+    assert status == 0, err
+    first = json.loads(out)[0]["candidate_id"]
+    status, out, err = cli("candidates", closed, "ds", "--candidate", first, "--by-group", "--json")
+    assert status == 0, err
+    groups = json.loads(out)["groups"]["groups"]
+    assert sum(g["n"] for g in groups) == 80_000 and groups[-1]["group"] == "sex=male & region=(missing)"
+    status, out, err = cli("decide", closed, "ds", "--constraint", "dp_difference<=0.05", "--dry-run")
+    assert status == 0, err
+
+
 def test_refusals_leave_the_project_unchanged(
     cli: Cli, closed: Path, scale_dataset: Path, state: Callable[[Project], Any], tmp_path: Path
 ) -> None:

@@ -155,3 +155,18 @@ def test_onnx_scoring_inside_ray_equals_score_then_count(ray_session: Any, tmp_p
     found = count_fairness(engine, dataset, request, bins=100, thresholds=local.thresholds)
     np.testing.assert_array_equal(found.counts["score_lr"], local.counts["score_lr"])
     assert found.versions["providers"] == "CPUExecutionProvider" and found.rows == 21_000
+
+
+class Fails:
+    """A block hook that raises in the worker (a user error: Ray does not retry it)."""
+
+    def __call__(self) -> None:
+        raise ValueError("bad block")
+
+
+def test_a_failing_block_is_an_engine_error(ray_session: Any, scale_dataset: Path) -> None:
+    from tradeoff_studio.core.engines import EngineError
+
+    ray_session.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with pytest.raises(EngineError, match=r"The Ray job failed on .*bad block.* Nothing was stored"):
+        count_fairness(RayEngine(block_hook=Fails()), open_dataset(str(scale_dataset)), REQUEST, bins=5)

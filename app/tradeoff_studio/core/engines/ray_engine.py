@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import StudioError
 from ..jobs import CancelToken, Progress
 from .base import CountPlan, EngineError, FairnessRequest, Int, ScanFacts
 from .blocks import as_bytes, block_counts, block_facts
@@ -41,7 +42,8 @@ def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: Bloc
 
     if hook is not None:
         hook()
-    return pa.table({"out": pa.array([as_bytes(block_facts(batch, request, fraction))], pa.binary())})
+    found = as_bytes(block_facts(batch, request, fraction))
+    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
 
 
 def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
@@ -49,7 +51,8 @@ def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
 
     if hook is not None:
         hook()
-    return pa.table({"out": pa.array([as_bytes(block_counts(batch, plan))], pa.binary())})
+    found = as_bytes(block_counts(batch, plan))
+    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
 
 
 class RayEngine:
@@ -121,15 +124,32 @@ class RayEngine:
             data = ray.data.read_parquet(dataset.paths).select_columns(self._read_columns(columns))
             mapped = self._mapped(data, udf, kwargs)
             progress(0.0, f"{verb} {len(dataset.files)} Parquet file(s) with Ray")
-            done = 0
+            yield from self._collect(mapped, dataset, progress=progress, cancel=cancel, verb=verb)
+
+    def _collect(
+        self, mapped: Any, dataset: Dataset, *, progress: Progress, cancel: CancelToken, verb: str
+    ) -> Iterator[Any]:
+        """Each block's result, in the driver; progress by rows; Ray's failures as :class:`EngineError`."""
+        done = 0
+        try:
             for batch in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
                 cancel.raise_if_cancelled()
                 if "provider" in batch.column_names:
                     self.providers.update(p for p in batch["provider"].to_pylist() for p in p.split(","))
                 for blob in batch["out"].to_pylist():
                     yield pickle.loads(blob)  # our own bytes, made by the UDF above
-                    done += 1
-                progress(min(done / max(len(dataset.files), 1), 0.99), f"{verb} with Ray: {done} block(s)")
+                done += sum(batch["rows"].to_pylist())
+                progress(
+                    min(done / max(dataset.rows, 1), 1.0),
+                    f"{verb} with Ray: {done:,} of {dataset.rows:,} rows",
+                )
+        except StudioError:
+            raise
+        except Exception as error:  # Ray wraps worker errors in its own types
+            text = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise EngineError(
+                f"The Ray job failed on {dataset.pattern!r}: {text} Nothing was stored."
+            ) from error
 
     def _read_columns(self, columns: list[str]) -> list[str]:
         inputs = [c for s in self.scorings for c in s.mapping.columns]

@@ -58,6 +58,31 @@ def cells_of(counts: FairnessCounts, score: str) -> Cells:
                  auc.bound, None)  # fmt: skip
 
 
+def stored_cells(spec: FairnessSpec, dataset: dict[str, Any], model: str) -> tuple[Cells, list[str]]:
+    """A stored dataset analysis's cells of ``model`` and group labels, from its provenance."""
+    from ...engines.fairness_counts import FairnessCounts
+
+    groups = tuple(tuple(g) for g in dataset["groups"])
+    counts = FairnessCounts(
+        dataset["engine"], dataset["versions"], dataset["rows"], dataset["positive"], groups,
+        np.asarray(dataset["group_rows"], np.int64),
+        {s: np.asarray(v, np.float64) for s, v in dataset["thresholds"].items()},
+        {s: np.asarray(v, np.int64) for s, v in dataset["counts"].items()},
+    )  # fmt: skip
+    return cells_of(counts, model), [group_label(spec.sensitive, g) for g in groups]
+
+
+def dataset_group_evidence(project: Any, inputs: dict[str, Any], candidate: dict[str, Any]) -> dict[str, Any]:
+    """Per-group evidence of a candidate of a ``--dataset`` analysis, from its stored counts."""
+    from .evidence import group_evidence
+
+    data = dict(inputs)
+    dataset = data.pop("dataset")
+    spec = FairnessSpec.from_dict(data)
+    counted = stored_cells(spec, dataset, str(candidate["model"]))
+    return group_evidence(project, data, candidate, counted=counted)
+
+
 def analyze_counts(
     spec: FairnessSpec,
     counts: FairnessCounts,
