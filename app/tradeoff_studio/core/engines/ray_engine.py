@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ _KNOBS = {
 }
 BlockHook = Callable[[], None]
 SCORE_BATCH_ROWS = 65_536
+ACTOR_CPUS = 0.5
 
 
 def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: BlockHook | None) -> Any:
@@ -146,9 +148,8 @@ class RayEngine:
         except StudioError:
             raise
         except Exception as error:  # Ray wraps worker errors in its own types
-            text = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise EngineError(
-                f"The Ray job failed on {dataset.pattern!r}: {text} Nothing was stored."
+                f"The Ray job failed on {dataset.pattern!r}: {_cause(error)} Nothing was stored."
             ) from error
 
     def _read_columns(self, columns: list[str]) -> list[str]:
@@ -157,17 +158,30 @@ class RayEngine:
 
     def _mapped(self, data: Any, udf: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
         """Read tasks with one vector per block; with models, an actor pool that scores first, with
-        headroom: fractional CPUs, at most all CPUs but one (an actor pool on every CPU deadlocks)."""
+        headroom: half a CPU per actor, one CPU left free (an actor pool on every CPU deadlocks)."""
         if not self.scorings:
             return data.map_batches(udf, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=None)
         import ray
 
         cpus = int(ray.cluster_resources().get("CPU", 1))
+        actors = max(1, int((cpus - 1) / ACTOR_CPUS))  # the actors together leave one CPU to the reads
         return data.map_batches(
             ScoringUDF, fn_constructor_kwargs={"scorings": self.scorings, "then": udf, "kwargs": kwargs},
-            batch_format="pyarrow", batch_size=SCORE_BATCH_ROWS, concurrency=(1, max(1, cpus - 1)),
-            num_cpus=0.5,
+            batch_format="pyarrow", batch_size=SCORE_BATCH_ROWS, concurrency=(1, actors),
+            num_cpus=ACTOR_CPUS,
         )  # fmt: skip
+
+
+def _cause(error: BaseException) -> str:
+    """The worker's own exception behind Ray's wrappers (``ValueError: …``), on one line."""
+    seen = error
+    while seen.__cause__ is not None and seen.__cause__ is not seen:
+        seen = seen.__cause__
+    lines = [line.strip() for line in str(seen).splitlines() if line.strip()]
+    named = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*: ", line)]
+    named = [line for line in named if not line.startswith("ray.")] or named
+    text = named[0] if named else f"{type(seen).__name__}: {lines[0] if lines else ''}"
+    return text.rstrip(".") + "."
 
 
 @contextmanager
