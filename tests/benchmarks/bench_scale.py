@@ -130,7 +130,7 @@ def main() -> None:
         local = DuckDBEngine(threads=args.cores).count(dataset, plan, **job)["score"]
         duck = time.perf_counter() - started
         ray.init(num_cpus=args.cores, include_dashboard=False, log_to_driver=False,
-                 _temp_dir=tempfile.mkdtemp(prefix="ts-ray-bench-"))  # fmt: skip
+                 _temp_dir=str(folder / "ray"))  # fmt: skip
         try:
             RayEngine().count(dataset, plan, **job)  # warm the workers
             started = time.perf_counter()

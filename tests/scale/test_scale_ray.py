@@ -5,8 +5,10 @@ stores nothing (issue #21). Skipped when the ``[ray]`` extra is not installed.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -170,3 +172,39 @@ def test_a_failing_block_is_an_engine_error(ray_session: Any, scale_dataset: Pat
     ray_session.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     with pytest.raises(EngineError, match=r"The Ray job failed on .*bad block.* Nothing was stored"):
         count_fairness(RayEngine(block_hook=Fails()), open_dataset(str(scale_dataset)), REQUEST, bins=5)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery differs on Windows")
+def test_ctrl_c_during_a_ray_run_leaves_the_project_unchanged(
+    scale_dataset: Path, tmp_path: Path, state: Callable[[Project], Any]
+) -> None:
+    """The CLI in a child process starts its own local Ray; Ctrl-C once the Ray scan runs: exit 130,
+    nothing stored, Ray's private temporary folder removed."""
+    pytest.importorskip("ray")
+    import subprocess
+
+    path = tmp_path / "ctrl-c.tsproj"
+    create_project(path).close()
+    with open_project(path) as project:
+        before = state(project)
+    options = ["--engine", "ray", "--label", "label", "--sensitive", "sex", "--score", "score"]
+    argv = [sys.executable, "-m", "tradeoff_studio.cli.main", "analyze", str(path), "fairness", "--dataset",
+            str(scale_dataset), *options]  # fmt: skip
+    temp = Path(tempfile.mkdtemp(prefix="ts-t-", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
+    child = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env=os.environ | {"TMPDIR": str(temp)})  # fmt: skip
+    assert child.stderr is not None
+    seen = []
+    for line in child.stderr:
+        seen.append(line)
+        if "with Ray" in line:
+            break
+    child.send_signal(signal.SIGINT)
+    _out, err = child.communicate(timeout=120)
+    assert child.returncode == 130, "".join(seen) + err
+    assert "Cancelled: nothing was written" in err
+    with open_project(path) as project:
+        assert state(project) == before
+    left = list(temp.glob("ts-ray-*"))
+    shutil.rmtree(temp)
+    assert not left

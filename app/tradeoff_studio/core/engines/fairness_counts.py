@@ -9,6 +9,7 @@ rows without an error).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -76,7 +77,15 @@ def count_fairness(
     Raises :class:`DatasetError` for a column, label or NULL the user must fix, and
     :class:`EngineError` when a counted total disagrees with the Parquet footers.
     """
-    token = cancel or CancelToken()
+    session = getattr(engine, "session", contextlib.nullcontext)  # Ray: one start for both passes
+    with session():
+        return _count(engine, dataset, request, bins, positive, thresholds, progress, cancel or CancelToken())
+
+
+def _count(  # noqa: PLR0917  (the arguments of count_fairness, in order)
+    engine: Engine, dataset: Dataset, request: FairnessRequest, bins: int, positive: Any,
+    thresholds: dict[str, Float] | None, progress: Progress, token: CancelToken,
+) -> FairnessCounts:  # fmt: skip
     scored = getattr(engine, "scored_columns", ())
     dataset.require_columns(*(c for c in request.columns if c not in scored))
     facts = engine.scan(dataset, request, progress=scaled(progress, 0.0, 0.4), cancel=token)

@@ -37,6 +37,7 @@ _KNOBS = {
 BlockHook = Callable[[], None]
 SCORE_BATCH_ROWS = 65_536
 ACTOR_CPUS = 0.5
+SHORT_TEMP = 40  # Ray's session folder adds about 60 bytes to its socket paths
 
 
 def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: BlockHook | None) -> Any:
@@ -71,6 +72,10 @@ class RayEngine:
         self.address, self.num_cpus, self.block_hook = address, num_cpus, block_hook
         self.scorings = scorings
         self.providers: set[str] = set()
+
+    def session(self) -> Any:
+        """A context in which Ray stays up across passes (started once, shut down at the end)."""
+        return ray_session(self.address, self.num_cpus)
 
     @property
     def scored_columns(self) -> tuple[str, ...]:
@@ -184,6 +189,12 @@ def _cause(error: BaseException) -> str:
     return text.rstrip(".") + "."
 
 
+def _short_temp() -> str | None:
+    """The temporary folder, or ``/tmp`` when its path is too long for Ray's sockets (107 bytes)."""
+    base = tempfile.gettempdir()
+    return "/tmp" if len(base) > SHORT_TEMP and os.path.isdir("/tmp") else None
+
+
 @contextmanager
 def ray_session(address: str | None, num_cpus: int | None = None) -> Iterator[None]:
     """Ray initialised for the block: reused when it already is, else started (usage statistics off,
@@ -195,13 +206,13 @@ def ray_session(address: str | None, num_cpus: int | None = None) -> Iterator[No
     if ray.is_initialized():
         yield
         return
-    temp = tempfile.mkdtemp(prefix="ts-ray-")
+    temp = tempfile.mkdtemp(prefix="ts-ray-", dir=_short_temp())
     try:
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
         if address is None:
             options |= {"num_cpus": num_cpus, "_temp_dir": temp}
         ray.init(address=address, **options)
-    except (ConnectionError, RuntimeError, ValueError) as error:
+    except (ConnectionError, RuntimeError, ValueError, OSError) as error:
         shutil.rmtree(temp, ignore_errors=True)
         raise EngineError(
             f"Could not start or reach Ray at {address or 'a new local instance'}: {error}. Check "
