@@ -122,3 +122,15 @@ def test_dataset_counts_equal_the_table_analysis(project: Project, scale_dataset
     binned, exact = stored.notes["models"]["score"], local.notes["models"]["score"]
     assert abs(binned["auc"] - exact["auc"]) <= binned["error_bound"]["auc"] < 1e-3
     assert [g["rows"] for g in stored.notes["groups"]] == [g["rows"] for g in local.notes["groups"]]
+
+
+def test_ray_is_imported_only_for_the_ray_engine() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tradeoff_studio.cli.main, tradeoff_studio.core.dataset_workflows, "
+        "tradeoff_studio.core.engines.ray_engine; print('ray' in sys.modules, 'ray.data' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
