@@ -79,6 +79,10 @@ def test_drill_down_and_decision_read_the_stored_counts(cli: Cli, closed: Path, 
     assert sum(g["n"] for g in groups) == 80_000 and groups[-1]["group"] == "sex=male & region=(missing)"
     status, out, err = cli("decide", closed, "ds", "--constraint", "dp_difference<=0.05", "--dry-run")
     assert status == 0, err
+    from tradeoff_studio.core.integrity import check_project
+
+    report = check_project(closed)  # the analysis names a dataset, not a missing table
+    assert report.sound, report.problems
 
 
 def test_refusals_leave_the_project_unchanged(
