@@ -52,14 +52,10 @@ def analyze_fairness_dataset(
     """
     token = cancel or CancelToken()
     check_dataset_spec(spec)
-    target = store.unique_name(project, "fairness-dataset") if name is None else name
-    if name is not None:
-        store.check_name_free(project, name)
+    target = _free_name(project, name)
     progress(0.0, f"Listing {pattern}")
     dataset = open_dataset(pattern, hash_files=hash_files)
-    scorings = tuple(
-        prepare_scoring(project, model, dataset) for model in _checked_models(models, engine, spec)
-    )
+    scorings = tuple(prepare_scoring(project, m, dataset) for m in _checked_models(models, engine, spec))
     chosen = _engine(
         engine, ray_address, (engine_options or {}) | ({"scorings": scorings} if scorings else {})
     )
@@ -77,6 +73,13 @@ def analyze_fairness_dataset(
     record = store.store_analysis(project, target, table, spec.to_dict() | {"dataset": provenance})
     progress(1.0, "Done")
     return record
+
+
+def _free_name(project: Project, name: str | None) -> str:
+    if name is None:
+        return store.unique_name(project, "fairness-dataset")
+    store.check_name_free(project, name)
+    return name
 
 
 def _checked_models(models: Sequence[str], engine: str, spec: FairnessSpec) -> Sequence[str]:
