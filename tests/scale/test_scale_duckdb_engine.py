@@ -78,3 +78,15 @@ def test_rows_that_disagree_with_the_footers_are_refused(tmp_path: Path, scale_d
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(EngineError, match=r"no engine 'spark'.*duckdb, ray"):
         get_engine("spark")
+
+
+def test_case_tree_and_asof_binning_agree(scale_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below CASE_TREE_BINS the engine bins with a CASE tree, above with an ASOF JOIN: same counts."""
+    from tradeoff_studio.core.engines import duckdb_engine
+
+    dataset = open_dataset(str(scale_dataset))
+    tree = count_fairness(get_engine("duckdb"), dataset, REQUEST, bins=100)
+    monkeypatch.setattr(duckdb_engine, "CASE_TREE_BINS", 1)
+    asof = count_fairness(get_engine("duckdb"), dataset, REQUEST, bins=100, thresholds=tree.thresholds)
+    for score in REQUEST.scores:
+        np.testing.assert_array_equal(asof.counts[score], tree.counts[score])

@@ -17,6 +17,7 @@ from .base import CountPlan, FairnessRequest, Int, ScanFacts
 from .dataset import Dataset
 
 SOURCE = "read_parquet($files)"
+CASE_TREE_BINS = 256
 
 
 class DuckDBEngine:
@@ -92,32 +93,51 @@ class DuckDBEngine:
     def count(
         self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
     ) -> dict[str, Int]:
-        """Counts per (group, bin, label) of each score, one ``ASOF JOIN`` scan per score."""
+        """Counts per (group, bin, label) of each score, one scan per score: a balanced ``CASE`` tree
+        on the edges up to :data:`CASE_TREE_BINS` bins (about log2 K comparisons a row), else an
+        ``ASOF JOIN`` on them."""
         import pyarrow as pa
 
         con, request = self._connect(cancel), plan.request
         index = {group: i for i, group in enumerate(plan.groups)}
-        keys = [ident(c) for c in request.sensitive]
+        keys = ", ".join(ident(c) for c in request.sensitive)
+        rows = (
+            f"SELECT {keys}, ({ident(request.label)} = $positive) AS _ts_y, "
+            f"CAST({{score}} AS DOUBLE) AS _ts_s FROM {SOURCE}"
+        )
         out = {}
         try:
             for i, (score, edges) in enumerate(plan.edges.items()):
                 progress(i / len(plan.edges), f"Counting {score} with DuckDB")
-                starts = np.concatenate([[-np.inf], edges])
-                con.register(
-                    "_ts_edges", pa.table({"e": starts, "b": np.arange(len(starts), dtype=np.int64)})
-                )
-                sql = (
-                    f"SELECT {', '.join(f'd.{k}' for k in keys)}, e.b, d.y, count(*) FROM "
-                    f"(SELECT {', '.join(keys)}, ({ident(request.label)} = $positive) AS y, "
-                    f"CAST({ident(score)} AS DOUBLE) AS _ts_s FROM {SOURCE}) d "
-                    "ASOF JOIN _ts_edges e ON d._ts_s >= e.e GROUP BY ALL"
-                )
-                found = con.execute(sql, {"files": dataset.paths, "positive": plan.positive}).fetchall()
-                con.unregister("_ts_edges")
-                out[score] = _flat(found, index, len(starts), plan.size(score))
+                params: dict[str, Any] = {"files": dataset.paths, "positive": plan.positive}
+                source = rows.format(score=ident(score))
+                if len(edges) < CASE_TREE_BINS:
+                    tree = _case_tree(edges, 0, len(edges), params)
+                    sql = f"SELECT {keys}, {tree}, _ts_y, count(*) FROM ({source}) GROUP BY ALL"
+                else:
+                    starts = np.concatenate([[-np.inf], edges])
+                    bins = np.arange(len(starts), dtype=np.int64)
+                    con.register("_ts_edges", pa.table({"e": starts, "b": bins}))
+                    qualified = ", ".join(f"d.{ident(c)}" for c in request.sensitive)
+                    sql = (
+                        f"SELECT {qualified}, e.b, d._ts_y, count(*) FROM ({source}) d "
+                        "ASOF JOIN _ts_edges e ON d._ts_s >= e.e GROUP BY ALL"
+                    )
+                found = con.execute(sql, params).fetchall()
+                out[score] = _flat(found, index, len(edges) + 1, plan.size(score))
             return out
         finally:
             con.close()
+
+
+def _case_tree(edges: np.ndarray, low: int, high: int, params: dict[str, Any]) -> str:
+    """``CASE`` expressions giving the bin (``low``..``high``) of ``_ts_s``: ``score >= edge`` splits."""
+    if low == high:
+        return str(low)
+    middle = (low + high + 1) // 2
+    params[f"e{middle}"] = float(edges[middle - 1])
+    above, below = _case_tree(edges, middle, high, params), _case_tree(edges, low, middle - 1, params)
+    return f"(CASE WHEN _ts_s >= $e{middle} THEN {above} ELSE {below} END)"
 
 
 def _flat(found: list[tuple[Any, ...]], index: dict[tuple[Any, ...], int], bins: int, size: int) -> Int:
