@@ -9,7 +9,8 @@ numpy/Python values, so the analyses never see the engine:
   score, the int64 counts per (group, bin, label), one flat vector per score.
 
 One comparison rule everywhere: a row falls in bin ``b`` when ``score >= edge`` holds for exactly
-``b`` of the interior edges (numpy ``searchsorted(..., side="right")``, DuckDB ``ASOF JOIN ... >=``).
+``b`` of the interior edges (numpy ``searchsorted(..., side="right")``; DuckDB ``CASE WHEN s >= e``
+trees or ``ASOF JOIN ... >=``).
 """
 
 from __future__ import annotations

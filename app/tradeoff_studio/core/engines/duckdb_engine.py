@@ -1,8 +1,9 @@
 """The DuckDB engine: the project's own engine, here over Parquet files outside the project.
 
 A private in-memory connection reads the files (``read_parquet`` over the checked file list); the
-rows never enter the project. Bins come from an ``ASOF JOIN`` on the float64 edges (``score >= edge``,
-the same rule as numpy's ``searchsorted(side="right")``), bound as a registered Arrow table.
+rows never enter the project. Bins come from a balanced ``CASE`` tree (up to 255 edges, bound as
+parameters) or an ``ASOF JOIN`` on the edges (a registered Arrow table): both ``score >= edge`` on
+float64, the same rule as numpy's ``searchsorted(side="right")``.
 """
 
 from __future__ import annotations
