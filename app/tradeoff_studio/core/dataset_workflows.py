@@ -20,6 +20,7 @@ from .analyses.fairness.spec import FairnessSpec
 from .analyses.store import AnalysisRecord
 from .engines import get_engine
 from .engines.base import FairnessRequest
+from .engines.child import count_in_child
 from .engines.dataset import DatasetError, open_dataset
 from .engines.fairness_counts import count_fairness
 from .engines.scoring import prepare_scoring
@@ -48,7 +49,8 @@ def analyze_fairness_dataset(
     and store it (default name ``fairness-dataset``, made unique), atomically and audited.
 
     ``models`` (registered ONNX models) are scored inside Ray's actors; their scores are the spec's
-    ``score_<model>`` columns. ``engine_options`` go to the engine (e.g. a Ray ``block_hook`` in tests).
+    ``score_<model>`` columns. The Ray driver runs in a child process (:mod:`.engines.child`) unless
+    ``engine_options`` are given: they go to an in-process engine (e.g. a Ray ``block_hook`` in tests).
     """
     token = cancel or CancelToken()
     check_dataset_spec(spec)
@@ -56,14 +58,16 @@ def analyze_fairness_dataset(
     progress(0.0, f"Listing {pattern}")
     dataset = open_dataset(pattern, hash_files=hash_files)
     scorings = tuple(prepare_scoring(project, m, dataset) for m in _checked_models(models, engine, spec))
-    chosen = _engine(
-        engine, ray_address, (engine_options or {}) | ({"scorings": scorings} if scorings else {})
-    )
     request = FairnessRequest(spec.label, tuple(spec.sensitive), tuple(spec.scores))
-    counts = count_fairness(
-        chosen, dataset, request, bins=spec.bins, positive=spec.positive,
-        progress=scaled(progress, 0.02, 0.7), cancel=token,
-    )  # fmt: skip
+    job, step = {"bins": spec.bins, "positive": spec.positive}, scaled(progress, 0.02, 0.7)
+    if engine == "ray" and not engine_options:  # the Ray driver in a child process: cancel = SIGINT
+        options = {"address": ray_address, "scorings": scorings}
+        counts = count_in_child(options, dataset, request, job, progress=step, cancel=token)
+    else:
+        chosen = _engine(
+            engine, ray_address, (engine_options or {}) | ({"scorings": scorings} if scorings else {})
+        )
+        counts = count_fairness(chosen, dataset, request, **job, progress=step, cancel=token)
     table = analyze_counts(spec, counts, progress=scaled(progress, 0.7, 0.95), cancel=token)
     token.raise_if_cancelled()
     table = replace(table, extras=kinds.kind("fairness").extras(spec, table))
