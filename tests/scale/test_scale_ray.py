@@ -208,3 +208,19 @@ def test_ctrl_c_during_a_ray_run_leaves_the_project_unchanged(
     left = list(temp.glob("ts-ray-*"))
     shutil.rmtree(temp)
     assert not left
+
+
+def test_the_driver_in_a_child_process_gives_the_same_counts(ray_session: Any, scale_dataset: Path) -> None:
+    """count_in_child joins this session's Ray from a spawned process; progress comes through the pipe."""
+    from tradeoff_studio.core.engines.child import count_in_child
+
+    dataset = open_dataset(str(scale_dataset))
+    local = count_fairness(get_engine("duckdb"), dataset, REQUEST, bins=30)
+    seen: list[str] = []
+    job = {"bins": 30, "thresholds": local.thresholds}
+    found = count_in_child(
+        {}, dataset, REQUEST, job, progress=lambda _f, message: seen.append(message), cancel=CancelToken()
+    )
+    assert found.engine == "ray" and any("with Ray" in message for message in seen)
+    for score in REQUEST.scores:
+        np.testing.assert_array_equal(found.counts[score], local.counts[score])
