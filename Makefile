@@ -19,7 +19,7 @@ $(RUNTIME_STAMP): pyproject.toml setup.py | $(BIN)/python
 	rm -f $(VENV)/.runtime-* && touch $(RUNTIME_STAMP)
 
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
 	rm -f $(VENV)/.installed-* $(VENV)/.runtime-* && touch $(STAMP) $(RUNTIME_STAMP)
 
 ## Set up (runtime dependencies only) and start the desktop app on the bundled demo project.

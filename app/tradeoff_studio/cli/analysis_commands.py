@@ -50,6 +50,7 @@ from ..core.decisions.store import DecisionRecord
 from ..core.decisions.text_constraints import parse_constraint
 from .analysis_common import add_kind, print_analysis, run_analysis
 from .analyze_cost_quality import analyze_cost_quality
+from .analyze_dataset import add_dataset_options, dataset_lines, run_dataset_analysis, wants_dataset
 from .analyze_model_variants import analyze_model_variants
 from .analyze_risk_return import analyze_risk_return
 from .commands import opened_project, withdraw_command
@@ -97,7 +98,9 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     handlers = {"fairness": analyze_fairness, "ope": analyze_ope, "risk-return": analyze_risk_return,
                 "cost-quality": analyze_cost_quality, "model-variants": analyze_model_variants}  # fmt: skip
     for described in all_kinds():
-        add_kind(kinds, described, handlers.get(described.name, analyze_any))
+        command = add_kind(kinds, described, handlers.get(described.name, analyze_any))
+        if described.name == "fairness":
+            add_dataset_options(command)  # --dataset/--engine: issue #21
 
 
 def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -154,7 +157,7 @@ def analyze_ope(args: argparse.Namespace) -> None:
 
 def analyze_fairness(args: argparse.Namespace) -> None:
     """``analyze PROJECT fairness --table T --label COL --sensitive COL --score COL...``."""
-    record = run_analysis(args, kind("fairness"))
+    record = run_dataset_analysis(args) if wants_dataset(args) else run_analysis(args, kind("fairness"))
     if args.json:
         notes = record.spec["notes"]
         print_json(record.to_dict() | {"ci": notes.get("ci"), "nesting": notes.get("nesting")})
@@ -163,6 +166,8 @@ def analyze_fairness(args: argparse.Namespace) -> None:
 
     print_analysis(record, False)
     for line in notes_lines(record.spec["notes"]):
+        print(line)
+    for line in dataset_lines(record):
         print(line)
 
 

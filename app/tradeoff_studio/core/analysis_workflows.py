@@ -220,6 +220,10 @@ def candidate_groups(project: Project, analysis: str, candidate_id: str) -> dict
     row = table.frame.iloc[row_of(table, candidate_id)]
     inputs = dict(record.spec["inputs"])
     where = inputs.pop("where", None)  # the analysis's --where: count the same rows again
+    if "dataset" in inputs:  # --dataset (#21): the stored counts stand in for the rows
+        from .analyses.fairness.from_counts import dataset_group_evidence
+
+        return dataset_group_evidence(project, inputs, {str(k): plain(v) for k, v in row.items()})
     with filtered(project, inputs["table"], where["expression"] if where else None):
         return group_evidence(project, inputs, {str(k): plain(v) for k, v in row.items()})
 

@@ -215,6 +215,10 @@ def _input_tables(spec_text: str) -> list[str]:
         inputs = json.loads(spec_text).get("inputs", {})
     except (ValueError, AttributeError):
         return []  # reported with the JSON fields
+    if (
+        isinstance(inputs, dict) and "dataset" in inputs
+    ):  # --dataset (#21): its rows are in files, not a table
+        inputs = {key: value for key, value in inputs.items() if key not in ("table", "dataset")}
     found: list[str] = []
     pending = [inputs]
     while pending:

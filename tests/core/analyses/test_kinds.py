@@ -23,6 +23,7 @@ from tradeoff_studio.core.analyses.model_variants import VariantSpec
 from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
 from tradeoff_studio.core.demo import ensure_demo_project
 from tradeoff_studio.core.demo_analyses import DEMO_ANALYSES
+from tradeoff_studio.core.engines.options import DATASET_PARAMETERS
 from tradeoff_studio.core.errors import NotFoundError
 from tradeoff_studio.core.project import open_project
 
@@ -80,7 +81,8 @@ def test_the_cli_subcommand_is_the_descriptor(name: str) -> None:
         flag: action for action in _analyze_commands()[name]._actions for flag in action.option_strings
     }
     expected = {"-h", "--help", "--json", "--recovery-key-file"}  # the last: every command opening a project
-    for parameter in (*COMMON_PARAMETERS, *described.parameters):
+    dataset = DATASET_PARAMETERS if name == "fairness" else ()  # --dataset GLOB instead of --table (#21)
+    for parameter in (*COMMON_PARAMETERS, *described.parameters, *dataset):
         flags = [flag for flag, _ in parameter.choice_flags] or [parameter.flag]
         expected |= set(flags)
         for flag in flags:
@@ -92,7 +94,8 @@ def test_the_cli_subcommand_is_the_descriptor(name: str) -> None:
                 text += f" (default: the table's {parameter.roles[0]} column role)"
             assert shown == text, flag
             if not parameter.choice_flags:
-                assert action.required == (parameter.required and not from_roles(parameter)), flag
+                optional = from_roles(parameter) or (dataset and parameter.name == "table")
+                assert action.required == (parameter.required and not optional), flag
                 repeated = parameter.repeat and parameter.default is not None
                 default = list(parameter.default) if repeated else parameter.default
                 assert action.default == (default if parameter.type != "bool" else False), flag

@@ -114,6 +114,7 @@ def group_evidence(
     candidate: dict[str, Any],
     *,
     cancel: CancelToken | None = None,
+    counted: tuple[Cells, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The per-group table of ``candidate`` (a stored candidates row) of the analysis whose spec is
     ``spec_data``: ``{"outcome", "favorable", "resamples", "confidence", "groups": [row, …]}``.
@@ -122,7 +123,7 @@ def group_evidence(
     """
     spec = FairnessSpec.from_dict(spec_data)
     model = str(candidate["model"])
-    cells, labels = _cells(project, spec, model, cancel or CancelToken())
+    cells, labels = counted or _cells(project, spec, model, cancel or CancelToken())  # counted: --dataset
     rule = candidate["thresholds"]
     policy = _policy(cells, json.loads(rule) if isinstance(rule, str) else rule, labels)
     _check_unchanged(cells, policy, spec, candidate)

@@ -1,0 +1,106 @@
+"""User actions on datasets outside the project (issue #21): analyse Parquet files where they lie.
+
+The rows never enter the project. An engine (:mod:`.engines`: DuckDB in this process, or Ray Data
+on a cluster) reduces them to counts per (group, score bin, label); the fairness analysis runs on the
+counts; the candidates are stored with the counts, the bin edges, the dataset's file list (sizes,
+modification times, hashes when asked), its row count and the engine's versions as provenance.
+Nothing is stored until every count has been checked against the Parquet footers; a cancel or an
+error leaves the project unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from .analyses import kinds, store
+from .analyses.fairness.from_counts import analyze_counts, check_dataset_spec
+from .analyses.fairness.spec import FairnessSpec
+from .analyses.store import AnalysisRecord
+from .engines import get_engine
+from .engines.base import FairnessRequest
+from .engines.child import count_in_child
+from .engines.dataset import DatasetError, open_dataset
+from .engines.fairness_counts import count_fairness
+from .engines.scoring import prepare_scoring
+from .jobs import CancelToken, Progress, no_progress, scaled
+from .project import Project
+
+DATASET_TABLE = "dataset"
+"""The ``table`` of a dataset analysis's spec: the rows are not in a project table."""
+
+
+def analyze_fairness_dataset(
+    project: Project,
+    spec: FairnessSpec,
+    pattern: str,
+    *,
+    engine: str = "duckdb",
+    ray_address: str | None = None,
+    hash_files: bool = False,
+    models: Sequence[str] = (),
+    name: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    engine_options: dict[str, Any] | None = None,
+) -> AnalysisRecord:
+    """Run the fairness analysis ``spec`` on the Parquet files ``pattern`` names with ``engine``
+    and store it (default name ``fairness-dataset``, made unique), atomically and audited.
+
+    ``models`` (registered ONNX models) are scored inside Ray's actors; their scores are the spec's
+    ``score_<model>`` columns. The Ray driver runs in a child process (:mod:`.engines.child`) unless
+    ``engine_options`` are given: they go to an in-process engine (e.g. a Ray ``block_hook`` in tests).
+    """
+    token = cancel or CancelToken()
+    check_dataset_spec(spec)
+    target = _free_name(project, name)
+    progress(0.0, f"Listing {pattern}")
+    dataset = open_dataset(pattern, hash_files=hash_files)
+    scorings = tuple(prepare_scoring(project, m, dataset) for m in _checked_models(models, engine, spec))
+    request = FairnessRequest(spec.label, tuple(spec.sensitive), tuple(spec.scores))
+    job, step = {"bins": spec.bins, "positive": spec.positive}, scaled(progress, 0.02, 0.7)
+    if engine == "ray" and not engine_options:  # the Ray driver in a child process: cancel = SIGINT
+        options = {"address": ray_address, "scorings": scorings}
+        counts = count_in_child(options, dataset, request, job, progress=step, cancel=token)
+    else:
+        chosen = _engine(
+            engine, ray_address, (engine_options or {}) | ({"scorings": scorings} if scorings else {})
+        )
+        counts = count_fairness(chosen, dataset, request, **job, progress=step, cancel=token)
+    table = analyze_counts(spec, counts, progress=scaled(progress, 0.7, 0.95), cancel=token)
+    token.raise_if_cancelled()
+    table = replace(table, extras=kinds.kind("fairness").extras(spec, table))
+    progress(0.95, "Storing the candidates")
+    provenance = dataset.to_dict() | counts.to_dict() | {"hashes": hash_files, "ray_address": ray_address}
+    provenance["models"] = [scoring.to_dict() for scoring in scorings]
+    record = store.store_analysis(project, target, table, spec.to_dict() | {"dataset": provenance})
+    progress(1.0, "Done")
+    return record
+
+
+def _free_name(project: Project, name: str | None) -> str:
+    if name is None:
+        return store.unique_name(project, "fairness-dataset")
+    store.check_name_free(project, name)
+    return name
+
+
+def _checked_models(models: Sequence[str], engine: str, spec: FairnessSpec) -> Sequence[str]:
+    if models and engine != "ray":
+        raise DatasetError(
+            "--model scores the dataset inside Ray's actors: add --engine ray, or import the data and run "
+            "'tradeoff-studio score' first."
+        )
+    missing = [m for m in models if f"score_{m}" not in spec.scores]
+    if missing:
+        raise DatasetError(f"The spec has no score column for model(s) {', '.join(missing)} (score_NAME).")
+    return models
+
+
+def _engine(name: str, address: str | None, options: dict[str, Any]) -> Any:
+    if name == "ray" and options:
+        from .engines.ray_engine import RayEngine
+
+        return RayEngine(address=address, **options)
+    return get_engine(name, address=address)

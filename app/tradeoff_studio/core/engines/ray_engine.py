@@ -1,0 +1,225 @@
+"""The Ray Data engine: the same reduction on a Ray cluster (local, or an existing one).
+
+Imported only when ``--engine ray`` is asked for. Per research/scale_out.md: read tasks with
+``batch_size=None`` and a numpy count vector per block, summed in the driver (faster than Ray's own
+group-by); ``max_errored_blocks`` stays 0 (anything else turns failures into silent loss); fewer
+footer-reader actors and smaller read tasks (two internal knobs, set before Ray Data is imported);
+usage statistics off; a private temporary folder, removed when the engine started Ray itself.
+Tasks whose worker dies are retried by Ray (``max_retries=-1`` by default), and a retried block
+gives the same vector, so the counts stay exact.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from ..errors import StudioError
+from ..jobs import CancelToken, Progress
+from .base import CountPlan, EngineError, FairnessRequest, Int, ScanFacts
+from .blocks import as_bytes, block_counts, block_facts
+from .dataset import Dataset
+from .scoring import Scoring, ScoringUDF
+
+_KNOBS = {
+    "RAY_USAGE_STATS_ENABLED": "0",
+    "RAY_DATA_PARQUET_FOOTER_NUM_ACTORS": "2",
+    "RAY_DATA_PARQUET_BIN_PACKING_BYTES": str(16 << 20),
+}
+BlockHook = Callable[[], None]
+SCORE_BATCH_ROWS = 65_536
+ACTOR_CPUS = 0.5
+SHORT_TEMP = 40  # Ray's session folder adds about 60 bytes to its socket paths
+
+
+def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: BlockHook | None) -> Any:
+    import pyarrow as pa
+
+    if hook is not None:
+        hook()
+    found = as_bytes(block_facts(batch, request, fraction))
+    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
+
+
+def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
+    import pyarrow as pa
+
+    if hook is not None:
+        hook()
+    found = as_bytes(block_counts(batch, plan))
+    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
+
+
+class RayEngine:
+    """Counts with Ray Data; ``address`` None starts a private local Ray, ``auto`` or ``ray://…``
+    joins a running cluster. An already initialised Ray (a test session, a notebook) is reused.
+    ``block_hook`` runs in the worker before each block (fault-injection tests kill workers with it).
+    ``scorings`` score ONNX models in an actor pool first (their columns are then scores to count)."""
+
+    name = "ray"
+
+    def __init__(self, *, address: str | None = None, num_cpus: int | None = None,
+                 block_hook: BlockHook | None = None, scorings: tuple[Scoring, ...] = ()
+                 ) -> None:  # fmt: skip
+        self.address, self.num_cpus, self.block_hook = address, num_cpus, block_hook
+        self.scorings = scorings
+        self.providers: set[str] = set()
+
+    def session(self) -> Any:
+        """A context in which Ray stays up across passes (started once, shut down at the end)."""
+        return ray_session(self.address, self.num_cpus)
+
+    @property
+    def scored_columns(self) -> tuple[str, ...]:
+        """The score columns the models add (not in the files)."""
+        return tuple(s.column for s in self.scorings)
+
+    def versions(self) -> dict[str, str]:
+        """Ray's, pyarrow's and numpy's versions (onnxruntime's and the providers used when scoring)."""
+        import pyarrow
+        import ray
+
+        found = {"ray": ray.__version__, "pyarrow": pyarrow.__version__, "numpy": np.__version__}
+        if self.scorings:
+            import onnxruntime
+
+            found |= {"onnxruntime": onnxruntime.__version__, "providers": ",".join(sorted(self.providers))}
+        return found
+
+    def scan(
+        self, dataset: Dataset, request: FairnessRequest, *, progress: Progress, cancel: CancelToken
+    ) -> ScanFacts:
+        """Facts per block (read tasks), merged in the driver."""
+        fraction = min(1.0, request.sample_rows / max(dataset.rows, 1))
+        facts = ScanFacts()
+        kwargs = {"request": request, "fraction": fraction, "hook": self.block_hook}
+        job = {"progress": progress, "cancel": cancel, "verb": "Scanning"}
+        for found in self._run(dataset, request.columns, _facts_udf, kwargs, **job):
+            facts.merge(found)
+        return facts
+
+    def count(
+        self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        """Count vectors per block (read tasks), summed in the driver."""
+        totals = {score: np.zeros(plan.size(score), dtype=np.int64) for score in plan.edges}
+        kwargs = {"plan": plan, "hook": self.block_hook}
+        job = {"progress": progress, "cancel": cancel, "verb": "Counting"}
+        for found in self._run(dataset, plan.request.columns, _count_udf, kwargs, **job):
+            for score, vector in found.items():
+                totals[score] += vector
+        return totals
+
+    def _run(
+        self, dataset: Dataset, columns: list[str], udf: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        with ray_session(self.address, self.num_cpus):
+            import ray.data
+
+            context = ray.data.DataContext.get_current()
+            context.max_errored_blocks = 0
+            context.enable_progress_bars = False
+            data = ray.data.read_parquet(dataset.paths).select_columns(self._read_columns(columns))
+            mapped = self._mapped(data, udf, kwargs)
+            progress(0.0, f"{verb} {len(dataset.files)} Parquet file(s) with Ray")
+            yield from self._collect(mapped, dataset, progress=progress, cancel=cancel, verb=verb)
+
+    def _collect(
+        self, mapped: Any, dataset: Dataset, *, progress: Progress, cancel: CancelToken, verb: str
+    ) -> Iterator[Any]:
+        """Each block's result, in the driver; progress by rows; Ray's failures as :class:`EngineError`."""
+        done = 0
+        try:
+            for batch in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
+                cancel.raise_if_cancelled()
+                if "provider" in batch.column_names:
+                    self.providers.update(p for p in batch["provider"].to_pylist() for p in p.split(","))
+                for blob in batch["out"].to_pylist():
+                    yield pickle.loads(blob)  # our own bytes, made by the UDF above
+                done += sum(batch["rows"].to_pylist())
+                progress(
+                    min(done / max(dataset.rows, 1), 1.0),
+                    f"{verb} with Ray: {done:,} of {dataset.rows:,} rows",
+                )
+        except StudioError:
+            raise
+        except Exception as error:  # Ray wraps worker errors in its own types
+            raise EngineError(
+                f"The Ray job failed on {dataset.pattern!r}: {_cause(error)} Nothing was stored."
+            ) from error
+
+    def _read_columns(self, columns: list[str]) -> list[str]:
+        inputs = [c for s in self.scorings for c in s.mapping.columns]
+        return list(dict.fromkeys([c for c in columns if c not in self.scored_columns] + inputs))
+
+    def _mapped(self, data: Any, udf: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+        """Read tasks with one vector per block; with models, an actor pool that scores first, with
+        headroom: half a CPU per actor, one CPU left free (an actor pool on every CPU deadlocks)."""
+        if not self.scorings:
+            return data.map_batches(udf, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=None)
+        import ray
+
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        actors = max(1, int((cpus - 1) / ACTOR_CPUS))  # the actors together leave one CPU to the reads
+        return data.map_batches(
+            ScoringUDF, fn_constructor_kwargs={"scorings": self.scorings, "then": udf, "kwargs": kwargs},
+            batch_format="pyarrow", batch_size=SCORE_BATCH_ROWS, concurrency=(1, actors),
+            num_cpus=ACTOR_CPUS,
+        )  # fmt: skip
+
+
+def _cause(error: BaseException) -> str:
+    """The worker's own exception behind Ray's wrappers (``ValueError: …``), on one line."""
+    seen = error
+    while seen.__cause__ is not None and seen.__cause__ is not seen:
+        seen = seen.__cause__
+    lines = [line.strip() for line in str(seen).splitlines() if line.strip()]
+    named = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*: ", line)]
+    named = [line for line in named if not line.startswith("ray.")] or named
+    text = named[0] if named else f"{type(seen).__name__}: {lines[0] if lines else ''}"
+    return text.rstrip(".") + "."
+
+
+def _short_temp() -> str | None:
+    """The temporary folder, or ``/tmp`` when its path is too long for Ray's sockets (107 bytes)."""
+    base = tempfile.gettempdir()
+    return "/tmp" if len(base) > SHORT_TEMP and os.path.isdir("/tmp") else None
+
+
+@contextmanager
+def ray_session(address: str | None, num_cpus: int | None = None) -> Iterator[None]:
+    """Ray initialised for the block: reused when it already is, else started (usage statistics off,
+    a private ``_temp_dir``) and shut down and cleaned afterwards."""
+    for name, value in _KNOBS.items():
+        os.environ.setdefault(name, value)
+    import ray
+
+    if ray.is_initialized():
+        yield
+        return
+    temp = tempfile.mkdtemp(prefix="ts-ray-", dir=_short_temp())
+    try:
+        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+        if address is None:
+            options |= {"num_cpus": num_cpus, "_temp_dir": temp}
+        ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError, ValueError, OSError) as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise EngineError(
+            f"Could not start or reach Ray at {address or 'a new local instance'}: {error}. Check "
+            "--ray-address (auto joins the cluster this machine belongs to) and the cluster's auth token."
+        ) from error
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
