@@ -102,8 +102,7 @@ def _reports(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_create_catalog, _decision_status, _column_roles, _explorations]
-MIGRATIONS.append(_reports)  # issue #13
+MIGRATIONS: list[Migration] = [_create_catalog, _decision_status, _column_roles, _explorations, _reports]
 
 
 def current_version() -> int:
