@@ -220,9 +220,7 @@ def test_a_cancel_while_writing_leaves_no_file_and_no_audit_entry(
         token.cancel()
 
     with pytest.raises(CancelledError):
-        export_edited_report(
-            project, editor.report, tmp_path / "r.pdf", "pdf", progress=progress, cancel=token
-        )
+        export_edited_report(project, editor.report, folder / "r.pdf", "pdf", progress=progress, cancel=token)
     assert pages and list(folder.iterdir()) == []
     assert state(project) == before
 

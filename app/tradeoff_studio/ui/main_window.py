@@ -210,10 +210,14 @@ class MainWindow(ReportActions, WindowActions, QMainWindow):
 
     # --- jobs ----------------------------------------------------------------------------
 
-    def submit_project_job(self, title: str, work: ProjectWork, **options: Any) -> Job | None:
+    def submit_project_job(
+        self, title: str, work: ProjectWork, *, refresh: bool = True, **options: Any
+    ) -> Job | None:
         """Run ``work(project, progress, cancel)`` on a cursor of its own; refresh the window after.
 
         Options as :meth:`JobPool.submit` (``key``, ``heavy``, ``on_done``); a failure is shown.
+        ``refresh=False`` for work that changes nothing the window shows (a report export): the
+        refresh re-selects the tree's item, which would leave the page the user is on.
         """
         project = self._require_project()
         if project is None:
@@ -225,13 +229,13 @@ class MainWindow(ReportActions, WindowActions, QMainWindow):
                 return work(view, progress, cancel)
 
         def done(result: Any) -> None:
-            if self.project is project:
+            if refresh and self.project is project:
                 self._refresh()
             if on_done is not None:
                 on_done(result)
 
         def failed(error: Exception) -> None:
-            if self.project is project:
+            if refresh and self.project is project:
                 self._refresh()
             self.report_error(error)
 

@@ -21,7 +21,7 @@ from .blocks import Document
 from .build import build_report
 from .document import report_document
 from .markdown import document_markdown, report_json
-from .model import ReportError
+from .model import Report, ReportError
 from .verify import fingerprint, manifest
 
 FORMATS = {".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
@@ -72,19 +72,39 @@ def export_report(
 ) -> ReportExport:
     """Build the report on ``decision_ids`` and write it to ``path`` (module docstring); audited."""
     fmt = report_format(path, format)
-    report = build_report(project, decision_ids)
+    return write_report(project, build_report(project, decision_ids), path, fmt, write_pdf=write_pdf)
+
+
+def write_report(
+    project: Project,
+    report: Report,
+    path: Path,
+    fmt: str,
+    *,
+    write_pdf: PdfWriter | None = None,
+    before_rename: Callable[[], None] | None = None,
+    edited: bool = False,
+) -> ReportExport:
+    """Write ``report`` as it is (the editor passes one with a person's edits) to ``path``; audited.
+
+    ``before_rename`` runs once the scratch file is complete and may raise (a cancelled job), so a
+    cancel leaves no file and no audit entry.
+    """
     check_target(project, path)
     found = manifest(report)
+    document = report_document(report)
     pages: list[int] = []
 
     def write(scratch: Path) -> str:
         if fmt == "pdf":
             if write_pdf is None:
                 raise ReportError("This build cannot write PDF reports; export --format md or json instead.")
-            pages.append(write_pdf(report_document(report), scratch))
+            pages.append(write_pdf(document, scratch))
         else:
-            text = report_json(report) if fmt == "json" else document_markdown(report_document(report))
+            text = report_json(report) if fmt == "json" else document_markdown(document)
             scratch.write_text(text, encoding="utf-8")
+        if before_rename is not None:
+            before_rename()
         return hashlib.sha256(scratch.read_bytes()).hexdigest()
 
     sha = write_bytes_atomically(path, write)
@@ -99,6 +119,9 @@ def export_report(
         pages[0] if pages else None,
         unencrypted_export_warning(project, path),
     )
+    details: dict[str, Any] = {"path": record.path, "format": fmt, "fingerprint": record.fingerprint}
+    if edited:
+        details["edited"] = True
     with project.transaction() as con:
         audit.record(
             con,
@@ -106,6 +129,6 @@ def export_report(
             subject=", ".join(record.decisions),
             output_sha256=sha,
             input_sha256=found["state_sha256"],
-            details={"path": record.path, "format": fmt, "fingerprint": record.fingerprint},
+            details=details,
         )
     return record

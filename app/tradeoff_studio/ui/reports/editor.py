@@ -34,9 +34,10 @@ from ...core.errors import StudioError
 from ...core.jobs import CancelToken, Progress
 from ...core.project import Project
 from ...core.reports.build import build_report
+from ...core.reports.exporting import ReportExport
 from ...core.reports.model import Report
 from ..workspace.loader import Loader
-from .exporting import FORMATS, EditedExport, export_edited_report
+from .exporting import FORMATS, export_edited_report
 from .fields import FieldPath, get_value, section_heading, set_value, stored
 from .form import ReportForm
 from .preview import ReportPreview
@@ -78,7 +79,7 @@ class ReportEditor(QWidget):
     message = Signal(str)
     reportShown = Signal()  # noqa: N815 a report was built or loaded and is in the form
     saved = Signal(object)  # the SavedReport
-    exported = Signal(object)  # an EditedExport
+    exported = Signal(object)  # a core.reports.exporting.ReportExport
 
     def __init__(self, submit_job: SubmitJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -294,14 +295,14 @@ class ReportEditor(QWidget):
             return None
         snapshot = copy.deepcopy(self.report)
 
-        def work(view: Project, progress: Progress, cancel: CancelToken) -> EditedExport:
+        def work(view: Project, progress: Progress, cancel: CancelToken) -> ReportExport:
             return export_edited_report(view, snapshot, path, fmt, progress=progress, cancel=cancel)
 
         title = f"Export report ({fmt.upper()}) to {path.name}"
         return self.submit_job(title, work, key=f"report-export:{path}", on_done=self._exported)
 
     def _exported(self, result: object) -> None:
-        assert isinstance(result, EditedExport)
+        assert isinstance(result, ReportExport)
         pages = f", {result.pages} pages" if result.pages else ""
         self.message.emit(f"Report written to {result.path}{pages} (fingerprint {result.fingerprint}).")
         self.exported.emit(result)

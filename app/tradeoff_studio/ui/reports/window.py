@@ -9,20 +9,14 @@ the report model's) load on first use, not at start-up (house rule 7).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ...core import analysis_workflows as flows
 from ...core import workflows
-from ...core.cursors import own_cursor
-from ...core.jobs import CancelToken, Progress
-from ...core.project import Project
-from ..jobs import Job
-
-ProjectWork = Callable[[Project, Progress, CancelToken], Any]
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -92,29 +86,12 @@ class ReportActions(_Base):
         if self._report_editor is None:
             from .editor import ReportEditor  # the report modules load when the editor is first used
 
-            editor = ReportEditor(self.submit_report_job, self)
+            editor = ReportEditor(partial(self.submit_project_job, refresh=False), self)
             editor.message.connect(lambda text: self.status.showMessage(text, 10000) if text else None)
             self.pages.addWidget(editor)
             self.before_release.append(lambda: editor.set_project(None))  # its jobs cancelled and joined
             self._report_editor = editor
         return self._report_editor
-
-    def submit_report_job(self, title: str, work: ProjectWork, **options: Any) -> Job | None:
-        """Like ``submit_project_job`` (a cursor of its own, failures shown) but without refreshing the
-        project tree afterwards: an export changes nothing it shows, and the refresh would re-select
-        the tree's item and leave the editor for that item's page."""
-        project = self._require_project()
-        if project is None:
-            return None
-        on_done = options.pop("on_done", None)
-
-        def run(progress: Progress, cancel: CancelToken) -> Any:
-            with own_cursor(project) as view:
-                return work(view, progress, cancel)
-
-        job = self.jobs.submit(title, run, on_done=on_done, on_error=self.report_error, **options)
-        self.jobs_dock.show()
-        return job
 
     def open_report_editor(self, decision_ids: list[str]) -> ReportEditor | None:
         """Show the editor on a new report covering ``decision_ids`` (built off the UI thread)."""
