@@ -96,9 +96,8 @@ def test_an_edited_json_export_is_named(demo: Project, tmp_path: Path) -> None:
 
 
 def _pdf_with_xmp(path: Path, xmp: str) -> None:
-    from PySide6.QtGui import QGuiApplication, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 
-    _ = QGuiApplication.instance() or QGuiApplication([])
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setDocumentXmpMetadata(xmp.encode())
