@@ -46,4 +46,3 @@ def test_an_integer_column_with_nulls_comes_out_as_float_with_nan(con: duckdb.Du
 
 def test_an_empty_result_gives_no_batch(con: duckdb.DuckDBPyConnection) -> None:
     assert list(numpy_batches(con.execute("SELECT id FROM t WHERE id < 0"), 100)) == []
-
