@@ -24,7 +24,7 @@ _DONE = object()
 
 @contextmanager
 def prefetched(reader: Iterable[T], depth: int = 2) -> Iterator[Iterator[T]]:
-    """Iterate ``reader``'s batches (:func:`.batches.numpy_batches`), read ahead by a worker thread;
+    """Iterate ``reader``'s batches (:func:`.batches.query_batches`), read ahead by a worker thread;
     errors surface in the consumer."""
     items: queue.Queue[object] = queue.Queue(maxsize=max(1, depth))
     stop = threading.Event()

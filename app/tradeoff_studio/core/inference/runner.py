@@ -1,6 +1,6 @@
 """Score a table with a model into a new DOUBLE column, atomically.
 
-Rows stream out of DuckDB as NumPy batches on a cursor (:mod:`.batches`: no pyarrow), together
+Rows stream out of DuckDB as NumPy batches on a cursor (:mod:`.batches`: Arrow, or pandas chunks), together
 with their ``rowid``; a worker thread reads the next batch while onnxruntime scores the current
 one (onnxruntime releases the GIL). Only the row ids and scores are kept in memory (16 bytes a
 row). The column is then added and filled by joining on ``rowid`` in one transaction with its
@@ -21,7 +21,7 @@ from ..errors import CancelledError, ModelError, NameInUseError, NotFoundError, 
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import Project
 from ..sql import ident
-from .batches import Batch, numpy_batches
+from .batches import Batch, query_batches
 from .mapping import InputMapping, OutputSpec, Overrides, choose_output, map_inputs
 from .prefetch import prefetched
 from .providers import create_session
@@ -188,7 +188,7 @@ def _score_batches(
     unhooks = [cancel.on_cancel(batch_scorer.terminate), cancel.on_cancel(cursor.interrupt)]
     done = 0
     try:
-        reader = numpy_batches(cursor.execute(batch_scorer.sql), batch_rows)
+        reader = query_batches(cursor.execute(batch_scorer.sql), batch_rows)
         with prefetched(reader) as batches:
             for batch in batches:
                 cancel.raise_if_cancelled()

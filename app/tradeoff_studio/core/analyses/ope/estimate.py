@@ -189,7 +189,7 @@ def _stream(
 ) -> _Sums:
     """One pass over the log: every policy scores every batch, reduced to group sums (a group of
     rounds, or with ``--cluster`` one cluster per group)."""
-    from ...inference.batches import numpy_batches
+    from ...inference.batches import query_batches
     from ...inference.prefetch import prefetched
     from ..where import source_sql
 
@@ -208,7 +208,7 @@ def _stream(
     unhooks += [cancel.on_cancel(lambda m=m: setattr(m.run_options, "terminate", True)) for m in everyone]
     done = 0
     try:
-        reader = numpy_batches(cursor.execute(sql, params), spec.batch_rows)
+        reader = query_batches(cursor.execute(sql, params), spec.batch_rows)
         with prefetched(reader) as batches:
             for batch in batches:
                 cancel.raise_if_cancelled()
