@@ -93,3 +93,21 @@ def test_build_script_wants_a_flavour(args: list[str]) -> None:
     command = ["bash", str(REPO / "packaging" / "build.sh"), *args]
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 2 and "usage: packaging/build.sh cpu|gpu" in done.stderr
+
+
+def test_bundle_check_lists_a_library_that_does_not_load(tmp_path: Path) -> None:
+    """packaging/bundle_check.py (run in the frozen app by .ci/run) names a broken library and fails."""
+    import _ctypes  # an extension module: a shared library that loads in any Python process
+    import shutil
+
+    shutil.copy(_ctypes.__file__, tmp_path / "libgood.so.1")
+    (tmp_path / "plugins" / "wayland-shell").mkdir(parents=True)
+    (tmp_path / "libbroken.so.1").write_bytes(b"\x7fELF" + b"\0" * 60)  # an ELF header and nothing else
+    (tmp_path / "plugins" / "wayland-shell" / "libw.so").write_bytes(b"\x7fELF" + b"\0" * 60)
+    (tmp_path / "notes.so.txt").write_text("not a library", encoding="utf-8")
+    script = REPO / "packaging" / "bundle_check.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 1, done.stdout
+    assert "bundle_check: 1 libraries load, 1 fail, 1 optional (Wayland) fail" in done.stdout
+    assert "FAILED libbroken.so.1:" in done.stdout and "libw.so" not in done.stdout
