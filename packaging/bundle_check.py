@@ -2,9 +2,11 @@
 
 The spec strips the bundle's libraries and takes some from the system (libdbus-1); this loads each
 ELF library under ``_internal`` with ``dlopen`` in the frozen process, as the app would, and lists
-those that fail with the loader's reason (a missing system library, a damaged file). Wayland's
-plugins need the system's ``libwayland-client`` (every Wayland desktop has it; elsewhere Qt uses
-xcb): they are listed apart and do not fail the check. Exit 0 when every other library loads.
+those that fail with the loader's reason (a missing system library, a damaged file). Some need what
+only some machines have and are listed apart without failing the check: Wayland's plugins the
+system's ``libwayland-client`` (every Wayland desktop has it; elsewhere Qt uses xcb), and in the GPU
+flavour the CUDA provider NVIDIA's driver (``libcuda.so.1``) and the TensorRT provider TensorRT
+(not shipped; never tried by default). Exit 0 when every other library loads.
 ``.ci/run`` runs it on the bundle it builds; the spec copies this file into ``_internal``.
 """
 
@@ -15,8 +17,8 @@ import ctypes
 import sys
 from pathlib import Path
 
-OPTIONAL = ("wayland", "libqt6wl")
-"""Parts of a path (lower case) whose libraries may fail to load without failing the check."""
+OPTIONAL = ("wayland", "libqt6wl", "libcuda.so", "libnvinfer", "libnvonnxparser")
+"""What a failure's path or reason (lower case) names when it may fail without failing the check."""
 
 
 def libraries(root: Path) -> list[Path]:
@@ -38,7 +40,7 @@ def check(root: Path) -> tuple[int, list[str], list[str]]:
             _ctypes.dlopen(str(path), ctypes.DEFAULT_MODE)  # not ctypes.CDLL: PyInstaller hides dlerror()
         except OSError as error:
             line = f"{path.relative_to(root)}: {error}"
-            (optional if any(part in str(path).lower() for part in OPTIONAL) else failed).append(line)
+            (optional if any(part in line.lower() for part in OPTIONAL) else failed).append(line)
         else:
             loaded += 1
     return loaded, failed, optional
@@ -49,9 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent))
     loaded, failed, optional = check(root)
-    print(
-        f"bundle_check: {loaded} libraries load, {len(failed)} fail, {len(optional)} optional (Wayland) fail"
-    )
+    print(f"bundle_check: {loaded} libraries load, {len(failed)} fail, {len(optional)} optional fail "
+          "(Wayland, CUDA driver, TensorRT: needed only where a machine has them)")  # fmt: skip
     for line in failed:
         print(f"  FAILED {line}")
     return 1 if failed else 0
