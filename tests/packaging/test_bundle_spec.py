@@ -111,3 +111,19 @@ def test_bundle_check_lists_a_library_that_does_not_load(tmp_path: Path) -> None
     assert done.returncode == 1, done.stdout
     assert "bundle_check: 1 libraries load, 1 fail, 1 optional fail" in done.stdout
     assert "FAILED libbroken.so.1:" in done.stdout and "libw.so" not in done.stdout
+
+
+def _assigned(path: Path, name: str) -> object:
+    """The literal value assigned to ``name`` at the top of ``path``."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{path.name} assigns no {name}")
+
+
+def test_the_launcher_checks_every_library_the_spec_leaves_to_the_system() -> None:
+    """The spec's SYSTEM libraries are the ones the frozen launcher names when missing (launcher.py)."""
+    system = _assigned(SPEC, "SYSTEM")
+    checked = _assigned(REPO / "packaging" / "launcher.py", "SYSTEM_LIBRARIES")
+    assert isinstance(system, tuple) and isinstance(checked, dict)
+    assert set(system) == set(checked) == {"libdbus-1.so.3"}
