@@ -10,6 +10,10 @@ The nearest neighbour below and above give a central finite difference
 against the chosen candidate. Knobs without neighbours (e.g. a threshold that is the only one of
 its model) report nothing. The step is the smaller distance to a neighbour (the grid's spacing
 near the candidate), and each line says how much the objective moves over one such step.
+
+Neighbours closer than ``MIN_STEP_FRACTION`` of the knob's range are skipped: a fairness analysis
+has a candidate at every distinct score, one 1e-7 apart, and a difference over such a step says
+nothing a reader can act on (nor is it stable: it is one applicant's label).
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from .frontier import candidate_ids, row_of
 
 if TYPE_CHECKING:
     import pandas as pd
+
+MIN_STEP_FRACTION = 0.005
+"""The smallest step, as a fraction of the knob's range among the compared candidates."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,10 @@ def _neighbours(frame: pd.DataFrame, others: list[str], knob: str, row: int) -> 
     here = values[row]
     if np.isnan(here):
         return None, None
-    lower = np.flatnonzero(same & (values < here))
-    upper = np.flatnonzero(same & (values > here))
+    spread = np.nanmax(values[same]) - np.nanmin(values[same])
+    min_step = MIN_STEP_FRACTION * spread
+    lower = np.flatnonzero(same & (values < here) & (values <= here - min_step))
+    upper = np.flatnonzero(same & (values > here) & (values >= here + min_step))
     below = int(lower[np.argmax(values[lower])]) if lower.size else None
     above = int(upper[np.argmin(values[upper])]) if upper.size else None
     return below, above
