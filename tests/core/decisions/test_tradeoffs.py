@@ -82,11 +82,27 @@ def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
     sd = half / two_sided_z(0.95)
     d_gap = 0.55**2 - 0.45**2
     se = math.sqrt(2 * sd**2 + rate.rate**2 * 2 * sd**2) / d_gap  # type: ignore[operator]
-    assert rate.lo == pytest.approx(1.0 - 1.959964 * se, rel=1e-5)
-    assert rate.hi == pytest.approx(1.0 + 1.959964 * se, rel=1e-5)
+    assert rate.lo == pytest.approx(math.exp(-1.959964 * se), rel=1e-5)  # log scale: rate 1, se/rate = se
+    assert rate.hi == pytest.approx(math.exp(1.959964 * se), rel=1e-5)
     assert rate.text.startswith("giving up 1 pp of accuracy lowers gap by 1 pp (95% CI ")
     assert rate.per_cost_lo is not None and rate.per_cost_hi is not None
     assert rate.per_cost_lo < 1.0 < rate.per_cost_hi
+
+
+def test_a_noisy_rate_keeps_a_positive_interval(make_table: MakeTable) -> None:
+    """Wide intervals once gave "95% CI 0–12.2" (a symmetric interval clipped at 0)."""
+    half = 0.2
+    ci = {
+        "accuracy_lo": list(GRID - half),
+        "accuracy_hi": list(GRID + half),
+        "gap_lo": list(GRID**2 - half),
+        "gap_hi": list(GRID**2 + half),
+    }
+    [rate] = tradeoff_rates(convex_front(make_table, **ci), "a0.50")
+    assert rate.lo is not None and rate.hi is not None and rate.per_cost_lo is not None
+    assert 0.0 < rate.lo < rate.rate < rate.hi  # type: ignore[operator]
+    assert rate.per_cost_lo > 0.0
+    assert rate.lo * rate.hi == pytest.approx(rate.rate**2)  # type: ignore[operator]
 
 
 def test_every_pair_of_three_objectives(make_table: MakeTable) -> None:

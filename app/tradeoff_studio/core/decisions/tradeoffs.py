@@ -15,11 +15,12 @@ are reported in percentage points.
 Its confidence interval, when both objectives have intervals, is the delta method on the
 ratio, each value's standard deviation read from its interval (:mod:`.intervals`, the side
 facing the other point), the four values taken as independent — candidates estimated on the
-same data are positively correlated, so this errs on the wide side.
+same data are positively correlated, so this errs on the wide side. The interval is taken on the
+log scale, so it is asymmetric and never reaches 0.
 
 The text reads from the side of what is given up: "giving up 1 pp of accuracy lowers the DP
 difference by 2.3 pp (95% CI 1.1–3.4)", i.e. ``|Δgain / Δcost|`` (``per_cost``), with its own
-delta-method interval, clipped at 0 (a rate is a magnitude).
+log-scale delta-method interval.
 """
 
 from __future__ import annotations
@@ -162,7 +163,12 @@ def _widen(gain: NDArray[np.float64], left: int, right: int, spread: float) -> t
 def _interval(
     table: CandidateTable, metrics: tuple[str, str], ends: tuple[int, int], rate: float, d_gain: float
 ) -> tuple[float | None, float | None]:
-    """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level."""
+    """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level, on the log scale.
+
+    A rate is a positive ratio: the symmetric interval ``rate ± z·se`` crossed 0 on noisy fronts
+    (and was clipped to "0–12.2"); ``log(rate) ± z·se/rate`` stays positive and is the usual
+    delta-method interval for a ratio.
+    """
     if not all(has_interval(table, metric) for metric in metrics):
         return None, None
     left, right = ends
@@ -175,7 +181,10 @@ def _interval(
         variances.append(sd_left**2 + sd_right**2)
     se = math.sqrt(variances[0] + rate**2 * variances[1]) / abs(d_gain)
     z = two_sided_z(ci_level(table))
-    return rate - z * se, rate + z * se
+    if rate == 0.0:
+        return 0.0, z * se
+    spread = math.exp(z * se / rate)
+    return rate / spread, rate * spread
 
 
 NAMES = {
