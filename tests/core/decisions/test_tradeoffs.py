@@ -70,15 +70,19 @@ def test_no_trade_off_when_one_candidate_is_best_in_both(make_table: MakeTable) 
     assert "no trade-off between accuracy and gap" in rate.text
 
 
-def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
-    half = 0.01
-    ci = {
+def _bands(half: float) -> dict[str, list[float]]:
+    """Intervals of half-width ``half`` on both objectives of the convex front."""
+    return {
         "accuracy_lo": list(GRID - half),
         "accuracy_hi": list(GRID + half),
         "gap_lo": list(GRID**2 - half),
         "gap_hi": list(GRID**2 + half),
     }
-    [rate] = tradeoff_rates(convex_front(make_table, **ci), "a0.50")
+
+
+def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
+    half = 0.01
+    [rate] = tradeoff_rates(convex_front(make_table, **_bands(half)), "a0.50")
     sd = half / two_sided_z(0.95)
     d_gap = 0.55**2 - 0.45**2
     se = math.sqrt(2 * sd**2 + rate.rate**2 * 2 * sd**2) / d_gap  # type: ignore[operator]
@@ -92,13 +96,7 @@ def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
 def test_a_noisy_rate_keeps_a_positive_interval(make_table: MakeTable) -> None:
     """Wide intervals once gave "95% CI 0–12.2" (a symmetric interval clipped at 0)."""
     half = 0.2
-    ci = {
-        "accuracy_lo": list(GRID - half),
-        "accuracy_hi": list(GRID + half),
-        "gap_lo": list(GRID**2 - half),
-        "gap_hi": list(GRID**2 + half),
-    }
-    [rate] = tradeoff_rates(convex_front(make_table, **ci), "a0.50")
+    [rate] = tradeoff_rates(convex_front(make_table, **_bands(half)), "a0.50")
     assert rate.lo is not None and rate.hi is not None and rate.per_cost_lo is not None
     assert 0.0 < rate.lo < rate.rate < rate.hi  # type: ignore[operator]
     assert rate.per_cost_lo > 0.0
