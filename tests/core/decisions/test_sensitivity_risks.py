@@ -41,6 +41,8 @@ def test_central_difference_along_the_threshold(grid: CandidateTable) -> None:
     assert accuracy.step == pytest.approx(0.1)
     assert found["gap"].slope == pytest.approx(0.2)
     assert found["gap"].text == "gap +0.02 per 0.1 step of threshold (against candidates c1 and c3)"
+    flat = {item.objective: item for item in sensitivities(grid, "c4")}["accuracy"]  # lr at 0.5, the peak
+    assert flat.text == "accuracy unchanged over a 0.1 step of threshold (against candidates c3 and c5)"
 
 
 def test_neighbours_share_every_other_knob(grid: CandidateTable) -> None:

@@ -46,10 +46,13 @@ class Sensitivity:
 
     @property
     def text(self) -> str:
-        """E.g. "accuracy +0.012 per 0.05 step of threshold (between candidates 4 and 6)"."""
+        """E.g. "accuracy +0.012 per 0.05 step of threshold (against candidates 4 and 6)"; a flat one reads
+        "accuracy unchanged over a 0.05 step of threshold (…)"."""
         pair = " and ".join(x for x in (self.below, self.above) if x is not None)
+        change = self.slope * self.step
+        moves = f"{change:+.3g} per" if change else "unchanged over a"
         return (
-            f"{self.objective} {self.slope * self.step:+.3g} per {self.step:.3g} step of {self.knob} "
+            f"{self.objective} {moves} {self.step:.3g} step of {self.knob} "
             f"(against candidate{'s' if ' and ' in pair else ''} {pair})"
         )
 
