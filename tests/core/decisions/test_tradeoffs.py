@@ -103,6 +103,12 @@ def test_a_noisy_rate_keeps_a_positive_interval(make_table: MakeTable) -> None:
     assert rate.lo * rate.hi == pytest.approx(rate.rate**2)  # type: ignore[operator]
 
 
+def test_an_interval_spanning_orders_of_magnitude_is_called_undetermined(make_table: MakeTable) -> None:
+    [rate] = tradeoff_rates(convex_front(make_table, **_bands(2.0)), "a0.50")
+    assert rate.hi > 100 * rate.lo  # type: ignore[operator]
+    assert rate.text.endswith("(95% CI undetermined: the neighbouring candidates' CIs overlap)")
+
+
 def test_every_pair_of_three_objectives(make_table: MakeTable) -> None:
     t = np.linspace(0.1, 0.9, 9)
     table = make_table({"x": list(t), "y": list(1 - t), "z": list(t**2)}, "x:max,y:max,z:min")

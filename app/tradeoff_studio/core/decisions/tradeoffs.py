@@ -187,6 +187,9 @@ def _interval(
     return rate / spread, rate * spread
 
 
+UNDETERMINED_SPAN = 100.0
+"""An interval whose ends differ by more than this factor says only that the rate is unknown."""
+
 NAMES = {
     "dp_difference": "the DP difference",
     "dp_ratio": "the adverse-impact ratio (dp_ratio)",
@@ -224,4 +227,6 @@ def _describe(
     lo, hi = interval
     if lo is None or hi is None:
         return text
+    if lo <= 0 or hi > UNDETERMINED_SPAN * lo:
+        return f"{text} ({ci_level(table):.0%} CI undetermined: the neighbouring candidates' CIs overlap)"
     return f"{text} ({ci_level(table):.0%} CI {lo * scale:.3g}–{hi * scale:.3g})"
