@@ -109,6 +109,14 @@ def test_an_interval_spanning_orders_of_magnitude_is_called_undetermined(make_ta
     assert rate.text.endswith("(95% CI undetermined: the neighbouring candidates' CIs overlap)")
 
 
+def test_a_cost_below_one_dollar_is_not_in_percentage_points(make_table: MakeTable) -> None:
+    """An LLM's cost per item lies in [0, 1] but is money, not a proportion."""
+    quality = np.linspace(0.6, 0.9, 7)
+    table = make_table({"quality": list(quality), "cost": list(quality**2 / 10)}, "quality:max,cost:min")
+    [rate] = tradeoff_rates(table, "c3")
+    assert rate.text == "giving up 1 pp of quality lowers cost by 0.0015"
+
+
 def test_every_pair_of_three_objectives(make_table: MakeTable) -> None:
     t = np.linspace(0.1, 0.9, 9)
     table = make_table({"x": list(t), "y": list(1 - t), "z": list(t**2)}, "x:max,y:max,z:min")
