@@ -33,7 +33,7 @@ else
   "${pip[@]}" uninstall -y onnxruntime >/dev/null 2>&1 || true
   "${pip[@]}" install "onnxruntime-gpu[cuda,cudnn]==1.31.*"
 fi
-"$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN \
+"$venv/bin/python" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$root/dist" --workpath "$root/build/pyinstaller-$flavour" "$root/packaging/tradeoff-studio.spec"
 size_mb="$(du -sm "$root/dist/tradeoff-studio" | cut -f1)"
 echo "bundle: $root/dist/tradeoff-studio/tradeoff-studio ($flavour) size_mb=$size_mb"

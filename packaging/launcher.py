@@ -13,6 +13,25 @@ import multiprocessing
 import runpy
 import sys
 
+# Libraries the bundle takes from the system instead of shipping them (packaging/tradeoff-studio.spec,
+# SYSTEM): Qt's D-Bus client library, present on every Linux desktop. soname -> the packages that hold it.
+SYSTEM_LIBRARIES = {"libdbus-1.so.3": "libdbus-1-3 (Debian, Ubuntu), dbus-libs (Fedora, RHEL), dbus (Arch)"}
+
+
+def missing_system_libraries() -> list[str]:
+    """What the desktop app needs from the system and cannot load, one line each (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    import ctypes
+
+    missing = []
+    for soname, packages in SYSTEM_LIBRARIES.items():
+        try:
+            ctypes.CDLL(soname)
+        except OSError:
+            missing.append(f"{soname} (install {packages})")
+    return missing
+
 
 def main() -> int:
     """Dispatch to the app, the CLI, or a module run as ``python -m``."""
@@ -26,6 +45,10 @@ def main() -> int:
         from tradeoff_studio.cli.main import main as cli_main
 
         return cli_main(args[1:])
+    if not {"--version", "-h", "--help"} & set(args) and (missing := missing_system_libraries()):
+        print(f"tradeoff-studio: error: the desktop app needs {'; '.join(missing)}. The command line "
+              "(tradeoff-studio cli …) works without it.", file=sys.stderr)  # fmt: skip
+        return 1
     from tradeoff_studio.ui.app import main as app_main
 
     return app_main(args)

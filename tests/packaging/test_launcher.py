@@ -47,3 +47,26 @@ def test_inside_the_bundle_the_app_points_to_its_own_cli(monkeypatch: pytest.Mon
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/tradeoff-studio/tradeoff-studio")
     assert app._cli_name() == "/opt/tradeoff-studio/tradeoff-studio cli"
+
+
+def test_a_missing_system_library_is_named_with_its_package(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bundle takes libdbus-1 from the system: without it the app names what to install, no traceback."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tradeoff_launcher", LAUNCHER)
+    assert spec is not None and spec.loader is not None
+    launcher = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(launcher)
+    assert launcher.missing_system_libraries() == []  # installed here (.ci/run installs libdbus-1-3)
+    monkeypatch.setattr(launcher, "SYSTEM_LIBRARIES", {"libtradeoff-nowhere.so.9": "tradeoff-nowhere"})
+    monkeypatch.setattr(sys, "argv", ["tradeoff-studio", "--demo"])
+    assert launcher.main() == 1
+    err = capsys.readouterr().err
+    assert "the desktop app needs libtradeoff-nowhere.so.9 (install tradeoff-nowhere)" in err
+    assert "Traceback" not in err
+    monkeypatch.setattr(sys, "argv", ["tradeoff-studio", "--version"])  # needs no Qt: not refused
+    with pytest.raises(SystemExit) as done:
+        launcher.main()
+    assert done.value.code == 0 and capsys.readouterr().out.split() == ["tradeoff-studio-app", __version__]

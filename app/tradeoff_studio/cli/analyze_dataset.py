@@ -46,6 +46,9 @@ def wants_dataset(args: argparse.Namespace) -> bool:
 def run_dataset_analysis(args: argparse.Namespace) -> AnalysisRecord:
     """Open the project, build the fairness spec from the options and run it on the dataset as a job
     (progress on stderr, Ctrl-C cancels and leaves the project unchanged)."""
+    from ..core.optional import require
+
+    require("pyarrow", "analyze --dataset")  # the installed app leaves pyarrow out (packaging/)
     from ..core import dataset_workflows as flows
 
     args.table = flows.DATASET_TABLE

@@ -273,3 +273,19 @@ def test_map_feeds_a_policy_from_differently_named_columns(logged: tuple[Project
     estimate_ope(project, base_spec(policies=("pi1",), reward_model=None, estimators=("ipw",), into="direct"))
     direct = project.con.execute("SELECT estimated_value FROM direct WHERE policy = 'pi1'").fetchone()
     assert mapped == direct
+
+
+def test_without_pyarrow_the_estimates_are_the_same(
+    logged: tuple[Project, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed app has no pyarrow: the log is then read as pandas chunks, with the same estimates."""
+    from tradeoff_studio.core.inference import batches
+
+    project, _log = logged
+    spec = base_spec(batch_rows=700)
+    estimate_ope(project, spec)
+    monkeypatch.setattr(batches, "arrow_available", lambda: False)
+    estimate_ope(project, replace(spec, into="estimates_numpy"))
+    arrow = project.con.execute("SELECT * FROM estimates ORDER BY policy, estimator").df()
+    plain = project.con.execute("SELECT * FROM estimates_numpy ORDER BY policy, estimator").df()
+    pd.testing.assert_frame_equal(arrow, plain, check_exact=True)

@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, cast
+from typing import TypeVar, cast
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
+T = TypeVar("T")
 _POLL_SECONDS = 0.05
 _DONE = object()
 
 
 @contextmanager
-def prefetched(reader: pa.RecordBatchReader, depth: int = 2) -> Iterator[Iterator[pa.RecordBatch]]:
-    """Iterate ``reader``'s batches, read ahead by a worker thread; errors surface in the consumer."""
+def prefetched(reader: Iterable[T], depth: int = 2) -> Iterator[Iterator[T]]:
+    """Iterate ``reader``'s batches (:func:`.batches.query_batches`), read ahead by a worker thread;
+    errors surface in the consumer."""
     items: queue.Queue[object] = queue.Queue(maxsize=max(1, depth))
     stop = threading.Event()
 
@@ -49,11 +48,11 @@ def prefetched(reader: pa.RecordBatchReader, depth: int = 2) -> Iterator[Iterato
             return
         put(_DONE)
 
-    def batches() -> Iterator[pa.RecordBatch]:
+    def batches() -> Iterator[T]:
         while (item := items.get()) is not _DONE:
             if isinstance(item, BaseException):
                 raise item
-            yield cast("pa.RecordBatch", item)
+            yield cast("T", item)
 
     worker = threading.Thread(target=work, name="tradeoff-score-prefetch", daemon=True)
     worker.start()

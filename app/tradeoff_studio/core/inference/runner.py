@@ -1,10 +1,10 @@
 """Score a table with a model into a new DOUBLE column, atomically.
 
-Rows stream out of DuckDB as Arrow record batches on a cursor, together with their ``rowid``;
-a worker thread reads the next batch while onnxruntime scores the current one (onnxruntime
-releases the GIL). Only the row ids and scores are kept in memory (16 bytes a row). The column
-is then added and filled by joining on ``rowid`` in one transaction with its catalog row and
-audit entry, so the result is aligned whatever order DuckDB's parallel scan produced, and a
+Rows stream out of DuckDB as NumPy batches on a cursor (:mod:`.batches`: Arrow, or pandas chunks), together
+with their ``rowid``; a worker thread reads the next batch while onnxruntime scores the current
+one (onnxruntime releases the GIL). Only the row ids and scores are kept in memory (16 bytes a
+row). The column is then added and filled by joining on ``rowid`` in one transaction with its
+catalog row and audit entry, so the result is aligned whatever order DuckDB's parallel scan produced, and a
 cancelled, failed or killed run leaves the project as it was.
 """
 
@@ -21,6 +21,7 @@ from ..errors import CancelledError, ModelError, NameInUseError, NotFoundError, 
 from ..jobs import CancelToken, Progress, no_progress, scaled
 from ..project import Project
 from ..sql import ident
+from .batches import Batch, query_batches
 from .mapping import InputMapping, OutputSpec, Overrides, choose_output, map_inputs
 from .prefetch import prefetched
 from .providers import create_session
@@ -29,7 +30,6 @@ from .score_columns import ScorePlan, ScoreRecord, table_changed, write_score_co
 
 if TYPE_CHECKING:
     import onnxruntime
-    import pyarrow as pa
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -188,14 +188,14 @@ def _score_batches(
     unhooks = [cancel.on_cancel(batch_scorer.terminate), cancel.on_cancel(cursor.interrupt)]
     done = 0
     try:
-        reader = cursor.execute(batch_scorer.sql).to_arrow_reader(max(1, batch_rows))
+        reader = query_batches(cursor.execute(batch_scorer.sql), batch_rows)
         with prefetched(reader) as batches:
             for batch in batches:
                 cancel.raise_if_cancelled()
                 end = done + batch.num_rows
                 if end > plan.rows:
                     raise table_changed(plan)
-                rowids[done:end] = batch.column(0).to_numpy()
+                rowids[done:end] = batch.column(0)
                 scores[done:end] = batch_scorer.scores(batch, done)
                 done = end
                 progress(done / max(plan.rows, 1), f"Scored {done:,} of {plan.rows:,} rows")
@@ -228,13 +228,11 @@ class _BatchScorer:
         """Make onnxruntime abandon the batch it is running (called from the cancelling thread)."""
         self.run_options.terminate = True
 
-    def scores(self, batch: pa.RecordBatch, first_row: int) -> np.ndarray:
+    def scores(self, batch: Batch, first_row: int) -> np.ndarray:
         """The scores of one batch whose first row is row ``first_row`` of the scan."""
         plan = self.plan
         feeds = {
-            binding.input_name: binding.tensor(
-                [batch.column(i).to_numpy(zero_copy_only=False) for i in where]
-            )
+            binding.input_name: binding.tensor([batch.column(i) for i in where])
             for binding, where in zip(plan.mapping.bindings, self.positions, strict=True)
         }
         rows = f"rows {first_row + 1:,}-{first_row + batch.num_rows:,} of table '{plan.table}'"

@@ -100,13 +100,11 @@ def write_score_column(
     ``time.perf_counter()`` at which the run began. The audit entry's input hash is the model's
     SHA-256, its output hash that of the scores as little-endian float64 in ``rowid`` order.
     """
-    import pyarrow as pa
-
     cancel.raise_if_cancelled()
     progress(0.96, f"Writing column '{plan.column}' to table '{plan.table}'")
     output_sha256 = sha256_hex(scores[np.argsort(rowids, kind="stable")].astype("<f8").tobytes())
     view = f"_ts_scores_{uuid.uuid4().hex}"
-    project.con.register(view, pa.table({"rid": rowids, "score": scores}))
+    project.con.register(view, {"rid": rowids, "score": scores})  # NumPy arrays, scanned in place
     try:
         with project.transaction() as con:
             _fill_column(con, plan, view)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...dbjobs import interruptible
+from ...inference.batches import frame_columns
 from ...inference.mapping import choose_output, loose_matches, map_inputs
 from ...inference.providers import ALLOW_SPINNING, INTRA_OP_THREADS, PROVIDER_CHOICES
 from ...inference.registry import load_model
@@ -48,7 +49,7 @@ from .definitions import MEMORY_METHODS as _MEMORY_METHODS
 from .definitions import THRESHOLD
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    import pandas as pd
 
 KIND = "model-variants"
 KNOBS = ("system", "provider")
@@ -209,9 +210,9 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
         count_rows_without_nulls(project, table, mapping, record.name)
         plans.append((stored, mapping, output))
     keys = list(dict.fromkeys((c, b.sql_type) for _, m, _ in plans for b in m.bindings for c in b.columns))
-    arrow = _query(project, table, keys, spec.label, cancel)
-    arrays = {key: arrow.column(index).to_numpy(zero_copy_only=False) for index, key in enumerate(keys)}
-    positive, value = _labels(arrow.column(len(keys)), spec, table)
+    frame = _query(project, table, keys, spec.label, cancel)
+    arrays = dict(zip(keys, frame_columns(frame)[: len(keys)], strict=True))
+    positive, value = _labels(frame.iloc[:, len(keys)], spec, table)
     if spec.batch_size > len(positive):
         raise AnalysisError(
             f"A request of {spec.batch_size:,} rows is larger than table '{table}' ({len(positive):,} rows)."
@@ -229,29 +230,24 @@ def _read(project: Project, spec: VariantSpec, cancel: CancelToken) -> _Data:
 
 def _query(
     project: Project, table: str, keys: list[tuple[str, str]], label: str, cancel: CancelToken
-) -> pa.Table:
-    """The input columns cast as the models take them (as the runner casts them), then the label."""
+) -> pd.DataFrame:
+    """The input columns cast as the models take them (as the runner casts them), then the label
+    (DuckDB's NumPy conversion: the installed app has no pyarrow)."""
     selected = [f"CAST({ident(column)} AS {sql_type})" for column, sql_type in keys] + [ident(label)]
     cursor = project.con.cursor()
     try:
         with interruptible(cursor, cancel):
-            return cursor.execute(
-                f"SELECT {', '.join(selected)} FROM {source_sql(project, table)}"
-            ).to_arrow_table()
+            return cursor.execute(f"SELECT {', '.join(selected)} FROM {source_sql(project, table)}").df()
     finally:
         cursor.close()
 
 
-def _labels(column: pa.ChunkedArray, spec: VariantSpec, table: str) -> tuple[np.ndarray, Any]:
+def _labels(column: pd.Series, spec: VariantSpec, table: str) -> tuple[np.ndarray, Any]:
     """Which rows are positive, and the positive value; the label must be binary and complete."""
-    import pyarrow.compute as pc
-
     where = f"label column '{spec.label}' of table '{table}'"
-    if column.null_count:
-        raise AnalysisError(
-            f"The {where} has {column.null_count:,} NULL rows. Filter them out into a new table first."
-        )
-    values = sorted(pc.unique(column).to_pylist(), key=repr)
+    if nulls := int(column.isna().sum()):
+        raise AnalysisError(f"The {where} has {nulls:,} NULL rows. Filter them out into a new table first.")
+    values = sorted(column.unique().tolist(), key=repr)
     shown = ", ".join(repr(value) for value in values[:5]) + (", …" if len(values) > 5 else "")
     if len(values) != 2:
         raise AnalysisError(
@@ -269,7 +265,7 @@ def _labels(column: pa.ChunkedArray, spec: VariantSpec, table: str) -> tuple[np.
                 f"The positive value {spec.positive!r} does not occur in the {where}: {shown}."
             )
         positive = matches[0]
-    return np.asarray(column.to_numpy(zero_copy_only=False) == positive, dtype=bool), positive
+    return np.asarray(column.to_numpy() == positive, dtype=bool), positive
 
 
 def _candidate(

@@ -189,6 +189,7 @@ def _stream(
 ) -> _Sums:
     """One pass over the log: every policy scores every batch, reduced to group sums (a group of
     rounds, or with ``--cluster`` one cluster per group)."""
+    from ...inference.batches import query_batches
     from ...inference.prefetch import prefetched
     from ..where import source_sql
 
@@ -207,7 +208,7 @@ def _stream(
     unhooks += [cancel.on_cancel(lambda m=m: setattr(m.run_options, "terminate", True)) for m in everyone]
     done = 0
     try:
-        reader = cursor.execute(sql, params).to_arrow_reader(max(1, spec.batch_rows))
+        reader = query_batches(cursor.execute(sql, params), spec.batch_rows)
         with prefetched(reader) as batches:
             for batch in batches:
                 cancel.raise_if_cancelled()
@@ -236,13 +237,13 @@ def _batch(
 ) -> None:
     """Score one batch with every policy and add its rounds' terms to the group sums."""
     policies, reward_model = models
-    rowid, action, reward, pscore, position = (batch.column(i).to_numpy() for i in range(5))
+    rowid, action, reward, pscore, position = (batch.column(i) for i in range(5))
     action, position = action.astype(np.int64), position.astype(np.int64)
     first = int(rowid.min()) + 1 if len(rowid) else 0
     rows = f"rows {first:,}-{int(rowid.max()) + 1:,} of table '{spec.table}'" if len(rowid) else "no rows"
     rowid = rowid.astype(np.int64)
     if spec.cluster is not None:  # the cluster's rank (the batch's last column) is the round's group
-        rowid = batch.column(batch.num_columns - 1).to_numpy().astype(np.int64)
+        rowid = batch.column(batch.num_columns - 1).astype(np.int64)
     sums.behaviour += est.group_sums(reward[None, :], rowid, sums.groups)
     q_hat = None
     if reward_model is not None:

@@ -23,7 +23,7 @@ from ...jobs import CancelToken
 from ...project import Project
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    from ...inference.batches import Batch
 
 _FLOATS = frozenset({"float16", "float32", "float64"})
 CHECK_ROWS = 1_024
@@ -41,14 +41,10 @@ class DistributionModel:
     positions: list[list[int]] = field(default_factory=list)
     run_options: Any = None
 
-    def run(
-        self, batch: pa.RecordBatch, position: np.ndarray | None, rows: str, cancel: CancelToken
-    ) -> np.ndarray:
+    def run(self, batch: Batch, position: np.ndarray | None, rows: str, cancel: CancelToken) -> np.ndarray:
         """The ``[B, n_actions]`` output for one batch (a per-position output taken at ``position``)."""
         feeds = {
-            binding.input_name: binding.tensor(
-                [batch.column(i).to_numpy(zero_copy_only=False) for i in where]
-            )
+            binding.input_name: binding.tensor([batch.column(i) for i in where])
             for binding, where in zip(self.mapping.bindings, self.positions, strict=True)
         }
         try:
