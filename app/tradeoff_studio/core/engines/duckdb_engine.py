@@ -8,7 +8,7 @@ float64, the same rule as numpy's ``searchsorted(side="right")``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +16,11 @@ from ..jobs import CancelToken, Progress
 from ..sql import ident
 from .base import CountPlan, FairnessRequest, Int, ScanFacts
 from .dataset import Dataset
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .pairs import PairsRequest
 
 SOURCE = "read_parquet($files)"
 CASE_TREE_BINS = 256
@@ -127,6 +132,28 @@ class DuckDBEngine:
                 found = con.execute(sql, params).fetchall()
                 out[score] = _flat(found, index, len(edges) + 1, plan.size(score))
             return out
+        finally:
+            con.close()
+
+    def pairs(
+        self, dataset: Dataset, request: PairsRequest, *, progress: Progress, cancel: CancelToken
+    ) -> pa.Table:
+        """The (item, system) aggregates in one ``GROUP BY``: the row count, each value's sum (a NULL
+        stays NULL for a single row) and the cluster's minimum, the keys cast to text."""
+        from .pairs import PAIR_ROWS
+
+        con = self._connect(cancel)
+        select = [f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in request.keys]
+        if request.cluster:
+            select.append(f"min(CAST({ident(request.cluster)} AS VARCHAR)) AS {ident(request.cluster)}")
+        select += [f"sum(CAST({ident(c)} AS DOUBLE)) AS {ident(c)}" for c in dict.fromkeys(request.values)]
+        select.append(f"count(*) AS {PAIR_ROWS}")
+        try:
+            progress(0.0, f"Aggregating {len(dataset.files)} Parquet file(s) per (system, item) with DuckDB")
+            sql = f"SELECT {', '.join(select)} FROM {SOURCE} GROUP BY 1, 2"
+            found = con.execute(sql, {"files": dataset.paths}).to_arrow_table()
+            progress(1.0, f"Aggregated {dataset.rows:,} rows with DuckDB")
+            return found
         finally:
             con.close()
 

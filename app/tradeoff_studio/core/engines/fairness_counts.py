@@ -90,7 +90,7 @@ def _count(  # noqa: PLR0917  (the arguments of count_fairness, in order)
     dataset.require_columns(*(c for c in request.columns if c not in scored))
     facts = engine.scan(dataset, request, progress=scaled(progress, 0.0, 0.4), cancel=token)
     token.raise_if_cancelled()
-    _check_total(engine.name, "scanned", facts.rows, dataset)
+    check_total(engine.name, "scanned", facts.rows, dataset)
     found_positive = _check_facts(facts, request, dataset, positive)
     groups = tuple(sorted(facts.groups, key=sort_key))
     if len(groups) > MAX_GROUPS:
@@ -106,7 +106,7 @@ def _count(  # noqa: PLR0917  (the arguments of count_fairness, in order)
     counts = {}
     for score in request.scores:
         counted = vectors[score].reshape(len(groups), len(edges[score]) - 1, 2)
-        _check_total(engine.name, f"counted for {score!r}", int(counted.sum()), dataset)
+        check_total(engine.name, f"counted for {score!r}", int(counted.sum()), dataset)
         if not np.array_equal(counted.sum(axis=(1, 2)), group_counts):
             raise EngineError(
                 f"The {engine.name} engine's counts per group for {score!r} differ from its scan of "
@@ -119,7 +119,8 @@ def _count(  # noqa: PLR0917  (the arguments of count_fairness, in order)
     )  # fmt: skip
 
 
-def _check_total(engine: str, what: str, rows: int, dataset: Dataset) -> None:
+def check_total(engine: str, what: str, rows: int, dataset: Dataset) -> None:
+    """Refuse a row total that differs from the Parquet footers' (engines can lose rows silently)."""
     if rows != dataset.rows:
         raise EngineError(
             f"The {engine} engine {what} {rows:,} rows, but the Parquet footers of {dataset.pattern!r} "

@@ -27,6 +27,7 @@ from ..jobs import CancelToken, Progress
 from .base import CountPlan, EngineError, FairnessRequest, Int, ScanFacts
 from .blocks import as_bytes, block_counts, block_facts
 from .dataset import Dataset
+from .pairs import PairsRequest, block_pairs, combine_pairs
 from .scoring import Scoring, ScoringUDF
 
 _KNOBS = {
@@ -55,6 +56,15 @@ def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
     if hook is not None:
         hook()
     found = as_bytes(block_counts(batch, plan))
+    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
+
+
+def _pairs_udf(batch: Any, request: PairsRequest, hook: BlockHook | None) -> Any:
+    import pyarrow as pa
+
+    if hook is not None:
+        hook()
+    found = as_bytes(block_pairs(batch, request))
     return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
 
 
@@ -117,6 +127,14 @@ class RayEngine:
             for score, vector in found.items():
                 totals[score] += vector
         return totals
+
+    def pairs(
+        self, dataset: Dataset, request: PairsRequest, *, progress: Progress, cancel: CancelToken
+    ) -> Any:
+        """Partial (item, system) aggregates per block (read tasks), combined in the driver."""
+        kwargs = {"request": request, "hook": self.block_hook}
+        job = {"progress": progress, "cancel": cancel, "verb": "Aggregating"}
+        return combine_pairs(list(self._run(dataset, request.columns, _pairs_udf, kwargs, **job)), request)
 
     def _run(
         self, dataset: Dataset, columns: list[str], udf: Callable[..., Any], kwargs: dict[str, Any], *,
