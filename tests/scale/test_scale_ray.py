@@ -70,6 +70,23 @@ def test_ray_counts_and_candidates_equal_duckdb(ray_session: Any, million: Path)
     assert ours.equals(theirs)
 
 
+def test_ray_exact_edges_equal_duckdbs_quantile_disc(ray_session: Any, scale_dataset: Path) -> None:
+    """Ray's sample differs from DuckDB's reservoir; the exact edges do not (a 500-row sample: the
+    collect pass gathers values for most ranks)."""
+    from test_scale_duckdb_engine import quantile_disc
+
+    dataset = open_dataset(str(scale_dataset))
+    request = FairnessRequest("label", ("sex",), ("score", "score_b"), sample_rows=500)
+    found = count_fairness(get_engine("ray"), dataset, request, bins=300)
+    local = count_fairness(get_engine("duckdb"), dataset, request, bins=300)
+    assert found.edges == "exact" and found.edges_sha256() == local.edges_sha256()
+    for score in request.scores:
+        expected = quantile_disc(scale_dataset, score, 300)
+        low = found.thresholds[score][0]
+        np.testing.assert_array_equal(found.thresholds[score][1:-1], expected[expected > low])
+        np.testing.assert_array_equal(found.counts[score], local.counts[score])
+
+
 def test_a_killed_worker_leaves_the_counts_exact(
     ray_session: Any, scale_dataset: Path, tmp_path: Path
 ) -> None:

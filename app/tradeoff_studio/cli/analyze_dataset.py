@@ -13,20 +13,21 @@ import argparse
 
 from ..core.analyses.kinds import kind
 from ..core.analyses.store import AnalysisRecord
-from ..core.engines.options import DATASET_PARAMETERS
+from ..core.engines.options import DATASET_PARAMETERS, FAIRNESS_ONLY
 from .analysis_common import MissingOptionError, add_parameter, spec_from
 from .commands import opened_project
 from .console import run_job
 
 
 def add_dataset_options(command: argparse.ArgumentParser, *, models: bool = True) -> None:
-    """Add ``--dataset``, ``--engine``, ``--ray-address``, ``--hash-files`` (and ``--model`` when
-    ``models``); ``--table`` becomes optional (one of the two is checked when the command runs)."""
+    """Add ``--dataset``, ``--engine``, ``--ray-address``, ``--hash-files`` (and ``--model`` and
+    ``--edges`` when ``models``); ``--table`` becomes optional (one of the two is checked when the
+    command runs)."""
     for action in command._actions:  # argparse has no public way to relax a required option
         if action.dest == "table":
             action.required = False
     for parameter in DATASET_PARAMETERS:
-        if models or parameter.name != "model":
+        if models or parameter.name not in FAIRNESS_ONLY:
             add_parameter(command, parameter)
 
 
@@ -66,6 +67,7 @@ def run_dataset_analysis(args: argparse.Namespace) -> AnalysisRecord:
                 ray_address=args.ray_address,
                 hash_files=args.hash_files,
                 models=models,
+                edges=args.edges,
                 name=args.name,
                 progress=progress,
                 cancel=cancel,

@@ -42,6 +42,7 @@ def analyze_fairness_dataset(
     ray_address: str | None = None,
     hash_files: bool = False,
     models: Sequence[str] = (),
+    edges: str = "exact",
     name: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
@@ -50,9 +51,11 @@ def analyze_fairness_dataset(
     """Run the fairness analysis ``spec`` on the Parquet files ``pattern`` names with ``engine``
     and store it (default name ``fairness-dataset``, made unique), atomically and audited.
 
-    ``models`` (registered ONNX models) are scored inside Ray's actors; their scores are the spec's
-    ``score_<model>`` columns. The Ray driver runs in a child process (:mod:`.engines.child`) unless
-    ``engine_options`` are given: they go to an in-process engine (e.g. a Ray ``block_hook`` in tests).
+    ``edges``: the score bins' edges are the ``exact`` quantiles of all rows (two more passes) or
+    quantiles of a ``sample``. ``models`` (registered ONNX models) are scored inside Ray's actors;
+    their scores are the spec's ``score_<model>`` columns. The Ray driver runs in a child process
+    (:mod:`.engines.child`) unless ``engine_options`` are given: they go to an in-process engine
+    (e.g. a Ray ``block_hook`` in tests).
     """
     token = cancel or CancelToken()
     check_dataset_spec(spec)
@@ -61,7 +64,8 @@ def analyze_fairness_dataset(
     dataset = open_dataset(pattern, hash_files=hash_files)
     scorings = tuple(prepare_scoring(project, m, dataset) for m in _checked_models(models, engine, spec))
     request = FairnessRequest(spec.label, tuple(spec.sensitive), tuple(spec.scores))
-    job, step = {"bins": spec.bins, "positive": spec.positive}, scaled(progress, 0.02, 0.7)
+    job = {"bins": spec.bins, "positive": spec.positive, "edges": edges}
+    step = scaled(progress, 0.02, 0.7)
     if engine == "ray" and not engine_options:  # the Ray driver in a child process: cancel = SIGINT
         options = {"address": ray_address, "scorings": scorings}
         counts = count_in_child(options, dataset, request, job, progress=step, cancel=token)

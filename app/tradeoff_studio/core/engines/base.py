@@ -15,6 +15,7 @@ trees or ``ASOF JOIN ... >=``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -131,6 +132,13 @@ class Engine(Protocol):
         self, dataset: Dataset, request: PairsRequest, *, progress: Progress, cancel: CancelToken
     ) -> pa.Table:
         """One pass: the (item, system) aggregates of an evaluation log (:mod:`.pairs`)."""
+        ...
+
+    def map_blocks(
+        self, dataset: Dataset, columns: list[str], fn: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        """One pass: ``fn(block, **kwargs)`` of every block (a ``pyarrow.Table``), in any order."""
         ...
 
 

@@ -8,6 +8,7 @@ float64, the same rule as numpy's ``searchsorted(side="right")``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 SOURCE = "read_parquet($files)"
 CASE_TREE_BINS = 256
+BATCH_ROWS = 1 << 20
 
 
 class DuckDBEngine:
@@ -154,6 +156,27 @@ class DuckDBEngine:
             found = con.execute(sql, {"files": dataset.paths}).to_arrow_table()
             progress(1.0, f"Aggregated {dataset.rows:,} rows with DuckDB")
             return found
+        finally:
+            con.close()
+
+    def map_blocks(
+        self, dataset: Dataset, columns: list[str], fn: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        """``fn(block, **kwargs)`` for each record batch of ``columns`` (the block functions Ray's
+        workers run, here on DuckDB's reads in this process)."""
+        import pyarrow as pa
+
+        con = self._connect(cancel)
+        try:
+            sql = f"SELECT {', '.join(ident(c) for c in columns)} FROM {SOURCE}"
+            done, total = 0, dataset.rows
+            progress(0.0, f"{verb} with DuckDB")
+            for batch in con.execute(sql, {"files": dataset.paths}).to_arrow_reader(BATCH_ROWS):
+                cancel.raise_if_cancelled()
+                yield fn(pa.Table.from_batches([batch]), **kwargs)
+                done += batch.num_rows
+                progress(min(done / max(total, 1), 1.0), f"{verb} with DuckDB: {done:,} of {total:,} rows")
         finally:
             con.close()
 

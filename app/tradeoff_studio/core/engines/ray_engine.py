@@ -68,6 +68,15 @@ def _pairs_udf(batch: Any, request: PairsRequest, hook: BlockHook | None) -> Any
     return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
 
 
+def _apply_udf(batch: Any, fn: Callable[..., Any], kwargs: dict[str, Any], hook: BlockHook | None) -> Any:
+    import pyarrow as pa
+
+    if hook is not None:
+        hook()
+    found = as_bytes(fn(batch, **kwargs))
+    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
+
+
 class RayEngine:
     """Counts with Ray Data; ``address`` None starts a private local Ray, ``auto`` or ``ray://…``
     joins a running cluster. An already initialised Ray (a test session, a notebook) is reused.
@@ -135,6 +144,16 @@ class RayEngine:
         kwargs = {"request": request, "hook": self.block_hook}
         job = {"progress": progress, "cancel": cancel, "verb": "Aggregating"}
         return combine_pairs(list(self._run(dataset, request.columns, _pairs_udf, kwargs, **job)), request)
+
+    def map_blocks(
+        self, dataset: Dataset, columns: list[str], fn: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        """``fn(block, **kwargs)`` of each block in Ray's read tasks (after scoring, with models)."""
+        udf_kwargs = {"fn": fn, "kwargs": kwargs, "hook": self.block_hook}
+        yield from self._run(
+            dataset, columns, _apply_udf, udf_kwargs, progress=progress, cancel=cancel, verb=verb
+        )
 
     def _run(
         self, dataset: Dataset, columns: list[str], udf: Callable[..., Any], kwargs: dict[str, Any], *,
