@@ -87,6 +87,18 @@ def test_ray_exact_edges_equal_duckdbs_quantile_disc(ray_session: Any, scale_dat
         np.testing.assert_array_equal(found.counts[score], local.counts[score])
 
 
+def test_progress_is_monotone_and_reaches_the_total(ray_session: Any, scale_dataset: Path) -> None:
+    """Every pass's progress (the counter actor's polls and the driver's blocks) rises to its total."""
+    seen: list[tuple[float, str]] = []
+    dataset = open_dataset(str(scale_dataset))
+    count_fairness(get_engine("ray"), dataset, REQUEST, bins=50, progress=lambda f, m: seen.append((f, m)))
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    messages = [message for _, message in seen]
+    for verb in ("Scanning", "Ranking", "Counting"):
+        assert f"{verb} with Ray: 80,000 of 80,000 rows" in messages, messages
+
+
 def test_a_killed_worker_leaves_the_counts_exact(
     ray_session: Any, scale_dataset: Path, tmp_path: Path
 ) -> None:
@@ -174,6 +186,8 @@ def test_onnx_scoring_inside_ray_equals_score_then_count(ray_session: Any, tmp_p
     found = count_fairness(engine, dataset, request, bins=100, thresholds=local.thresholds)
     np.testing.assert_array_equal(found.counts["score_lr"], local.counts["score_lr"])
     assert found.versions["providers"] == "CPUExecutionProvider" and found.rows == 21_000
+    assert found.versions["placement"] == "num_cpus=0.5, provider cpu, up to 2 actors"
+    assert all(part.endswith(" CPUExecutionProvider") for part in found.versions["actors"].split("; "))
 
 
 class Fails:

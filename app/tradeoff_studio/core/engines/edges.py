@@ -78,7 +78,7 @@ def exact_quantiles(
     bounds = {score: np.unique(facts.sample_of(score)) for score in request.scores}
     cells = {score: np.zeros(2 * len(cut) + 1, dtype=np.int64) for score, cut in bounds.items()}
     blocks = engine.map_blocks
-    job = {"progress": scaled(progress, 0.0, 0.6), "cancel": cancel, "verb": "Ranking the scores"}
+    job = {"progress": scaled(progress, 0.0, 0.6), "cancel": cancel, "verb": "Ranking"}
     for found in blocks(dataset, list(request.scores), block_cells, {"bounds": bounds}, **job):
         for score, vector in found.items():
             cells[score] += vector
@@ -87,11 +87,7 @@ def exact_quantiles(
     wanted = {score: np.unique(cell[cell % 2 == 0]) for score, (cell, _) in located.items()}
     collected: dict[str, list[Float]] = {score: [] for score in bounds}
     if any(len(cells_) for cells_ in wanted.values()):
-        job = {
-            "progress": scaled(progress, 0.6, 1.0),
-            "cancel": cancel,
-            "verb": "Collecting the ranked values",
-        }
+        job = {"progress": scaled(progress, 0.6, 1.0), "cancel": cancel, "verb": "Collecting"}
         kwargs = {"bounds": bounds, "wanted": wanted}
         for found in blocks(dataset, list(request.scores), block_values, kwargs, **job):
             for score, values in found.items():
