@@ -23,6 +23,8 @@ from tradeoff_studio.core.dataset_workflows import analyze_cost_quality_dataset
 from tradeoff_studio.core.engines import EngineError, get_engine
 from tradeoff_studio.core.engines.dataset import open_dataset
 from tradeoff_studio.core.engines.pairs import PairsRequest, collect_pairs
+from tradeoff_studio.core.errors import CancelledError
+from tradeoff_studio.core.jobs import CancelToken
 from tradeoff_studio.core.project import Project, create_project, open_project
 
 COLUMNS = {"item": "item", "system": "system", "correct": "correct"}
@@ -111,6 +113,12 @@ def _negative(table: pa.Table) -> pa.Table:
     return table.set_column(table.schema.get_field_index("cost"), "cost", pa.array(cost))
 
 
+def _partial_confidence(table: pa.Table) -> pa.Table:
+    confidence = table["confidence"].to_pylist()
+    confidence[table["system"].to_pylist().index("sys-b")] = None
+    return table.set_column(table.schema.get_field_index("confidence"), "confidence", pa.array(confidence))
+
+
 def _text_cost(table: pa.Table) -> pa.Table:
     return table.set_column(table.schema.get_field_index("cost"), "cost", table["cost"].cast(pa.string()))
 
@@ -124,6 +132,7 @@ def _text_cost(table: pa.Table) -> pa.Table:
             r"Item 'set\d/q\d+' of system 'sys-\w' in the dataset .*: column 'cost' is a negative cost",
         ),
         (_text_cost, r"Column 'cost' of the dataset .* is string, not a number"),
+        (_partial_confidence, r"System 'sys-b' has a confidence in column 'confidence' on 1,999 of its"),
     ],
 )
 def test_bad_logs_are_refused_and_nothing_is_stored(
@@ -132,9 +141,22 @@ def test_bad_logs_are_refused_and_nothing_is_stored(
 ) -> None:  # fmt: skip
     folder = _bad_log(sorted_log, change)
     before = state(project)
-    spec = CostQualitySpec("dataset", **COLUMNS, cost="cost", resamples=10)
+    spec = CostQualitySpec("dataset", **COLUMNS, cost="cost", confidence="confidence", resamples=10)
     with pytest.raises(AnalysisError, match=message):
         analyze_cost_quality_dataset(project, spec, str(folder))
+    assert state(project) == before
+
+
+def test_cancel_stores_nothing(project: Project, sorted_log: Path, state: Callable[[Project], Any]) -> None:
+    token, before = CancelToken(), state(project)
+
+    def progress(_fraction: float, message: str) -> None:
+        if message.startswith("Aggregating"):
+            token.cancel()
+
+    spec = CostQualitySpec("dataset", **COLUMNS, cost="cost", resamples=10)
+    with pytest.raises(CancelledError):
+        analyze_cost_quality_dataset(project, spec, str(sorted_log), progress=progress, cancel=token)
     assert state(project) == before
 
 

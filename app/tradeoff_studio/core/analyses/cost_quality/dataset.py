@@ -87,7 +87,7 @@ def check_pairs(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> pa.Tabl
     from ...engines.pairs import PAIR_ROWS
 
     if spec.systems is not None:
-        present = sorted(set(pairs[spec.system].drop_null().to_pylist()))
+        present = sorted(pc.unique(pairs[spec.system].drop_null()).to_pylist())
         missing = [name for name in spec.systems if name not in present]
         if missing:
             raise AnalysisError(
@@ -96,7 +96,6 @@ def check_pairs(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> pa.Tabl
             )
         chosen = pa.array(list(spec.systems), pa.string())
         pairs = pairs.filter(pc.is_in(pairs[spec.system], value_set=chosen))
-    item, system = pairs[spec.item].to_pylist(), pairs[spec.system].to_pylist()
     rows = pairs[PAIR_ROWS].to_numpy()
     for name in (spec.item, spec.system, spec.cluster):
         if name and pairs[name].null_count:
@@ -107,19 +106,25 @@ def check_pairs(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> pa.Tabl
     repeated = np.flatnonzero(rows > 1)
     if len(repeated):
         at = int(repeated[0])
+        item, system = _pair(pairs, spec, at)
         raise AnalysisError(
-            f"Item {item[at]!r} has {rows[at]} rows for system {system[at]!r} in the dataset {pattern!r}; "
+            f"Item {item!r} has {rows[at]} rows for system {system!r} in the dataset {pattern!r}; "
             "each (item, system) needs exactly one row. Average or deduplicate the repeats first."
         )
     for name, problem, bad in _value_checks(pairs, spec):
         if bad.any():
-            at = int(np.flatnonzero(bad)[0])
+            item, system = _pair(pairs, spec, int(np.flatnonzero(bad)[0]))
             raise AnalysisError(
-                f"Item {item[at]!r} of system {system[at]!r} in the dataset {pattern!r}: column '{name}' "
+                f"Item {item!r} of system {system!r} in the dataset {pattern!r}: column '{name}' "
                 f"{problem}. Fix or filter out that row and run the analysis again."
             )
-    _check_confidence(pairs, spec, pattern, system)
+    _check_confidence(pairs, spec, pattern)
     return pairs
+
+
+def _pair(pairs: pa.Table, spec: CostQualitySpec, at: int) -> tuple[Any, Any]:
+    """The (item, system) of pair ``at``."""
+    return pairs[spec.item][at].as_py(), pairs[spec.system][at].as_py()
 
 
 def _value_checks(pairs: pa.Table, spec: CostQualitySpec) -> list[tuple[str, str, np.ndarray]]:
@@ -149,19 +154,17 @@ def _value_checks(pairs: pa.Table, spec: CostQualitySpec) -> list[tuple[str, str
     return found
 
 
-def _check_confidence(pairs: pa.Table, spec: CostQualitySpec, pattern: str, system: list[Any]) -> None:
+def _check_confidence(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> None:
     """Each system has a confidence on all of its pairs or on none."""
     if spec.confidence is None:
         return
-    given = ~pairs[spec.confidence].is_null().to_numpy(zero_copy_only=False)
-    names = np.asarray(system, dtype=object)
-    for name in dict.fromkeys(system):
-        mine = given[names == name]
-        given_here = int(mine.sum())
-        if 0 < given_here < len(mine):
+    found = pairs.group_by(spec.system).aggregate([(spec.confidence, "count"), ([], "count_all")])
+    for row in found.sort_by(spec.system).to_pylist():
+        given, total = row[f"{spec.confidence}_count"], row["count_all"]
+        if 0 < given < total:
             raise AnalysisError(
-                f"System {name!r} has a confidence in column '{spec.confidence}' on {given_here:,} of its "
-                f"{len(mine):,} items in the dataset {pattern!r}. Give it on every row of the system, or on "
+                f"System {row[spec.system]!r} has a confidence in column '{spec.confidence}' on {given:,} of "
+                f"its {total:,} items in the dataset {pattern!r}. Give it on every row of the system, or on "
                 "none: a system without confidence is still compared, but cannot start a cascade."
             )
 
