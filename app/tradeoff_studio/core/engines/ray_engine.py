@@ -11,7 +11,6 @@ gives the same vector, so the counts stay exact.
 
 from __future__ import annotations
 
-import itertools
 import os
 import pickle
 import re
@@ -31,7 +30,7 @@ from .blocks import as_bytes, block_counts, block_facts
 from .dataset import Dataset
 from .pairs import PairsRequest, block_pairs, combine_pairs
 from .placement import scoring_actors
-from .ray_progress import POLL_S, Poller, make_counter, tally
+from .ray_progress import POLL_S, Poller, session_counter, tally
 from .scoring import Scoring, ScoringUDF
 
 _KNOBS = {
@@ -73,8 +72,6 @@ class RayEngine:
         self.providers: set[str] = set()
         self.actors: dict[str, str] = {}  # scoring actor id -> the provider(s) it used
         self.placement = ""
-        self._passes = itertools.count()
-        self._counters: tuple[Any, Any] = (None, None)  # (Ray job id, counter actor)
 
     def session(self) -> Any:
         """A context in which Ray stays up across passes (started once, shut down at the end)."""
@@ -143,7 +140,7 @@ class RayEngine:
             context = ray.data.DataContext.get_current()
             context.max_errored_blocks = 0
             context.enable_progress_bars = False
-            counter, key = self._counter(), next(self._passes)
+            counter, key = session_counter()
             udf_kwargs = {"fn": fn, "kwargs": kwargs, "hook": self.block_hook, "counter": counter, "key": key}
             data = ray.data.read_parquet(dataset.paths).select_columns(self._read_columns(columns))
             mapped = self._mapped(data, _apply_udf, udf_kwargs)
@@ -151,15 +148,6 @@ class RayEngine:
             read = lambda: int(ray.get(counter.total.remote(key), timeout=POLL_S * 4))  # noqa: E731
             with Poller(progress, dataset.rows, verb, read) as poller:
                 yield from self._collect(mapped, dataset, poller=poller, cancel=cancel)
-
-    def _counter(self) -> Any:
-        """The counter actor of this Ray session (made once per session)."""
-        import ray
-
-        session = ray.get_runtime_context().get_job_id()
-        if self._counters[0] != session:
-            self._counters = (session, make_counter())
-        return self._counters[1]
 
     def _collect(
         self, mapped: Any, dataset: Dataset, *, poller: Poller, cancel: CancelToken

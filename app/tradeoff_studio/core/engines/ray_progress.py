@@ -2,8 +2,8 @@
 
 Ray Data hands a read task's output to the driver when the task ends, so progress counted in the
 driver's loop jumps (research/scale_out.md: a driver-side check acted 4 s late). Each block
-function instead adds its rows to a counter actor (``num_cpus=0``, one per engine and Ray session,
-keyed by pass), and a daemon thread polls it every :data:`POLL_S` seconds. :class:`Poller` reports
+function instead adds its rows to a counter actor (``num_cpus=0``, one per Ray session, keyed by
+pass), and a daemon thread polls it every :data:`POLL_S` seconds. :class:`Poller` reports
 only increases, under a lock shared with the driver loop's own reports, so progress is monotone,
 comes from one thread at a time, and ends at the row total; after the pass it reports nothing more.
 A block retried after a worker died is added twice, so the counter is capped at the footers' total.
@@ -11,6 +11,7 @@ A block retried after a worker died is added twice, so the counter is capped at 
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,19 @@ from typing import Any
 from ..jobs import Progress
 
 POLL_S = 0.5
+_COUNTERS: dict[str, Any] = {}  # Ray job id -> its counter actor
+_PASSES = itertools.count()
+
+
+def session_counter() -> tuple[Any, int]:
+    """The counter actor of the current Ray session (made on first use) and a new pass key."""
+    import ray
+
+    session = str(ray.get_runtime_context().get_job_id())
+    if session not in _COUNTERS:
+        _COUNTERS.clear()  # an earlier session's actor died with it
+        _COUNTERS[session] = make_counter()
+    return _COUNTERS[session], next(_PASSES)
 
 
 def make_counter() -> Any:
