@@ -188,6 +188,12 @@ def test_cli_dataset_option(
     assert "Dataset: " in out and "10,000 (system, item) pairs, aggregated by the duckdb engine" in out
     status, out, err = cli("candidates", str(path), "cq", "--front-only", "--json")
     assert status == 0 and json.loads(out), err
+    status, out, err = cli("decide", str(path), "cq", "--constraint", "quality>=0.6", "--dry-run")
+    assert status == 0, err
+    from tradeoff_studio.core.integrity import check_project
+
+    report = check_project(path)  # the analysis names a dataset, not a missing table
+    assert report.sound, report.problems
     with open_project(path) as project:
         before = state(project)
         assert project.tables() == []  # the rows never entered the project

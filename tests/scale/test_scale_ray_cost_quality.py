@@ -75,3 +75,20 @@ def test_ray_analysis_equals_the_duckdb_engine_analysis(
     mine, other = get_candidates(project, ours.name), get_candidates(project, theirs.name)
     assert len(mine.frame) > 50 and mine.frame.equals(other.frame)
     assert mine.notes == other.notes
+
+
+def test_cli_engine_ray(
+    ray_session: Any, log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from support.inprocess_cli import in_process_cli
+    from tradeoff_studio.core.project import create_project
+
+    path = tmp_path / "cli.tsproj"
+    create_project(path).close()
+    options = ["--item", "item", "--system", "system", "--correct", "correct", "--cost", "cost",
+               "--resamples", "10"]  # fmt: skip
+    status, out, err = in_process_cli(capsys)(
+        "analyze", path, "cost-quality", "--dataset", log, "--engine", "ray", *options
+    )
+    assert status == 0, err
+    assert "aggregated by the ray engine (ray " in out and "30,000 rows" in out
