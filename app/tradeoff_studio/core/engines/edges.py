@@ -53,12 +53,15 @@ def cells_of(values: Float, bounds: Float) -> Int:
     return 2 * position.astype(np.int64) + equal
 
 
-def block_cells(table: pa.Table, bounds: dict[str, Float]) -> dict[str, Int]:
-    """The rank pass over one block: each score's histogram over its ``2m + 1`` cells."""
-    return {
-        score: np.bincount(cells_of(_floats(table[score]), cut), minlength=2 * len(cut) + 1).astype(np.int64)
-        for score, cut in bounds.items()
-    }
+def block_cells(table: pa.Table, bounds: dict[str, Float]) -> dict[str, tuple[Int, Int]]:
+    """The rank pass over one block: each score's histogram over its ``2m + 1`` cells, sparse (the
+    cells the block reaches and their counts: a small block sends little)."""
+    out = {}
+    for score, cut in bounds.items():
+        histogram = np.bincount(cells_of(_floats(table[score]), cut), minlength=2 * len(cut) + 1)
+        reached = np.flatnonzero(histogram)
+        out[score] = (reached.astype(np.int64), histogram[reached].astype(np.int64))
+    return out
 
 
 def block_values(table: pa.Table, bounds: dict[str, Float], wanted: dict[str, Int]) -> dict[str, Float]:
@@ -80,8 +83,8 @@ def exact_quantiles(
     blocks = engine.map_blocks
     job = {"progress": scaled(progress, 0.0, 0.6), "cancel": cancel, "verb": "Ranking"}
     for found in blocks(dataset, list(request.scores), block_cells, {"bounds": bounds}, **job):
-        for score, vector in found.items():
-            cells[score] += vector
+        for score, (reached, counts) in found.items():
+            cells[score][reached] += counts
     ranks = exact_ranks(facts.rows, bins)
     located = {score: _locate(cells[score], ranks, facts.rows, engine.name, score) for score in bounds}
     wanted = {score: np.unique(cell[cell % 2 == 0]) for score, (cell, _) in located.items()}
