@@ -80,8 +80,8 @@ def test_unknown_engine_is_refused() -> None:
         get_engine("spark")
 
 
-def test_case_tree_and_asof_binning_agree(scale_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Below CASE_TREE_BINS the engine bins with a CASE tree, above with an ASOF JOIN: same counts."""
+def test_case_tree_and_numpy_blocks_agree(scale_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below CASE_TREE_BINS the engine bins with a CASE tree, above with numpy blocks: same counts."""
     from tradeoff_studio.core.engines import duckdb_engine
 
     dataset = open_dataset(str(scale_dataset))

@@ -1,21 +1,24 @@
 """The DuckDB engine: the project's own engine, here over Parquet files outside the project.
 
 A private in-memory connection reads the files (``read_parquet`` over the checked file list); the
-rows never enter the project. Bins come from a balanced ``CASE`` tree (up to 255 edges, bound as
-parameters) or an ``ASOF JOIN`` on the edges (a registered Arrow table): both ``score >= edge`` on
-float64, the same rule as numpy's ``searchsorted(side="right")``.
+rows never enter the project. Bins come from a balanced ``CASE`` tree (up to 127 edges, bound as
+parameters: ``score >= edge`` on float64), or with more edges from the numpy block function Ray's
+workers run (``searchsorted(side="right")``, the same rule) over DuckDB's record batches — twice as
+fast as the ``ASOF JOIN`` it replaces at 2,000 bins, and the same code as Ray's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..jobs import CancelToken, Progress
+from ..jobs import CancelToken, Progress, scaled
 from ..sql import ident
 from .base import CountPlan, FairnessRequest, Int, ScanFacts
+from .blocks import block_counts
 from .dataset import Dataset
 
 if TYPE_CHECKING:
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
     from .pairs import PairsRequest
 
 SOURCE = "read_parquet($files)"
-CASE_TREE_BINS = 256
+CASE_TREE_BINS = 128  # measured crossover: a CASE tree is faster below, numpy blocks above
 BATCH_ROWS = 1 << 20
 
 
@@ -101,11 +104,33 @@ class DuckDBEngine:
     def count(
         self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
     ) -> dict[str, Int]:
-        """Counts per (group, bin, label) of each score, one scan per score: a balanced ``CASE`` tree
-        on the edges up to :data:`CASE_TREE_BINS` bins (about log2 K comparisons a row), else an
-        ``ASOF JOIN`` on them."""
-        import pyarrow as pa
+        """Counts per (group, bin, label) of each score: one scan per score with a balanced ``CASE`` tree
+        on the edges below :data:`CASE_TREE_BINS` bins (about log2 K comparisons a row); the scores
+        with more bins together in one pass of numpy blocks (:func:`.blocks.block_counts`)."""
+        many = {score: edges for score, edges in plan.edges.items() if len(edges) >= CASE_TREE_BINS}
+        share = len(many) / len(plan.edges)
+        out = self._block_counts(dataset, replace(plan, edges=many), scaled(progress, 0.0, share), cancel)
+        tree = replace(plan, edges={s: e for s, e in plan.edges.items() if s not in many})
+        return out | self._tree_counts(dataset, tree, scaled(progress, share, 1.0), cancel)
 
+    def _block_counts(
+        self, dataset: Dataset, plan: CountPlan, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        if not plan.edges:
+            return {}
+        totals = {score: np.zeros(plan.size(score), dtype=np.int64) for score in plan.edges}
+        columns = list(dict.fromkeys([plan.request.label, *plan.request.sensitive, *plan.edges]))
+        job = {"progress": progress, "cancel": cancel, "verb": "Counting"}
+        for found in self.map_blocks(dataset, columns, block_counts, {"plan": plan}, **job):
+            for score, vector in found.items():
+                totals[score] += vector
+        return totals
+
+    def _tree_counts(
+        self, dataset: Dataset, plan: CountPlan, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        if not plan.edges:
+            return {}
         con, request = self._connect(cancel), plan.request
         index = {group: i for i, group in enumerate(plan.groups)}
         keys = ", ".join(ident(c) for c in request.sensitive)
@@ -119,18 +144,8 @@ class DuckDBEngine:
                 progress(i / len(plan.edges), f"Counting {score} with DuckDB")
                 params: dict[str, Any] = {"files": dataset.paths, "positive": plan.positive}
                 source = rows.format(score=ident(score))
-                if len(edges) < CASE_TREE_BINS:
-                    tree = _case_tree(edges, 0, len(edges), params)
-                    sql = f"SELECT {keys}, {tree}, _ts_y, count(*) FROM ({source}) GROUP BY ALL"
-                else:
-                    starts = np.concatenate([[-np.inf], edges])
-                    bins = np.arange(len(starts), dtype=np.int64)
-                    con.register("_ts_edges", pa.table({"e": starts, "b": bins}))
-                    qualified = ", ".join(f"d.{ident(c)}" for c in request.sensitive)
-                    sql = (
-                        f"SELECT {qualified}, e.b, d._ts_y, count(*) FROM ({source}) d "
-                        "ASOF JOIN _ts_edges e ON d._ts_s >= e.e GROUP BY ALL"
-                    )
+                tree = _case_tree(edges, 0, len(edges), params)
+                sql = f"SELECT {keys}, {tree}, _ts_y, count(*) FROM ({source}) GROUP BY ALL"
                 found = con.execute(sql, params).fetchall()
                 out[score] = _flat(found, index, len(edges) + 1, plan.size(score))
             return out
