@@ -39,6 +39,7 @@ _KNOBS = {
     "RAY_DATA_PARQUET_BIN_PACKING_BYTES": str(16 << 20),
 }
 BlockHook = Callable[[], None]
+BLOCK_BYTES = 16 << 20
 SHORT_TEMP = 40  # Ray's session folder adds about 60 bytes to its socket paths
 
 
@@ -140,6 +141,7 @@ class RayEngine:
             context = ray.data.DataContext.get_current()
             context.max_errored_blocks = 0
             context.enable_progress_bars = False
+            context.target_max_block_size = BLOCK_BYTES  # several blocks per read task: the counter moves
             counter, key = session_counter()
             udf_kwargs = {"fn": fn, "kwargs": kwargs, "hook": self.block_hook, "counter": counter, "key": key}
             data = ray.data.read_parquet(dataset.paths).select_columns(self._read_columns(columns))
