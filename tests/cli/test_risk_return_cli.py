@@ -130,6 +130,11 @@ def test_objectives_with_cvar_trace_the_mean_cvar_frontier_and_say_so(tmp_path: 
     drawdown = cli("analyze", project, "risk-return", *flags[:-2], *evaluated)
     assert drawdown.returncode == 0, drawdown.stderr
     assert "max_drawdown evaluated on these portfolios, not optimised" in drawdown.stdout
+    semi = ["--objectives", "return:max,semideviation:min", "--name", "semi"]
+    downside = cli("analyze", project, "risk-return", *flags[:-2], *semi)
+    assert downside.returncode == 0, downside.stderr
+    assert "Optimised: mean–semideviation frontier by exact minimum semivariance" in downside.stdout
+    assert "Frontier: semideviation (annualised; below the portfolio's own mean" in downside.stdout
 
 
 def test_group_bounds_from_a_groups_table_and_refusals_leave_the_project_unchanged(

@@ -149,7 +149,7 @@ def _measure_frontier(
     return measure_frontier(fit.values, estimates.mean, measure, level=spec.cvar_level, points=spec.points,
                             lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups[0],
                             limits=groups[1], max_return=None if any(groups) else frontier.line.max_return,
-                            cancel=cancel)  # fmt: skip
+                            periods_per_year=fit.periods_per_year, cancel=cancel)  # fmt: skip
 
 
 def _walk_forward(
