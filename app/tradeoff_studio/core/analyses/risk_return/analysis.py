@@ -113,7 +113,8 @@ def analyze_risk_return(
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
     notes |= frontier_notes(spec, frontier, traced, points, cov=estimates.cov, constraints=(groups, limits),
-                            horizon=notes["conventions"]["cvar"]["horizon"])  # fmt: skip
+                            horizon=notes["conventions"]["cvar"]["horizon"],
+                            refit=(fit, (lower, upper), token))  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     if spec.backtest is not None:
         progress(0.9, "Walking forward")

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...jobs import CancelToken
 from .frontier import Frontier
 from .measure_frontier import AbsoluteLimit, GroupBound, MeasureFrontier
 from .optimised import optimised_note
 from .portfolios import Portfolio
-from .slopes import exact_slopes
+from .returns import Returns
+from .slopes import exact_slopes, resampled_slope_intervals
 
 if TYPE_CHECKING:
     from .analysis import RiskReturnSpec
@@ -25,9 +27,11 @@ def frontier_notes(
     cov: np.ndarray,
     constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     horizon: str,
+    refit: tuple[Returns, tuple[np.ndarray, np.ndarray], CancelToken],
 ) -> dict[str, Any]:
-    """``limits``, ``group_bounds``, ``optimised`` and, for the critical line, ``exact_slopes`` (else
-    the traced frontier's ``max_return``)."""
+    """``limits``, ``group_bounds``, ``optimised`` and, for the critical line, ``exact_slopes`` with
+    their resampled intervals (``refit``: the fit window, the bounds and the cancel token); else the
+    traced frontier's ``max_return``."""
     groups, limits = constraints
     notes: dict[str, Any] = {
         "limits": [{"limit": limit.name, "value": limit.limit} for limit in limits],
@@ -47,4 +51,13 @@ def frontier_notes(
     else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope
         slopes = exact_slopes(frontier.line, cov, frontier.returns)
         notes["exact_slopes"] = {p.candidate_id: s for p, s in zip(points, slopes, strict=True)}
+        fit, bounds, cancel = refit
+        intervals, notes["slope_intervals"] = resampled_slope_intervals(
+            fit.values, frontier.volatilities, periods_per_year=fit.periods_per_year,
+            covariance=spec.covariance, bounds=bounds, bootstrap=spec.bootstrap, cancel=cancel,
+        )  # fmt: skip
+        notes["exact_slopes_ci"] = {
+            p.candidate_id: None if band is None else list(band)
+            for p, band in zip(points, intervals, strict=True)
+        }
     return notes
