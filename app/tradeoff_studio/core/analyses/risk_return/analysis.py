@@ -19,7 +19,7 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
-from .backtest import WF_METRICS, Backtest, walk_forward
+from .backtest import WF_METRICS, Backtest, measure_rule, walk_forward
 from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
@@ -120,7 +120,8 @@ def analyze_risk_return(
         progress(0.9, "Walking forward")
         everything = points + named + targets + given
         frame, notes["walk_forward"] = _walk_forward(spec, data, everything, frame, bounds=(lower, upper),
-                                                     traced=traced, cancel=token)  # fmt: skip
+                                                     traced=traced, constraints=(groups, limits),
+                                                     cancel=token)  # fmt: skip
         metrics_list += list(WF_METRICS)
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
@@ -161,17 +162,18 @@ def _walk_forward(
     *,
     bounds: tuple[np.ndarray, np.ndarray],
     traced: MeasureFrontier | None,
+    constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     cancel: CancelToken,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The frame with the walk-forward columns, and the note (mean–variance rules only)."""
+    """The frame with the walk-forward columns, and the note; a frontier HiGHS traced is re-fitted by it."""
     assert spec.backtest is not None
-    if traced is not None:
-        raise AnalysisError(
-            "--rebalance re-fits the mean–variance rules only: drop the CVaR/CDaR objective, group bounds "
-            "and limits, or run the walk-forward as a separate analysis without them."
-        )
+    rule, name = (None, "critical line") if traced is None else measure_rule(
+        traced.measure, level=spec.cvar_level, bounds=bounds, constraints=constraints,
+        periods_per_year=data.periods_per_year, cancel=cancel,
+    )  # fmt: skip
     columns, note = walk_forward(data, portfolios, spec.backtest, points=spec.points, bounds=bounds,
-                                 risk_free=spec.risk_free, cancel=cancel)  # fmt: skip
+                                 risk_free=spec.risk_free, cancel=cancel, frontier_rule=rule,
+                                 rule_name=name)  # fmt: skip
     return frame.assign(**columns), note
 
 
