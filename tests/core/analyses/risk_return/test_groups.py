@@ -127,8 +127,6 @@ def test_analysis_under_group_bounds_names_what_it_optimised_and_drops_breaking_
          "The upper weight bounds add up to 0.8"),
         ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3), ("safe", 0.0, 0.5))},
          "No fully invested portfolio meets the weight bounds together with the group bounds"),
-        ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "target_returns": (0.05,)},
-         "not available with group bounds or limits yet"),
     ],
 )  # fmt: skip
 def test_impossible_group_bounds_are_refused_with_the_reason(

@@ -30,8 +30,9 @@ from .measure_frontier import RISK_MEASURES, AbsoluteLimit, GroupBound, MeasureF
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
 from .optimised import risk_measure
-from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
+from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios
 from .returns import Returns, ReturnsSource, read_returns
+from .targets import all_targets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,9 +97,9 @@ def analyze_risk_return(
     frontier = efficient_frontier(estimates.mean, estimates.cov, points=spec.points, lower=lower, upper=upper)
     traced = _measure_frontier(spec, fit, estimates=estimates, frontier=frontier, bounds=(lower, upper),
                                groups=(groups, limits), cancel=token, progress=progress)  # fmt: skip
-    targets, infeasible = target_portfolios(
-        frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
-    )
+    targets, infeasible = all_targets(frontier.line, fit.values, estimates, bounds=(lower, upper),
+                                      constraints=(groups, limits),
+                                      asked=(spec.target_returns, spec.target_volatilities))  # fmt: skip
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
     named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
                                       risk_free=spec.risk_free, assets=data.assets)  # fmt: skip

@@ -147,11 +147,6 @@ def extra_constraints(
         if spec.groups_table
         else ()
     )
-    if (groups or limits) and (spec.target_returns or spec.target_volatilities):
-        raise AnalysisError(
-            "--target-return and --target-volatility are not available with group bounds or limits yet: pick "
-            "the point from the constrained frontier with decide --constraint (e.g. return>=0.08)."
-        )
     return groups, tuple(limits)
 
 

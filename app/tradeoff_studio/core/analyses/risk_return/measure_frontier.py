@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -387,3 +388,39 @@ def _hessian(matrix: np.ndarray, columns: int) -> Any:
     hessian.index_ = np.concatenate([np.arange(j, n) for j in range(n)]).astype(np.int32)
     hessian.value_ = np.concatenate([matrix[j:, j] for j in range(n)]).astype(np.float64)
     return hessian
+
+
+def mean_variance_solver(
+    returns: np.ndarray,
+    mean: np.ndarray,
+    cov: np.ndarray,
+    *,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    groups: tuple[GroupBound, ...] = (),
+    limits: tuple[AbsoluteLimit, ...] = (),
+) -> Callable[[float | None], tuple[str, np.ndarray | None, float]]:
+    """A solver of the constrained mean–variance QP: ``solve(r)`` gives (status, weights, volatility)
+    of the minimum-variance portfolio earning at least ``r`` (None: any return), warm-started."""
+    scale = 1.0 / max(float(np.asarray(returns).std()), 1e-300)
+    program = _build(np.asarray(returns) * scale, np.asarray(mean) * scale, "volatility", level=0.95,
+                     lower=lower, upper=upper, scale=scale, cov=np.asarray(cov) * scale * scale,
+                     groups=groups, limits=limits)  # fmt: skip
+
+    def solve(target: float | None) -> tuple[str, np.ndarray | None, float]:
+        floor = -_INF if target is None else float(target) * scale
+        program.highs.changeRowBounds(program.return_row, floor, _INF)
+        return _solve(program)
+
+    return solve
+
+
+def max_return(
+    mean: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    groups: tuple[GroupBound, ...] = (),
+    limits: tuple[AbsoluteLimit, ...] = (),
+) -> float:
+    """The highest ``μ'w`` the bounds, group bounds and limits allow (a HiGHS linear program)."""
+    return _max_return(np.asarray(mean, dtype=np.float64), lower, upper, groups, limits)
