@@ -23,8 +23,6 @@ optimality is reported with its status, never silently dropped.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,37 +32,25 @@ import numpy as np
 from ...errors import CancelledError
 from ...jobs import CancelToken
 from ..candidates import AnalysisError
+from .highs_model import (
+    INF,
+    OPTIONS,
+    AbsoluteLimit,
+    GroupBound,
+    Parts,
+    cdar_parts,
+    cvar_parts,
+    group_rows,
+    joined,
+    limit_parts,
+    new_highs,
+    rows_into,
+    triangular_hessian,
+)
 from .semideviation import SemiState, solve_point
 
 RISK_MEASURES = ("cvar", "cdar", "semideviation")
 SOLVER = "HiGHS dual simplex, warm-started from the previous point's basis"
-_INF = float("inf")
-_OPTIONS = (
-    ("output_flag", False),
-    ("threads", 1),
-    ("random_seed", 0),
-    ("primal_feasibility_tolerance", 1e-9),
-    ("dual_feasibility_tolerance", 1e-9),
-)
-
-
-@dataclass(frozen=True)
-class GroupBound:
-    """The total weight of a group of assets (``members``, their positions) lies in [lower, upper]."""
-
-    name: str
-    members: tuple[int, ...]
-    lower: float
-    upper: float
-
-
-@dataclass(frozen=True)
-class AbsoluteLimit:
-    """Σ|w_i − centre_i| ≤ limit: turnover from the current weights, or gross exposure (centre 0)."""
-
-    name: str  # "turnover" or "gross exposure", for messages
-    centre: np.ndarray
-    limit: float
 
 
 @dataclass(frozen=True)
@@ -149,7 +135,7 @@ def measure_frontier(
     for target in np.linspace(start, max_return, points)[1:]:
         if cancel is not None and cancel.cancelled:
             raise CancelledError()
-        program.highs.changeRowBounds(program.return_row, float(target) * scale, _INF)
+        program.highs.changeRowBounds(program.return_row, float(target) * scale, INF)
         status, weights, value = _solve(program)
         if weights is None:
             failed.append({"target": float(target), "status": status})
@@ -184,7 +170,7 @@ def _solve(program: _Program) -> tuple[str, np.ndarray | None, float]:
 
 def _quadratic(program: _Program, hessian: np.ndarray) -> tuple[str, np.ndarray | None]:
     """Solve ``program`` with ``hessian`` on its weights (warm from the last basis): (status, weights)."""
-    program.highs.passHessian(_hessian(hessian, program.highs.getNumCol()))
+    program.highs.passHessian(triangular_hessian(hessian, program.highs.getNumCol()))
     status, weights, _ = _solve(replace(program, semi=None))
     return status, weights
 
@@ -205,15 +191,15 @@ def _max_return(
     import highspy
 
     n = len(mean)
-    extra_lower, extra_upper, extra_cost, rows = _limit_parts(limits, n, n)
+    extra_lower, extra_upper, extra_cost, rows = limit_parts(limits, n, n)
     lp = highspy.HighsLp()
     lp.num_col_ = n + len(extra_cost)
     lp.col_cost_ = np.concatenate([-mean, extra_cost])
     lp.col_lower_ = np.concatenate([np.asarray(lower, dtype=np.float64), extra_lower])
     lp.col_upper_ = np.concatenate([np.asarray(upper, dtype=np.float64), extra_upper])
-    _rows_into(lp, [(np.arange(n), np.ones(n), 1.0, 1.0), *_group_rows(groups), *rows])
-    highs = _new_highs()
-    for option, value in _OPTIONS:
+    rows_into(lp, [(np.arange(n), np.ones(n), 1.0, 1.0), *group_rows(groups), *rows])
+    highs = new_highs()
+    for option, value in OPTIONS:
         highs.setOptionValue(option, value)
     highs.passModel(lp)
     highs.run()
@@ -233,24 +219,6 @@ def _infeasible(groups: tuple[GroupBound, ...], limits: tuple[AbsoluteLimit, ...
         f"No fully invested portfolio meets the weight bounds together with {' and '.join(named)} "
         f"(HiGHS: {status}). Widen a range or raise a limit."
     )
-
-
-def _limit_parts(limits: tuple[AbsoluteLimit, ...], assets: int, first: int) -> _Parts:
-    """Columns a_i ≥ |w_i − c_i| (n per limit, from column ``first``) and the rows Σa_i ≤ limit."""
-    rows: list[_Row] = []
-    for k, limit in enumerate(limits):
-        start = first + k * assets
-        for i in range(assets):
-            rows.append((np.array([start + i, i]), np.array([1.0, -1.0]), -float(limit.centre[i]), _INF))
-            rows.append((np.array([start + i, i]), np.array([1.0, 1.0]), float(limit.centre[i]), _INF))
-        rows.append((np.arange(start, start + assets), np.ones(assets), -_INF, float(limit.limit)))
-    count = len(limits) * assets
-    return np.zeros(count), np.full(count, _INF), np.zeros(count), rows
-
-
-def _group_rows(groups: tuple[GroupBound, ...]) -> list[_Row]:
-    """One row per group: lower ≤ Σ_(i in group) w_i ≤ upper."""
-    return [(np.array(g.members), np.ones(len(g.members)), g.lower, g.upper) for g in groups]
 
 
 def _build(
@@ -274,120 +242,30 @@ def _build(
     import highspy
 
     assets = returns.shape[1]
-    parts: _Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
+    parts: Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
     if measure in ("cvar", "cdar"):
-        parts = _cvar_parts(returns, level) if measure == "cvar" else _cdar_parts(returns, level)
-    extra_lower, extra_upper, extra_cost, rows = _joined(
-        parts, _limit_parts(limits, assets, assets + len(parts[2]))
+        parts = cvar_parts(returns, level) if measure == "cvar" else cdar_parts(returns, level)
+    extra_lower, extra_upper, extra_cost, rows = joined(
+        parts, limit_parts(limits, assets, assets + len(parts[2]))
     )
     lp = highspy.HighsLp()
     lp.num_col_ = assets + len(extra_cost)
     lp.col_cost_ = np.concatenate([np.zeros(assets), extra_cost])
     lp.col_lower_ = np.concatenate([np.asarray(lower, dtype=np.float64), extra_lower])
     lp.col_upper_ = np.concatenate([np.asarray(upper, dtype=np.float64), extra_upper])
-    head = [(np.arange(assets), np.ones(assets), 1.0, 1.0), (np.arange(assets), mean, -_INF, _INF)]
-    _rows_into(lp, head + rows + _group_rows(groups))
-    highs = _new_highs()
-    for option, value in _OPTIONS:
+    head = [(np.arange(assets), np.ones(assets), 1.0, 1.0), (np.arange(assets), mean, -INF, INF)]
+    rows_into(lp, head + rows + group_rows(groups))
+    highs = new_highs()
+    for option, value in OPTIONS:
         highs.setOptionValue(option, value)
     if cov is None:
         highs.passModel(lp)
     else:
         model = highspy.HighsModel()
         model.lp_ = lp
-        model.hessian_ = _hessian(2.0 * cov, lp.num_col_)
+        model.hessian_ = triangular_hessian(2.0 * cov, lp.num_col_)
         highs.passModel(model)
     return _Program(highs, 1, assets, scale, cov is not None, semi)
-
-
-_Row = tuple[np.ndarray, np.ndarray, float, float]  # (columns, values, lower, upper)
-_Parts = tuple[np.ndarray, np.ndarray, np.ndarray, list[_Row]]  # extra columns' bounds and cost, rows
-
-
-def _cvar_parts(returns: np.ndarray, level: float) -> _Parts:
-    """Columns α (free) and u_t ≥ 0; rows r_t'w + α + u_t ≥ 0."""
-    periods, assets = returns.shape
-    weight = 1.0 / ((1.0 - level) * periods)
-    lower = np.concatenate([[-_INF], np.zeros(periods)])
-    cost = np.concatenate([[1.0], np.full(periods, weight)])
-    columns = np.concatenate([np.arange(assets), [assets]])
-    rows = [(np.append(columns, assets + 1 + t), np.concatenate([returns[t], [1.0, 1.0]]), 0.0, _INF)
-            for t in range(periods)]  # fmt: skip
-    return lower, np.full(periods + 1, _INF), cost, rows
-
-
-def _cdar_parts(returns: np.ndarray, level: float) -> _Parts:
-    """Columns α (free), v_t ≥ 0, z_t ≥ 0; rows v_t − v_(t−1) + r_t'w ≥ 0 and z_t − v_t + α ≥ 0."""
-    periods, assets = returns.shape
-    alpha, first_v, first_z = assets, assets + 1, assets + 1 + periods
-    weight = 1.0 / ((1.0 - level) * periods)
-    lower = np.concatenate([[-_INF], np.zeros(2 * periods)])
-    cost = np.concatenate([[1.0], np.zeros(periods), np.full(periods, weight)])
-    w_columns = np.arange(assets)
-    rows: list[_Row] = []
-    for t in range(periods):
-        previous = ([first_v + t - 1], [-1.0]) if t else ([], [])
-        rows.append((np.concatenate([w_columns, [first_v + t], previous[0]]),
-                     np.concatenate([returns[t], [1.0], previous[1]]), 0.0, _INF))  # fmt: skip
-    rows += [(np.array([first_z + t, first_v + t, alpha]), np.array([1.0, -1.0, 1.0]), 0.0, _INF)
-             for t in range(periods)]  # fmt: skip
-    return lower, np.full(2 * periods + 1, _INF), cost, rows
-
-
-def _new_highs() -> Any:
-    """A HiGHS instance; its once-per-process banner goes to /dev/null, not into the CLI's stdout or JSON."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _rows_into(lp: Any, rows: list[_Row]) -> None:
-    """Store ``rows`` as the model's row-wise constraint matrix with their bounds."""
-    import highspy
-
-    lp.num_row_ = len(rows)
-    lp.row_lower_ = np.array([row[2] for row in rows], dtype=np.float64)
-    lp.row_upper_ = np.array([row[3] for row in rows], dtype=np.float64)
-    lengths = np.array([len(row[0]) for row in rows])
-    matrix = lp.a_matrix_
-    matrix.format_ = highspy.MatrixFormat.kRowwise
-    matrix.num_row_, matrix.num_col_ = len(rows), lp.num_col_
-    matrix.start_ = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    matrix.index_ = np.concatenate([row[0] for row in rows]).astype(np.int32)
-    matrix.value_ = np.concatenate([row[1] for row in rows]).astype(np.float64)
-
-
-def _joined(first: _Parts, second: _Parts) -> _Parts:
-    """Two sets of extra columns (bounds, costs) and rows, one after the other."""
-    return (
-        np.concatenate([first[0], second[0]]),
-        np.concatenate([first[1], second[1]]),
-        np.concatenate([first[2], second[2]]),
-        first[3] + second[3],
-    )
-
-
-def _hessian(matrix: np.ndarray, columns: int) -> Any:
-    """``matrix`` (symmetric, on the first columns) as HiGHS's lower-triangular Hessian of ``columns``."""
-    import highspy
-
-    n = len(matrix)
-    hessian = highspy.HighsHessian()
-    hessian.dim_ = columns
-    hessian.format_ = highspy.HessianFormat.kTriangular
-    starts = np.concatenate([[0], np.cumsum(np.arange(n, 0, -1))])
-    hessian.start_ = np.concatenate([starts, np.full(columns - n, starts[-1])]).astype(np.int32)
-    hessian.index_ = np.concatenate([np.arange(j, n) for j in range(n)]).astype(np.int32)
-    hessian.value_ = np.concatenate([matrix[j:, j] for j in range(n)]).astype(np.float64)
-    return hessian
 
 
 def mean_variance_solver(
@@ -408,8 +286,8 @@ def mean_variance_solver(
                      groups=groups, limits=limits)  # fmt: skip
 
     def solve(target: float | None) -> tuple[str, np.ndarray | None, float]:
-        floor = -_INF if target is None else float(target) * scale
-        program.highs.changeRowBounds(program.return_row, floor, _INF)
+        floor = -INF if target is None else float(target) * scale
+        program.highs.changeRowBounds(program.return_row, floor, INF)
         return _solve(program)
 
     return solve
