@@ -63,6 +63,7 @@ class RiskReturnSpec:
     )
     max_turnover: float | None = None  # sum of |w - current|
     max_gross: float | None = None  # sum of |w|
+    min_weight: float | None = None  # --min-weight: each weight 0 or at least this
     backtest: Backtest | None = None  # --rebalance / --window / --cost-bps
     risk_free: float = 0.0  # annual rate, for Sharpe and Sortino
     cvar_level: float = 0.95
@@ -98,12 +99,12 @@ def analyze_risk_return(
     traced = _measure_frontier(spec, fit, estimates=estimates, frontier=frontier, bounds=(lower, upper),
                                groups=(groups, limits), cancel=token, progress=progress)  # fmt: skip
     targets, infeasible = all_targets(frontier.line, fit.values, estimates, bounds=(lower, upper),
-                                      constraints=(groups, limits),
+                                      constraints=(groups, limits), min_weight=spec.min_weight,
                                       asked=(spec.target_returns, spec.target_volatilities))  # fmt: skip
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
     named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
                                       risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
-    named = drop_breaches(named, unnamed, groups, limits)
+    named = drop_breaches(named, unnamed, groups, limits, min_weight=spec.min_weight)
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
     points = frontier_portfolios(traced or frontier, risk_measure(spec.objectives))
@@ -146,13 +147,15 @@ def _measure_frontier(
     """The frontier HiGHS traces: mean–CVaR or mean–CDaR when the objectives minimise that measure, and
     every frontier under group bounds or limits (None: the critical line's mean–variance frontier stands)."""
     measure = risk_measure(spec.objectives)
-    if measure not in RISK_MEASURES and not any(groups):
+    if measure not in RISK_MEASURES and not any(groups) and not spec.min_weight:
         return None
     progress(0.2, f"Tracing the mean–{measure} frontier (HiGHS)")
     return measure_frontier(fit.values, estimates.mean, measure, level=spec.cvar_level, points=spec.points,
                             lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups[0],
-                            limits=groups[1], max_return=None if any(groups) else frontier.line.max_return,
-                            periods_per_year=fit.periods_per_year, cancel=cancel)  # fmt: skip
+                            limits=groups[1], periods_per_year=fit.periods_per_year,
+                            min_weight=spec.min_weight,
+                            max_return=None if any(groups) or spec.min_weight else frontier.line.max_return,
+                            cancel=cancel)  # fmt: skip
 
 
 def _walk_forward(
@@ -170,7 +173,7 @@ def _walk_forward(
     assert spec.backtest is not None
     rule, name = (None, "critical line") if traced is None else measure_rule(
         traced.measure, level=spec.cvar_level, bounds=bounds, constraints=constraints,
-        periods_per_year=data.periods_per_year, cancel=cancel,
+        periods_per_year=data.periods_per_year, min_weight=spec.min_weight, cancel=cancel,
     )  # fmt: skip
     columns, note = walk_forward(data, portfolios, spec.backtest, points=spec.points, bounds=bounds,
                                  risk_free=spec.risk_free, cancel=cancel, frontier_rule=rule,

@@ -205,6 +205,7 @@ def measure_rule(
     bounds: tuple[np.ndarray, np.ndarray],
     constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     periods_per_year: int,
+    min_weight: float | None = None,
     cancel: CancelToken,
 ) -> tuple[FrontierRule, str]:
     """The rule re-fitting frontier points by the analysis's HiGHS program on a window, and its name."""
@@ -214,7 +215,8 @@ def measure_rule(
         return measure_frontier(values, estimates.mean, measure, level=level, points=count, lower=bounds[0],
                                 upper=bounds[1], cov=estimates.cov, groups=constraints[0],
                                 limits=constraints[1], periods_per_year=periods_per_year,
-                                cancel=cancel).weights  # fmt: skip
+                                min_weight=min_weight, cancel=cancel).weights  # fmt: skip
 
     extra = " with the group bounds and limits" if any(constraints) else ""
+    extra += f" and --min-weight {min_weight:g}" if min_weight else ""
     return rule, f"mean–{measure} HiGHS program{extra}"

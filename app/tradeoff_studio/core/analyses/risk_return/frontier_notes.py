@@ -9,6 +9,7 @@ import numpy as np
 from ...jobs import CancelToken
 from .frontier import Frontier
 from .measure_frontier import AbsoluteLimit, GroupBound, MeasureFrontier
+from .min_weight import method as min_weight_method
 from .optimised import optimised_note
 from .portfolios import Portfolio
 from .returns import Returns
@@ -46,6 +47,9 @@ def frontier_notes(
             min_volatility=frontier.line.min_volatility,
         ),
     }
+    if spec.min_weight and traced is not None:
+        method = min_weight_method(traced.measure)
+        notes["optimised"]["min_weight"] = {"value": spec.min_weight, "method": method}
     if traced is not None:
         notes["max_return"] = float(traced.returns[-1])
     else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope

@@ -22,6 +22,7 @@ OPTIONS = (
     ("primal_feasibility_tolerance", 1e-9),
     ("dual_feasibility_tolerance", 1e-9),
 )
+MIP_OPTIONS = (("mip_rel_gap", 1e-10), ("mip_abs_gap", 1e-12))  # branch and bound to the exact optimum
 Row = tuple[np.ndarray, np.ndarray, float, float]  # (columns, values, lower, upper)
 Parts = tuple[np.ndarray, np.ndarray, np.ndarray, list[Row]]  # extra columns' bounds and cost, rows
 
@@ -147,3 +148,23 @@ def triangular_hessian(matrix: np.ndarray, columns: int) -> Any:
     hessian.index_ = np.concatenate([np.arange(j, n) for j in range(n)]).astype(np.int32)
     hessian.value_ = np.concatenate([matrix[j:, j] for j in range(n)]).astype(np.float64)
     return hessian
+
+
+def min_weight_parts(upper: np.ndarray, min_weight: float, first: int) -> Parts:
+    """Binary columns z_i (from column ``first``) and the rows X·z_i ≤ w_i ≤ min(u_i, 1)·z_i: each weight
+    is 0 or at least X (long-only: a weight never exceeds 1, so the big M is min(u_i, 1))."""
+    assets = len(upper)
+    rows: list[Row] = []
+    for i in range(assets):
+        rows.append((np.array([i, first + i]), np.array([1.0, -min_weight]), 0.0, INF))
+        rows.append((np.array([i, first + i]), np.array([1.0, -min(float(upper[i]), 1.0)]), -INF, 0.0))
+    return np.zeros(assets), np.ones(assets), np.zeros(assets), rows
+
+
+def make_integer(lp: Any, first: int) -> None:
+    """Columns from ``first`` on are integers (the binaries of :func:`min_weight_parts`)."""
+    import highspy
+
+    kinds = [highspy.HighsVarType.kContinuous] * first
+    kinds += [highspy.HighsVarType.kInteger] * (lp.num_col_ - first)
+    lp.integrality_ = kinds

@@ -34,6 +34,7 @@ from ...jobs import CancelToken
 from ..candidates import AnalysisError
 from .highs_model import (
     INF,
+    MIP_OPTIONS,
     OPTIONS,
     AbsoluteLimit,
     GroupBound,
@@ -43,10 +44,13 @@ from .highs_model import (
     group_rows,
     joined,
     limit_parts,
+    make_integer,
+    min_weight_parts,
     new_highs,
     rows_into,
     triangular_hessian,
 )
+from .min_weight import with_min_weight
 from .semideviation import SemiState, solve_point
 
 RISK_MEASURES = ("cvar", "cdar", "semideviation")
@@ -86,6 +90,7 @@ class _Program:
     scale: float
     quadratic: bool = False
     semi: SemiState | None = None  # semideviation: solved by a sequence of QPs
+    support: tuple[float, np.ndarray, np.ndarray] | None = None  # quadratic + --min-weight: X, bounds
 
 
 def measure_frontier(
@@ -102,6 +107,7 @@ def measure_frontier(
     groups: tuple[GroupBound, ...] = (),
     limits: tuple[AbsoluteLimit, ...] = (),
     periods_per_year: int = 252,
+    min_weight: float | None = None,
     cancel: CancelToken | None = None,
 ) -> MeasureFrontier:
     """``points`` portfolios minimising ``measure`` on ``returns`` (T × n per period) at returns ``μ'w``.
@@ -109,7 +115,8 @@ def measure_frontier(
     ``mean`` is the annual model return of each asset, ``max_return`` the highest one the constraints
     allow (None: found by a linear program). ``volatility`` (with ``cov``, annual) is the mean–variance
     quadratic program, used when ``groups`` rule out the critical line; ``periods_per_year`` annualises
-    the semideviation. Raises :class:`AnalysisError`
+    the semideviation. ``min_weight`` X makes every weight 0 or at least X (:mod:`.min_weight`: exact
+    for CVaR/CDaR, a support heuristic for the quadratic measures). Raises :class:`AnalysisError`
     for an unknown measure or when no portfolio meets the bounds and group bounds.
     """
     if measure not in (*RISK_MEASURES, "volatility") or (measure == "volatility" and cov is None):
@@ -118,13 +125,14 @@ def measure_frontier(
     scale = 1.0 / max(float(returns.std()), 1e-300)
     mean = np.asarray(mean, dtype=np.float64)
     if max_return is None:
-        max_return = _max_return(mean, lower, upper, groups, limits)
+        max_return = _max_return(mean, lower, upper, groups, limits, min_weight=min_weight)
     scaled_cov = np.asarray(cov, dtype=np.float64) * scale * scale if measure == "volatility" else None
     semi = _semi_state(returns * scale, periods_per_year) if measure == "semideviation" else None
     if semi is not None:  # its first step: every period counted (the model is rebuilt by each step)
         scaled_cov = semi.hessian(np.ones(len(returns), dtype=bool)) / 2.0
     program = _build(returns * scale, mean * scale, measure, level=level, lower=lower, upper=upper,
-                     scale=scale, cov=scaled_cov, groups=groups, limits=limits, semi=semi)  # fmt: skip
+                     scale=scale, cov=scaled_cov, groups=groups, limits=limits, semi=semi,
+                     min_weight=min_weight)  # fmt: skip
     status, weights, value = _solve(program)
     if weights is None:
         raise AnalysisError(f"HiGHS found no minimum-{measure} portfolio within the bounds ({status}).")
@@ -147,12 +155,19 @@ def measure_frontier(
 
 
 def _solve(program: _Program) -> tuple[str, np.ndarray | None, float]:
-    """Run HiGHS from its current basis (afresh if that fails): (status, weights, objective)."""
-    import highspy
-
+    """The point's (status, weights, risk): by the support heuristic, semideviation's steps or one run."""
+    if program.support is not None:
+        return with_min_weight(replace(program, support=None), _solve, program.support)
     if program.semi is not None:
         status, weights, root = solve_point(program.semi, lambda hessian: _quadratic(program, hessian))
         return status, weights, root / program.scale
+    return _run(program)
+
+
+def _run(program: _Program) -> tuple[str, np.ndarray | None, float]:
+    """Run HiGHS from its current basis (afresh if that fails): (status, weights, objective)."""
+    import highspy
+
     highs = program.highs
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -171,7 +186,7 @@ def _solve(program: _Program) -> tuple[str, np.ndarray | None, float]:
 def _quadratic(program: _Program, hessian: np.ndarray) -> tuple[str, np.ndarray | None]:
     """Solve ``program`` with ``hessian`` on its weights (warm from the last basis): (status, weights)."""
     program.highs.passHessian(triangular_hessian(hessian, program.highs.getNumCol()))
-    status, weights, _ = _solve(replace(program, semi=None))
+    status, weights, _ = _run(program)
     return status, weights
 
 
@@ -186,35 +201,47 @@ def _max_return(
     upper: np.ndarray,
     groups: tuple[GroupBound, ...],
     limits: tuple[AbsoluteLimit, ...] = (),
+    *,
+    min_weight: float | None = None,
 ) -> float:
-    """The highest μ'w within the bounds, group bounds and absolute limits (a linear program)."""
+    """The highest μ'w within the bounds, group bounds and absolute limits (a linear program; with a
+    minimum weight a mixed-integer one)."""
     import highspy
 
     n = len(mean)
-    extra_lower, extra_upper, extra_cost, rows = limit_parts(limits, n, n)
+    parts = limit_parts(limits, n, n)
+    if min_weight:
+        parts = joined(parts, min_weight_parts(upper, min_weight, n + len(parts[2])))
+    extra_lower, extra_upper, extra_cost, rows = parts
     lp = highspy.HighsLp()
     lp.num_col_ = n + len(extra_cost)
     lp.col_cost_ = np.concatenate([-mean, extra_cost])
     lp.col_lower_ = np.concatenate([np.asarray(lower, dtype=np.float64), extra_lower])
     lp.col_upper_ = np.concatenate([np.asarray(upper, dtype=np.float64), extra_upper])
     rows_into(lp, [(np.arange(n), np.ones(n), 1.0, 1.0), *group_rows(groups), *rows])
+    if min_weight:
+        make_integer(lp, lp.num_col_ - n)
     highs = new_highs()
-    for option, value in OPTIONS:
+    for option, value in OPTIONS + MIP_OPTIONS:
         highs.setOptionValue(option, value)
     highs.passModel(lp)
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise AnalysisError(_infeasible(groups, limits, highs.modelStatusToString(highs.getModelStatus())))
+        status = highs.modelStatusToString(highs.getModelStatus())
+        raise AnalysisError(_infeasible(groups, limits, status, min_weight))
     return float(mean @ np.asarray(highs.getSolution().col_value[:n], dtype=np.float64))
 
 
-def _infeasible(groups: tuple[GroupBound, ...], limits: tuple[AbsoluteLimit, ...], status: str) -> str:
+def _infeasible(
+    groups: tuple[GroupBound, ...], limits: tuple[AbsoluteLimit, ...], status: str, min_weight: float | None
+) -> str:
     named = (
         [f"the group bounds {', '.join(f'{g.name}={g.lower:g},{g.upper:g}' for g in groups)}"]
         if groups
         else []
     )
     named += [f"the {limit.name} limit {limit.limit:g}" for limit in limits]
+    named += [f"--min-weight {min_weight:g} (each weight 0 or at least that)"] if min_weight else []
     return (
         f"No fully invested portfolio meets the weight bounds together with {' and '.join(named)} "
         f"(HiGHS: {status}). Widen a range or raise a limit."
@@ -234,6 +261,7 @@ def _build(
     groups: tuple[GroupBound, ...] = (),
     limits: tuple[AbsoluteLimit, ...] = (),
     semi: SemiState | None = None,
+    min_weight: float | None = None,
 ) -> _Program:
     """The HiGHS model of ``measure``: columns w, then the measure's own; rows budget, return, scenarios.
 
@@ -245,9 +273,11 @@ def _build(
     parts: Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
     if measure in ("cvar", "cdar"):
         parts = cvar_parts(returns, level) if measure == "cvar" else cdar_parts(returns, level)
-    extra_lower, extra_upper, extra_cost, rows = joined(
-        parts, limit_parts(limits, assets, assets + len(parts[2]))
-    )
+    parts = joined(parts, limit_parts(limits, assets, assets + len(parts[2])))
+    integer = bool(min_weight) and measure in ("cvar", "cdar")  # exact by branch and bound
+    if integer:
+        parts = joined(parts, min_weight_parts(upper, float(min_weight or 0.0), assets + len(parts[2])))
+    extra_lower, extra_upper, extra_cost, rows = parts
     lp = highspy.HighsLp()
     lp.num_col_ = assets + len(extra_cost)
     lp.col_cost_ = np.concatenate([np.zeros(assets), extra_cost])
@@ -255,8 +285,10 @@ def _build(
     lp.col_upper_ = np.concatenate([np.asarray(upper, dtype=np.float64), extra_upper])
     head = [(np.arange(assets), np.ones(assets), 1.0, 1.0), (np.arange(assets), mean, -INF, INF)]
     rows_into(lp, head + rows + group_rows(groups))
+    if integer:
+        make_integer(lp, lp.num_col_ - assets)
     highs = new_highs()
-    for option, value in OPTIONS:
+    for option, value in OPTIONS + (MIP_OPTIONS if integer else ()):
         highs.setOptionValue(option, value)
     if cov is None:
         highs.passModel(lp)
@@ -265,7 +297,8 @@ def _build(
         model.lp_ = lp
         model.hessian_ = triangular_hessian(2.0 * cov, lp.num_col_)
         highs.passModel(model)
-    return _Program(highs, 1, assets, scale, cov is not None, semi)
+    support = (float(min_weight), lower, upper) if min_weight and not integer else None
+    return _Program(highs, 1, assets, scale, cov is not None, semi, support)
 
 
 def mean_variance_solver(
@@ -277,13 +310,14 @@ def mean_variance_solver(
     upper: np.ndarray,
     groups: tuple[GroupBound, ...] = (),
     limits: tuple[AbsoluteLimit, ...] = (),
+    min_weight: float | None = None,
 ) -> Callable[[float | None], tuple[str, np.ndarray | None, float]]:
     """A solver of the constrained mean–variance QP: ``solve(r)`` gives (status, weights, volatility)
     of the minimum-variance portfolio earning at least ``r`` (None: any return), warm-started."""
     scale = 1.0 / max(float(np.asarray(returns).std()), 1e-300)
     program = _build(np.asarray(returns) * scale, np.asarray(mean) * scale, "volatility", level=0.95,
                      lower=lower, upper=upper, scale=scale, cov=np.asarray(cov) * scale * scale,
-                     groups=groups, limits=limits)  # fmt: skip
+                     groups=groups, limits=limits, min_weight=min_weight)  # fmt: skip
 
     def solve(target: float | None) -> tuple[str, np.ndarray | None, float]:
         floor = -INF if target is None else float(target) * scale
@@ -299,6 +333,10 @@ def max_return(
     upper: np.ndarray,
     groups: tuple[GroupBound, ...] = (),
     limits: tuple[AbsoluteLimit, ...] = (),
+    *,
+    min_weight: float | None = None,
 ) -> float:
-    """The highest ``μ'w`` the bounds, group bounds and limits allow (a HiGHS linear program)."""
-    return _max_return(np.asarray(mean, dtype=np.float64), lower, upper, groups, limits)
+    """The highest ``μ'w`` the bounds, group bounds, limits and minimum weight allow (HiGHS)."""
+    return _max_return(
+        np.asarray(mean, dtype=np.float64), lower, upper, groups, limits, min_weight=min_weight
+    )

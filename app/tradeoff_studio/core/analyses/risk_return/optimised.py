@@ -68,8 +68,11 @@ def optimised_note(
             min_volatility,
             [],
         )
-    elif measure == "volatility":  # group bounds rule out the critical line
-        method = "the mean–variance quadratic program (group bounds rule out the critical line), per point"
+    elif measure == "volatility":  # group bounds, limits or a minimum weight rule out the critical line
+        method = (
+            "the mean–variance quadratic program (group bounds, limits or --min-weight rule out the "
+            "critical line), per point"
+        )
         solver, minimum, failed = (
             "HiGHS active-set QP, warm-started",
             float(frontier.risks[0]),
@@ -99,6 +102,9 @@ def optimised_line(note: dict[str, Any]) -> str:
         line += f" {len(note['failed_points'])} point(s) failed: " + "; ".join(
             f"return {p['target']:.2%}: {p['status']}" for p in note["failed_points"][:3]
         )
+    if note.get("min_weight"):
+        line += f" Minimum position {note['min_weight']['value']:g} (each weight 0 or at least that): "
+        line += f"{note['min_weight']['method']}."
     if note["evaluated_not_optimised"]:
         line += (
             f" {', '.join(note['evaluated_not_optimised'])} evaluated on these portfolios, not optimised "

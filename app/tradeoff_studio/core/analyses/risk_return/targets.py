@@ -37,12 +37,13 @@ def all_targets(
     bounds: tuple[np.ndarray, np.ndarray],
     constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     asked: tuple[tuple[float, ...], tuple[float, ...]],
+    min_weight: float | None = None,
 ) -> tuple[list[Portfolio], list[dict[str, Any]]]:
-    """The target portfolios: on the critical line, or under the group bounds and limits if any."""
-    if not any(constraints) or not any(asked):
+    """The target portfolios: on the critical line, or under the group bounds, limits and minimum weight."""
+    if not (any(constraints) or min_weight) or not any(asked):
         return target_portfolios(line, estimates.cov, *asked)
     return constrained_targets(returns, estimates.mean, estimates.cov, bounds=bounds, constraints=constraints,
-                               targets=asked)  # fmt: skip
+                               targets=asked, min_weight=min_weight)  # fmt: skip
 
 
 def constrained_targets(
@@ -53,15 +54,16 @@ def constrained_targets(
     bounds: tuple[np.ndarray, np.ndarray],
     constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     targets: tuple[tuple[float, ...], tuple[float, ...]],
+    min_weight: float | None = None,
 ) -> tuple[list[Portfolio], list[dict[str, Any]]]:
     """Portfolios at the target returns and volatilities (``targets``) under the constraints, and the
-    reason for each target that has none."""
-    solve = mean_variance_solver(returns, mean, cov, lower=bounds[0], upper=bounds[1],
-                                 groups=constraints[0], limits=constraints[1])  # fmt: skip
+    reason for each target that has none (with ``min_weight``, :mod:`.min_weight`'s support heuristic)."""
+    solve = mean_variance_solver(returns, mean, cov, lower=bounds[0], upper=bounds[1], groups=constraints[0],
+                                 limits=constraints[1], min_weight=min_weight)  # fmt: skip
     status, lowest, low_volatility = solve(None)
     if lowest is None:
         raise AnalysisError(f"HiGHS found no minimum-variance portfolio under the constraints ({status}).")
-    top = max_return(mean, bounds[0], bounds[1], *constraints)
+    top = max_return(mean, bounds[0], bounds[1], *constraints, min_weight=min_weight)
     low = float(mean @ lowest)
     found: list[Portfolio] = []
     infeasible: list[dict[str, Any]] = []
