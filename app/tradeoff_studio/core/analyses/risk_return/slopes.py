@@ -45,6 +45,7 @@ def exact_slopes(line: CriticalLine, cov: np.ndarray, returns: np.ndarray) -> li
 
 
 FRONTIER_RESAMPLES = 100  # frontiers refitted for the slope's interval (at most; fewer with --resamples)
+ASSET_BUDGET = 5000  # ... and at most this many over the asset count (a critical line costs ~n^2), min 20
 
 
 def resampled_slope_intervals(
@@ -63,9 +64,12 @@ def resampled_slope_intervals(
     with the bootstrap's fixed seed; the frontier is refitted exactly (critical line) on its estimates
     and its slope read where its volatility equals the point's (at the same risk): the minimum-variance
     end (slope 0) below its reach, the maximum-return end above it. A slope is never negative, so
-    neither is the interval. None where under half of the resamples give a frontier.
+    neither is the interval. None where under half of the resamples give a frontier. Up to 100
+    resamples (``--resamples`` if fewer), and 5,000 / assets when that is fewer (at least 20: 20 at
+    500 assets, where one critical line takes about a second).
     """
-    count = min(bootstrap.resamples, FRONTIER_RESAMPLES)
+    budget = max(20, ASSET_BUDGET // max(values.shape[1], 1))
+    count = min(bootstrap.resamples, FRONTIER_RESAMPLES, budget)
     slopes, failed = _refitted_slopes(values, volatilities, count, periods_per_year=periods_per_year,
                                       covariance=covariance, bounds=bounds, bootstrap=bootstrap,
                                       cancel=cancel)  # fmt: skip
