@@ -55,13 +55,21 @@ def frontier_notes(
     else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope
         slopes = exact_slopes(frontier.line, cov, frontier.returns)
         notes["exact_slopes"] = {p.candidate_id: s for p, s in zip(points, slopes, strict=True)}
-        fit, bounds, cancel = refit
-        intervals, notes["slope_intervals"] = resampled_slope_intervals(
-            fit.values, frontier.volatilities, periods_per_year=fit.periods_per_year,
-            covariance=spec.covariance, bounds=bounds, bootstrap=spec.bootstrap, cancel=cancel,
-        )  # fmt: skip
-        notes["exact_slopes_ci"] = {
-            p.candidate_id: None if band is None else list(band)
-            for p, band in zip(points, intervals, strict=True)
-        }
+        notes |= _slope_intervals(spec, frontier, points, refit)
     return notes
+
+
+def _slope_intervals(
+    spec: RiskReturnSpec,
+    frontier: Frontier,
+    points: list[Portfolio],
+    refit: tuple[Returns, tuple[np.ndarray, np.ndarray], CancelToken],
+) -> dict[str, Any]:
+    """``exact_slopes_ci`` (each point's interval from resampled frontiers) and ``slope_intervals``."""
+    fit, bounds, cancel = refit
+    intervals, note = resampled_slope_intervals(
+        fit.values, frontier.volatilities, periods_per_year=fit.periods_per_year,
+        covariance=spec.covariance, bounds=bounds, bootstrap=spec.bootstrap, cancel=cancel,
+    )  # fmt: skip
+    bands = {p.candidate_id: None if b is None else list(b) for p, b in zip(points, intervals, strict=True)}
+    return {"exact_slopes_ci": bands, "slope_intervals": note}

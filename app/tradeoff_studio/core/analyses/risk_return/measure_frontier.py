@@ -126,10 +126,7 @@ def measure_frontier(
     mean = np.asarray(mean, dtype=np.float64)
     if max_return is None:
         max_return = _max_return(mean, lower, upper, groups, limits, min_weight=min_weight)
-    scaled_cov = np.asarray(cov, dtype=np.float64) * scale * scale if measure == "volatility" else None
-    semi = _semi_state(returns * scale, periods_per_year) if measure == "semideviation" else None
-    if semi is not None:  # its first step: every period counted (the model is rebuilt by each step)
-        scaled_cov = semi.hessian(np.ones(len(returns), dtype=bool)) / 2.0
+    scaled_cov, semi = _quadratic_part(returns * scale, measure, cov, scale, periods_per_year)
     program = _build(returns * scale, mean * scale, measure, level=level, lower=lower, upper=upper,
                      scale=scale, cov=scaled_cov, groups=groups, limits=limits, semi=semi,
                      min_weight=min_weight)  # fmt: skip
@@ -139,11 +136,25 @@ def measure_frontier(
     start = float(mean @ weights)
     if max_return - start <= 1e-12 * max(abs(max_return), 1.0):
         return MeasureFrontier(measure, weights[None, :], np.array([start]), np.array([value]))
-    found_w, found_r, risks, failed = [weights], [start], [value], []
-    for target in np.linspace(start, max_return, points)[1:]:
+    targets = np.linspace(start, max_return, points)[1:]
+    return _trace(program, measure, mean, (weights, value), targets=targets, cancel=cancel)
+
+
+def _trace(
+    program: _Program,
+    measure: str,
+    mean: np.ndarray,
+    first: tuple[np.ndarray, float],
+    *,
+    targets: np.ndarray,
+    cancel: CancelToken | None,
+) -> MeasureFrontier:
+    """The frontier from its minimum-risk point ``first`` (weights, risk) up through ``targets``."""
+    found_w, found_r, risks, failed = [first[0]], [float(mean @ first[0])], [first[1]], []
+    for target in targets:
         if cancel is not None and cancel.cancelled:
             raise CancelledError()
-        program.highs.changeRowBounds(program.return_row, float(target) * scale, INF)
+        program.highs.changeRowBounds(program.return_row, float(target) * program.scale, INF)
         status, weights, value = _solve(program)
         if weights is None:
             failed.append({"target": float(target), "status": status})
@@ -152,6 +163,18 @@ def measure_frontier(
         found_r.append(float(mean @ weights))
         risks.append(value)
     return MeasureFrontier(measure, np.array(found_w), np.array(found_r), np.array(risks), failed)
+
+
+def _quadratic_part(
+    scaled: np.ndarray, measure: str, cov: np.ndarray | None, scale: float, periods_per_year: int
+) -> tuple[np.ndarray | None, SemiState | None]:
+    """The scaled covariance of a quadratic program (None: linear) and semideviation's state."""
+    if measure == "volatility":
+        return np.asarray(cov, dtype=np.float64) * scale * scale, None
+    if measure != "semideviation":
+        return None, None
+    semi = _semi_state(scaled, periods_per_year)  # its first step counts every period (each step re-sets it)
+    return semi.hessian(np.ones(len(scaled), dtype=bool)) / 2.0, semi
 
 
 def _solve(program: _Program) -> tuple[str, np.ndarray | None, float]:
@@ -270,14 +293,10 @@ def _build(
     import highspy
 
     assets = returns.shape[1]
-    parts: Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
-    if measure in ("cvar", "cdar"):
-        parts = cvar_parts(returns, level) if measure == "cvar" else cdar_parts(returns, level)
-    parts = joined(parts, limit_parts(limits, assets, assets + len(parts[2])))
     integer = bool(min_weight) and measure in ("cvar", "cdar")  # exact by branch and bound
-    if integer:
-        parts = joined(parts, min_weight_parts(upper, float(min_weight or 0.0), assets + len(parts[2])))
-    extra_lower, extra_upper, extra_cost, rows = parts
+    extra_lower, extra_upper, extra_cost, rows = _parts(
+        returns, measure, level, limits, min_weight=float(min_weight or 0.0) if integer else 0.0, upper=upper
+    )
     lp = highspy.HighsLp()
     lp.num_col_ = assets + len(extra_cost)
     lp.col_cost_ = np.concatenate([np.zeros(assets), extra_cost])
@@ -299,6 +318,26 @@ def _build(
         highs.passModel(model)
     support = (float(min_weight), lower, upper) if min_weight and not integer else None
     return _Program(highs, 1, assets, scale, cov is not None, semi, support)
+
+
+def _parts(
+    returns: np.ndarray,
+    measure: str,
+    level: float,
+    limits: tuple[AbsoluteLimit, ...],
+    *,
+    min_weight: float,
+    upper: np.ndarray,
+) -> Parts:
+    """The columns and rows beyond the weights: the measure's, the limits', the binaries of a minimum."""
+    assets = returns.shape[1]
+    parts: Parts = (np.zeros(0), np.zeros(0), np.zeros(0), [])
+    if measure in ("cvar", "cdar"):
+        parts = cvar_parts(returns, level) if measure == "cvar" else cdar_parts(returns, level)
+    parts = joined(parts, limit_parts(limits, assets, assets + len(parts[2])))
+    if min_weight:
+        parts = joined(parts, min_weight_parts(upper, min_weight, assets + len(parts[2])))
+    return parts
 
 
 def mean_variance_solver(
