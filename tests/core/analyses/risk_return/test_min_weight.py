@@ -65,7 +65,10 @@ def test_the_quadratic_measures_meet_the_minimum_and_never_beat_the_exact_optimu
                              upper=np.ones(n), cov=cov, min_weight=X)  # fmt: skip
     assert found.failed == [] and ((found.weights < 1e-7) | (found.weights > X - 1e-7)).all()
     for ret, risk in zip(found.returns, found.risks, strict=True):
-        assert risk >= _best_over_supports(returns, measure, float(ret)) - 1e-9
+        best = _best_over_supports(returns, measure, float(ret))
+        assert risk >= best - 1e-9
+        if measure == "volatility":  # here the swaps after the greedy support reach the best support
+            assert risk == pytest.approx(best, abs=1e-9)
 
 
 def test_the_analysis_states_the_method_and_drops_named_portfolios_below_the_minimum(

@@ -6,9 +6,11 @@
 - **Volatility and semideviation: not guaranteed optimal.** HiGHS has no mixed-integer quadratic
   solver, so :func:`with_min_weight` fixes a support instead: solve without the minimum, then,
   while some weight lies strictly between 0 and X, take the smallest such weight and fix it at 0
-  (or, for an asset whose lower bound is above 0, raise that bound to X) and solve again. Every
-  step is an exact QP on the support left; the result meets the rule, but another support may
-  have less risk. A point where the support left admits no portfolio is reported as failed.
+  (or, for an asset whose lower bound is above 0, raise that bound to X) and solve again. Up to
+  :data:`SWAP_ASSETS` assets, single assets are then taken out of or put into that support (each
+  weight in it ≥ X) while that lowers the risk (at most :data:`SWAP_PASSES` passes). Every step is
+  an exact QP on its support; the result meets the rule, but another support may have less
+  risk. A point where the support left admits no portfolio is reported as failed.
 
 The maximum return under the rule is always the exact mixed-integer program. Shorting (a negative
 lower bound) is refused with ``--min-weight``: the rule is for long positions.
@@ -24,10 +26,13 @@ import numpy as np
 from ..candidates import AnalysisError
 
 ZERO = 1e-9  # a weight below this is a position of 0
+SWAP_ASSETS = 60  # single-asset swaps after the greedy support up to this many assets (n QPs a pass)
+SWAP_PASSES = 3
 EXACT = "exact: mixed-integer program (binary per asset), HiGHS branch and bound"
 HEURISTIC = (
     "not guaranteed optimal: HiGHS has no mixed-integer QP, so the weights below the minimum are fixed "
-    "at 0 one at a time, smallest first, each time re-solving the QP exactly on the support left"
+    "at 0 one at a time, smallest first, each time re-solving the QP exactly on the support left; then "
+    "(up to 60 assets) single assets are swapped out of or into that support while the risk falls"
 )
 
 
@@ -69,6 +74,8 @@ def with_min_weight(
             return f"{status} on the support left by --min-weight {minimum:g}", None, risk
         small = np.flatnonzero((weights > ZERO) & (weights < minimum - ZERO))
         if small.size == 0:
+            if assets <= SWAP_ASSETS:
+                return _swaps(program, solve, support, (status, weights, risk))
             return status, weights, risk
         asset = int(small[np.argmin(weights[small])])
         if lower[asset] > 0.0:
@@ -76,3 +83,32 @@ def with_min_weight(
         else:
             highs.changeColBounds(asset, 0.0, 0.0)
     return f"no support meeting --min-weight {minimum:g} found", None, float("nan")
+
+
+def _swaps(
+    program: Any,
+    solve: Callable[[Any], tuple[str, np.ndarray | None, float]],
+    support: tuple[float, np.ndarray, np.ndarray],
+    found: tuple[str, np.ndarray, float],
+) -> tuple[str, np.ndarray | None, float]:
+    """Take one asset out of the support or put one in (each weight in it ≥ X, an exact QP on it) while
+    that lowers the risk, asset by asset in order, for at most :data:`SWAP_PASSES` passes."""
+    minimum, lower, upper = support
+    best = found
+    held = best[1] > ZERO
+    for _ in range(SWAP_PASSES):
+        improved = False
+        for asset in range(len(lower)):
+            trial = held.copy()
+            trial[asset] = not trial[asset]
+            if not trial.any() or (lower[asset] > 0.0 and not trial[asset]) or upper[asset] < minimum:
+                continue
+            low = np.where(trial, np.maximum(lower, minimum), 0.0)
+            program.highs.changeColsBounds(len(lower), np.arange(len(lower), dtype=np.int32), low,
+                                           np.where(trial, upper, 0.0))  # fmt: skip
+            status, weights, risk = solve(program)
+            if weights is not None and risk < best[2] - 1e-12 * max(best[2], 1e-300):
+                best, held, improved = (status, weights, risk), trial, True
+        if not improved:
+            break
+    return best
