@@ -11,8 +11,15 @@ Scoring: ``--score-rows`` (default 2,000,000) rows of random features for the sa
 (``models/credit_gbt.onnx``, registered in a temporary project) scored inside Ray's actor pool and
 counted on fixed edges; rows per second per core of that pass.
 
+Exact edges: the two passes that find the exact quantile edges (rank and collect, numpy per block)
+on the same scan facts, both engines; the edges must be equal. Cost–quality: ``--log-rows``
+(default 2,000,000: 20 systems) rows of an evaluation log aggregated per (system, item) by both
+engines; the pairs must be equal.
+
 The last lines are ``key=value``: ray_rows_per_core_s, duckdb_rows_per_core_s,
-ray_score_rows_per_core_s. Goal: Ray within 3x of DuckDB per core, exact counts.
+ray_score_rows_per_core_s, ray_edges_rows_per_core_s, duckdb_edges_rows_per_core_s,
+ray_pairs_rows_per_core_s, duckdb_pairs_rows_per_core_s. Goal: Ray within 3x of DuckDB per core,
+exact counts.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,6 +103,54 @@ def score_rate_per_core(folder: Path, rows: int, cores: int) -> tuple[float, str
     return dataset.rows / elapsed / cores, ",".join(sorted(engine.providers))
 
 
+def edges_rates(dataset: Any, request: Any, bins: int, cores: int) -> tuple[float, float, bool]:
+    """Rows per second per core of the exact-edge passes (rank + collect) of both engines, on the same
+    scan facts; whether the edges are equal. Ray must be initialised."""
+    from tradeoff_studio.core.engines.duckdb_engine import DuckDBEngine
+    from tradeoff_studio.core.engines.edges import exact_quantiles
+    from tradeoff_studio.core.engines.ray_engine import RayEngine
+    from tradeoff_studio.core.jobs import CancelToken, no_progress
+
+    job = {"progress": no_progress, "cancel": CancelToken()}
+    facts = DuckDBEngine().scan(dataset, request, **job)
+    rates, found = [], []
+    for engine in (RayEngine(), DuckDBEngine(threads=cores)):
+        started = time.perf_counter()
+        found.append(exact_quantiles(engine, dataset, request, facts, bins, **job))
+        rates.append(dataset.rows / (time.perf_counter() - started) / cores)
+    same = all(np.array_equal(found[0][s], found[1][s]) for s in request.scores)
+    return rates[0], rates[1], same
+
+
+def pairs_rates(folder: Path, rows: int, cores: int) -> tuple[float, float, bool]:
+    """Rows per second per core of the per-(system, item) aggregation of an evaluation log (20 systems)
+    by both engines; whether the pairs are equal. Ray must be initialised."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tradeoff_studio.core.engines.dataset import open_dataset
+    from tradeoff_studio.core.engines.duckdb_engine import DuckDBEngine
+    from tradeoff_studio.core.engines.pairs import PairsRequest, collect_pairs
+    from tradeoff_studio.core.engines.ray_engine import RayEngine
+
+    rng, target = np.random.default_rng(2), folder / "log"
+    target.mkdir()
+    items = rows // 20
+    for index, chunk in enumerate(np.array_split(rng.permutation(rows), 8)):
+        pq.write_table(pa.table({
+            "item": pa.array((chunk % items).astype(str)), "system": pa.array((chunk // items).astype(str)),
+            "correct": rng.integers(0, 2, len(chunk)), "cost": rng.lognormal(-5, 0.5, len(chunk)),
+        }), target / f"log-{index}.parquet")  # fmt: skip
+    dataset = open_dataset(str(target))
+    request = PairsRequest("item", "system", ("correct", "cost"))
+    rates, found = [], []
+    for engine in (RayEngine(), DuckDBEngine(threads=cores)):
+        started = time.perf_counter()
+        found.append(collect_pairs(engine, dataset, request).pairs)
+        rates.append(rows / (time.perf_counter() - started) / cores)
+    return rates[0], rates[1], found[0].equals(found[1])
+
+
 def main() -> None:
     """Write the dataset, time both engines' count pass, compare, print the key=value lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -103,6 +159,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--bins", type=int, default=100)
     parser.add_argument("--score-rows", type=int, default=2_000_000)
+    parser.add_argument("--log-rows", type=int, default=2_000_000)
     args = parser.parse_args()
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     import ray
@@ -137,6 +194,8 @@ def main() -> None:
             found = RayEngine().count(dataset, plan, **job)["score"]
             ray_s = time.perf_counter() - started
             score_rate, provider = score_rate_per_core(folder, args.score_rows, args.cores)
+            edges = edges_rates(dataset, request, args.bins, args.cores)
+            pairs = pairs_rates(folder, args.log_rows, args.cores)
         finally:
             ray.shutdown()
     exact = bool(np.array_equal(found, local)) and int(found.sum()) == dataset.rows == int(local.sum())
@@ -144,10 +203,16 @@ def main() -> None:
     print(f"counts equal and totals equal to the footers' ({dataset.rows:,}): {exact}")
     ray_rate, duck_rate = dataset.rows / ray_s / args.cores, dataset.rows / duck / args.cores
     print(f"ray / duckdb per core: {ray_rate / duck_rate:.2f} (goal >= 0.33)")
+    print(f"scoring: {args.score_rows:,} rows, sample GBT model, provider {provider}")
+    print(f"exact edges (rank + collect passes, {args.bins} bins): equal {edges[2]}")
+    print(f"cost-quality pairs ({args.log_rows:,} rows, 20 systems): equal {pairs[2]}")
     print(f"ray_rows_per_core_s={ray_rate:.0f}")
     print(f"duckdb_rows_per_core_s={duck_rate:.0f}")
-    print(f"scoring: {args.score_rows:,} rows, sample GBT model, provider {provider}")
     print(f"ray_score_rows_per_core_s={score_rate:.0f}")
+    print(f"ray_edges_rows_per_core_s={edges[0]:.0f}")
+    print(f"duckdb_edges_rows_per_core_s={edges[1]:.0f}")
+    print(f"ray_pairs_rows_per_core_s={pairs[0]:.0f}")
+    print(f"duckdb_pairs_rows_per_core_s={pairs[1]:.0f}")
 
 
 if __name__ == "__main__":

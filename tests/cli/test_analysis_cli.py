@@ -218,7 +218,8 @@ def test_fairness_analysis_and_decision(cli: Cli, tmp_path: Path) -> None:
     )
     sensitivity = json.loads(out)["evidence"]["sensitivity"]
     assert {item["knob"] for item in sensitivity} == {"threshold"}
-    assert {(item["below"], item["above"]) for item in sensitivity} == {("lr:global:0499", "lr:global:0501")}
+    # the nearest thresholds at least 0.5% of the threshold range away, not the next score
+    assert {(item["below"], item["above"]) for item in sensitivity} == {("lr:global:0495", "lr:global:0503")}
 
     status, out, err = cli(
         "analyze", path, "fairness", "--table", "apps", "--label", "label", "--sensitive", "sex",

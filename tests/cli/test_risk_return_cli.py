@@ -130,6 +130,11 @@ def test_objectives_with_cvar_trace_the_mean_cvar_frontier_and_say_so(tmp_path: 
     drawdown = cli("analyze", project, "risk-return", *flags[:-2], *evaluated)
     assert drawdown.returncode == 0, drawdown.stderr
     assert "max_drawdown evaluated on these portfolios, not optimised" in drawdown.stdout
+    semi = ["--objectives", "return:max,semideviation:min", "--name", "semi"]
+    downside = cli("analyze", project, "risk-return", *flags[:-2], *semi)
+    assert downside.returncode == 0, downside.stderr
+    assert "Optimised: mean–semideviation frontier by exact minimum semivariance" in downside.stdout
+    assert "Frontier: semideviation (annualised; below the portfolio's own mean" in downside.stdout
 
 
 def test_group_bounds_from_a_groups_table_and_refusals_leave_the_project_unchanged(
@@ -264,3 +269,29 @@ def test_decide_prints_the_weights_as_a_sorted_table(tmp_path: Path) -> None:
             break
         rows.append(float(line.split()[-1].rstrip("%")))
     assert rows == sorted(rows, reverse=True) and abs(sum(rows) - 100.0) < 0.05
+
+
+def test_min_weight_is_met_and_its_method_stated_and_refusals_leave_the_project_unchanged(
+    tmp_path: Path, state: object
+) -> None:
+    from tradeoff_studio.core.project import open_project
+
+    project = tmp_path / "returns.tsproj"
+    cli("new", project)
+    cli("import", project, DEMO / "asset_returns.parquet")
+    base = ["analyze", project, "risk-return", "--table", "asset_returns", "--returns", "--points", "6",
+            "--resamples", "10"]  # fmt: skip
+    done = cli(*base, "--min-weight", "5%", "--name", "sized", "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["notes"]["optimised"]["min_weight"]["value"] == 0.05
+    text = cli(*base, "--min-weight", "5%", "--name", "sized-text")
+    assert "Minimum position 0.05 (each weight 0 or at least that): not guaranteed optimal" in text.stdout
+    with open_project(project) as opened:
+        before = state(opened)  # type: ignore[operator]
+    bare = cli(*base, "--min-weight", "5", "--name", "no")
+    assert bare.returncode == 1 and "did you mean 5%?" in bare.stderr
+    short = cli(*base, "--min-weight", "5%", "--bounds=-0.1,1", "--name", "no")
+    assert short.returncode == 1 and "--min-weight is for long positions" in short.stderr
+    with open_project(project) as opened:
+        assert state(opened) == before  # type: ignore[operator]

@@ -138,3 +138,14 @@ def test_ray_is_imported_only_for_the_ray_engine() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_edges_option(cli: Cli, closed: Path, scale_dataset: Path) -> None:
+    """``--edges exact`` (the default) and ``--edges sample`` are stored and said in the text."""
+    status, out, err = cli(*_args(closed, scale_dataset, "--json"))
+    assert status == 0, err
+    found = json.loads(out)["inputs"]["dataset"]
+    assert found["edges"] == "exact" and "quantile_disc" in found["edges_rule"]
+    status, out, err = cli(*_args(closed, scale_dataset, "--edges", "sample"))
+    assert status == 0, err
+    assert "Bins: Scores are binned at quantile edges of a sample" in out

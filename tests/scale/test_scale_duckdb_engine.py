@@ -80,8 +80,8 @@ def test_unknown_engine_is_refused() -> None:
         get_engine("spark")
 
 
-def test_case_tree_and_asof_binning_agree(scale_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Below CASE_TREE_BINS the engine bins with a CASE tree, above with an ASOF JOIN: same counts."""
+def test_case_tree_and_numpy_blocks_agree(scale_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below CASE_TREE_BINS the engine bins with a CASE tree, above with numpy blocks: same counts."""
     from tradeoff_studio.core.engines import duckdb_engine
 
     dataset = open_dataset(str(scale_dataset))
@@ -90,3 +90,54 @@ def test_case_tree_and_asof_binning_agree(scale_dataset: Path, monkeypatch: pyte
     asof = count_fairness(get_engine("duckdb"), dataset, REQUEST, bins=100, thresholds=tree.thresholds)
     for score in REQUEST.scores:
         np.testing.assert_array_equal(asof.counts[score], tree.counts[score])
+
+
+def quantile_disc(folder: Path, score: str, bins: int) -> np.ndarray:
+    """DuckDB's ``quantile_disc`` of ``score`` over every file, at k / bins (distinct values)."""
+    import duckdb
+
+    levels = [k / bins for k in range(1, bins)]
+    sql = f"SELECT quantile_disc(CAST({score} AS DOUBLE), $q) FROM read_parquet($files)"
+    found = duckdb.execute(sql, {"q": levels, "files": [str(p) for p in sorted(folder.glob("*.parquet"))]})
+    return np.unique(np.asarray(found.fetchone()[0], dtype=np.float64))
+
+
+@pytest.mark.parametrize("sample", [100_000, 500, 20])
+def test_exact_edges_are_duckdbs_quantile_disc(scale_dataset: Path, sample: int) -> None:
+    """Whatever the sample (all rows, or so few that the collect pass gathers most values): the
+    interior edges are quantile_disc's, ties (``score`` rounded to 1e-3) and all."""
+    dataset = open_dataset(str(scale_dataset))
+    request = FairnessRequest("label", ("sex",), ("score", "score_b"), sample_rows=sample)
+    for bins in (20, 700):
+        counts = count_fairness(get_engine("duckdb"), dataset, request, bins=bins)
+        assert counts.edges == "exact" and counts.to_dict()["edges"] == "exact"
+        for score in request.scores:
+            expected = quantile_disc(scale_dataset, score, bins)
+            low = counts.thresholds[score][0]
+            np.testing.assert_array_equal(counts.thresholds[score][1:-1], expected[expected > low])
+
+
+def test_sample_edges_on_request(scale_dataset: Path) -> None:
+    """``edges="sample"``: quantiles of a 500-row sample, not quantile_disc's (said in the provenance)."""
+    dataset = open_dataset(str(scale_dataset))
+    request = FairnessRequest("label", ("sex",), ("score_b",), sample_rows=500)
+    counts = count_fairness(get_engine("duckdb"), dataset, request, bins=50, edges="sample")
+    assert counts.to_dict()["edges_rule"] == "discrete quantiles of a sample of the rows"
+    expected = quantile_disc(scale_dataset, "score_b", 50)
+    assert len(counts.thresholds["score_b"]) == 51
+    assert not np.array_equal(counts.thresholds["score_b"][1:-1], expected)
+    with pytest.raises(DatasetError, match="Unknown edges 'approx'"):
+        count_fairness(get_engine("duckdb"), dataset, request, bins=50, edges="approx")
+
+
+def test_exact_ranks_round_as_duckdb_does() -> None:
+    """The rank of each k / K quantile, for sizes where n·k / K is and is not a whole number."""
+    import duckdb
+
+    from tradeoff_studio.core.engines.edges import exact_ranks
+
+    for rows in (1, 2, 3, 10, 999, 80_000):
+        for bins in (2, 7, 700):
+            levels = [k / bins for k in range(1, bins)]
+            found = duckdb.execute(f"SELECT quantile_disc(range, $q) FROM range({rows})", {"q": levels})
+            assert exact_ranks(rows, bins).tolist() == found.fetchone()[0], (rows, bins)

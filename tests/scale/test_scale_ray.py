@@ -70,6 +70,35 @@ def test_ray_counts_and_candidates_equal_duckdb(ray_session: Any, million: Path)
     assert ours.equals(theirs)
 
 
+def test_ray_exact_edges_equal_duckdbs_quantile_disc(ray_session: Any, scale_dataset: Path) -> None:
+    """Ray's sample differs from DuckDB's reservoir; the exact edges do not (a 500-row sample: the
+    collect pass gathers values for most ranks)."""
+    from test_scale_duckdb_engine import quantile_disc
+
+    dataset = open_dataset(str(scale_dataset))
+    request = FairnessRequest("label", ("sex",), ("score", "score_b"), sample_rows=500)
+    found = count_fairness(get_engine("ray"), dataset, request, bins=300)
+    local = count_fairness(get_engine("duckdb"), dataset, request, bins=300)
+    assert found.edges == "exact" and found.edges_sha256() == local.edges_sha256()
+    for score in request.scores:
+        expected = quantile_disc(scale_dataset, score, 300)
+        low = found.thresholds[score][0]
+        np.testing.assert_array_equal(found.thresholds[score][1:-1], expected[expected > low])
+        np.testing.assert_array_equal(found.counts[score], local.counts[score])
+
+
+def test_progress_is_monotone_and_reaches_the_total(ray_session: Any, scale_dataset: Path) -> None:
+    """Every pass's progress (the counter actor's polls and the driver's blocks) rises to its total."""
+    seen: list[tuple[float, str]] = []
+    dataset = open_dataset(str(scale_dataset))
+    count_fairness(get_engine("ray"), dataset, REQUEST, bins=50, progress=lambda f, m: seen.append((f, m)))
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    messages = [message for _, message in seen]
+    for verb in ("Scanning", "Ranking", "Counting"):
+        assert f"{verb} with Ray: 80,000 of 80,000 rows" in messages, messages
+
+
 def test_a_killed_worker_leaves_the_counts_exact(
     ray_session: Any, scale_dataset: Path, tmp_path: Path
 ) -> None:
@@ -157,6 +186,8 @@ def test_onnx_scoring_inside_ray_equals_score_then_count(ray_session: Any, tmp_p
     found = count_fairness(engine, dataset, request, bins=100, thresholds=local.thresholds)
     np.testing.assert_array_equal(found.counts["score_lr"], local.counts["score_lr"])
     assert found.versions["providers"] == "CPUExecutionProvider" and found.rows == 21_000
+    assert found.versions["placement"] == "num_cpus=0.5, provider cpu, up to 2 actors"
+    assert all(part.endswith(" CPUExecutionProvider") for part in found.versions["actors"].split("; "))
 
 
 class Fails:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from events import wait_until
 
 TABLE = "credit_applications"
 ROLES = [
@@ -22,18 +21,9 @@ ROLES = [
 ]
 
 
-def _wait(condition: Callable[[], bool], seconds: float = 30) -> None:
-    app = QApplication.instance()
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        app.processEvents()  # type: ignore[union-attr]
-        time.sleep(0.01)
-    app.processEvents()  # type: ignore[union-attr]
-
-
 def _settle(seconds: float = 0.5) -> None:
     deadline = time.monotonic() + seconds
-    _wait(lambda: time.monotonic() > deadline, seconds + 1)
+    wait_until(lambda: time.monotonic() > deadline, seconds + 1)
 
 
 def _select_table(window: object, table: str) -> None:
@@ -72,23 +62,23 @@ def take(window: object, out: Path) -> list[Path]:
 def _shots(window: object, out: Path) -> list[Path]:
     view = window.data_view  # type: ignore[attr-defined]
     _select_table(window, TABLE)
-    _wait(lambda: _rows_shown(view))
+    wait_until(lambda: _rows_shown(view))
     for column, role, value in ROLES:
         view.roles.values[column].setText(value)
         view.roles.combos[column].setCurrentText(role)
     column = [name for name, _dtype in view.plain.columns].index("score_credit_gbt")
     view.view.setCurrentIndex(view.model.index(0, column))
-    _wait(lambda: view.stats.distribution is not None)
+    wait_until(lambda: view.stats.distribution is not None)
     view.view.horizontalScrollBar().setValue(0)  # the first columns, with their roles in the headers
     _settle()  # let the plot size its axes
     first = out / "dataview_roles_stats.png"
     window.grab().save(str(first))  # type: ignore[attr-defined]
     view.filter_edit.setText("sex = 'female' AND income > 50000")
     view.apply_filter(view.filter_edit.text())
-    _wait(lambda: not view.busy())
+    wait_until(lambda: not view.busy())
     view.sort_by("score_credit_gbt", descending=True)
-    _wait(lambda: not view.busy() and "sorted by" in view.status.text())
-    _wait(lambda: _rows_shown(view))
+    wait_until(lambda: not view.busy() and "sorted by" in view.status.text())
+    wait_until(lambda: _rows_shown(view))
     _settle()
     second = out / "dataview_filtered_sorted.png"
     window.grab().save(str(second))  # type: ignore[attr-defined]

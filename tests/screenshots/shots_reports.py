@@ -7,9 +7,9 @@ fairness and the LLM-routing decisions, opened from Reports ▸ New Report….
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+from events import wait_until
 from PySide6.QtWidgets import QApplication
 
 from tradeoff_studio.core import analysis_workflows as flows
@@ -19,18 +19,9 @@ from tradeoff_studio.ui.reports.editor import ReportEditor
 TIMEOUT_S = 60.0
 
 
-def _wait(condition: object) -> None:
-    """Run the event loop until ``condition()`` holds (a script, not product code)."""
-    deadline = time.monotonic() + TIMEOUT_S
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        QApplication.processEvents()
-        time.sleep(0.01)
-    QApplication.processEvents()
-
-
 def _settled(editor: ReportEditor) -> None:
-    _wait(lambda: editor.report is not None)
-    _wait(lambda: editor.preview.document is not None and not editor.preview.busy)
+    wait_until(lambda: editor.report is not None, TIMEOUT_S)
+    wait_until(lambda: editor.preview.document is not None and not editor.preview.busy, TIMEOUT_S)
 
 
 def _grab(window: MainWindow, path: Path) -> Path:
@@ -49,7 +40,7 @@ def take(window: MainWindow, out: Path) -> list[Path]:
     loaded: list[str] = []
     window.workspace.loaded.connect(loaded.append)
     window.show_analysis("credit-fairness")
-    _wait(lambda: bool(loaded))
+    wait_until(lambda: bool(loaded), TIMEOUT_S)
     window.workspace.loaded.disconnect(loaded.append)
     window.workspace.inspector.report_button.click()
     editor = window.report_editor
@@ -60,7 +51,7 @@ def take(window: MainWindow, out: Path) -> list[Path]:
     editor.form.widgets[("evaluation", "stakeholders")].setText(  # type: ignore[attr-defined]
         "Credit risk committee; model-risk validation; compliance"
     )
-    _wait(lambda: editor.preview.busy)
+    wait_until(lambda: editor.preview.busy, TIMEOUT_S)
     _settled(editor)
     written = [_grab(window, out / "report_editor.png")]
     editor.preview.zoom.setCurrentText("100 %")
@@ -71,7 +62,7 @@ def take(window: MainWindow, out: Path) -> list[Path]:
     editor.preview.page.setValue(1)
     editor.undo_stack.setClean()  # drop the edits without the "Discard them?" question (a script)
     editor.open_decisions([_current(window, "credit-fairness"), _current(window, "llm-routing")])
-    _wait(lambda: editor.report is not None and len(editor.report.decisions) == 2)
+    wait_until(lambda: editor.report is not None and len(editor.report.decisions) == 2, TIMEOUT_S)
     _settled(editor)
     written.append(_grab(window, out / "report_editor_two_decisions.png"))
     return written

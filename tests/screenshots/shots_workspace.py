@@ -7,34 +7,23 @@ parallel-coordinates view with a brush.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
+from events import wait_until
 from PySide6.QtWidgets import QApplication
 
 from tradeoff_studio.core import workflows
 from tradeoff_studio.ui.main_window import MainWindow
-
-TIMEOUT_S = 30.0
-
-
-def _wait(condition: object) -> None:
-    """Run the event loop until ``condition()`` holds (a script, not product code)."""
-    deadline = time.monotonic() + TIMEOUT_S
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        QApplication.processEvents()
-        time.sleep(0.01)
-    QApplication.processEvents()
 
 
 def _open(window: MainWindow, name: str) -> None:
     loaded: list[str] = []
     window.workspace.loaded.connect(loaded.append)
     window.show_analysis(name)
-    _wait(lambda: bool(loaded))
+    wait_until(lambda: bool(loaded))
     window.workspace.loaded.disconnect(loaded.append)
-    _wait(lambda: not window.workspace.loader.busy("details"))
+    wait_until(lambda: not window.workspace.loader.busy("details"))
 
 
 def _grab(window: MainWindow, path: Path) -> Path:

@@ -383,12 +383,12 @@ def test_big_analyses_compute_the_evidence_off_the_ui_thread(qtbot: QtBot, big: 
     data = big.data
     assert data is not None and big.selected == big.choice.row  # type: ignore[union-attr]
     assert "Computing its evidence" in big.inspector.browser.toPlainText()
-    qtbot.waitUntil(lambda: not big.loader.busy("inspect"), timeout=20_000)
+    qtbot.waitUntil(lambda: not big.loader.busy("inspect"), timeout=60_000)
     text = big.inspector.browser.toPlainText()
     assert data.ids[big.selected] in text and "Trade-offs here" in text and "Computing" not in text
     big.select(int(np.flatnonzero(data.front)[0]))
     big.select(int(np.flatnonzero(data.front)[1]))  # the first one's evidence is stale: never shown
-    qtbot.waitUntil(lambda: not big.loader.busy("inspect"), timeout=20_000)
+    qtbot.waitUntil(lambda: not big.loader.busy("inspect"), timeout=60_000)
     assert big.inspector.browser.toPlainText().startswith(data.ids[int(np.flatnonzero(data.front)[1])])
 
 

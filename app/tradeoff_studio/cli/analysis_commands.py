@@ -101,6 +101,8 @@ def _add_analyze(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         command = add_kind(kinds, described, handlers.get(described.name, analyze_any))
         if described.name == "fairness":
             add_dataset_options(command)  # --dataset/--engine: issue #21
+        if described.name == "cost-quality":
+            add_dataset_options(command, models=False)  # --dataset/--engine: issue #21
 
 
 def _add_decide(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

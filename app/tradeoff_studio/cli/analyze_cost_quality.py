@@ -2,7 +2,8 @@
 
 ::
 
-    analyze PROJECT cost-quality --table T --item COL --system COL --correct COL
+    analyze PROJECT cost-quality (--table T | --dataset GLOB [--engine duckdb|ray] [--ray-address A]
+            [--hash-files]) --item COL --system COL --correct COL
             (--cost COL | --input-tokens COL --output-tokens COL --price-table T)
             [--latency COL] [--confidence COL] [--human-cost X] [--systems A,B,...]
             [--target-quality Q ...] [--budget C ...]
@@ -24,17 +25,23 @@ from ..core.analyses.cost_quality.missing import describe_missing
 from ..core.analyses.kinds import kind
 from ..core.analyses.store import AnalysisRecord
 from .analysis_common import print_analysis, run_analysis
+from .analyze_dataset import dataset_lines, run_cost_quality_dataset, wants_dataset
 from .console import print_json
 
 
 def analyze_cost_quality(args: argparse.Namespace) -> None:
-    """``analyze PROJECT cost-quality --table T --item C --system C --correct C --cost C ...``."""
-    record = run_analysis(args, kind("cost-quality"))
+    """``analyze PROJECT cost-quality (--table T | --dataset GLOB) --item C --system C --correct C ...``."""
+    if wants_dataset(args):  # issue #21: an evaluation log in Parquet files, on DuckDB or Ray
+        record = run_cost_quality_dataset(args)
+    else:
+        record = run_analysis(args, kind("cost-quality"))
     if args.json:
         print_json(record.to_dict() | {"notes": record.spec["notes"]})
         return
     print_analysis(record, False)
     _print_summary(record)
+    for line in dataset_lines(record):
+        print(line)
 
 
 def _print_summary(record: AnalysisRecord) -> None:

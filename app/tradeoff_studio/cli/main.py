@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .. import __version__
-from ..core.crash import write_crash_report
+from ..core.crash import crash_report_note
 from ..core.errors import CancelledError, StudioError
 from ..core.project import damaged_file_error, is_damage
 from ..core.scratch import sweep_stale_scratch
@@ -272,10 +272,7 @@ def _unexpected(error: Exception, args: argparse.Namespace) -> int:
 
 def _internal_error(error: Exception, command: str) -> int:
     summary = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
-    try:
-        where = f"a crash report was written to {write_crash_report(error, command)}"
-    except OSError as failure:
-        where = f"no crash report could be written ({failure.strerror or failure})"
+    where = crash_report_note(error, command)
     print(f"tradeoff-studio: internal error: {one_line(summary.rstrip(': '))}; {where}", file=sys.stderr)
     return EXIT_INTERNAL_ERROR
 

@@ -123,6 +123,14 @@ def write_crash_report(error: BaseException, command: str, folder: Path | None =
     return path
 
 
+def crash_report_note(error: BaseException, command: str) -> str:
+    """Write a crash report and say where, in words for one line of a terminal message."""
+    try:
+        return f"a crash report was written to {write_crash_report(error, command)}"
+    except OSError as failure:
+        return f"no crash report could be written ({failure.strerror or failure})"
+
+
 def log_line(text: str) -> None:
     """Append ``text`` (no data values) to the app's log in the platform's log folder, which rotates at
     :data:`LOG_BYTES` keeping :data:`LOG_BACKUPS` old files. A log that cannot be written is skipped."""

@@ -61,12 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except Exception as error:
-        from ..core.crash import write_crash_report
+        from ..core.crash import crash_report_note
 
-        try:
-            where = f"a crash report was written to {write_crash_report(error, 'desktop app start-up')}"
-        except OSError as failure:
-            where = f"no crash report could be written ({failure.strerror or failure})"
+        where = crash_report_note(error, "desktop app start-up")
         print(f"tradeoff-studio-app: internal error ({type(error).__name__}); {where}", file=sys.stderr)
         return EXIT_INTERNAL_ERROR
 

@@ -23,7 +23,7 @@ from tradeoff_studio.core.analyses.model_variants import VariantSpec
 from tradeoff_studio.core.decisions.preferences import Constraint, Preferences
 from tradeoff_studio.core.demo import ensure_demo_project
 from tradeoff_studio.core.demo_analyses import DEMO_ANALYSES
-from tradeoff_studio.core.engines.options import DATASET_PARAMETERS
+from tradeoff_studio.core.engines.options import DATASET_PARAMETERS, FAIRNESS_ONLY
 from tradeoff_studio.core.errors import NotFoundError
 from tradeoff_studio.core.project import open_project
 
@@ -81,7 +81,8 @@ def test_the_cli_subcommand_is_the_descriptor(name: str) -> None:
         flag: action for action in _analyze_commands()[name]._actions for flag in action.option_strings
     }
     expected = {"-h", "--help", "--json", "--recovery-key-file"}  # the last: every command opening a project
-    dataset = DATASET_PARAMETERS if name == "fairness" else ()  # --dataset GLOB instead of --table (#21)
+    logs = tuple(p for p in DATASET_PARAMETERS if p.name not in FAIRNESS_ONLY)  # cost-quality --dataset
+    dataset = {"fairness": DATASET_PARAMETERS, "cost-quality": logs}.get(name, ())  # instead of --table (#21)
     for parameter in (*COMMON_PARAMETERS, *described.parameters, *dataset):
         flags = [flag for flag, _ in parameter.choice_flags] or [parameter.flag]
         expected |= set(flags)

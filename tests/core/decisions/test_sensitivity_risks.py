@@ -41,6 +41,8 @@ def test_central_difference_along_the_threshold(grid: CandidateTable) -> None:
     assert accuracy.step == pytest.approx(0.1)
     assert found["gap"].slope == pytest.approx(0.2)
     assert found["gap"].text == "gap +0.02 per 0.1 step of threshold (against candidates c1 and c3)"
+    flat = {item.objective: item for item in sensitivities(grid, "c4")}["accuracy"]  # lr at 0.5, the peak
+    assert flat.text == "accuracy unchanged over a 0.1 step of threshold (against candidates c3 and c5)"
 
 
 def test_neighbours_share_every_other_knob(grid: CandidateTable) -> None:
@@ -54,6 +56,20 @@ def test_one_sided_at_the_end_of_the_grid(grid: CandidateTable) -> None:
     assert (found["accuracy"].below, found["accuracy"].above) == ("c7", None)
     assert found["accuracy"].slope == pytest.approx(((0.9 - 0.16) - (0.9 - 0.09)) / 0.1)
     assert "against candidate c7" in found["accuracy"].text
+
+
+def test_neighbours_closer_than_the_minimum_step_are_skipped(make_table: MakeTable) -> None:
+    """A fairness-like table has a candidate at every score, 1e-7 apart: the step spans 0.5% of the range."""
+    thresholds = [0.0, 0.3, 0.3 + 1e-7, 0.3 + 2e-7, 0.31, 1.0]
+    table = make_table(
+        {"threshold": thresholds, "acc": [0.5, 0.7, 0.7000001, 0.6999999, 0.72, 0.5]},
+        "acc:max",
+        knobs=["threshold"],
+    )
+    [item] = sensitivities(table, "c2")
+    assert (item.below, item.above) == ("c0", "c4")
+    assert item.step == pytest.approx(0.31 - (0.3 + 1e-7))
+    assert item.slope == pytest.approx((0.72 - 0.5) / 0.31)
 
 
 def test_no_neighbours_no_sensitivity(make_table: MakeTable) -> None:

@@ -70,23 +70,51 @@ def test_no_trade_off_when_one_candidate_is_best_in_both(make_table: MakeTable) 
     assert "no trade-off between accuracy and gap" in rate.text
 
 
-def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
-    half = 0.01
-    ci = {
+def _bands(half: float) -> dict[str, list[float]]:
+    """Intervals of half-width ``half`` on both objectives of the convex front."""
+    return {
         "accuracy_lo": list(GRID - half),
         "accuracy_hi": list(GRID + half),
         "gap_lo": list(GRID**2 - half),
         "gap_hi": list(GRID**2 + half),
     }
-    [rate] = tradeoff_rates(convex_front(make_table, **ci), "a0.50")
+
+
+def test_interval_by_the_delta_method(make_table: MakeTable) -> None:
+    half = 0.01
+    [rate] = tradeoff_rates(convex_front(make_table, **_bands(half)), "a0.50")
     sd = half / two_sided_z(0.95)
     d_gap = 0.55**2 - 0.45**2
     se = math.sqrt(2 * sd**2 + rate.rate**2 * 2 * sd**2) / d_gap  # type: ignore[operator]
-    assert rate.lo == pytest.approx(1.0 - 1.959964 * se, rel=1e-5)
-    assert rate.hi == pytest.approx(1.0 + 1.959964 * se, rel=1e-5)
+    assert rate.lo == pytest.approx(math.exp(-1.959964 * se), rel=1e-5)  # log scale: rate 1, se/rate = se
+    assert rate.hi == pytest.approx(math.exp(1.959964 * se), rel=1e-5)
     assert rate.text.startswith("giving up 1 pp of accuracy lowers gap by 1 pp (95% CI ")
     assert rate.per_cost_lo is not None and rate.per_cost_hi is not None
     assert rate.per_cost_lo < 1.0 < rate.per_cost_hi
+
+
+def test_a_noisy_rate_keeps_a_positive_interval(make_table: MakeTable) -> None:
+    """Wide intervals once gave "95% CI 0–12.2" (a symmetric interval clipped at 0)."""
+    half = 0.2
+    [rate] = tradeoff_rates(convex_front(make_table, **_bands(half)), "a0.50")
+    assert rate.lo is not None and rate.hi is not None and rate.per_cost_lo is not None
+    assert 0.0 < rate.lo < rate.rate < rate.hi  # type: ignore[operator]
+    assert rate.per_cost_lo > 0.0
+    assert rate.lo * rate.hi == pytest.approx(rate.rate**2)  # type: ignore[operator]
+
+
+def test_an_interval_spanning_orders_of_magnitude_is_called_undetermined(make_table: MakeTable) -> None:
+    [rate] = tradeoff_rates(convex_front(make_table, **_bands(2.0)), "a0.50")
+    assert rate.hi > 100 * rate.lo  # type: ignore[operator]
+    assert rate.text.endswith("(95% CI undetermined: the neighbouring candidates' CIs overlap)")
+
+
+def test_a_cost_below_one_dollar_is_not_in_percentage_points(make_table: MakeTable) -> None:
+    """An LLM's cost per item lies in [0, 1] but is money, not a proportion."""
+    quality = np.linspace(0.6, 0.9, 7)
+    table = make_table({"quality": list(quality), "cost": list(quality**2 / 10)}, "quality:max,cost:min")
+    [rate] = tradeoff_rates(table, "c3")
+    assert rate.text == "giving up 1 pp of quality lowers cost by 0.0015"
 
 
 def test_every_pair_of_three_objectives(make_table: MakeTable) -> None:

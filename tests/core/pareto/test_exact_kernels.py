@@ -4,8 +4,6 @@ beyond moocore's limits."""
 
 from __future__ import annotations
 
-import itertools
-
 import moocore
 import numpy as np
 import pytest
@@ -14,34 +12,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 
+from support.pareto_reference import brute_ranks, brute_volume
 from tradeoff_studio.core.pareto import _hv, _kernels, _native, hypervolume, nondominated_ranks
 from tradeoff_studio.core.pareto._volume import volume
 from tradeoff_studio.core.pareto.front import reference_ranks
-
-
-def brute_volume(points: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
-    """Volume of the union of boxes ``[p, ref)`` (rows of ``points``, minimised): inclusion-exclusion."""
-    inside = points[(points < ref).all(axis=1)]
-    total = 0.0
-    for size in range(1, len(inside) + 1):
-        for subset in itertools.combinations(range(len(inside)), size):
-            total += (-1) ** (size + 1) * float(np.prod(ref - inside[list(subset)].max(axis=0)))
-    return total
-
-
-def brute_ranks(points: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Pareto ranks by peeling fronts found from the full dominance matrix (rows minimised)."""
-    weakly = (points[:, None, :] <= points[None, :, :]).all(axis=2)
-    dominates = weakly & (points[:, None, :] < points[None, :, :]).any(axis=2)
-    ranks = np.zeros(len(points), dtype=np.int64)
-    remaining = np.ones(len(points), dtype=bool)
-    rank = 0
-    while remaining.any():
-        front = remaining & ~(dominates & remaining[:, None]).any(axis=0)
-        ranks[front] = rank
-        remaining &= ~front
-        rank += 1
-    return ranks
 
 
 def sphere(rng: np.random.Generator, n: int, m: int) -> NDArray[np.float64]:

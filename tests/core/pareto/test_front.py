@@ -15,6 +15,7 @@ from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
 
+from support.pareto_reference import brute_front, brute_ranks
 from tradeoff_studio.core.errors import StudioError
 from tradeoff_studio.core.pareto import (
     ParetoInputError,
@@ -67,30 +68,6 @@ def thresholds(name: str) -> Iterator[None]:
             module = next(m for m in (_order, _kernels, _divide) if hasattr(m, attribute))
             stack.enter_context(patch.object(module, attribute, value))
         yield
-
-
-def dominance_matrix(points: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """``D[a, b]``: row ``a`` dominates row ``b`` (minimisation), by definition."""
-    weakly = (points[:, None, :] <= points[None, :, :]).all(axis=2)
-    better = (points[:, None, :] < points[None, :, :]).any(axis=2)
-    return weakly & better
-
-
-def brute_front(points: NDArray[np.float64]) -> NDArray[np.bool_]:
-    return ~dominance_matrix(points).any(axis=0)
-
-
-def brute_ranks(points: NDArray[np.float64]) -> NDArray[np.int64]:
-    dominates = dominance_matrix(points)
-    ranks = np.zeros(len(points), dtype=np.int64)
-    remaining = np.ones(len(points), dtype=bool)
-    rank = 0
-    while remaining.any():
-        front = remaining & ~(dominates & remaining[:, None]).any(axis=0)
-        ranks[front] = rank
-        remaining &= ~front
-        rank += 1
-    return ranks
 
 
 @st.composite

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -69,8 +71,16 @@ def dominates(good: NDArray[np.float64], row: int) -> NDArray[np.bool_]:
     return (good >= good[row]).all(axis=1) & (good > good[row]).any(axis=1)
 
 
+QUANTITIES = re.compile(r"cost|latency|memory|size|count|_ms$|_s$|_mb$|_bytes$|^k$")
+"""Metric names that measure money, time, memory or counts: never percentage points, even when
+every value happens to lie in [0, 1] (an LLM's cost per item in dollars)."""
+
+
 def is_proportion(table: CandidateTable, metric: str) -> bool:
-    """Whether every defined value of ``metric`` lies in [0, 1], so it reads as percentage points."""
+    """Whether ``metric`` reads as percentage points: every defined value lies in [0, 1] and its
+    name is not one of :data:`QUANTITIES`."""
+    if QUANTITIES.search(metric):
+        return False
     values = table.frame[metric].to_numpy(dtype=np.float64)
     values = values[~np.isnan(values)]
     return bool(values.size) and bool(((values >= 0.0) & (values <= 1.0)).all())

@@ -10,6 +10,10 @@ The nearest neighbour below and above give a central finite difference
 against the chosen candidate. Knobs without neighbours (e.g. a threshold that is the only one of
 its model) report nothing. The step is the smaller distance to a neighbour (the grid's spacing
 near the candidate), and each line says how much the objective moves over one such step.
+
+Neighbours closer than ``MIN_STEP_FRACTION`` of the knob's range are skipped: a fairness analysis
+has a candidate at every distinct score, one 1e-7 apart, and a difference over such a step says
+nothing a reader can act on (nor is it stable: it is one applicant's label).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from .frontier import candidate_ids, row_of
 if TYPE_CHECKING:
     import pandas as pd
 
+MIN_STEP_FRACTION = 0.005
+"""The smallest step, as a fraction of the knob's range among the compared candidates."""
+
 
 @dataclass(frozen=True)
 class Sensitivity:
@@ -39,10 +46,13 @@ class Sensitivity:
 
     @property
     def text(self) -> str:
-        """E.g. "accuracy +0.012 per 0.05 step of threshold (between candidates 4 and 6)"."""
+        """E.g. "accuracy +0.012 per 0.05 step of threshold (against candidates 4 and 6)"; a flat one reads
+        "accuracy unchanged over a 0.05 step of threshold (…)"."""
         pair = " and ".join(x for x in (self.below, self.above) if x is not None)
+        change = self.slope * self.step
+        moves = f"{change:+.3g} per" if change else "unchanged over a"
         return (
-            f"{self.objective} {self.slope * self.step:+.3g} per {self.step:.3g} step of {self.knob} "
+            f"{self.objective} {moves} {self.step:.3g} step of {self.knob} "
             f"(against candidate{'s' if ' and ' in pair else ''} {pair})"
         )
 
@@ -81,8 +91,10 @@ def _neighbours(frame: pd.DataFrame, others: list[str], knob: str, row: int) -> 
     here = values[row]
     if np.isnan(here):
         return None, None
-    lower = np.flatnonzero(same & (values < here))
-    upper = np.flatnonzero(same & (values > here))
+    spread = np.nanmax(values[same]) - np.nanmin(values[same])
+    min_step = MIN_STEP_FRACTION * spread
+    lower = np.flatnonzero(same & (values < here) & (values <= here - min_step))
+    upper = np.flatnonzero(same & (values > here) & (values >= here + min_step))
     below = int(lower[np.argmax(values[lower])]) if lower.size else None
     above = int(upper[np.argmin(values[upper])]) if upper.size else None
     return below, above

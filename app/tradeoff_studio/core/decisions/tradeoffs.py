@@ -12,14 +12,17 @@ the slope. The rate is ``|Δcost / Δgain|``: improving
 ``gain`` by one unit costs that many units of ``cost``. Metrics whose values all lie in [0, 1]
 are reported in percentage points.
 
-Its confidence interval, when both objectives have intervals, is the delta method on the
+At a risk–return frontier point the rate is the frontier's exact slope and its interval the one
+the analysis stored from frontiers refitted on bootstrap resamples (``exact_slopes_ci``).
+Elsewhere its confidence interval, when both objectives have intervals, is the delta method on the
 ratio, each value's standard deviation read from its interval (:mod:`.intervals`, the side
 facing the other point), the four values taken as independent — candidates estimated on the
-same data are positively correlated, so this errs on the wide side.
+same data are positively correlated, so this errs on the wide side. The interval is taken on the
+log scale, so it is asymmetric and never reaches 0.
 
 The text reads from the side of what is given up: "giving up 1 pp of accuracy lowers the DP
 difference by 2.3 pp (95% CI 1.1–3.4)", i.e. ``|Δgain / Δcost|`` (``per_cost``), with its own
-delta-method interval, clipped at 0 (a rate is a magnitude).
+log-scale delta-method interval.
 """
 
 from __future__ import annotations
@@ -97,14 +100,17 @@ def _pair(table: CandidateTable, row: int, cost: Objective, gain: Objective) -> 
     per_cost = abs(d_gain / d_cost)
     inverse = _interval(table, (gain.metric, cost.metric), (left, right), per_cost, d_cost)
     exact = _exact_slope(table, ids[row], cost.metric, gain.metric)
-    if (
-        exact is not None
-    ):  # a risk–return frontier point: the frontier's own slope, the interval moved with it
+    band = None if exact is None else _exact_band(table, ids[row], cost.metric)
+    if band is not None:  # a risk–return frontier point: its exact slope, the resampled frontiers' CI
+        inverse, interval = band, (_inverse(band[1]), _inverse(band[0]))
+    elif exact is not None:  # an analysis stored before those intervals: the neighbours' one, moved
         interval, inverse = _moved(interval, rate, 1.0 / exact), _moved(inverse, per_cost, exact)
+    if exact is not None:
         rate, per_cost = 1.0 / exact, exact
     inverse = (None if inverse[0] is None else max(0.0, inverse[0]), inverse[1])
+    source = ", CI from resampled frontiers" if band else ""
     text = _describe(table, cost, gain, per_cost, inverse) + (
-        " (the frontier's exact slope)" if exact else ""
+        f" (the frontier's exact slope{source})" if exact else ""
     )
     return TradeoffRate(
         gain.metric, cost.metric, rate, *interval, (ids[left], ids[right]), text, per_cost, *inverse
@@ -117,6 +123,23 @@ def _exact_slope(table: CandidateTable, candidate: str, cost: str, gain: str) ->
     if not slope or {cost, gain} != {"return", "volatility"}:
         return None
     return float(slope) if cost == "return" else 1.0 / float(slope)
+
+
+def _exact_band(table: CandidateTable, candidate: str, cost: str) -> tuple[float, float] | None:
+    """The interval of |Δgain/Δcost| from the exact slope's resampled-frontier interval, or None."""
+    band = (table.notes.get("exact_slopes_ci") or {}).get(candidate)
+    if not band:
+        return None
+    lo, hi = float(band[0]), float(band[1])
+    if cost == "return":
+        return lo, hi
+    low, high = _inverse(hi), _inverse(lo)
+    return None if low is None or high is None else (low, high)
+
+
+def _inverse(value: float) -> float | None:
+    """1/value for a positive value (None at 0: the rate is unbounded there)."""
+    return 1.0 / value if value > 0.0 else None
 
 
 def _moved(
@@ -162,7 +185,12 @@ def _widen(gain: NDArray[np.float64], left: int, right: int, spread: float) -> t
 def _interval(
     table: CandidateTable, metrics: tuple[str, str], ends: tuple[int, int], rate: float, d_gain: float
 ) -> tuple[float | None, float | None]:
-    """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level."""
+    """Delta-method interval of ``|Δcost/Δgain|`` at the table's confidence level, on the log scale.
+
+    A rate is a positive ratio: the symmetric interval ``rate ± z·se`` crossed 0 on noisy fronts
+    (and was clipped to "0–12.2"); ``log(rate) ± z·se/rate`` stays positive and is the usual
+    delta-method interval for a ratio.
+    """
     if not all(has_interval(table, metric) for metric in metrics):
         return None, None
     left, right = ends
@@ -175,8 +203,14 @@ def _interval(
         variances.append(sd_left**2 + sd_right**2)
     se = math.sqrt(variances[0] + rate**2 * variances[1]) / abs(d_gain)
     z = two_sided_z(ci_level(table))
-    return rate - z * se, rate + z * se
+    if rate == 0.0:
+        return 0.0, z * se
+    spread = math.exp(z * se / rate)
+    return rate / spread, rate * spread
 
+
+UNDETERMINED_SPAN = 100.0
+"""An interval whose ends differ by more than this factor says only that the rate is unknown."""
 
 NAMES = {
     "dp_difference": "the DP difference",
@@ -215,4 +249,6 @@ def _describe(
     lo, hi = interval
     if lo is None or hi is None:
         return text
+    if lo <= 0 or hi > UNDETERMINED_SPAN * lo:
+        return f"{text} ({ci_level(table):.0%} CI undetermined: the neighbouring candidates' CIs overlap)"
     return f"{text} ({ci_level(table):.0%} CI {lo * scale:.3g}–{hi * scale:.3g})"

@@ -15,8 +15,9 @@ trees or ``ASOF JOIN ... >=``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +25,11 @@ from numpy.typing import NDArray
 from ..errors import StudioError
 from ..jobs import CancelToken, Progress
 from .dataset import Dataset
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .pairs import PairsRequest
 
 ENGINES = ("duckdb", "ray")
 SAMPLE_ROWS = 100_000
@@ -120,6 +126,19 @@ class Engine(Protocol):
         self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
     ) -> dict[str, Int]:
         """One pass: the flat int64 count vector of each score (its sum is the rows counted)."""
+        ...
+
+    def pairs(
+        self, dataset: Dataset, request: PairsRequest, *, progress: Progress, cancel: CancelToken
+    ) -> pa.Table:
+        """One pass: the (item, system) aggregates of an evaluation log (:mod:`.pairs`)."""
+        ...
+
+    def map_blocks(
+        self, dataset: Dataset, columns: list[str], fn: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        """One pass: ``fn(block, **kwargs)`` of every block (a ``pyarrow.Table``), in any order."""
         ...
 
 

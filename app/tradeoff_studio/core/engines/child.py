@@ -1,16 +1,18 @@
 """The Ray driver in a child process (issue #21): the caller's process stays responsive.
 
-:func:`count_in_child` runs :func:`.fairness_counts.count_fairness` with a :class:`.ray_engine.
-RayEngine` in a spawned process. Progress comes back through a pipe; a cancel sends the child SIGINT
-(Ray's driver stops at once and the child shuts its private Ray down and removes its temporary
-folder) and raises :class:`~..errors.CancelledError`. When this process already holds a Ray session
-(a notebook, the tests), the child joins it instead of starting its own.
+:func:`run_in_child` runs a reduction (:func:`.fairness_counts.count_fairness`, :func:`.pairs.
+collect_pairs`) with a :class:`.ray_engine.RayEngine` in a spawned process. Progress comes back
+through a pipe; a cancel sends the child SIGINT (Ray's driver stops at once and the child shuts its
+private Ray down and removes its temporary folder) and raises :class:`~..errors.CancelledError`.
+When this process already holds a Ray session (a notebook, the tests), the child joins it instead of
+starting its own.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import CancelledError, StudioError
@@ -24,17 +26,14 @@ STOP_WAIT_S = 30.0
 
 
 def _child(
-    conn: Any, options: dict[str, Any], dataset: Dataset, request: FairnessRequest, job: dict[str, Any]
+    conn: Any, options: dict[str, Any], work: Callable[..., Any], args: tuple[Any, ...], job: dict[str, Any]
 ) -> None:
-    from .fairness_counts import count_fairness
     from .ray_engine import RayEngine
 
     signal.signal(signal.SIGINT, _interrupt_once)  # the terminal's Ctrl-C and the parent's: one counts
     try:
         engine = RayEngine(**options)
-        found = count_fairness(
-            engine, dataset, request, progress=lambda f, m: conn.send(("progress", f, m)), **job
-        )
+        found = work(engine, *args, progress=lambda f, m: conn.send(("progress", f, m)), **job)
         conn.send(("done", found))
     except KeyboardInterrupt:
         conn.send(("cancelled",))
@@ -57,6 +56,17 @@ def count_in_child(
     progress: Progress, cancel: CancelToken,
 ) -> FairnessCounts:  # fmt: skip
     """``count_fairness(RayEngine(**options), dataset, request, **job)`` in a spawned child process."""
+    from .fairness_counts import count_fairness
+
+    return run_in_child(options, count_fairness, (dataset, request), job, progress=progress, cancel=cancel)
+
+
+def run_in_child(
+    options: dict[str, Any], work: Callable[..., Any], args: tuple[Any, ...], job: dict[str, Any], *,
+    progress: Progress, cancel: CancelToken,
+) -> Any:  # fmt: skip
+    """``work(RayEngine(**options), *args, progress=…, **job)`` in a spawned child process (``work`` a
+    module-level function, so the child imports it by name); its result, error or cancel come back."""
     import multiprocessing
 
     options = dict(options)
@@ -64,7 +74,7 @@ def count_in_child(
         options["address"] = _running_address()
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, options, dataset, request, job), daemon=True)
+    child = context.Process(target=_child, args=(send, options, work, args, job), daemon=True)
     child.start()
     send.close()
     try:
@@ -76,7 +86,7 @@ def count_in_child(
             child.join(STOP_WAIT_S)
 
 
-def _wait(child: Any, receive: Any, progress: Progress, cancel: CancelToken) -> FairnessCounts:
+def _wait(child: Any, receive: Any, progress: Progress, cancel: CancelToken) -> Any:
     interrupted = False
     while True:
         if cancel.cancelled and not interrupted and child.pid is not None:

@@ -1,24 +1,34 @@
 """The DuckDB engine: the project's own engine, here over Parquet files outside the project.
 
 A private in-memory connection reads the files (``read_parquet`` over the checked file list); the
-rows never enter the project. Bins come from a balanced ``CASE`` tree (up to 255 edges, bound as
-parameters) or an ``ASOF JOIN`` on the edges (a registered Arrow table): both ``score >= edge`` on
-float64, the same rule as numpy's ``searchsorted(side="right")``.
+rows never enter the project. Bins come from a balanced ``CASE`` tree (up to 127 edges, bound as
+parameters: ``score >= edge`` on float64), or with more edges from the numpy block function Ray's
+workers run (``searchsorted(side="right")``, the same rule) over DuckDB's record batches — twice as
+fast as the ``ASOF JOIN`` it replaces at 2,000 bins, and the same code as Ray's.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..jobs import CancelToken, Progress
+from ..jobs import CancelToken, Progress, scaled
 from ..sql import ident
 from .base import CountPlan, FairnessRequest, Int, ScanFacts
+from .blocks import block_counts
 from .dataset import Dataset
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .pairs import PairsRequest
+
 SOURCE = "read_parquet($files)"
-CASE_TREE_BINS = 256
+CASE_TREE_BINS = 128  # measured crossover: a CASE tree is faster below, numpy blocks above
+BATCH_ROWS = 1 << 20
 
 
 class DuckDBEngine:
@@ -94,11 +104,33 @@ class DuckDBEngine:
     def count(
         self, dataset: Dataset, plan: CountPlan, *, progress: Progress, cancel: CancelToken
     ) -> dict[str, Int]:
-        """Counts per (group, bin, label) of each score, one scan per score: a balanced ``CASE`` tree
-        on the edges up to :data:`CASE_TREE_BINS` bins (about log2 K comparisons a row), else an
-        ``ASOF JOIN`` on them."""
-        import pyarrow as pa
+        """Counts per (group, bin, label) of each score: one scan per score with a balanced ``CASE`` tree
+        on the edges below :data:`CASE_TREE_BINS` bins (about log2 K comparisons a row); the scores
+        with more bins together in one pass of numpy blocks (:func:`.blocks.block_counts`)."""
+        many = {score: edges for score, edges in plan.edges.items() if len(edges) >= CASE_TREE_BINS}
+        share = len(many) / len(plan.edges)
+        out = self._block_counts(dataset, replace(plan, edges=many), scaled(progress, 0.0, share), cancel)
+        tree = replace(plan, edges={s: e for s, e in plan.edges.items() if s not in many})
+        return out | self._tree_counts(dataset, tree, scaled(progress, share, 1.0), cancel)
 
+    def _block_counts(
+        self, dataset: Dataset, plan: CountPlan, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        if not plan.edges:
+            return {}
+        totals = {score: np.zeros(plan.size(score), dtype=np.int64) for score in plan.edges}
+        columns = list(dict.fromkeys([plan.request.label, *plan.request.sensitive, *plan.edges]))
+        job = {"progress": progress, "cancel": cancel, "verb": "Counting"}
+        for found in self.map_blocks(dataset, columns, block_counts, {"plan": plan}, **job):
+            for score, vector in found.items():
+                totals[score] += vector
+        return totals
+
+    def _tree_counts(
+        self, dataset: Dataset, plan: CountPlan, progress: Progress, cancel: CancelToken
+    ) -> dict[str, Int]:
+        if not plan.edges:
+            return {}
         con, request = self._connect(cancel), plan.request
         index = {group: i for i, group in enumerate(plan.groups)}
         keys = ", ".join(ident(c) for c in request.sensitive)
@@ -112,21 +144,54 @@ class DuckDBEngine:
                 progress(i / len(plan.edges), f"Counting {score} with DuckDB")
                 params: dict[str, Any] = {"files": dataset.paths, "positive": plan.positive}
                 source = rows.format(score=ident(score))
-                if len(edges) < CASE_TREE_BINS:
-                    tree = _case_tree(edges, 0, len(edges), params)
-                    sql = f"SELECT {keys}, {tree}, _ts_y, count(*) FROM ({source}) GROUP BY ALL"
-                else:
-                    starts = np.concatenate([[-np.inf], edges])
-                    bins = np.arange(len(starts), dtype=np.int64)
-                    con.register("_ts_edges", pa.table({"e": starts, "b": bins}))
-                    qualified = ", ".join(f"d.{ident(c)}" for c in request.sensitive)
-                    sql = (
-                        f"SELECT {qualified}, e.b, d._ts_y, count(*) FROM ({source}) d "
-                        "ASOF JOIN _ts_edges e ON d._ts_s >= e.e GROUP BY ALL"
-                    )
+                tree = _case_tree(edges, 0, len(edges), params)
+                sql = f"SELECT {keys}, {tree}, _ts_y, count(*) FROM ({source}) GROUP BY ALL"
                 found = con.execute(sql, params).fetchall()
                 out[score] = _flat(found, index, len(edges) + 1, plan.size(score))
             return out
+        finally:
+            con.close()
+
+    def pairs(
+        self, dataset: Dataset, request: PairsRequest, *, progress: Progress, cancel: CancelToken
+    ) -> pa.Table:
+        """The (item, system) aggregates in one ``GROUP BY``: the row count, each value's sum (a NULL
+        stays NULL for a single row) and the cluster's minimum, the keys cast to text."""
+        from .pairs import PAIR_ROWS
+
+        con = self._connect(cancel)
+        select = [f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in request.keys]
+        if request.cluster:
+            select.append(f"min(CAST({ident(request.cluster)} AS VARCHAR)) AS {ident(request.cluster)}")
+        select += [f"sum(CAST({ident(c)} AS DOUBLE)) AS {ident(c)}" for c in dict.fromkeys(request.values)]
+        select.append(f"count(*) AS {PAIR_ROWS}")
+        try:
+            progress(0.0, f"Aggregating {len(dataset.files)} Parquet file(s) per (system, item) with DuckDB")
+            sql = f"SELECT {', '.join(select)} FROM {SOURCE} GROUP BY 1, 2"
+            found = con.execute(sql, {"files": dataset.paths}).to_arrow_table()
+            progress(1.0, f"Aggregated {dataset.rows:,} rows with DuckDB")
+            return found
+        finally:
+            con.close()
+
+    def map_blocks(
+        self, dataset: Dataset, columns: list[str], fn: Callable[..., Any], kwargs: dict[str, Any], *,
+        progress: Progress, cancel: CancelToken, verb: str,
+    ) -> Iterator[Any]:  # fmt: skip
+        """``fn(block, **kwargs)`` for each record batch of ``columns`` (the block functions Ray's
+        workers run, here on DuckDB's reads in this process)."""
+        import pyarrow as pa
+
+        con = self._connect(cancel)
+        try:
+            sql = f"SELECT {', '.join(ident(c) for c in columns)} FROM {SOURCE}"
+            done, total = 0, dataset.rows
+            progress(0.0, f"{verb} with DuckDB")
+            for batch in con.execute(sql, {"files": dataset.paths}).to_arrow_reader(BATCH_ROWS):
+                cancel.raise_if_cancelled()
+                yield fn(pa.Table.from_batches([batch]), **kwargs)
+                done += batch.num_rows
+                progress(min(done / max(total, 1), 1.0), f"{verb} with DuckDB: {done:,} of {total:,} rows")
         finally:
             con.close()
 

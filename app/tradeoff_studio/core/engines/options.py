@@ -48,4 +48,15 @@ DATASET_PARAMETERS = (
     Parameter(
         "hash_files", "--hash-files", "bool", "store each file's SHA-256 with the analysis (reads them once)"
     ),
+    Parameter(
+        "edges",
+        "--edges",
+        "choice",
+        "score bin edges: exact quantiles of all rows (the default; two more passes, the same for every "
+        "engine) or quantiles of a sample of about 100,000 rows",
+        default="exact",
+        choices=("exact", "sample"),
+    ),
 )
+FAIRNESS_ONLY = ("model", "edges")
+"""The dataset options of the fairness command only (cost–quality has no scores to bin or model)."""

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,9 @@ from ..jobs import CancelToken, Progress
 from .base import CountPlan, EngineError, FairnessRequest, Int, ScanFacts
 from .blocks import as_bytes, block_counts, block_facts
 from .dataset import Dataset
+from .pairs import PairsRequest, block_pairs, combine_pairs
+from .placement import scoring_actors
+from .ray_progress import POLL_S, Poller, session_counter, tally
 from .scoring import Scoring, ScoringUDF
 
 _KNOBS = {
@@ -35,26 +39,21 @@ _KNOBS = {
     "RAY_DATA_PARQUET_BIN_PACKING_BYTES": str(16 << 20),
 }
 BlockHook = Callable[[], None]
-SCORE_BATCH_ROWS = 65_536
-ACTOR_CPUS = 0.5
+BLOCK_BYTES = 16 << 20
 SHORT_TEMP = 40  # Ray's session folder adds about 60 bytes to its socket paths
 
 
-def _facts_udf(batch: Any, request: FairnessRequest, fraction: float, hook: BlockHook | None) -> Any:
+def _apply_udf(
+    batch: Any, *, fn: Callable[..., Any], kwargs: dict[str, Any], hook: BlockHook | None, counter: Any,
+    key: int,
+) -> Any:  # fmt: skip
+    """``fn(batch, **kwargs)`` in a worker, pickled into one binary cell, its rows added to the counter."""
     import pyarrow as pa
 
     if hook is not None:
         hook()
-    found = as_bytes(block_facts(batch, request, fraction))
-    return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
-
-
-def _count_udf(batch: Any, plan: CountPlan, hook: BlockHook | None) -> Any:
-    import pyarrow as pa
-
-    if hook is not None:
-        hook()
-    found = as_bytes(block_counts(batch, plan))
+    found = as_bytes(fn(batch, **kwargs))
+    tally(counter, key, batch.num_rows)
     return pa.table({"out": pa.array([found], pa.binary()), "rows": [batch.num_rows]})
 
 
@@ -72,6 +71,8 @@ class RayEngine:
         self.address, self.num_cpus, self.block_hook = address, num_cpus, block_hook
         self.scorings = scorings
         self.providers: set[str] = set()
+        self.actors: dict[str, str] = {}  # scoring actor id -> the provider(s) it used
+        self.placement = ""
 
     def session(self) -> Any:
         """A context in which Ray stays up across passes (started once, shut down at the end)."""
@@ -91,7 +92,9 @@ class RayEngine:
         if self.scorings:
             import onnxruntime
 
-            found |= {"onnxruntime": onnxruntime.__version__, "providers": ",".join(sorted(self.providers))}
+            actors = "; ".join(f"{actor[:12]} {used}" for actor, used in sorted(self.actors.items()))
+            found |= {"onnxruntime": onnxruntime.__version__, "providers": ",".join(sorted(self.providers)),
+                      "placement": self.placement, "actors": actors}  # fmt: skip
         return found
 
     def scan(
@@ -100,9 +103,9 @@ class RayEngine:
         """Facts per block (read tasks), merged in the driver."""
         fraction = min(1.0, request.sample_rows / max(dataset.rows, 1))
         facts = ScanFacts()
-        kwargs = {"request": request, "fraction": fraction, "hook": self.block_hook}
+        kwargs = {"request": request, "fraction": fraction}
         job = {"progress": progress, "cancel": cancel, "verb": "Scanning"}
-        for found in self._run(dataset, request.columns, _facts_udf, kwargs, **job):
+        for found in self.map_blocks(dataset, request.columns, block_facts, kwargs, **job):
             facts.merge(found)
         return facts
 
@@ -111,30 +114,45 @@ class RayEngine:
     ) -> dict[str, Int]:
         """Count vectors per block (read tasks), summed in the driver."""
         totals = {score: np.zeros(plan.size(score), dtype=np.int64) for score in plan.edges}
-        kwargs = {"plan": plan, "hook": self.block_hook}
         job = {"progress": progress, "cancel": cancel, "verb": "Counting"}
-        for found in self._run(dataset, plan.request.columns, _count_udf, kwargs, **job):
+        for found in self.map_blocks(dataset, plan.request.columns, block_counts, {"plan": plan}, **job):
             for score, vector in found.items():
                 totals[score] += vector
         return totals
 
-    def _run(
-        self, dataset: Dataset, columns: list[str], udf: Callable[..., Any], kwargs: dict[str, Any], *,
+    def pairs(
+        self, dataset: Dataset, request: PairsRequest, *, progress: Progress, cancel: CancelToken
+    ) -> Any:
+        """Partial (item, system) aggregates per block (read tasks), combined in the driver."""
+        job = {"progress": progress, "cancel": cancel, "verb": "Aggregating"}
+        found = self.map_blocks(dataset, request.columns, block_pairs, {"request": request}, **job)
+        return combine_pairs(list(found), request)
+
+    def map_blocks(
+        self, dataset: Dataset, columns: list[str], fn: Callable[..., Any], kwargs: dict[str, Any], *,
         progress: Progress, cancel: CancelToken, verb: str,
     ) -> Iterator[Any]:  # fmt: skip
+        """``fn(block, **kwargs)`` of each block in Ray's read tasks (after scoring, with models);
+        progress from the counter actor every half second (:mod:`.ray_progress`)."""
         with ray_session(self.address, self.num_cpus):
+            import ray
             import ray.data
 
             context = ray.data.DataContext.get_current()
             context.max_errored_blocks = 0
             context.enable_progress_bars = False
+            context.target_max_block_size = BLOCK_BYTES  # several blocks per read task: the counter moves
+            counter, key = session_counter()
+            udf_kwargs = {"fn": fn, "kwargs": kwargs, "hook": self.block_hook, "counter": counter, "key": key}
             data = ray.data.read_parquet(dataset.paths).select_columns(self._read_columns(columns))
-            mapped = self._mapped(data, udf, kwargs)
+            mapped = self._mapped(data, _apply_udf, udf_kwargs)
             progress(0.0, f"{verb} {len(dataset.files)} Parquet file(s) with Ray")
-            yield from self._collect(mapped, dataset, progress=progress, cancel=cancel, verb=verb)
+            read = lambda: int(ray.get(counter.total.remote(key), timeout=POLL_S * 4))  # noqa: E731
+            with Poller(progress, dataset.rows, verb, read) as poller:
+                yield from self._collect(mapped, dataset, poller=poller, cancel=cancel)
 
     def _collect(
-        self, mapped: Any, dataset: Dataset, *, progress: Progress, cancel: CancelToken, verb: str
+        self, mapped: Any, dataset: Dataset, *, poller: Poller, cancel: CancelToken
     ) -> Iterator[Any]:
         """Each block's result, in the driver; progress by rows; Ray's failures as :class:`EngineError`."""
         done = 0
@@ -142,14 +160,11 @@ class RayEngine:
             for batch in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
                 cancel.raise_if_cancelled()
                 if "provider" in batch.column_names:
-                    self.providers.update(p for p in batch["provider"].to_pylist() for p in p.split(","))
+                    self._note_providers(batch["provider"].to_pylist())
                 for blob in batch["out"].to_pylist():
                     yield pickle.loads(blob)  # our own bytes, made by the UDF above
                 done += sum(batch["rows"].to_pylist())
-                progress(
-                    min(done / max(dataset.rows, 1), 1.0),
-                    f"{verb} with Ray: {done:,} of {dataset.rows:,} rows",
-                )
+                poller.report(done)
         except StudioError:
             raise
         except Exception as error:  # Ray wraps worker errors in its own types
@@ -157,23 +172,32 @@ class RayEngine:
                 f"The Ray job failed on {dataset.pattern!r}: {_cause(error)} Nothing was stored."
             ) from error
 
+    def _note_providers(self, cells: list[str]) -> None:
+        """Record ``actor=provider,…`` cells: the providers used, overall and per scoring actor."""
+        for cell in cells:
+            actor, _, used = cell.rpartition("=")
+            self.actors[actor or "?"] = used
+            self.providers.update(used.split(","))
+
     def _read_columns(self, columns: list[str]) -> list[str]:
         inputs = [c for s in self.scorings for c in s.mapping.columns]
         return list(dict.fromkeys([c for c in columns if c not in self.scored_columns] + inputs))
 
     def _mapped(self, data: Any, udf: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
-        """Read tasks with one vector per block; with models, an actor pool that scores first, with
-        headroom: half a CPU per actor, one CPU left free (an actor pool on every CPU deadlocks)."""
+        """Read tasks with one vector per block; with models, an actor pool that scores first, placed
+        by :func:`.placement.scoring_actors`: one GPU each on a cluster with GPUs (CUDA), else half a
+        CPU each with one CPU left free (an actor pool on every CPU deadlocks)."""
         if not self.scorings:
             return data.map_batches(udf, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=None)
         import ray
 
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        actors = max(1, int((cpus - 1) / ACTOR_CPUS))  # the actors together leave one CPU to the reads
+        plan = scoring_actors(ray.cluster_resources(), self.scorings[0].provider)
+        self.placement = plan.describe()
+        scorings = tuple(replace(scoring, provider=plan.provider) for scoring in self.scorings)
         return data.map_batches(
-            ScoringUDF, fn_constructor_kwargs={"scorings": self.scorings, "then": udf, "kwargs": kwargs},
-            batch_format="pyarrow", batch_size=SCORE_BATCH_ROWS, concurrency=(1, actors),
-            num_cpus=ACTOR_CPUS,
+            ScoringUDF, fn_constructor_kwargs={"scorings": scorings, "then": udf, "kwargs": kwargs},
+            batch_format="pyarrow", batch_size=plan.batch_size, concurrency=plan.concurrency,
+            num_cpus=plan.num_cpus, num_gpus=plan.num_gpus,
         )  # fmt: skip
 
 

@@ -5,7 +5,8 @@ load_model`), its inputs mapped onto the dataset's columns by the same rules as 
 (:func:`..inference.mapping.map_inputs`), and the bytes shipped to the actors. Each actor holds one
 session (one intra-op thread: Ray sizes the actor by its ``num_cpus``; research/scale_out.md pitfall
 6), adds the score as column ``score_<model>`` to each batch and runs the block function on it, so
-only count vectors leave the actor. The provider each actor actually used is reported.
+only count vectors leave the actor. The provider each actor actually used is reported (with the
+actor's id); where the actors run (a GPU each, or half a CPU) is :mod:`.placement`'s decision.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class ScoringUDF:
         made = [create_session(s.data, s.provider, label=f"model '{s.model}'", threads=1) for s in scorings]
         self.sessions = [session for session, _ in made]
         self.providers = sorted({used for _, used in made})
+        self.actor = _actor_id()
 
     def __call__(self, batch: Any) -> Any:
         """Score ``batch`` (a ``pyarrow.Table``), add the score columns, run the block function."""
@@ -95,4 +97,15 @@ class ScoringUDF:
             values = np.asarray(session.run([scoring.output.fetched], feeds)[0])
             batch = batch.append_column(scoring.column, pa.array(scoring.output.select(values)))
         out = self.then(batch, **self.kwargs)
-        return out.append_column("provider", pa.array([",".join(self.providers)] * out.num_rows))
+        used = f"{self.actor}={','.join(self.providers)}"
+        return out.append_column("provider", pa.array([used] * out.num_rows))
+
+
+def _actor_id() -> str:
+    """The Ray actor this runs in (its id), or ``local`` outside an actor."""
+    try:
+        import ray
+
+        return str(ray.get_runtime_context().get_actor_id() or "local")
+    except Exception:  # not in a Ray worker
+        return "local"

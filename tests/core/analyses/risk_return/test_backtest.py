@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
 from tradeoff_studio.core.analyses.risk_return.analysis import analyze_risk_return
 from tradeoff_studio.core.analyses.risk_return.backtest import Backtest, rebalance_indices
 from tradeoff_studio.core.analyses.risk_return.kind import build
+from tradeoff_studio.core.analyses.risk_return.measure_frontier import GroupBound, measure_frontier
 from tradeoff_studio.core.project import Project
 
 GIVEN = pd.DataFrame({"portfolio": ["p", "p"], "asset": ["stocks", "bonds"], "weight": [0.6, 0.4]})
@@ -77,8 +80,55 @@ def test_rules_are_refitted_each_window_and_targets_have_none(project: Project) 
 def test_walk_forward_refusals(project: Project) -> None:
     with pytest.raises(AnalysisError, match="--window 4 needs more periods than the 4 assets"):
         _run(project, Backtest("monthly", window=4))
-    cvar = (Objective("return", "max"), Objective("cvar", "min"))
-    with pytest.raises(AnalysisError, match="--rebalance re-fits the mean–variance rules only"):
-        analyze_risk_return(project, spec(backtest=Backtest("monthly", window=60), objectives=cvar))
     with pytest.raises(AnalysisError, match="add --rebalance monthly"):
         build({"table": "wide", "values": "returns", "window": 60})
+
+
+@pytest.mark.parametrize("measure", ["cvar", "cdar", "semideviation"])
+def test_a_measure_frontier_is_refitted_by_its_own_program_in_the_walk_forward(
+    project: Project, measure: str
+) -> None:
+    """Buy and hold from one rebalance: frontier point 1 holds the window's minimum-measure portfolio."""
+    objectives = (Objective("return", "max"), Objective(measure, "min"))
+    table = analyze_risk_return(project, _with_tables(project, Backtest("1000", window=100), objectives))
+    note = table.notes["walk_forward"]
+    assert note["frontier_rule"] == f"mean–{measure} HiGHS program" and measure in note["convention"]
+    values = wide_returns()[ASSETS].to_numpy()
+    window = values[:100]
+    refit = measure_frontier(window, window.mean(axis=0) * 252, measure, points=20, lower=np.zeros(4),
+                             upper=np.ones(4), periods_per_year=252)  # fmt: skip
+    for k in (0, 9):
+        growth = np.cumprod(1 + values[100:], axis=0) @ refit.weights[k]
+        held = np.diff(np.concatenate([[1.0], growth])) / np.concatenate([[1.0], growth[:-1]])
+        row = table.frame.set_index("candidate_id").loc[f"frontier-{k + 1:03d}"]
+        assert row["wf_return"] == pytest.approx(held.mean() * 252, rel=1e-9)
+
+
+def test_a_group_bounded_frontier_is_refitted_under_its_bounds(project: Project) -> None:
+    """One rebalance: the top point holds the window's maximum return with at most 0.3 in 'risky'."""
+    groups = pd.DataFrame({"asset": ASSETS, "group": ["risky", "safe", "risky", "safe"]})
+    add_table(project, "sectors", groups)
+    settings = _with_tables(project, Backtest("1000", window=100), None)
+    settings = replace(settings, groups_table="sectors", group_bounds=(("risky", 0.0, 0.3),))
+    table = analyze_risk_return(project, settings)
+    assert table.notes["walk_forward"]["frontier_rule"] == (
+        "mean–volatility HiGHS program with the group bounds and limits"
+    )
+    values = wide_returns()[ASSETS].to_numpy()
+    window = values[:100]
+    refit = measure_frontier(window, window.mean(axis=0) * 252, "volatility", points=20, lower=np.zeros(4),
+                             upper=np.ones(4), cov=np.cov(window, rowvar=False) * 252,
+                             groups=(GroupBound("risky", (0, 2), 0.0, 0.3),))  # fmt: skip
+    top = refit.weights[-1]
+    assert top[[0, 2]].sum() == pytest.approx(0.3, abs=1e-9)  # the bound binds at the top
+    growth = np.cumprod(1 + values[100:], axis=0) @ top
+    held = np.diff(np.concatenate([[1.0], growth])) / np.concatenate([[1.0], growth[:-1]])
+    row = table.frame.set_index("candidate_id").loc["frontier-020"]
+    assert row["wf_return"] == pytest.approx(held.mean() * 252, rel=1e-9)
+
+
+def _with_tables(project: Project, backtest: Backtest, objectives: tuple[Objective, ...] | None):  # type: ignore[no-untyped-def]
+    add_table(project, "wide", wide_returns())
+    add_table(project, "given", GIVEN)
+    extra = {} if objectives is None else {"objectives": objectives}
+    return spec(weights_table="given", backtest=backtest, **extra)

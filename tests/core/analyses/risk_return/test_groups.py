@@ -49,7 +49,7 @@ def test_without_binding_groups_the_quadratic_program_equals_the_critical_line()
     assert np.allclose(solved.risks, exact.volatilities, rtol=1e-8)
 
 
-@pytest.mark.parametrize("measure", ["volatility", "cvar"])
+@pytest.mark.parametrize("measure", ["volatility", "cvar", "semideviation"])
 def test_group_bounds_hold_and_objectives_match_skfolio_within_1e_6(measure: str) -> None:
     from skfolio import RiskMeasure
     from skfolio.optimization import MeanRisk
@@ -64,7 +64,8 @@ def test_group_bounds_hold_and_objectives_match_skfolio_within_1e_6(measure: str
     assert (tech <= 0.3 + 1e-9).all() and (bonds >= 0.2 - 1e-9).all()
     assert tech.max() == pytest.approx(0.3, abs=1e-9)  # the cap binds at the top of the frontier
     frame = pd.DataFrame(returns, columns=[f"a{i}" for i in range(8)])
-    risk = {"volatility": RiskMeasure.VARIANCE, "cvar": RiskMeasure.CVAR}[measure]
+    risk = {"volatility": RiskMeasure.VARIANCE, "cvar": RiskMeasure.CVAR,
+            "semideviation": RiskMeasure.SEMI_DEVIATION}[measure]  # fmt: skip
     tight = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
     rules = ["tech <= 0.3", "bonds >= 0.2"]
     for ret, ours in zip(solved.returns[:-1], solved.risks[:-1], strict=True):
@@ -76,7 +77,7 @@ def test_group_bounds_hold_and_objectives_match_skfolio_within_1e_6(measure: str
         w = np.asarray(model.weights_)
         # our objective at skfolio's weights (a ddof convention scales the variance, not the argmin)
         theirs = float(np.sqrt(w @ cov @ w)) if measure == "volatility" else float(
-            metrics((returns @ w)[:, None], MetricSettings(252))[0, METRICS.index("cvar")]
+            metrics((returns @ w)[:, None], MetricSettings(252))[0, METRICS.index(measure)]
         )  # fmt: skip
         assert ours == pytest.approx(theirs, abs=1e-6) and ours <= theirs + 1e-9
 
@@ -126,8 +127,6 @@ def test_analysis_under_group_bounds_names_what_it_optimised_and_drops_breaking_
          "The upper weight bounds add up to 0.8"),
         ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3), ("safe", 0.0, 0.5))},
          "No fully invested portfolio meets the weight bounds together with the group bounds"),
-        ({"groups_table": "sectors", "group_bounds": (("risky", 0.0, 0.3),), "target_returns": (0.05,)},
-         "not available with group bounds or limits yet"),
     ],
 )  # fmt: skip
 def test_impossible_group_bounds_are_refused_with_the_reason(

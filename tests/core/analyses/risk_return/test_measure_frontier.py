@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from tradeoff_studio.core.jobs import CancelToken
 from tradeoff_studio.core.project import Project
 
 LEVEL = 0.95
+DEMO = Path(__file__).resolve().parents[4] / "resources" / "demo"
 
 
 def _returns(periods: int = 300, assets: int = 8, seed: int = 0) -> np.ndarray:
@@ -37,7 +39,7 @@ def _frontier(returns: np.ndarray, measure: str, points: int = 10, **bounds: np.
                             max_return=line.max_return)  # fmt: skip
 
 
-@pytest.mark.parametrize("measure", ["cvar", "cdar"])
+@pytest.mark.parametrize("measure", ["cvar", "cdar", "semideviation"])
 def test_the_program_optimum_is_the_reported_metric_of_its_weights(measure: str) -> None:
     returns = _returns()
     found = _frontier(returns, measure)
@@ -79,7 +81,7 @@ def _min_cvar_at(returns: np.ndarray, mean: np.ndarray, target: float, top: floa
     return float(found.risks[-1])
 
 
-@pytest.mark.parametrize("measure", ["cvar", "cdar"])
+@pytest.mark.parametrize("measure", ["cvar", "cdar", "semideviation"])
 def test_objectives_match_skfolio_mean_risk_within_1e_6(measure: str) -> None:
     from skfolio import RiskMeasure
     from skfolio.optimization import MeanRisk
@@ -87,17 +89,18 @@ def test_objectives_match_skfolio_mean_risk_within_1e_6(measure: str) -> None:
     returns = _returns(periods=250, assets=6, seed=2)
     found = _frontier(returns, measure, points=6)
     frame = pd.DataFrame(returns, columns=[f"a{i}" for i in range(returns.shape[1])])
-    risk = {"cvar": RiskMeasure.CVAR, "cdar": RiskMeasure.CDAR}[measure]
+    risk = {"cvar": RiskMeasure.CVAR, "cdar": RiskMeasure.CDAR, "semideviation": RiskMeasure.SEMI_DEVIATION}
+    attribute, annual = {"semideviation": ("semi_deviation", np.sqrt(252))}.get(measure, (measure, 1.0))
     tight = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
     for ret, ours in zip(
         found.returns[:-1], found.risks[:-1], strict=True
     ):  # the top is skfolio's max-return
-        model = MeanRisk(risk_measure=risk, cvar_beta=LEVEL, cdar_beta=LEVEL, min_return=ret / 252,
+        model = MeanRisk(risk_measure=risk[measure], cvar_beta=LEVEL, cdar_beta=LEVEL, min_return=ret / 252,
                          solver="CLARABEL", solver_params=tight)  # fmt: skip
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(frame)
-        theirs = getattr(model.predict(frame), measure)
+        theirs = getattr(model.predict(frame), attribute) * annual  # skfolio's semideviation: per period
         assert ours == pytest.approx(theirs, abs=1e-6)
         assert ours <= theirs + 1e-9  # ours is the exact optimum: never worse than an interior-point solve
 
@@ -155,3 +158,43 @@ def test_a_risk_without_an_exact_frontier_is_named_as_evaluated_only(project: Pr
     cdar = (Objective("return", "max"), Objective("cdar", "min"), Objective("volatility", "min"))
     notes = analyze_risk_return(project, spec(objectives=cdar)).notes["optimised"]
     assert notes["measure"] == "cdar" and notes["evaluated_not_optimised"] == ["volatility"]
+
+
+def test_the_mean_semideviation_frontier_is_optimised_and_named(project: Project) -> None:
+    """The semideviation asked for is minimised (not mean–variance points re-ranked), and said so."""
+    add_table(project, "wide", wide_returns())
+    objectives = (Objective("return", "max"), Objective("semideviation", "min"))
+    table = analyze_risk_return(project, spec(objectives=objectives, points=10))
+    front = table.frame[table.frame["source"] == "frontier"]
+    optimised = table.notes["optimised"]
+    assert optimised["measure"] == "semideviation" and optimised["failed_points"] == []
+    assert optimised["label"].startswith("semideviation (annualised") and "QP" in optimised["solver"]
+    assert optimised["min_risk"] == pytest.approx(front["semideviation"].min(), abs=1e-12)
+    assert "(minimum semideviation)" in front["portfolio"].iloc[0]
+    variance = analyze_risk_return(project, spec(points=10)).frame
+    mv = variance[variance["source"] == "frontier"]
+    mv_semi = np.interp(front["return"], mv["return"], mv["semideviation"])
+    assert (front["semideviation"].to_numpy() <= mv_semi + 1e-4).all()
+    assert front["semideviation"].iloc[0] < mv["semideviation"].min() - 1e-7  # strictly better at the bottom
+
+
+def test_semideviation_on_the_demo_returns_where_one_highs_qp_fails_matches_skfolio() -> None:
+    """The 1,826 days × 26 assets on which HiGHS's QP with auxiliaries d_t stops with "Solve error"."""
+    from skfolio import RiskMeasure
+    from skfolio.optimization import MeanRisk
+
+    frame = pd.read_parquet(DEMO / "asset_returns.parquet").drop(columns=["date"])
+    returns = frame.to_numpy(dtype=np.float64)
+    found = _frontier(returns, "semideviation", points=25)
+    assert found.failed == [] and len(found.returns) == 25
+    realised = metrics(returns @ found.weights.T, MetricSettings(252))[:, METRICS.index("semideviation")]
+    assert np.allclose(realised, found.risks, rtol=0, atol=1e-12)
+    tight = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
+    for k in (0, 12, 23):
+        model = MeanRisk(risk_measure=RiskMeasure.SEMI_DEVIATION, min_return=found.returns[k] / 252,
+                         solver="CLARABEL", solver_params=tight)  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(frame)
+        theirs = model.predict(frame).semi_deviation * np.sqrt(252)
+        assert found.risks[k] == pytest.approx(theirs, abs=1e-6)

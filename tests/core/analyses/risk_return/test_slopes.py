@@ -9,6 +9,7 @@ from support.returns_tables import ASSETS, add_table, spec, wide_returns
 from tradeoff_studio.core import analysis_workflows as flows
 from tradeoff_studio.core.analyses.risk_return.estimates import estimate
 from tradeoff_studio.core.analyses.risk_return.frontier import critical_line
+from tradeoff_studio.core.analyses.risk_return.metrics import Bootstrap, block_indices
 from tradeoff_studio.core.analyses.risk_return.slopes import exact_slopes
 from tradeoff_studio.core.decisions.preferences import Preferences
 from tradeoff_studio.core.project import Project
@@ -45,3 +46,38 @@ def test_the_card_uses_the_exact_slope_and_its_interval_never_goes_negative(proj
         assert rate.per_cost == pytest.approx(slopes[candidate], rel=1e-12)  # volatility per unit of return
         assert rate.per_cost_lo is None or rate.per_cost_lo >= 0.0
         assert "the frontier's exact slope" in rate.text
+
+
+def test_the_slope_interval_comes_from_frontiers_refitted_on_resamples_at_the_same_risk(
+    project: Project,
+) -> None:
+    """Observation 7: the CI is the resampled frontiers' slopes at the point's volatility, never below 0."""
+    add_table(project, "wide", wide_returns())
+    analysis = flows.analyze_risk_return(project, spec()).name
+    table = flows.get_candidates(project, analysis)
+    bands, note = table.notes["exact_slopes_ci"], table.notes["slope_intervals"]
+    assert note["resamples"] == 40 and note["failed_resamples"] == 0 and note["seed"] == Bootstrap().seed
+    assert all(band is not None and 0.0 <= band[0] <= band[1] for band in bands.values())
+    again = flows.get_candidates(project, flows.analyze_risk_return(project, spec()).name)
+    assert again.notes["exact_slopes_ci"] == bands  # a fixed seed: the same interval every run
+    # an independent reading: each resampled frontier's slope by a central difference of its volatility
+    values = wide_returns()[ASSETS].to_numpy()
+    front = table.frame[table.frame["source"] == "frontier"].set_index("candidate_id")
+    candidate = "frontier-012"
+    sigma = float(front.loc[candidate, "volatility"])
+    seed, block = Bootstrap().seed, Bootstrap().block_for(len(values))
+    draws = block_indices(np.random.default_rng(seed), 40, len(values), block)
+    numeric = []
+    for index in draws:
+        found = estimate(values[index], 252, "sample")
+        line = critical_line(found.mean, found.cov)
+        r = line.return_at_volatility(found.cov, sigma)
+        h = 1e-7 * (line.max_return - line.min_variance_return)
+        up, down = min(r + h, line.max_return), max(r - h, line.min_variance_return)
+        numeric.append((_volatility(line, found.cov, up) - _volatility(line, found.cov, down)) / (up - down))
+    expected = np.percentile(numeric, [2.5, 97.5])
+    assert bands[candidate] == pytest.approx(list(expected), rel=1e-4)
+    evidence = flows.evaluate_decision(project, analysis, Preferences(), candidate_id=candidate)
+    rate = next(r for r in evidence.tradeoffs if {r.gain, r.cost} == {"return", "volatility"})
+    assert (rate.per_cost_lo, rate.per_cost_hi) == pytest.approx(tuple(bands[candidate]), rel=1e-12)
+    assert "CI from resampled frontiers" in rate.text

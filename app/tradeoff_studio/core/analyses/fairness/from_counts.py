@@ -34,6 +34,11 @@ EDGE_NOTE = (
     "Scores are binned at quantile edges of a sample (float64 values that occur in the data); every "
     "metric at a bin edge is exact (exact counts); thresholds between edges round up to the next edge."
 )
+EXACT_EDGE_NOTE = (
+    "Scores are binned at the exact quantiles of all rows (float64 values that occur in the data, "
+    "DuckDB's quantile_disc, the same for every engine); every metric at a bin edge is exact (exact "
+    "counts); thresholds between edges round up to the next edge."
+)
 
 
 def check_dataset_spec(spec: FairnessSpec) -> None:
@@ -104,10 +109,12 @@ def analyze_counts(
         runs[score] = run_model(
             cells_of(counts, score), plan, spec, progress=step, cancel=token, seed=[spec.seed, i]
         )
-    return _table(spec, facts, plan, runs)
+    return _table(spec, facts, plan, runs, EXACT_EDGE_NOTE if counts.edges == "exact" else EDGE_NOTE)
 
 
-def _table(spec: FairnessSpec, facts: TableFacts, plan: Any, runs: dict[str, ModelRun]) -> CandidateTable:
+def _table(
+    spec: FairnessSpec, facts: TableFacts, plan: Any, runs: dict[str, ModelRun], edge_note: str
+) -> CandidateTable:
     import pandas as pd
 
     parts = [woe_frames(run.cells, run.iv_edges, facts.groups, spec.confidence) for run in runs.values()]
@@ -115,7 +122,7 @@ def _table(spec: FairnessSpec, facts: TableFacts, plan: Any, runs: dict[str, Mod
     groups = groups_frame(next(iter(runs.values())), facts.groups, spec.min_cell_size)
     notes = _notes(spec, plan, runs, groups)
     notes |= {"multiplicity": "not available: the rows stay in the dataset", "multiplicity_summary": None,
-              "drift": None, "nesting": None, "bins_note": EDGE_NOTE}  # fmt: skip
+              "drift": None, "nesting": None, "bins_note": edge_note}  # fmt: skip
     boot = notes.get("bootstrap")
     notes["ci"] = f"{spec.confidence * 100:g}% CI by row, {facts.rows:,} rows" if boot else None
     if boot:

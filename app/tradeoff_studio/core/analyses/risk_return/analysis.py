@@ -19,7 +19,7 @@ import numpy as np
 from ...jobs import CancelToken, Progress, no_progress
 from ...project import Project
 from ..candidates import AnalysisError, CandidateTable, Objective, spec_dict
-from .backtest import WF_METRICS, Backtest, walk_forward
+from .backtest import WF_METRICS, Backtest, measure_rule, walk_forward
 from .checks import check_history
 from .conventions import VALUES_NOTE, conventions
 from .estimates import Covariance, Estimates, estimate
@@ -30,8 +30,9 @@ from .measure_frontier import RISK_MEASURES, AbsoluteLimit, GroupBound, MeasureF
 from .metrics import METRICS, Bootstrap, MetricSettings, bands, metrics, shrunk_volatility_bands
 from .named import named_portfolios
 from .optimised import risk_measure
-from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios, target_portfolios
+from .portfolios import Portfolio, efficiency_gaps, frontier_portfolios, given_portfolios
 from .returns import Returns, ReturnsSource, read_returns
+from .targets import all_targets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,6 +63,7 @@ class RiskReturnSpec:
     )
     max_turnover: float | None = None  # sum of |w - current|
     max_gross: float | None = None  # sum of |w|
+    min_weight: float | None = None  # --min-weight: each weight 0 or at least this
     backtest: Backtest | None = None  # --rebalance / --window / --cost-bps
     risk_free: float = 0.0  # annual rate, for Sharpe and Sortino
     cvar_level: float = 0.95
@@ -96,13 +98,13 @@ def analyze_risk_return(
     frontier = efficient_frontier(estimates.mean, estimates.cov, points=spec.points, lower=lower, upper=upper)
     traced = _measure_frontier(spec, fit, estimates=estimates, frontier=frontier, bounds=(lower, upper),
                                groups=(groups, limits), cancel=token, progress=progress)  # fmt: skip
-    targets, infeasible = target_portfolios(
-        frontier.line, estimates.cov, spec.target_returns, spec.target_volatilities
-    )
+    targets, infeasible = all_targets(frontier.line, fit.values, estimates, bounds=(lower, upper),
+                                      constraints=(groups, limits), min_weight=spec.min_weight,
+                                      asked=(spec.target_returns, spec.target_volatilities))  # fmt: skip
     given = given_portfolios(project, spec.weights_table, data.assets, token) if spec.weights_table else []
     named, unnamed = named_portfolios(frontier.line, estimates.mean, estimates.cov, (lower, upper),
                                       risk_free=spec.risk_free, assets=data.assets)  # fmt: skip
-    named = drop_breaches(named, unnamed, groups, limits)
+    named = drop_breaches(named, unnamed, groups, limits, min_weight=spec.min_weight)
     settings = MetricSettings(data.periods_per_year, spec.risk_free, spec.cvar_level)
     progress(0.3, "Bootstrapping the metrics")
     points = frontier_portfolios(traced or frontier, risk_measure(spec.objectives))
@@ -113,13 +115,15 @@ def analyze_risk_return(
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
     notes |= frontier_notes(spec, frontier, traced, points, cov=estimates.cov, constraints=(groups, limits),
-                            horizon=notes["conventions"]["cvar"]["horizon"])  # fmt: skip
+                            horizon=notes["conventions"]["cvar"]["horizon"],
+                            refit=(fit, (lower, upper), token))  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])
     if spec.backtest is not None:
         progress(0.9, "Walking forward")
         everything = points + named + targets + given
         frame, notes["walk_forward"] = _walk_forward(spec, data, everything, frame, bounds=(lower, upper),
-                                                     traced=traced, cancel=token)  # fmt: skip
+                                                     traced=traced, constraints=(groups, limits),
+                                                     cancel=token)  # fmt: skip
         metrics_list += list(WF_METRICS)
     progress(0.95, "Computing the Pareto front")
     table = CandidateTable(
@@ -143,12 +147,14 @@ def _measure_frontier(
     """The frontier HiGHS traces: mean–CVaR or mean–CDaR when the objectives minimise that measure, and
     every frontier under group bounds or limits (None: the critical line's mean–variance frontier stands)."""
     measure = risk_measure(spec.objectives)
-    if measure not in RISK_MEASURES and not any(groups):
+    if measure not in RISK_MEASURES and not any(groups) and not spec.min_weight:
         return None
     progress(0.2, f"Tracing the mean–{measure} frontier (HiGHS)")
     return measure_frontier(fit.values, estimates.mean, measure, level=spec.cvar_level, points=spec.points,
                             lower=bounds[0], upper=bounds[1], cov=estimates.cov, groups=groups[0],
-                            limits=groups[1], max_return=None if any(groups) else frontier.line.max_return,
+                            limits=groups[1], periods_per_year=fit.periods_per_year,
+                            min_weight=spec.min_weight,
+                            max_return=None if any(groups) or spec.min_weight else frontier.line.max_return,
                             cancel=cancel)  # fmt: skip
 
 
@@ -160,17 +166,18 @@ def _walk_forward(
     *,
     bounds: tuple[np.ndarray, np.ndarray],
     traced: MeasureFrontier | None,
+    constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     cancel: CancelToken,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The frame with the walk-forward columns, and the note (mean–variance rules only)."""
+    """The frame with the walk-forward columns, and the note; a frontier HiGHS traced is re-fitted by it."""
     assert spec.backtest is not None
-    if traced is not None:
-        raise AnalysisError(
-            "--rebalance re-fits the mean–variance rules only: drop the CVaR/CDaR objective, group bounds "
-            "and limits, or run the walk-forward as a separate analysis without them."
-        )
+    rule, name = (None, "critical line") if traced is None else measure_rule(
+        traced.measure, level=spec.cvar_level, bounds=bounds, constraints=constraints,
+        periods_per_year=data.periods_per_year, min_weight=spec.min_weight, cancel=cancel,
+    )  # fmt: skip
     columns, note = walk_forward(data, portfolios, spec.backtest, points=spec.points, bounds=bounds,
-                                 risk_free=spec.risk_free, cancel=cancel)  # fmt: skip
+                                 risk_free=spec.risk_free, cancel=cancel, frontier_rule=rule,
+                                 rule_name=name)  # fmt: skip
     return frame.assign(**columns), note
 
 

@@ -8,7 +8,10 @@ candidate's *rule* gives new weights from that window's estimates only: frontier
 given portfolio's fixed weights. Between rebalances the holdings drift with the assets' returns;
 at a rebalance the two-way turnover Σ|w_new − w_drifted| is traded and costs turnover ×
 ``--cost-bps``/10,000 of wealth, charged on that period's return. Target portfolios have no rule
-(NaN). The mean–variance rules use the critical line with the per-asset bounds.
+(NaN). The mean–variance rules use the critical line with the per-asset bounds; when the analysis
+optimised another measure (CVaR, CDaR, semideviation) or has group bounds or limits, frontier point
+k is re-fitted by the same HiGHS program on the window (``frontier_rule``), the named portfolios
+stay their mean–variance rules.
 
 Per candidate: ``wf_return`` (annualised mean of the net returns), ``wf_volatility`` (ddof=1,
 annualised), ``wf_max_drawdown`` (compounded), ``wf_turnover`` (two-way, a year) and ``wf_costs``
@@ -17,6 +20,7 @@ annualised), ``wf_max_drawdown`` (compounded), ``wf_turnover`` (two-way, a year)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +31,13 @@ from ...jobs import CancelToken
 from ..candidates import AnalysisError
 from .estimates import estimate
 from .frontier import critical_line
+from .measure_frontier import AbsoluteLimit, GroupBound, measure_frontier
 from .named import named_portfolios
 from .portfolios import Portfolio
 from .returns import Returns
 
 WF_METRICS = ("wf_return", "wf_volatility", "wf_max_drawdown", "wf_turnover", "wf_costs")
+FrontierRule = Callable[[np.ndarray, int], np.ndarray]  # (window's returns, points) → weights (points, n)
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,13 @@ def walk_forward(
     bounds: tuple[np.ndarray, np.ndarray],
     risk_free: float,
     cancel: CancelToken,
+    frontier_rule: FrontierRule | None = None,
+    rule_name: str = "critical line",
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """The :data:`WF_METRICS` columns (one value per portfolio, NaN without a rule) and the stated note."""
+    """The :data:`WF_METRICS` columns (one value per portfolio, NaN without a rule) and the stated note.
+
+    ``frontier_rule`` re-fits the frontier points (default: the critical line), ``rule_name`` says how.
+    """
     periods, assets = data.values.shape
     first = backtest.window if backtest.window is not None else assets + 1
     if backtest.window is not None and backtest.window <= assets:
@@ -90,7 +101,7 @@ def walk_forward(
         if cancel.cancelled:
             raise CancelledError()
         target = _rules(data, start, window=backtest.window, portfolios=portfolios, points=points,
-                        bounds=bounds, risk_free=risk_free)  # fmt: skip
+                        bounds=bounds, risk_free=risk_free, frontier_rule=frontier_rule)  # fmt: skip
         traded = np.abs(target - holdings).sum(axis=1) if k else np.zeros(len(portfolios))
         turnover += np.nan_to_num(traded)
         holdings = target
@@ -99,7 +110,7 @@ def walk_forward(
         block[0] -= traded * backtest.cost_bps / 1e4
         series[start - first : stop - first] = block
     return _columns(series, turnover, backtest, data.periods_per_year), _note(
-        data, backtest, first, len(starts)
+        data, backtest, first, len(starts), rule_name
     )
 
 
@@ -112,6 +123,7 @@ def _rules(
     points: int,
     bounds: tuple[np.ndarray, np.ndarray],
     risk_free: float,
+    frontier_rule: FrontierRule | None = None,
 ) -> np.ndarray:
     """Each portfolio's weights re-fitted on the periods before ``start`` (NaN rows: no rule)."""
     fitted = data.values[(start - window if window else 0) : start]
@@ -119,9 +131,12 @@ def _rules(
     line = critical_line(estimates.mean, estimates.cov, lower=bounds[0], upper=bounds[1])
     count = sum(p.source == "frontier" for p in portfolios)
     targets = np.linspace(line.min_variance_return, line.max_return, max(count, 1))
-    frontier = (
-        line.weights_at_returns(targets) if len(line.returns) > 1 else np.tile(line.weights[0], (count, 1))
-    )
+    if frontier_rule is not None and count:
+        frontier = frontier_rule(fitted, count)
+    elif len(line.returns) > 1:
+        frontier = line.weights_at_returns(targets)
+    else:
+        frontier = np.tile(line.weights[0], (count, 1))
     named, _ = named_portfolios(line, estimates.mean, estimates.cov, bounds, risk_free=risk_free,
                                 assets=data.assets)  # fmt: skip
     by_name = {p.candidate_id: p.weights for p in named}
@@ -166,16 +181,42 @@ def _columns(series: np.ndarray, turnover: np.ndarray, backtest: Backtest, ppy: 
     }
 
 
-def _note(data: Returns, backtest: Backtest, first: int, rebalances: int) -> dict[str, Any]:
+def _note(data: Returns, backtest: Backtest, first: int, rebalances: int, rule_name: str) -> dict[str, Any]:
     return {
         "rebalance": backtest.rebalance,
         "window": backtest.window if backtest.window is not None else "expanding",
         "cost_bps": backtest.cost_bps,
         "out_of_sample": [str(data.dates[first]), str(data.dates[-1]), len(data.dates) - first],
         "rebalances": rebalances,
-        "convention": "each rule re-fitted on the window before every rebalance (sample covariance, "
-        "critical line, per-asset bounds); holdings drift between rebalances; the two-way turnover "
+        "frontier_rule": rule_name,
+        "convention": "each rule re-fitted on the window before every rebalance (sample covariance; "
+        f"frontier points by the {rule_name}, named portfolios by the critical line, per-asset bounds); "
+        "holdings drift between rebalances; the two-way turnover "
         "sum |w_new - w_drifted| is traded at cost_bps/10,000 of wealth, charged on the rebalance period; "
         "wf_return and wf_volatility annualised from the net returns, wf_max_drawdown compounded, "
         "wf_turnover and wf_costs a year; target portfolios have no rule (NaN)",
     }
+
+
+def measure_rule(
+    measure: str,
+    *,
+    level: float,
+    bounds: tuple[np.ndarray, np.ndarray],
+    constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
+    periods_per_year: int,
+    min_weight: float | None = None,
+    cancel: CancelToken,
+) -> tuple[FrontierRule, str]:
+    """The rule re-fitting frontier points by the analysis's HiGHS program on a window, and its name."""
+
+    def rule(values: np.ndarray, count: int) -> np.ndarray:
+        estimates = estimate(values, periods_per_year, "sample")
+        return measure_frontier(values, estimates.mean, measure, level=level, points=count, lower=bounds[0],
+                                upper=bounds[1], cov=estimates.cov, groups=constraints[0],
+                                limits=constraints[1], periods_per_year=periods_per_year,
+                                min_weight=min_weight, cancel=cancel).weights  # fmt: skip
+
+    extra = " with the group bounds and limits" if any(constraints) else ""
+    extra += f" and --min-weight {min_weight:g}" if min_weight else ""
+    return rule, f"mean–{measure} HiGHS program{extra}"

@@ -21,6 +21,7 @@ from ...sql import ident
 from ..candidates import AnalysisError
 from ..inputs import require_column, table_columns
 from .measure_frontier import AbsoluteLimit, GroupBound
+from .min_weight import ZERO, check_min_weight
 from .portfolios import Portfolio
 from .returns import read_frame
 
@@ -95,11 +96,15 @@ def drop_breaches(
     missing: list[dict[str, Any]],
     groups: tuple[GroupBound, ...],
     limits: tuple[AbsoluteLimit, ...] = (),
+    *,
+    min_weight: float | None = None,
 ) -> list[Portfolio]:
-    """The named portfolios that keep the group bounds and limits; the others join ``missing`` with why."""
+    """The named portfolios that keep the group bounds, limits and minimum weight; the others join
+    ``missing`` with why."""
     kept = []
     for portfolio in portfolios:
-        reason = breach(portfolio.weights, groups) or _over(portfolio.weights, limits)
+        weights = portfolio.weights
+        reason = breach(weights, groups) or _over(weights, limits) or _small(weights, min_weight)
         if reason is None:
             kept.append(portfolio)
         else:
@@ -114,6 +119,19 @@ def _over(weights: np.ndarray, limits: tuple[AbsoluteLimit, ...]) -> str | None:
         if total > limit.limit + 1e-9:
             return f"its {limit.name} is {total:.4g}, above the limit {limit.limit:g}"
     return None
+
+
+def _small(weights: np.ndarray, min_weight: float | None) -> str | None:
+    """How many positions lie between 0 and ``min_weight``, as a sentence (None when none do)."""
+    if not min_weight:
+        return None
+    small = weights[(weights > ZERO) & (weights < min_weight - ZERO)]
+    if small.size == 0:
+        return None
+    return (
+        f"it holds {small.size} position(s) between 0 and --min-weight {min_weight:g} "
+        f"(the smallest {float(small.min()):.4g})"
+    )
 
 
 def extra_constraints(
@@ -132,6 +150,7 @@ def extra_constraints(
         raise AnalysisError("--groups needs at least one --group-bounds GROUP=LO,HI (e.g. tech=0,0.4).")
     if (spec.max_turnover is None) != (spec.current_weights_table is None):
         raise AnalysisError("--max-turnover and --current-weights TABLE (columns asset, weight) go together.")
+    check_min_weight(spec.min_weight, *bounds)
     limits = []
     if spec.max_turnover is not None and spec.current_weights_table is not None:
         current = read_current_weights(project, spec.current_weights_table, assets, cancel)
@@ -147,11 +166,6 @@ def extra_constraints(
         if spec.groups_table
         else ()
     )
-    if (groups or limits) and (spec.target_returns or spec.target_volatilities):
-        raise AnalysisError(
-            "--target-return and --target-volatility are not available with group bounds or limits yet: pick "
-            "the point from the constrained frontier with decide --constraint (e.g. return>=0.08)."
-        )
     return groups, tuple(limits)
 
 

@@ -103,6 +103,9 @@ PARAMETERS = (
         "max_gross", "--max-gross", "text", "cap on sum |w| (gross exposure; 1.6 = 130/30)", metavar="L"
     ),
     Parameter(
+        "min_weight", "--min-weight", "text", "each weight 0 or at least X (minimum position)", metavar="X"
+    ),
+    Parameter(
         "rebalance",
         "--rebalance",
         "text",
@@ -199,6 +202,7 @@ def build(values: Mapping[str, Any]) -> RiskReturnSpec:
         backtest=_backtest(values),
         max_turnover=_optional(values.get("max_turnover"), "--max-turnover"),
         max_gross=_optional(values.get("max_gross"), "--max-gross"),
+        min_weight=None if values.get("min_weight") is None else rate(values["min_weight"], "--min-weight"),
         group_bounds=tuple(_asset_bound(text, "--group-bounds") for text in values.get("group_bounds") or []),
         split=values.get("split"),
         weights_table=values.get("portfolios"),

@@ -125,7 +125,7 @@ def bands(
         if cancel.cancelled:
             raise CancelledError()
         count = min(chunk, bootstrap.resamples - start)
-        draws.append(metrics(returns[_block_indices(rng, count, periods, block)], settings))
+        draws.append(metrics(returns[block_indices(rng, count, periods, block)], settings))
     sampled = np.concatenate(draws)
     tail = 100.0 * (1.0 - bootstrap.ci_level) / 2.0
     import warnings
@@ -160,7 +160,7 @@ def shrunk_volatility_bands(
     for start in range(0, bootstrap.resamples, chunk):
         if cancel.cancelled:
             raise CancelledError()
-        sampled = assets[_block_indices(rng, min(chunk, bootstrap.resamples - start), periods, block)]
+        sampled = assets[block_indices(rng, min(chunk, bootstrap.resamples - start), periods, block)]
         portfolio = (sampled @ weights).var(axis=1)
         average = sampled.var(axis=1).mean(axis=-1, keepdims=True)
         draws.append(
@@ -171,7 +171,7 @@ def shrunk_volatility_bands(
     return np.percentile(values, tail, axis=0), np.percentile(values, 100.0 - tail, axis=0)
 
 
-def _block_indices(rng: np.random.Generator, count: int, periods: int, block: int) -> np.ndarray:
+def block_indices(rng: np.random.Generator, count: int, periods: int, block: int) -> np.ndarray:
     """``count`` resamples of ``periods`` period indices, made of wrapped blocks of ``block`` periods."""
     blocks = -(-periods // block)
     starts = rng.integers(0, periods, size=(count, blocks, 1))

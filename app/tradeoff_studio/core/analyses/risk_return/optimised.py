@@ -2,9 +2,10 @@
 
 The first minimised objective that is a risk measure with an exact frontier picks it:
 ``volatility`` (mean–variance, critical line), ``cvar`` (mean–CVaR, Rockafellar–Uryasev linear
-program) or ``cdar`` (mean–CDaR, linear program). Without one the frontier is mean–variance. Other
-minimised risks (``max_drawdown``, ``semideviation``, or a second measure) are evaluated on that
-frontier's portfolios, not optimised, and the note names them.
+program), ``cdar`` (mean–CDaR, linear program) or ``semideviation`` (mean–semideviation, a few
+quadratic programs per point). Without one the frontier is mean–variance. Other minimised risks
+(``max_drawdown``, or a second measure) are evaluated on that frontier's portfolios, not
+optimised, and the note names them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,19 @@ from typing import Any
 
 from ..candidates import Objective
 from .measure_frontier import MEASURE_UNITS, RISK_MEASURES, MeasureFrontier
+from .semideviation import SOLVER as SEMI_SOLVER
 
 OPTIMISABLE = ("volatility", *RISK_MEASURES)
 RISKS = ("volatility", "cvar", "max_drawdown", "cdar", "semideviation")
-_NAMES = {"volatility": "variance", "cvar": "CVaR", "cdar": "CDaR"}
+_NAMES = {"volatility": "variance", "cvar": "CVaR", "cdar": "CDaR", "semideviation": "semideviation"}
+
+
+_METHODS = {
+    "cvar": "the Rockafellar–Uryasev linear program, one solve per point",
+    "cdar": "the Chekhlov–Uryasev–Zabarankin linear program, one solve per point",
+    "semideviation": "exact minimum semivariance per point (generalised Newton steps, each a quadratic "
+    "program in the weights, to a verified KKT point)",
+}
 
 
 def risk_measure(objectives: tuple[Objective, ...] | list[Objective]) -> str:
@@ -33,6 +43,8 @@ def risk_label(measure: str, level: float, horizon: str) -> str:
         return f"CVaR {level:.0%} (horizon {horizon}; loss as a fraction of wealth, not annualised)"
     if measure == "cdar":
         return f"CDaR {level:.0%} (drawdowns of cumulative returns over the fit window)"
+    if measure == "semideviation":
+        return "semideviation (annualised; below the portfolio's own mean, T - 1 denominator)"
     return "volatility (annualised)"
 
 
@@ -56,17 +68,21 @@ def optimised_note(
             min_volatility,
             [],
         )
-    elif measure == "volatility":  # group bounds rule out the critical line
-        method = "the mean–variance quadratic program (group bounds rule out the critical line), per point"
+    elif measure == "volatility":  # group bounds, limits or a minimum weight rule out the critical line
+        method = (
+            "the mean–variance quadratic program (group bounds, limits or --min-weight rule out the "
+            "critical line), per point"
+        )
         solver, minimum, failed = (
             "HiGHS active-set QP, warm-started",
             float(frontier.risks[0]),
             frontier.failed,
         )
     else:
-        kind = "Rockafellar–Uryasev" if measure == "cvar" else "Chekhlov–Uryasev–Zabarankin"
-        method = f"the {kind} linear program, one solve per point"
+        method = _METHODS[measure]
         solver, minimum, failed = frontier.solver, float(frontier.risks[0]), frontier.failed
+        if measure == "semideviation":
+            solver = SEMI_SOLVER
     return {
         "measure": measure,
         "label": risk_label(measure, level, horizon),
@@ -86,6 +102,9 @@ def optimised_line(note: dict[str, Any]) -> str:
         line += f" {len(note['failed_points'])} point(s) failed: " + "; ".join(
             f"return {p['target']:.2%}: {p['status']}" for p in note["failed_points"][:3]
         )
+    if note.get("min_weight"):
+        line += f" Minimum position {note['min_weight']['value']:g} (each weight 0 or at least that): "
+        line += f"{note['min_weight']['method']}."
     if note["evaluated_not_optimised"]:
         line += (
             f" {', '.join(note['evaluated_not_optimised'])} evaluated on these portfolios, not optimised "
