@@ -41,12 +41,21 @@ def _hidden_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, check=False)  # fmt: skip
 
 
-def test_dataset_analysis_without_pyarrow_says_so_and_leaves_the_project_unchanged(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "analysis",
+    [
+        ["fairness", "--label", "y", "--sensitive", "g", "--score", "s"],
+        ["cost-quality", "--system", "system", "--item", "item", "--correct", "correct", "--cost", "cost"],
+    ],
+)
+def test_dataset_analysis_without_pyarrow_says_so_and_leaves_the_project_unchanged(
+    tmp_path: Path, analysis: list[str]
+) -> None:
     path = tmp_path / "p.tsproj"
     assert _hidden_cli("new", str(path)).returncode == 0
     before = path.read_bytes()
-    done = _hidden_cli("analyze", str(path), "fairness", "--dataset", str(tmp_path / "*.parquet"),
-                       "--label", "y", "--sensitive", "g", "--score", "s")  # fmt: skip
+    kind, *options = analysis
+    done = _hidden_cli("analyze", str(path), kind, "--dataset", str(tmp_path / "*.parquet"), *options)
     assert done.returncode == 1, done.stderr
     assert "analyze --dataset needs the Python package 'pyarrow'" in done.stderr
     assert "Traceback" not in done.stderr and path.read_bytes() == before

@@ -81,6 +81,9 @@ def run_dataset_analysis(args: argparse.Namespace) -> AnalysisRecord:
 def run_cost_quality_dataset(args: argparse.Namespace) -> AnalysisRecord:
     """Open the project, build the cost–quality spec from the options and run it on the dataset as a
     job (progress on stderr, Ctrl-C cancels and leaves the project unchanged)."""
+    from ..core.optional import require
+
+    require("pyarrow", "analyze --dataset")  # the installed app leaves pyarrow out (packaging/)
     from ..core import dataset_workflows as flows
 
     args.table = flows.DATASET_TABLE
