@@ -42,6 +42,11 @@ def check_dataset_spec(project: Project, spec: CostQualitySpec) -> None:
     check_cluster(spec)
     if spec.price_table is not None:
         table_columns(project, spec.price_table, "price table")
+        if spec.price_table == spec.table:
+            raise AnalysisError(
+                f"The price table may not be called '{spec.table}' with --dataset (that name stands for the "
+                "dataset's rows). Import the prices again under another name and name that table."
+            )
 
 
 def pairs_request(spec: CostQualitySpec) -> PairsRequest:
