@@ -207,3 +207,12 @@ def test_cli_dataset_option(
         assert status == 1 and message in err, err
     with open_project(path) as project:
         assert state(project) == before
+
+
+def test_a_price_table_named_like_the_dataset_is_refused(project: Project, sorted_log: Path) -> None:
+    project.con.execute(
+        f"CREATE TABLE dataset AS SELECT * FROM (VALUES {PRICES}) t(system, input_price, output_price)"
+    )
+    spec = CostQualitySpec("dataset", **COLUMNS, **(TOKENS | {"price_table": "dataset"}))
+    with pytest.raises(AnalysisError, match="The price table may not be called 'dataset'"):
+        analyze_cost_quality_dataset(project, spec, str(sorted_log))

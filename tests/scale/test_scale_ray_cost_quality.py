@@ -92,3 +92,41 @@ def test_cli_engine_ray(
     )
     assert status == 0, err
     assert "aggregated by the ray engine (ray " in out and "30,000 rows" in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery differs on Windows")
+def test_ctrl_c_leaves_the_project_unchanged(log: Path, tmp_path: Path, state: Any) -> None:
+    """The CLI in a child process starts its own local Ray; Ctrl-C once the Ray pass reports (here as
+    it ends, while Ray shuts down: the shutdown must not be cut short): exit 130, nothing stored,
+    Ray's private temporary folder removed."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from tradeoff_studio.core.project import create_project, open_project
+
+    path = tmp_path / "ctrl-c.tsproj"
+    create_project(path).close()
+    with open_project(path) as project:
+        before = state(project)
+    options = ["--engine", "ray", "--item", "item", "--system", "system", "--correct", "correct",
+               "--cost", "cost"]  # fmt: skip
+    command = [sys.executable, "-m", "tradeoff_studio.cli.main", "analyze", str(path), "cost-quality"]
+    argv = [*command, "--dataset", str(log), *options]
+    temp = Path(tempfile.mkdtemp(prefix="ts-t-", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
+    child = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             env=os.environ | {"TMPDIR": str(temp)})  # fmt: skip
+    assert child.stderr is not None
+    seen = []
+    for line in child.stderr:
+        seen.append(line)
+        if "with Ray" in line:
+            break
+    child.send_signal(signal.SIGINT)
+    _out, err = child.communicate(timeout=120)
+    assert child.returncode == 130, "".join(seen) + err
+    with open_project(path) as project:
+        assert state(project) == before
+    left = list(temp.glob("ts-ray-*"))
+    shutil.rmtree(temp)
+    assert not left

@@ -15,7 +15,9 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -232,18 +234,36 @@ def ray_session(address: str | None, num_cpus: int | None = None) -> Iterator[No
         return
     temp = tempfile.mkdtemp(prefix="ts-ray-", dir=_short_temp())
     try:
-        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-        if address is None:
-            options |= {"num_cpus": num_cpus, "_temp_dir": temp}
+        _start(ray, address, num_cpus, temp)
+        yield
+    finally:  # a Ctrl-C now must not cut the shutdown short (Ray's processes and folder would stay)
+        with _uninterrupted():
+            if ray.is_initialized():
+                ray.shutdown()
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _start(ray: Any, address: str | None, num_cpus: int | None, temp: str) -> None:
+    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    if address is None:
+        options |= {"num_cpus": num_cpus, "_temp_dir": temp}
+    try:
         ray.init(address=address, **options)
     except (ConnectionError, RuntimeError, ValueError, OSError) as error:
-        shutil.rmtree(temp, ignore_errors=True)
         raise EngineError(
             f"Could not start or reach Ray at {address or 'a new local instance'}: {error}. Check "
             "--ray-address (auto joins the cluster this machine belongs to) and the cluster's auth token."
         ) from error
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """SIGINT ignored for the block when this is the main thread (a cleanup that must finish)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        ray.shutdown()
-        shutil.rmtree(temp, ignore_errors=True)
+        signal.signal(signal.SIGINT, previous)

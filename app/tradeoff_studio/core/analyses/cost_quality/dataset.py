@@ -42,6 +42,11 @@ def check_dataset_spec(project: Project, spec: CostQualitySpec) -> None:
     check_cluster(spec)
     if spec.price_table is not None:
         table_columns(project, spec.price_table, "price table")
+        if spec.price_table == spec.table:
+            raise AnalysisError(
+                f"The price table may not be called '{spec.table}' with --dataset (that name stands for the "
+                "dataset's rows). Import the prices again under another name and name that table."
+            )
 
 
 def pairs_request(spec: CostQualitySpec) -> PairsRequest:
@@ -81,21 +86,9 @@ def check_dataset_types(dataset: Dataset, spec: CostQualitySpec) -> None:
 def check_pairs(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> pa.Table:
     """The pairs of the selected systems, refused (naming item, system and column) when a pair has
     more than one row, a key is missing, or a value is unusable, as the table analysis refuses them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     from ...engines.pairs import PAIR_ROWS
 
-    if spec.systems is not None:
-        present = sorted(pc.unique(pairs[spec.system].drop_null()).to_pylist())
-        missing = [name for name in spec.systems if name not in present]
-        if missing:
-            raise AnalysisError(
-                f"System {missing[0]!r} has no rows in column '{spec.system}' of the dataset {pattern!r}. "
-                f"Its systems: {', '.join(present)}. Check the spelling or leave it out."
-            )
-        chosen = pa.array(list(spec.systems), pa.string())
-        pairs = pairs.filter(pc.is_in(pairs[spec.system], value_set=chosen))
+    pairs = _chosen_systems(pairs, spec, pattern)
     rows = pairs[PAIR_ROWS].to_numpy()
     for name in (spec.item, spec.system, spec.cluster):
         if name and pairs[name].null_count:
@@ -122,6 +115,24 @@ def check_pairs(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> pa.Tabl
     return pairs
 
 
+def _chosen_systems(pairs: pa.Table, spec: CostQualitySpec, pattern: str) -> pa.Table:
+    """The pairs of ``spec.systems`` (all without it); a named system without rows is refused."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if spec.systems is None:
+        return pairs
+    present = sorted(pc.unique(pairs[spec.system].drop_null()).to_pylist())
+    missing = [name for name in spec.systems if name not in present]
+    if missing:
+        raise AnalysisError(
+            f"System {missing[0]!r} has no rows in column '{spec.system}' of the dataset {pattern!r}. "
+            f"Its systems: {', '.join(present)}. Check the spelling or leave it out."
+        )
+    chosen = pa.array(list(spec.systems), pa.string())
+    return pairs.filter(pc.is_in(pairs[spec.system], value_set=chosen))
+
+
 def _pair(pairs: pa.Table, spec: CostQualitySpec, at: int) -> tuple[Any, Any]:
     """The (item, system) of pair ``at``."""
     return pairs[spec.item][at].as_py(), pairs[spec.system][at].as_py()
@@ -131,6 +142,7 @@ def _value_checks(pairs: pa.Table, spec: CostQualitySpec) -> list[tuple[str, str
     """(column, problem, bad pairs) for every value rule of the table analysis's ``_check_values``."""
 
     def values(name: str) -> np.ndarray:
+        """Column ``name`` as float64 (NULL as NaN)."""
         return np.asarray(pairs[name].to_numpy(zero_copy_only=False), dtype=np.float64)
 
     unusable = "has no usable value (missing, NaN or infinite)"
