@@ -81,3 +81,28 @@ def test_the_slope_interval_comes_from_frontiers_refitted_on_resamples_at_the_sa
     rate = next(r for r in evidence.tradeoffs if {r.gain, r.cost} == {"return", "volatility"})
     assert (rate.per_cost_lo, rate.per_cost_hi) == pytest.approx(tuple(bands[candidate]), rel=1e-12)
     assert "CI from resampled frontiers" in rate.text
+
+
+def test_named_and_target_portfolios_on_the_frontier_get_its_exact_slope(project: Project) -> None:
+    """A volatility target or the maximum-Sharpe portfolio is a frontier point too: the card's rate there
+    is the exact slope with the resampled interval, not the neighbours' finite difference."""
+    add_table(project, "wide", wide_returns())
+    analysis = flows.analyze_risk_return(project, spec(target_volatilities=(0.1,))).name
+    table = flows.get_candidates(project, analysis)
+    slopes, bands = table.notes["exact_slopes"], table.notes["exact_slopes_ci"]
+    target = next(c for c in table.frame["candidate_id"] if str(c).startswith("target-volatility"))
+    assert {target, "min-variance", "max-sharpe"} <= set(slopes)
+    assert "equal-weight" not in slopes and "inverse-volatility" not in slopes  # inside the frontier
+    assert slopes["min-variance"] == pytest.approx(0.0, abs=1e-9)
+    row = table.frame.set_index("candidate_id").loc[target]
+    found = estimate(wide_returns()[ASSETS].to_numpy(), 252, "sample")
+    line = critical_line(found.mean, found.cov)
+    h = 1e-7 * (line.max_return - line.min_variance_return)
+    r = float(row["return"])
+    numeric = (_volatility(line, found.cov, r + h) - _volatility(line, found.cov, r - h)) / (2 * h)
+    assert slopes[target] == pytest.approx(numeric, rel=1e-5)
+    assert bands[target] is not None and 0.0 <= bands[target][0] <= slopes[target] <= bands[target][1]
+    evidence = flows.evaluate_decision(project, analysis, Preferences(), candidate_id=target)
+    rate = next(r for r in evidence.tradeoffs if {r.gain, r.cost} == {"return", "volatility"})
+    assert rate.per_cost == pytest.approx(slopes[target], rel=1e-12)
+    assert "(the frontier's exact slope, CI from resampled frontiers)" in rate.text

@@ -114,7 +114,8 @@ def analyze_risk_return(
     notes = _notes(spec, data, fit, test, estimates) | _found(frontier, estimates, frame, given) | {
         "infeasible_targets": infeasible, "missing_named_portfolios": unnamed,
         "derived_knobs": ["portfolio", *weights], "warnings": warnings}  # fmt: skip
-    notes |= frontier_notes(spec, frontier, traced, points, cov=estimates.cov, constraints=(groups, limits),
+    notes |= frontier_notes(spec, frontier, traced, points, others=(estimates.mean, named + targets),
+                            cov=estimates.cov, constraints=(groups, limits),
                             horizon=notes["conventions"]["cvar"]["horizon"],
                             refit=(fit, (lower, upper), token))  # fmt: skip
     metrics_list = list(METRICS) + (list(OOS_METRICS) if test is not None else [])

@@ -13,7 +13,7 @@ from .min_weight import method as min_weight_method
 from .optimised import optimised_note
 from .portfolios import Portfolio
 from .returns import Returns
-from .slopes import exact_slopes, resampled_slope_intervals
+from .slopes import exact_slopes, on_critical_line, resampled_slope_intervals
 
 if TYPE_CHECKING:
     from .analysis import RiskReturnSpec
@@ -25,14 +25,16 @@ def frontier_notes(
     traced: MeasureFrontier | None,
     points: list[Portfolio],
     *,
+    others: tuple[np.ndarray, list[Portfolio]],
     cov: np.ndarray,
     constraints: tuple[tuple[GroupBound, ...], tuple[AbsoluteLimit, ...]],
     horizon: str,
     refit: tuple[Returns, tuple[np.ndarray, np.ndarray], CancelToken],
 ) -> dict[str, Any]:
     """``limits``, ``group_bounds``, ``optimised`` and, for the critical line, ``exact_slopes`` with
-    their resampled intervals (``refit``: the fit window, the bounds and the cancel token); else the
-    traced frontier's ``max_return``."""
+    their resampled intervals at the frontier ``points`` and at those of the ``others`` (the mean and
+    the named and target portfolios) that lie on it (``refit``: the fit window, the bounds and the
+    cancel token); else the traced frontier's ``max_return``."""
     groups, limits = constraints
     notes: dict[str, Any] = {
         "limits": [{"limit": limit.name, "value": limit.limit} for limit in limits],
@@ -53,23 +55,28 @@ def frontier_notes(
     if traced is not None:
         notes["max_return"] = float(traced.returns[-1])
     else:  # the decision card's return/volatility trade-off rate at a frontier point: the exact slope
-        slopes = exact_slopes(frontier.line, cov, frontier.returns)
-        notes["exact_slopes"] = {p.candidate_id: s for p, s in zip(points, slopes, strict=True)}
-        notes |= _slope_intervals(spec, frontier, points, refit)
+        mean, candidates = others
+        extra = on_critical_line(frontier.line, mean, candidates)
+        ids = [p.candidate_id for p in points] + [p.candidate_id for p, _ in extra]
+        returns = np.concatenate([frontier.returns, [r for _, r in extra]])
+        risks = [float(np.sqrt(max(p.weights @ cov @ p.weights, 0.0))) for p, _ in extra]
+        slopes = exact_slopes(frontier.line, cov, returns)
+        notes["exact_slopes"] = dict(zip(ids, slopes, strict=True))
+        notes |= _slope_intervals(spec, ids, np.concatenate([frontier.volatilities, risks]), refit)
     return notes
 
 
 def _slope_intervals(
     spec: RiskReturnSpec,
-    frontier: Frontier,
-    points: list[Portfolio],
+    ids: list[str],
+    volatilities: np.ndarray,
     refit: tuple[Returns, tuple[np.ndarray, np.ndarray], CancelToken],
 ) -> dict[str, Any]:
     """``exact_slopes_ci`` (each point's interval from resampled frontiers) and ``slope_intervals``."""
     fit, bounds, cancel = refit
     intervals, note = resampled_slope_intervals(
-        fit.values, frontier.volatilities, periods_per_year=fit.periods_per_year,
+        fit.values, volatilities, periods_per_year=fit.periods_per_year,
         covariance=spec.covariance, bounds=bounds, bootstrap=spec.bootstrap, cancel=cancel,
     )  # fmt: skip
-    bands = {p.candidate_id: None if b is None else list(b) for p, b in zip(points, intervals, strict=True)}
+    bands = {k: None if b is None else list(b) for k, b in zip(ids, intervals, strict=True)}
     return {"exact_slopes_ci": bands, "slope_intervals": note}

@@ -21,6 +21,7 @@ from ..candidates import AnalysisError
 from .estimates import Covariance, estimate
 from .frontier import CriticalLine, critical_line
 from .metrics import Bootstrap, block_indices
+from .portfolios import Portfolio
 
 
 def exact_slopes(line: CriticalLine, cov: np.ndarray, returns: np.ndarray) -> list[float | None]:
@@ -42,6 +43,28 @@ def exact_slopes(line: CriticalLine, cov: np.ndarray, returns: np.ndarray) -> li
         step = line.weights[k_hi] - line.weights[k_lo]
         slopes.append(max(float(weights @ cov @ step) / (width * sigma), 0.0))  # never negative above r_min
     return slopes
+
+
+ON_LINE_TOLERANCE = 1e-7
+"""Largest weight difference at which a portfolio counts as the efficient one at its own return."""
+
+
+def on_critical_line(
+    line: CriticalLine, mean: np.ndarray, portfolios: list[Portfolio]
+) -> list[tuple[Portfolio, float]]:
+    """The portfolios that are frontier points though not traced as one (minimum variance, maximum
+    Sharpe, a volatility target without other constraints…), each with its return: their weights
+    equal the critical line's at that return, so the frontier's exact slope applies to them too."""
+    found = []
+    for portfolio in portfolios:
+        r = float(mean @ portfolio.weights)
+        try:
+            efficient = line.weights_at_returns(np.array([r]))[0]
+        except AnalysisError:  # a return the frontier does not reach: not on it
+            continue
+        if float(np.max(np.abs(efficient - portfolio.weights))) <= ON_LINE_TOLERANCE:
+            found.append((portfolio, r))
+    return found
 
 
 FRONTIER_RESAMPLES = 100  # frontiers refitted for the slope's interval (at most; fewer with --resamples)
