@@ -7,7 +7,7 @@ from typing import Any
 
 from ..decisions.card import number
 from .blocks import BarFigure, Block, BulletList, Heading, KeyValues, Paragraph, Table
-from .model import Report
+from .model import Provenance, Report
 
 MAX_BARS = 12
 
@@ -207,9 +207,26 @@ def risks_section(report: Report) -> list[Block]:
 def provenance_section(report: Report, manifest: dict[str, Any], mark: str) -> list[Block]:
     """Data, models, analyses with their settings and command lines, versions, audit, verification."""
     source = report.provenance
-    files = tuple((d.table, f["path"], f["sha256"], f"{f['rows']:,}") for d in source.data for f in d.files)
-    blocks: list[Block] = [
+    return [
         Heading("Provenance", 1, "provenance"),
+        *_inventory(source),
+        *_reproduction(source),
+        KeyValues(tuple(source.versions.items()), "Versions"),
+        _audit_table(source),
+        *_verification(source, manifest, mark),
+    ]
+
+
+def _inventory(source: Provenance) -> list[Block]:
+    """The data tables and files, models, analyses and decisions the report rests on, with hashes."""
+    files = tuple((d.table, f["path"], f["sha256"], f"{f['rows']:,}") for d in source.data for f in d.files)
+    analyses = tuple(
+        (a.name, a.kind, a.candidates_sha256, a.settings_sha256, json.dumps(a.seeds)) for a in source.analyses
+    )
+    decisions = tuple(
+        (d["id"], d["analysis"], d["status_text"], d["preferences_sha256"]) for d in source.decisions
+    )
+    return [
         Table(
             ("table", "rows", "SHA-256"),
             tuple((d.table, f"{d.rows:,}", d.sha256) for d in source.data),
@@ -221,37 +238,36 @@ def provenance_section(report: Report, manifest: dict[str, Any], mark: str) -> l
             tuple((m["name"], m["sha256"]) for m in source.models) or (("—", "—"),),
             "Models",
         ),
-        Table(
-            ("analysis", "kind", "candidates SHA-256", "settings SHA-256", "seeds"),
-            tuple(
-                (a.name, a.kind, a.candidates_sha256, a.settings_sha256, json.dumps(a.seeds))
-                for a in source.analyses
-            ),
-            "Analyses",
-        ),
-        Table(
-            ("decision", "analysis", "status", "preferences SHA-256"),
-            tuple(
-                (d["id"], d["analysis"], d["status_text"], d["preferences_sha256"]) for d in source.decisions
-            ),
-            "Decisions",
-        ),
+        Table(("analysis", "kind", "candidates SHA-256", "settings SHA-256", "seeds"), analyses, "Analyses"),
+        Table(("decision", "analysis", "status", "preferences SHA-256"), decisions, "Decisions"),
     ]
+
+
+def _reproduction(source: Provenance) -> list[Block]:
+    """Per analysis: the commands that re-run it and re-take its decision, and its settings."""
+    blocks: list[Block] = []
     for analysis in source.analyses:
         blocks += [
             Heading(f"Reproduce '{analysis.name}'", 2),
             BulletList((analysis.command, analysis.decide_command)),
             Paragraph("Settings: " + json.dumps(analysis.settings, sort_keys=True, ensure_ascii=False)),
         ]
+    return blocks
+
+
+def _audit_table(source: Provenance) -> Table:
     audit = tuple(
         (str(e.seq), e.logged_at, e.user, e.action, e.subject, e.input_sha256 or "—", e.output_sha256 or "—")
         for e in source.audit
     )
-    blocks += [
-        KeyValues(tuple(source.versions.items()), "Versions"),
-        Table(
-            ("#", "when", "who", "action", "subject", "input SHA-256", "output SHA-256"), audit, "Audit trail"
-        ),
+    return Table(
+        ("#", "when", "who", "action", "subject", "input SHA-256", "output SHA-256"), audit, "Audit trail"
+    )
+
+
+def _verification(source: Provenance, manifest: dict[str, Any], mark: str) -> list[Block]:
+    """The fingerprint and digests a reader checks the report against, and how."""
+    return [
         Heading("Verification", 2, "verification"),
         KeyValues(
             (
@@ -266,4 +282,3 @@ def provenance_section(report: Report, manifest: dict[str, Any], mark: str) -> l
             "(exit 0: it matches; exit 1: it names each change)."
         ),
     ]
-    return blocks
