@@ -44,3 +44,15 @@ def spec(table: str = "wide", values: str = "returns", **changes: object) -> Ris
     source = ReturnsSource(table, values, **changes.pop("source", {}))  # type: ignore[arg-type]
     options = {"points": 20, "bootstrap": Bootstrap(resamples=40)} | changes
     return RiskReturnSpec(source, **options)  # type: ignore[arg-type]
+
+
+def market_returns(periods: int = 260, seed: int = 5) -> np.ndarray:
+    """Daily returns of 8 assets (3 tech, 2 energy, 3 bonds by beta) on one market factor plus noise."""
+    rng = np.random.default_rng(seed)
+    market = rng.normal(0.0, 0.009, (periods, 1))
+    drift = np.array([9, 8, 7, 4, 5, 1, 2, 1.5]) * 1e-4
+    return (
+        drift
+        + market * np.array([1.4, 1.2, 1.1, 0.8, 0.9, 0.1, 0.2, 0.15])
+        + rng.normal(0, 0.008, (periods, 8))
+    )

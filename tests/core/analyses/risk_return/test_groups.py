@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from support.returns_tables import ASSETS, add_table, spec, wide_returns
+from support.returns_tables import ASSETS, add_table, market_returns, spec, wide_returns
 from tradeoff_studio.core.analyses.candidates import AnalysisError, Objective
 from tradeoff_studio.core.analyses.risk_return.analysis import analyze_risk_return
 from tradeoff_studio.core.analyses.risk_return.frontier import efficient_frontier
@@ -23,23 +23,12 @@ from tradeoff_studio.core.project import Project
 SECTORS = ["tech", "tech", "tech", "energy", "energy", "bonds", "bonds", "bonds"]
 
 
-def _returns(periods: int = 260, seed: int = 5) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    market = rng.normal(0.0, 0.009, (periods, 1))
-    drift = np.array([9, 8, 7, 4, 5, 1, 2, 1.5]) * 1e-4
-    return (
-        drift
-        + market * np.array([1.4, 1.2, 1.1, 0.8, 0.9, 0.1, 0.2, 0.15])
-        + rng.normal(0, 0.008, (periods, 8))
-    )
-
-
 def _groups(tech: tuple[float, float], bonds: tuple[float, float]) -> tuple[GroupBound, ...]:
     return (GroupBound("tech", (0, 1, 2), *tech), GroupBound("bonds", (5, 6, 7), *bonds))
 
 
 def test_without_binding_groups_the_quadratic_program_equals_the_critical_line() -> None:
-    returns = _returns()
+    returns = market_returns()
     mean, cov = returns.mean(axis=0) * 252, np.cov(returns, rowvar=False) * 252
     exact = efficient_frontier(mean, cov, points=8)
     zeros, ones = np.zeros(8), np.ones(8)
@@ -54,7 +43,7 @@ def test_group_bounds_hold_and_objectives_match_skfolio_within_1e_6(measure: str
     from skfolio import RiskMeasure
     from skfolio.optimization import MeanRisk
 
-    returns = _returns()
+    returns = market_returns()
     mean, cov = returns.mean(axis=0) * 252, np.cov(returns, rowvar=False) * 252
     groups = _groups((0.0, 0.3), (0.2, 1.0))
     solved = measure_frontier(returns, mean, measure, cov=cov, points=6, lower=np.zeros(8), upper=np.ones(8),
@@ -164,7 +153,7 @@ def _cvxpy_min(
 
 @pytest.mark.parametrize("case", ["turnover", "gross"])
 def test_turnover_and_gross_limits_hold_and_match_an_independent_solver(case: str) -> None:
-    returns = _returns()
+    returns = market_returns()
     mean, cov = returns.mean(axis=0) * 252, np.cov(returns, rowvar=False) * 252
     if case == "turnover":
         current, low, limit = np.full(8, 1 / 8), 0.0, AbsoluteLimit("turnover", np.full(8, 1 / 8), 0.4)

@@ -6,22 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from support.returns_tables import ASSETS, add_table, spec, wide_returns
+from support.returns_tables import ASSETS, add_table, market_returns, spec, wide_returns
 from tradeoff_studio.core.analyses.risk_return.analysis import analyze_risk_return
 from tradeoff_studio.core.analyses.risk_return.measure_frontier import AbsoluteLimit, GroupBound
 from tradeoff_studio.core.analyses.risk_return.targets import constrained_targets
 from tradeoff_studio.core.project import Project
-
-
-def _returns(periods: int = 260, seed: int = 5) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    market = rng.normal(0.0, 0.009, (periods, 1))
-    drift = np.array([9, 8, 7, 4, 5, 1, 2, 1.5]) * 1e-4
-    return (
-        drift
-        + market * np.array([1.4, 1.2, 1.1, 0.8, 0.9, 0.1, 0.2, 0.15])
-        + rng.normal(0, 0.008, (periods, 8))
-    )
 
 
 def _oracle(mean: np.ndarray, cov: np.ndarray, *, target: float | None, budget: float | None) -> np.ndarray:
@@ -40,7 +29,7 @@ def _oracle(mean: np.ndarray, cov: np.ndarray, *, target: float | None, budget: 
 
 
 def test_targets_under_a_group_bound_and_a_turnover_limit_match_an_independent_solver() -> None:
-    returns = _returns()
+    returns = market_returns()
     mean, cov = returns.mean(axis=0) * 252, np.cov(returns, rowvar=False) * 252
     constraints = (
         (GroupBound("tech", (0, 1, 2), 0.0, 0.3),),
