@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from .analyses import kinds, store
+from .analyses.candidates import CandidateTable
 from .analyses.cost_quality.spec import CostQualitySpec
 from .analyses.fairness.from_counts import analyze_counts, check_dataset_spec
 from .analyses.fairness.spec import FairnessSpec
@@ -75,14 +76,9 @@ def analyze_fairness_dataset(
         )
         counts = count_fairness(chosen, dataset, request, **job, progress=step, cancel=token)
     table = analyze_counts(spec, counts, progress=scaled(progress, 0.7, 0.95), cancel=token)
-    token.raise_if_cancelled()
-    table = replace(table, extras=kinds.kind("fairness").extras(spec, table))
-    progress(0.95, "Storing the candidates")
     provenance = dataset.to_dict() | counts.to_dict() | {"hashes": hash_files, "ray_address": ray_address}
     provenance["models"] = [scoring.to_dict() for scoring in scorings]
-    record = store.store_analysis(project, target, table, spec.to_dict() | {"dataset": provenance})
-    progress(1.0, "Done")
-    return record
+    return _store(project, target, ("fairness", spec, table), provenance, progress=progress, cancel=token)
 
 
 def analyze_cost_quality_dataset(
@@ -121,10 +117,24 @@ def analyze_cost_quality_dataset(
         found = collect_pairs(chosen, dataset, request, progress=step, cancel=token)
     pairs = logs.check_pairs(found.pairs, spec, pattern)
     table = logs.analyze_pairs(project, spec, pairs, progress=scaled(progress, 0.5, 0.95), cancel=token)
-    token.raise_if_cancelled()
-    table = replace(table, extras=kinds.kind("cost-quality").extras(spec, table))
-    progress(0.95, "Storing the candidates")
     provenance = dataset.to_dict() | found.to_dict() | {"hashes": hash_files, "ray_address": ray_address}
+    return _store(project, target, ("cost-quality", spec, table), provenance, progress=progress, cancel=token)
+
+
+def _store(
+    project: Project,
+    target: str,
+    analysis: tuple[str, Any, CandidateTable],
+    provenance: dict[str, Any],
+    *,
+    progress: Progress,
+    cancel: CancelToken,
+) -> AnalysisRecord:
+    """Store a dataset analysis (kind, spec, candidates) with the dataset's provenance in its settings."""
+    kind, spec, table = analysis
+    cancel.raise_if_cancelled()
+    table = replace(table, extras=kinds.kind(kind).extras(spec, table))
+    progress(0.95, "Storing the candidates")
     record = store.store_analysis(project, target, table, spec.to_dict() | {"dataset": provenance})
     progress(1.0, "Done")
     return record
