@@ -33,7 +33,10 @@ def log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class KillOnce:
-    """A block hook that SIGKILLs the worker running the first block (once per marker file)."""
+    """A block hook that SIGKILLs the worker running the first block (once per marker file).
+
+    Defined in each test module, not in tests/support: Ray's workers cannot import ``support``
+    ("No module named 'support'"), while a class of the test module itself reaches them."""
 
     def __init__(self, marker: Path) -> None:
         self.marker = str(marker)
